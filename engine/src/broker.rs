@@ -1,0 +1,1637 @@
+//! The broker: one vhost `/`, RabbitMQ 3.10's rules, simulated time.
+
+use crate::deadletter;
+use crate::error::AmqpError;
+use crate::event::{DeathReason, DropReason, Event, EventKind, QueueGone};
+use crate::exchange::{Binding, Dest, Exchange, ExchangeKind};
+use crate::field::{FieldTable, FieldValue};
+use crate::headers;
+use crate::message::{Entry, Message, MsgId, Name, Properties};
+use crate::method::{Method, Reply};
+use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
+use crate::rng::{base64_std, Rng};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+const REPLY_TO: &str = "amq.rabbitmq.reply-to";
+const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
+
+/// A deterministic RabbitMQ 3.10 broker (one vhost, `/`).
+///
+/// # Driving it
+/// Every call takes `now`, the simulated time in milliseconds, which never goes backwards. Calls:
+/// - [`Broker::connect`] opens a connection, [`Broker::open_channel`] a channel on it;
+/// - [`Broker::handle`] runs one AMQP method on a channel and returns its reply, or the error the
+///   broker answered with (it has then closed the channel, or for a 5xx error the connection);
+/// - [`Broker::close_connection`] closes a connection as a client does;
+/// - [`Broker::advance`] lets time pass: message TTLs and `x-expires` fire at their exact instants;
+/// - [`Broker::restart`] restarts the broker: connections drop, transient things are lost.
+///
+/// After each call, drain what happened with [`Broker::drain_events`] (see [`EventKind`]).
+/// Nothing else changes the broker: no clock, no threads, no OS randomness. Names the broker makes
+/// up (`amq.gen-…`, `amq.ctag-…`, reply-to names) come from the seed given to [`Broker::new`], so
+/// the same calls always give the same events.
+pub struct Broker {
+    now: u64,
+    names: Rng,
+    ctags: Rng,
+    replies: Rng,
+    exchanges: BTreeMap<Name, Exchange>,
+    queues: BTreeMap<Name, Queue>,
+    queue_by_id: BTreeMap<u64, Name>,
+    /// Bindings by destination: (source exchange, binding).
+    incoming: BTreeMap<Dest, BTreeSet<(Name, Binding)>>,
+    conns: BTreeMap<ConnId, Connection>,
+    reply_routes: BTreeMap<String, (ConnId, u16)>,
+    timers: BTreeSet<(u64, u64, Timer)>,
+    next_conn: u32,
+    next_queue_id: u64,
+    next_msg: u64,
+    events: Vec<Event>,
+    dirty: Vec<Name>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Timer {
+    /// The head message of a queue (by id) expires.
+    Head,
+    /// A queue's `x-expires` lease ends.
+    Lease,
+}
+
+/// A client connection.
+#[derive(Debug, Default)]
+pub struct Connection {
+    pub channels: BTreeMap<u16, Channel>,
+}
+
+/// A channel: delivery tags, unacknowledged deliveries, consumers, prefetch, confirms.
+#[derive(Debug, Default)]
+pub struct Channel {
+    next_tag: u64,
+    pending: VecDeque<Pending>,
+    pub consumers: BTreeMap<Name, Consumer>,
+    /// `basic.qos(global=false)`: the prefetch of consumers created from now on.
+    pub prefetch: u16,
+    /// `basic.qos(global=true)`: one limit for all consumers of the channel (0 = none).
+    pub global_prefetch: u16,
+    /// Unacknowledged consumer deliveries (what the global limit counts).
+    limited: u32,
+    pub confirm: bool,
+    next_seq: u64,
+    last_queue: Option<Name>,
+    reply_consumer: Option<(Name, String)>,
+}
+
+impl Channel {
+    /// Unacknowledged deliveries on this channel (consumer deliveries and gets).
+    pub fn unacked(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+/// A consumer on a channel.
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub queue: Name,
+    pub queue_id: u64,
+    pub no_ack: bool,
+    pub prefetch: u16,
+    pub unacked: u32,
+    pub priority: i64,
+    pub exclusive: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    tag: u64,
+    queue: Name,
+    queue_id: u64,
+    entry: Entry,
+    consumer: Option<Name>,
+}
+
+/// A snapshot of a queue, as `rabbitmqctl list_queues` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueInfo {
+    pub name: Name,
+    pub messages_ready: u64,
+    pub messages_unacknowledged: u64,
+    pub consumers: u64,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub exclusive: bool,
+}
+
+type R<T> = Result<T, AmqpError>;
+
+fn strip_crlf(s: &str) -> String {
+    s.chars().filter(|c| *c != '\r' && *c != '\n').collect()
+}
+
+fn rs_queue(q: &str) -> String {
+    format!("queue '{q}' in vhost '/'")
+}
+fn rs_exchange(x: &str) -> String {
+    format!("exchange '{x}' in vhost '/'")
+}
+
+/// `rabbit_misc:val/1` for a value present on one side only.
+fn val_typed(v: Option<&FieldValue>) -> String {
+    match v {
+        None => "none".into(),
+        Some(v) => format!("the value '{}' of type '{}'", v, v.type_name()),
+    }
+}
+
+fn inequivalent(key: &str, what: &str, received: String, current: String) -> AmqpError {
+    AmqpError::precondition_failed(format!("inequivalent arg '{key}' for {what}: received {received} but current is {current}"))
+}
+
+/// `rabbit_misc:assert_args_equivalence/4` for one key.
+fn assert_arg(key: &str, what: &str, current: &FieldTable, new: &FieldTable) -> R<()> {
+    match (current.get(key), new.get(key)) {
+        (None, None) => Ok(()),
+        (Some(a), Some(b)) => {
+            if a.type_class() == b.type_class() && a.num_eq(b) && (a.type_class() == "int" || a == b) {
+                Ok(())
+            } else {
+                Err(inequivalent(key, what, format!("'{b}'"), format!("'{a}'")))
+            }
+        }
+        (a, b) => Err(inequivalent(key, what, val_typed(b), val_typed(a))),
+    }
+}
+
+fn bool_field(key: &str, what: &str, current: bool, new: bool) -> R<()> {
+    if current == new {
+        Ok(())
+    } else {
+        Err(inequivalent(key, what, format!("'{new}'"), format!("'{current}'")))
+    }
+}
+
+const CLASSIC_EQUIV_ARGS: [&str; 13] = [
+    "x-expires",
+    "x-message-ttl",
+    "x-dead-letter-exchange",
+    "x-dead-letter-routing-key",
+    "x-max-length",
+    "x-max-length-bytes",
+    "x-max-priority",
+    "x-overflow",
+    "x-queue-mode",
+    "x-queue-version",
+    "x-single-active-consumer",
+    "x-queue-type",
+    "x-queue-master-locator",
+];
+
+/// Arguments of other queue types, refused on a classic queue.
+const OTHER_TYPE_ARGS: [&str; 8] = [
+    "x-delivery-limit",
+    "x-dead-letter-strategy",
+    "x-quorum-initial-group-size",
+    "x-max-age",
+    "x-stream-max-segment-size-bytes",
+    "x-initial-cluster-size",
+    "x-queue-leader-locator",
+    "x-max-in-memory-length",
+];
+
+/// `rabbit_amqqueue:check_declare_arguments/2`, in its order; the reason as Erlang prints it.
+fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> {
+    let int = |k: &str| -> Result<Option<i64>, (String, String)> {
+        match args.get(k) {
+            None => Ok(None),
+            Some(FieldValue::Int(_, v)) => Ok(Some(*v)),
+            Some(v) => Err((k.to_string(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+        }
+    };
+    let non_neg = |k: &str| -> Result<Option<u64>, (String, String)> {
+        match int(k)? {
+            Some(v) if v < 0 => Err((k.to_string(), format!("{{value_negative,{v}}}"))),
+            v => Ok(v.map(|v| v as u64)),
+        }
+    };
+    let mut cfg = QueueConfig::default();
+    // x-expires: positive integer
+    match args.get("x-expires") {
+        None => {}
+        Some(FieldValue::Int(_, v)) if *v > 0 => cfg.expires = Some(*v as u64),
+        Some(FieldValue::Int(_, 0)) => return Err(("x-expires".into(), "{value_zero,0}".into())),
+        Some(FieldValue::Int(_, v)) => return Err(("x-expires".into(), format!("{{value_negative,{v}}}"))),
+        Some(v) => return Err(("x-expires".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+    }
+    match args.get("x-message-ttl") {
+        None => {}
+        Some(FieldValue::Int(_, v)) if *v >= 0 => cfg.message_ttl = Some(*v as u64),
+        Some(FieldValue::Int(_, v)) => return Err(("x-message-ttl".into(), format!("{{value_negative,{v}}}"))),
+        Some(v) => return Err(("x-message-ttl".into(), format!("\"expected integer, got {}\"", v.type_name()))),
+    }
+    if let Some(v) = args.get("x-dead-letter-exchange") {
+        cfg.dlx = v.as_str().map(Name::from);
+    }
+    if let Some(v) = args.get("x-dead-letter-routing-key") {
+        if cfg.dlx.is_none() {
+            return Err(("x-dead-letter-routing-key".into(), "routing_key_but_no_dlx_defined".into()));
+        }
+        match v {
+            FieldValue::Str(s) => cfg.dlrk = Some(Name::from(s.as_str())),
+            v => return Err(("x-dead-letter-routing-key".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+        }
+    }
+    cfg.max_length = non_neg("x-max-length")?;
+    cfg.max_length_bytes = non_neg("x-max-length-bytes")?;
+    non_neg("x-max-in-memory-length")?;
+    non_neg("x-max-in-memory-bytes")?;
+    if let Some(p) = non_neg("x-max-priority")? {
+        if p > 255 {
+            return Err(("x-max-priority".into(), format!("{{max_value_exceeded,{p}}}")));
+        }
+        cfg.max_priority = Some(p as u8);
+    }
+    match args.get("x-overflow") {
+        None => {}
+        Some(FieldValue::Str(s)) => {
+            cfg.overflow = Some(match s.as_str() {
+                "drop-head" => Overflow::DropHead,
+                "reject-publish" => Overflow::RejectPublish,
+                "reject-publish-dlx" => Overflow::RejectPublishDlx,
+                _ => return Err(("x-overflow".into(), "invalid_overflow".into())),
+            })
+        }
+        Some(v) => return Err(("x-overflow".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+    }
+    match args.get("x-queue-mode") {
+        None => {}
+        Some(FieldValue::Str(s)) if s == "default" || s == "lazy" => {}
+        Some(FieldValue::Str(s)) => return Err(("x-queue-mode".into(), format!("\"unsupported queue mode '{s}'\""))),
+        Some(v) => return Err(("x-queue-mode".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+    }
+    match args.get("x-single-active-consumer") {
+        None => {}
+        Some(FieldValue::Bool(b)) => cfg.single_active_consumer = *b,
+        Some(v) => return Err(("x-single-active-consumer".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+    }
+    match args.get("x-queue-type") {
+        None => {}
+        Some(FieldValue::Str(s)) if s == "classic" => {}
+        Some(FieldValue::Str(s)) if s == "quorum" || s == "stream" => {
+            return Err(("x-queue-type".into(), format!("\"queue type '{s}' is not simulated by Warren yet\"")))
+        }
+        Some(FieldValue::Str(s)) => return Err(("x-queue-type".into(), format!("\"unsupported queue type '{s}'\""))),
+        Some(v) => return Err(("x-queue-type".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+    }
+    Ok(cfg)
+}
+
+/// `rabbit_misc:parse_expiration`: the per-message TTL in ms, or RabbitMQ's reason.
+fn parse_expiration(e: &str) -> Result<u64, String> {
+    let b = e.as_bytes();
+    let mut i = 0;
+    let neg = match b.first() {
+        Some(b'-') => {
+            i = 1;
+            true
+        }
+        Some(b'+') => {
+            i = 1;
+            false
+        }
+        _ => false,
+    };
+    let start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == start {
+        return Err("no_integer".into());
+    }
+    if i < b.len() {
+        return Err(format!("{{leftover_string,\"{}\"}}", &e[i..]));
+    }
+    let digits = &e[start..i];
+    if neg {
+        return Err(format!("{{value_negative,-{}}}", digits.trim_start_matches('0').max("0")));
+    }
+    Ok(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+impl Broker {
+    /// A broker with the pre-declared exchanges (semantics §2.1); `seed` fixes generated names.
+    pub fn new(seed: u64) -> Broker {
+        let mut b = Broker {
+            now: 0,
+            names: Rng::fork(seed, "queue-names"),
+            ctags: Rng::fork(seed, "consumer-tags"),
+            replies: Rng::fork(seed, "reply-to"),
+            exchanges: BTreeMap::new(),
+            queues: BTreeMap::new(),
+            queue_by_id: BTreeMap::new(),
+            incoming: BTreeMap::new(),
+            conns: BTreeMap::new(),
+            reply_routes: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            next_conn: 0,
+            next_queue_id: 0,
+            next_msg: 0,
+            events: Vec::new(),
+            dirty: Vec::new(),
+        };
+        b.predeclare();
+        b
+    }
+
+    fn predeclare(&mut self) {
+        for (name, kind, internal) in [
+            ("", ExchangeKind::Direct, false),
+            ("amq.direct", ExchangeKind::Direct, false),
+            ("amq.fanout", ExchangeKind::Fanout, false),
+            ("amq.topic", ExchangeKind::Topic, false),
+            ("amq.headers", ExchangeKind::Headers, false),
+            ("amq.match", ExchangeKind::Headers, false),
+            ("amq.rabbitmq.trace", ExchangeKind::Topic, true),
+        ] {
+            self.exchanges.entry(Name::from(name)).or_insert_with(|| Exchange::new(Name::from(name), kind, true, false, internal, FieldTable::new()));
+        }
+    }
+
+    /// The current simulated time (ms).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Take the events of the calls so far (see [`EventKind`]).
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
+        self.events.drain(..)
+    }
+
+    fn emit(&mut self, kind: EventKind) {
+        self.events.push(Event { at: self.now, kind });
+    }
+
+    // ---- inspection --------------------------------------------------------------------------
+
+    pub fn queue(&self, name: &str) -> Option<&Queue> {
+        self.queues.get(name)
+    }
+    pub fn queues(&self) -> impl Iterator<Item = &Queue> {
+        self.queues.values()
+    }
+    pub fn exchange(&self, name: &str) -> Option<&Exchange> {
+        self.exchanges.get(name)
+    }
+    pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
+        self.exchanges.values()
+    }
+    pub fn connection(&self, conn: ConnId) -> Option<&Connection> {
+        self.conns.get(&conn)
+    }
+    pub fn connections(&self) -> impl Iterator<Item = (&ConnId, &Connection)> {
+        self.conns.iter()
+    }
+
+    /// `list_queues name messages_ready messages_unacknowledged consumers durable auto_delete exclusive`.
+    pub fn queue_info(&self) -> Vec<QueueInfo> {
+        self.queues
+            .values()
+            .map(|q| QueueInfo {
+                name: q.name.clone(),
+                messages_ready: q.len(),
+                messages_unacknowledged: q.unacked,
+                consumers: q.consumer_count(),
+                durable: q.durable,
+                auto_delete: q.auto_delete,
+                exclusive: q.exclusive_owner.is_some(),
+            })
+            .collect()
+    }
+
+    /// When the next timer fires, if any: call [`Broker::advance`] with it to see what happens.
+    pub fn next_timeout(&self) -> Option<u64> {
+        self.timers.first().map(|t| t.0)
+    }
+
+    // ---- connections and channels --------------------------------------------------------------
+
+    /// Open a connection.
+    pub fn connect(&mut self, now: u64) -> ConnId {
+        self.advance(now);
+        self.next_conn += 1;
+        let id = ConnId(self.next_conn);
+        self.conns.insert(id, Connection::default());
+        self.emit(EventKind::ConnectionOpened { conn: id });
+        id
+    }
+
+    /// Open channel `ch` on `conn`. Opening a channel that is open is a connection error.
+    pub fn open_channel(&mut self, now: u64, conn: ConnId, ch: u16) -> R<()> {
+        self.advance(now);
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return Err(AmqpError::channel_error("connection is closed"));
+        };
+        if c.channels.contains_key(&ch) {
+            let e = AmqpError::channel_error(format!("second 'channel.open' seen on channel {ch}"));
+            self.close_connection_inner(conn, Some(e.clone()));
+            self.run_dirty();
+            return Err(e);
+        }
+        c.channels.insert(ch, Channel { next_tag: 1, next_seq: 1, ..Channel::default() });
+        self.emit(EventKind::ChannelOpened { conn, ch });
+        Ok(())
+    }
+
+    /// Is channel `ch` of `conn` open?
+    pub fn channel(&self, conn: ConnId, ch: u16) -> Option<&Channel> {
+        self.conns.get(&conn)?.channels.get(&ch)
+    }
+
+    /// Close a connection as a client does (`connection.close`).
+    pub fn close_connection(&mut self, now: u64, conn: ConnId) {
+        self.advance(now);
+        self.close_connection_inner(conn, None);
+        self.run_dirty();
+    }
+
+    /// Run one method on an open channel. On an error the broker has closed the channel (4xx) or
+    /// the connection (5xx) and the error is returned.
+    pub fn handle(&mut self, now: u64, conn: ConnId, ch: u16, method: Method) -> R<Reply> {
+        self.advance(now);
+        if self.channel(conn, ch).is_none() {
+            return Err(AmqpError::channel_error(format!("expected 'channel.open' on channel {ch}")));
+        }
+        let r = self.exec(conn, ch, method);
+        if let Err(e) = &r {
+            if e.is_connection_error() {
+                self.close_connection_inner(conn, Some(e.clone()));
+            } else {
+                self.close_channel_inner(conn, ch, Some(e.clone()));
+            }
+        }
+        self.run_dirty();
+        r
+    }
+
+    fn exec(&mut self, conn: ConnId, ch: u16, m: Method) -> R<Reply> {
+        match m {
+            Method::ExchangeDeclare { exchange, kind, passive, durable, auto_delete, internal, arguments } => {
+                self.exchange_declare(&exchange, &kind, passive, durable, auto_delete, internal, arguments).map(|_| Reply::Ok)
+            }
+            Method::ExchangeDelete { exchange, if_unused } => self.exchange_delete(&exchange, if_unused).map(|_| Reply::Ok),
+            Method::ExchangeBind { destination, source, routing_key, arguments } => {
+                self.bind(conn, &source, Dest::Exchange(strip_crlf(&destination).into()), &routing_key, arguments).map(|_| Reply::Ok)
+            }
+            Method::ExchangeUnbind { destination, source, routing_key, arguments } => {
+                self.unbind(conn, &source, Dest::Exchange(strip_crlf(&destination).into()), &routing_key, arguments).map(|_| Reply::Ok)
+            }
+            Method::QueueDeclare { queue, passive, durable, exclusive, auto_delete, arguments } => {
+                self.queue_declare(conn, ch, &queue, passive, durable, exclusive, auto_delete, arguments)
+            }
+            Method::QueueBind { queue, exchange, routing_key, arguments } => {
+                let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
+                self.bind(conn, &exchange, Dest::Queue(q), &key, arguments).map(|_| Reply::Ok)
+            }
+            Method::QueueUnbind { queue, exchange, routing_key, arguments } => {
+                let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
+                self.unbind(conn, &exchange, Dest::Queue(q), &key, arguments).map(|_| Reply::Ok)
+            }
+            Method::QueuePurge { queue } => {
+                let q = self.shortcut(conn, ch, &queue)?;
+                self.queue_purge(conn, &q)
+            }
+            Method::QueueDelete { queue, if_unused, if_empty } => {
+                let q = self.shortcut(conn, ch, &queue)?;
+                self.queue_delete(conn, &q, if_unused, if_empty)
+            }
+            Method::BasicQos { prefetch_size, prefetch_count, global } => self.basic_qos(conn, ch, prefetch_size, prefetch_count, global),
+            Method::BasicConsume { queue, consumer_tag, no_ack, exclusive, arguments } => {
+                let q = if queue == REPLY_TO { Name::from(REPLY_TO) } else { self.shortcut(conn, ch, &queue)? };
+                self.basic_consume(conn, ch, q, consumer_tag, no_ack, exclusive, arguments)
+            }
+            Method::BasicCancel { consumer_tag } => {
+                self.basic_cancel(conn, ch, &consumer_tag);
+                Ok(Reply::Ok)
+            }
+            Method::BasicPublish { exchange, routing_key, mandatory, immediate, properties, body } => {
+                self.basic_publish(conn, ch, &exchange, &routing_key, mandatory, immediate, properties, body).map(|_| Reply::None)
+            }
+            Method::BasicGet { queue, no_ack } => {
+                let q = self.shortcut(conn, ch, &queue)?;
+                self.basic_get(conn, ch, &q, no_ack)
+            }
+            Method::BasicAck { delivery_tag, multiple } => self.settle(conn, ch, delivery_tag, multiple, None).map(|_| Reply::None),
+            Method::BasicNack { delivery_tag, multiple, requeue } => {
+                self.settle(conn, ch, delivery_tag, multiple, Some(requeue)).map(|_| Reply::None)
+            }
+            Method::BasicReject { delivery_tag, requeue } => self.settle(conn, ch, delivery_tag, false, Some(requeue)).map(|_| Reply::None),
+            Method::BasicRecover { requeue } => {
+                if !requeue {
+                    return Err(AmqpError::not_implemented("requeue=false"));
+                }
+                self.requeue_channel(conn, ch);
+                Ok(Reply::Ok)
+            }
+            Method::ConfirmSelect => {
+                self.chan(conn, ch).confirm = true;
+                Ok(Reply::Ok)
+            }
+            Method::ChannelClose => {
+                self.close_channel_inner(conn, ch, None);
+                Ok(Reply::Ok)
+            }
+        }
+    }
+
+    fn chan(&mut self, conn: ConnId, ch: u16) -> &mut Channel {
+        self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("channel checked open before exec")
+    }
+
+    /// Empty queue name = the queue last declared on this channel (semantics §1.5).
+    fn shortcut(&mut self, conn: ConnId, ch: u16, queue: &str) -> R<Name> {
+        let q = strip_crlf(queue);
+        if q.is_empty() {
+            self.chan(conn, ch).last_queue.clone().ok_or_else(|| AmqpError::not_found("no previously declared queue"))
+        } else {
+            Ok(q.into())
+        }
+    }
+
+    fn shortcut_bind(&mut self, conn: ConnId, ch: u16, queue: &str, key: &str) -> R<(Name, String)> {
+        let empty = strip_crlf(queue).is_empty();
+        let q = self.shortcut(conn, ch, queue)?;
+        let key = if empty && key.is_empty() { q.to_string() } else { key.to_string() };
+        Ok((q, key))
+    }
+
+    // ---- exchanges ---------------------------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn exchange_declare(&mut self, name: &str, kind: &str, passive: bool, durable: bool, auto_delete: bool, internal: bool, args: FieldTable) -> R<()> {
+        let name = strip_crlf(name);
+        if passive {
+            if name.is_empty() {
+                return Err(AmqpError::default_exchange());
+            }
+            return if self.exchanges.contains_key(name.as_str()) { Ok(()) } else { Err(AmqpError::no_exchange(&name)) };
+        }
+        let Some(kind) = ExchangeKind::parse(kind) else {
+            return Err(AmqpError::command_invalid(format!("unknown exchange type '{kind}'")));
+        };
+        if name.is_empty() {
+            return Err(AmqpError::default_exchange());
+        }
+        let what = rs_exchange(&name);
+        if !self.exchanges.contains_key(name.as_str()) {
+            if name.starts_with("amq.") {
+                return Err(AmqpError::access_refused(format!("exchange name '{name}' contains reserved prefix 'amq.*'")));
+            }
+            if let Some(v) = args.get("alternate-exchange") {
+                if v.as_str().is_none() {
+                    return Err(AmqpError::precondition_failed(format!(
+                        "invalid type '{}' for arg 'alternate-exchange' in {what}",
+                        v.type_name()
+                    )));
+                }
+            }
+            let n: Name = name.as_str().into();
+            self.exchanges.insert(n.clone(), Exchange::new(n.clone(), kind, durable, auto_delete, internal, args.clone()));
+            self.emit(EventKind::ExchangeDeclared { exchange: n });
+        }
+        let x = &self.exchanges[name.as_str()];
+        if x.kind != kind {
+            return Err(inequivalent("type", &what, format!("'{}'", kind.name()), format!("'{}'", x.kind.name())));
+        }
+        bool_field("durable", &what, x.durable, durable)?;
+        bool_field("auto_delete", &what, x.auto_delete, auto_delete)?;
+        bool_field("internal", &what, x.internal, internal)?;
+        assert_arg("alternate-exchange", &what, &x.arguments, &args)
+    }
+
+    fn exchange_delete(&mut self, name: &str, if_unused: bool) -> R<()> {
+        let name = strip_crlf(name);
+        if name.is_empty() {
+            return Err(AmqpError::default_exchange());
+        }
+        if name.starts_with("amq.") {
+            return Err(AmqpError::access_refused(format!("deletion of system {} not allowed", rs_exchange(&name))));
+        }
+        let Some(x) = self.exchanges.get(name.as_str()) else { return Ok(()) };
+        if if_unused && !x.bindings.is_empty() {
+            return Err(AmqpError::precondition_failed(format!("{} in use", rs_exchange(&name))));
+        }
+        self.delete_exchange(&Name::from(name.as_str()), false);
+        Ok(())
+    }
+
+    fn delete_exchange(&mut self, name: &Name, auto: bool) {
+        let Some(x) = self.exchanges.remove(name) else { return };
+        // bindings where it is the source
+        for b in &x.bindings {
+            if let Some(set) = self.incoming.get_mut(&b.dest) {
+                set.remove(&(name.clone(), b.clone()));
+                if set.is_empty() {
+                    self.incoming.remove(&b.dest);
+                }
+            }
+            self.events.push(Event {
+                at: self.now,
+                kind: EventKind::Unbound { source: name.clone(), dest: b.dest.clone(), key: b.key.clone(), arguments: b.args.clone() },
+            });
+        }
+        self.emit(EventKind::ExchangeDeleted { exchange: name.clone(), auto });
+        // bindings where it is the destination
+        self.remove_incoming(&Dest::Exchange(name.clone()));
+    }
+
+    /// Remove every binding leading to `dest`; sources left without bindings may auto-delete.
+    fn remove_incoming(&mut self, dest: &Dest) {
+        let Some(set) = self.incoming.remove(dest) else { return };
+        let mut sources = Vec::new();
+        for (src, b) in set {
+            if let Some(x) = self.exchanges.get_mut(&src) {
+                x.unbind(&b);
+                sources.push(src.clone());
+            }
+            self.emit(EventKind::Unbound { source: src, dest: b.dest, key: b.key, arguments: b.args });
+        }
+        sources.dedup();
+        for s in sources {
+            self.maybe_auto_delete_exchange(&s);
+        }
+    }
+
+    fn maybe_auto_delete_exchange(&mut self, name: &Name) {
+        if let Some(x) = self.exchanges.get(name) {
+            if x.auto_delete && x.bindings.is_empty() {
+                self.delete_exchange(name, true);
+            }
+        }
+    }
+
+    fn bind(&mut self, conn: ConnId, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
+        let source = strip_crlf(source);
+        if source.is_empty() || matches!(&dest, Dest::Exchange(d) if d.is_empty()) {
+            return Err(AmqpError::default_exchange());
+        }
+        let Some(x) = self.exchanges.get(source.as_str()) else {
+            return Err(AmqpError::no_exchange(&source));
+        };
+        match &dest {
+            Dest::Exchange(d) => {
+                if !self.exchanges.contains_key(d) {
+                    return Err(AmqpError::no_exchange(d));
+                }
+            }
+            Dest::Queue(q) => {
+                if !self.queues.contains_key(q) {
+                    return Err(AmqpError::no_queue(q));
+                }
+            }
+        }
+        if x.kind == ExchangeKind::Headers {
+            headers::validate(&args)?;
+        }
+        if let Dest::Queue(q) = &dest {
+            self.check_exclusive(conn, q)?;
+        }
+        let src: Name = source.as_str().into();
+        let b = Binding { dest: dest.clone(), key: key.into(), args };
+        let x = self.exchanges.get_mut(source.as_str()).expect("checked");
+        if x.bind(b.clone()) {
+            self.incoming.entry(dest.clone()).or_default().insert((src.clone(), b.clone()));
+            self.emit(EventKind::Bound { source: src, dest, key: b.key, arguments: b.args });
+        }
+        Ok(())
+    }
+
+    fn unbind(&mut self, conn: ConnId, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
+        let source = strip_crlf(source);
+        if source.is_empty() || matches!(&dest, Dest::Exchange(d) if d.is_empty()) {
+            return Err(AmqpError::default_exchange());
+        }
+        let src: Name = source.as_str().into();
+        let b = Binding { dest: dest.clone(), key: key.into(), args };
+        let exists = self.exchanges.get(&src).is_some_and(|x| x.bindings.contains(&b));
+        if !exists {
+            return Ok(()); // 3.10: unbinding what is not bound succeeds (semantics §2.7)
+        }
+        if let Dest::Queue(q) = &dest {
+            self.check_exclusive(conn, q)?;
+        }
+        self.exchanges.get_mut(&src).expect("exists").unbind(&b);
+        if let Some(set) = self.incoming.get_mut(&dest) {
+            set.remove(&(src.clone(), b.clone()));
+            if set.is_empty() {
+                self.incoming.remove(&dest);
+            }
+        }
+        self.emit(EventKind::Unbound { source: src.clone(), dest, key: b.key, arguments: b.args });
+        self.maybe_auto_delete_exchange(&src);
+        Ok(())
+    }
+
+    // ---- queues ------------------------------------------------------------------------------
+
+    fn check_exclusive(&self, conn: ConnId, q: &str) -> R<()> {
+        match self.queues.get(q).and_then(|q| q.exclusive_owner) {
+            Some(owner) if owner != conn => Err(AmqpError::queue_locked(q)),
+            _ => Ok(()),
+        }
+    }
+
+    fn lookup_queue(&self, conn: ConnId, q: &str) -> R<()> {
+        if !self.queues.contains_key(q) {
+            return Err(AmqpError::no_queue(q));
+        }
+        self.check_exclusive(conn, q)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn queue_declare(&mut self, conn: ConnId, ch: u16, queue: &str, passive: bool, durable: bool, exclusive: bool, auto_delete: bool, args: FieldTable) -> R<Reply> {
+        let name = strip_crlf(queue);
+        if name == REPLY_TO || (name.starts_with(REPLY_TO_PREFIX) && self.reply_routes.contains_key(&name[REPLY_TO_PREFIX.len()..])) {
+            return Ok(Reply::DeclareOk { queue: name.as_str().into(), message_count: 0, consumer_count: 1 });
+        }
+        if name.starts_with(REPLY_TO_PREFIX) {
+            return Err(AmqpError::no_queue(&name));
+        }
+        if passive {
+            let Some(q) = self.queues.get(name.as_str()) else {
+                return Err(AmqpError::no_queue(&name));
+            };
+            let (id, reply) = (q.id, Reply::DeclareOk { queue: q.name.clone(), message_count: q.len(), consumer_count: q.consumer_count() });
+            self.check_exclusive(conn, &name)?;
+            self.touch(id);
+            self.chan(conn, ch).last_queue = Some(name.as_str().into());
+            return Ok(reply);
+        }
+        let name = if name.is_empty() {
+            self.names.guid_name("amq.gen")
+        } else if name.starts_with("amq.") {
+            return Err(AmqpError::access_refused(format!("queue name '{name}' contains reserved prefix 'amq.*'")));
+        } else {
+            name
+        };
+        let owner = exclusive.then_some(conn);
+        let durable = durable && !exclusive;
+        let what = rs_queue(&name);
+        if let Some(q) = self.queues.get(name.as_str()) {
+            if q.exclusive_owner != owner {
+                return Err(AmqpError::queue_locked(&name));
+            }
+            bool_field("durable", &what, q.durable, durable)?;
+            bool_field("auto_delete", &what, q.auto_delete, auto_delete)?;
+            for key in CLASSIC_EQUIV_ARGS {
+                if key == "x-queue-type" {
+                    // absent is the same as "classic"
+                    let norm = |t: &FieldTable| {
+                        let mut t = t.clone();
+                        if t.get("x-queue-type").and_then(|v| v.as_str()) == Some("classic") {
+                            t.remove("x-queue-type");
+                        }
+                        t
+                    };
+                    assert_arg(key, &what, &norm(&q.arguments), &norm(&args))?;
+                } else {
+                    assert_arg(key, &what, &q.arguments, &args)?;
+                }
+            }
+            let (id, reply) = (q.id, Reply::DeclareOk { queue: q.name.clone(), message_count: q.len(), consumer_count: q.consumer_count() });
+            self.touch(id);
+            self.chan(conn, ch).last_queue = Some(name.as_str().into());
+            return Ok(reply);
+        }
+        if let Some(v) = args.get("x-dead-letter-exchange") {
+            if v.as_str().is_none() {
+                return Err(AmqpError::precondition_failed(format!(
+                    "invalid type '{}' for arg 'x-dead-letter-exchange' in {what}",
+                    v.type_name()
+                )));
+            }
+        }
+        let cfg = check_queue_args(&args).map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
+        if let Some(k) = OTHER_TYPE_ARGS.iter().find(|k| args.contains_key(**k)) {
+            return Err(AmqpError::precondition_failed(format!("invalid arg '{k}' for {what} of queue type rabbit_classic_queue")));
+        }
+        self.next_queue_id += 1;
+        let id = self.next_queue_id;
+        let n: Name = name.as_str().into();
+        let q = Queue::new(id, n.clone(), durable, auto_delete, owner, args, cfg, self.now);
+        self.queues.insert(n.clone(), q);
+        self.queue_by_id.insert(id, n.clone());
+        self.emit(EventKind::QueueDeclared { queue: n.clone() });
+        self.refresh_timers(&n);
+        self.chan(conn, ch).last_queue = Some(n.clone());
+        Ok(Reply::DeclareOk { queue: n, message_count: 0, consumer_count: 0 })
+    }
+
+    /// Renew the `x-expires` lease of a queue.
+    fn touch(&mut self, id: u64) {
+        let Some(name) = self.queue_by_id.get(&id).cloned() else { return };
+        if let Some(q) = self.queues.get_mut(&name) {
+            q.last_used = self.now;
+        }
+        self.refresh_timers(&name);
+    }
+
+    fn queue_purge(&mut self, conn: ConnId, name: &Name) -> R<Reply> {
+        self.lookup_queue(conn, name)?;
+        let q = self.queues.get_mut(name).expect("checked");
+        let gone = q.drain();
+        let count = gone.len() as u64;
+        for e in gone {
+            self.emit(EventKind::Dropped { msg: e.msg.id, queue: name.clone(), reason: DropReason::Purged });
+        }
+        self.emit(EventKind::Purged { queue: name.clone(), count });
+        self.refresh_timers(name);
+        Ok(Reply::PurgeOk { message_count: count })
+    }
+
+    fn queue_delete(&mut self, conn: ConnId, name: &Name, if_unused: bool, if_empty: bool) -> R<Reply> {
+        let Some(q) = self.queues.get(name) else {
+            return Ok(Reply::DeleteOk { message_count: 0 });
+        };
+        self.check_exclusive(conn, name)?;
+        if if_empty && !q.is_empty() {
+            return Err(AmqpError::precondition_failed(format!("{} not empty", rs_queue(name))));
+        }
+        if if_unused && q.consumer_count() > 0 {
+            return Err(AmqpError::precondition_failed(format!("{} in use", rs_queue(name))));
+        }
+        let count = self.delete_queue(name, QueueGone::Deleted);
+        Ok(Reply::DeleteOk { message_count: count })
+    }
+
+    /// Delete a queue: its consumers are cancelled, its ready messages dropped, its bindings removed.
+    fn delete_queue(&mut self, name: &Name, why: QueueGone) -> u64 {
+        let Some(mut q) = self.queues.remove(name) else { return 0 };
+        self.queue_by_id.remove(&q.id);
+        for c in q.registered.clone() {
+            if let Some(chan) = self.conns.get_mut(&c.conn).and_then(|x| x.channels.get_mut(&c.ch)) {
+                chan.consumers.remove(&c.tag);
+            }
+            self.emit(EventKind::ConsumerRemoved { conn: c.conn, ch: c.ch, queue: name.clone(), consumer_tag: c.tag.clone() });
+        }
+        let gone = q.drain();
+        let count = gone.len() as u64;
+        let reason = if why == QueueGone::Restart { DropReason::Restart } else { DropReason::QueueDeleted };
+        for e in gone {
+            self.emit(EventKind::Dropped { msg: e.msg.id, queue: name.clone(), reason });
+        }
+        if let Some(t) = q.head_timer {
+            self.timers.remove(&(t, q.id, Timer::Head));
+        }
+        if let Some(t) = q.expiry_timer {
+            self.timers.remove(&(t, q.id, Timer::Lease));
+        }
+        self.emit(EventKind::QueueDeleted { queue: name.clone(), why });
+        self.remove_incoming(&Dest::Queue(name.clone()));
+        count
+    }
+
+    // ---- consumers ---------------------------------------------------------------------------
+
+    fn basic_qos(&mut self, conn: ConnId, ch: u16, size: u32, count: u16, global: bool) -> R<Reply> {
+        if size != 0 {
+            return Err(AmqpError::not_implemented(format!("prefetch_size!=0 ({size})")));
+        }
+        let c = self.chan(conn, ch);
+        if global {
+            c.global_prefetch = count;
+        } else {
+            c.prefetch = count;
+        }
+        self.unblock_channel(conn, ch);
+        Ok(Reply::Ok)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn basic_consume(&mut self, conn: ConnId, ch: u16, queue: Name, tag: String, no_ack: bool, exclusive: bool, args: FieldTable) -> R<Reply> {
+        if self.chan(conn, ch).consumers.contains_key(tag.as_str()) {
+            return Err(AmqpError::not_allowed(format!("attempt to reuse consumer tag '{tag}'")));
+        }
+        if &*queue == REPLY_TO {
+            let c = self.chan(conn, ch);
+            if !no_ack {
+                return Err(AmqpError::precondition_failed("reply consumer cannot acknowledge"));
+            }
+            if c.reply_consumer.is_some() {
+                return Err(AmqpError::precondition_failed("reply consumer already set"));
+            }
+            let tag: Name = if tag.is_empty() { self.ctags.guid_name("amq.ctag").into() } else { tag.into() };
+            let pid = base64_std(&self.replies.guid()[..12]);
+            let key = base64_std(&self.replies.guid());
+            let suffix = format!("{pid}.{key}");
+            self.reply_routes.insert(suffix.clone(), (conn, ch));
+            self.chan(conn, ch).reply_consumer = Some((tag.clone(), suffix));
+            return Ok(Reply::ConsumeOk { consumer_tag: tag });
+        }
+        self.lookup_queue(conn, &queue)?;
+        let priority = match args.get("x-priority") {
+            None => 0,
+            Some(FieldValue::Int(_, p)) => *p,
+            Some(v) => {
+                return Err(AmqpError::precondition_failed(format!(
+                    "invalid arg 'x-priority' for {}: {{unacceptable_type,{}}}",
+                    rs_queue(&queue),
+                    v.type_name()
+                )))
+            }
+        };
+        let q = &self.queues[&queue];
+        if q.has_exclusive_consumer || (exclusive && q.consumer_count() > 0) {
+            return Err(AmqpError::access_refused(format!("{} in exclusive use", rs_queue(&queue))));
+        }
+        let tag: Name = if tag.is_empty() { self.ctags.guid_name("amq.ctag").into() } else { tag.into() };
+        let queue_id = q.id;
+        let c = self.chan(conn, ch);
+        let prefetch = c.prefetch;
+        c.consumers.insert(tag.clone(), Consumer { queue: queue.clone(), queue_id, no_ack, prefetch, unacked: 0, priority, exclusive });
+        let key = ConsumerKey { conn, ch, tag: tag.clone(), priority };
+        let q = self.queues.get_mut(&queue).expect("checked");
+        q.registered.push(key.clone());
+        q.activate(key);
+        q.had_consumer = true;
+        q.has_exclusive_consumer |= exclusive;
+        q.last_used = self.now;
+        self.emit(EventKind::ConsumerAdded { conn, ch, queue: queue.clone(), consumer_tag: tag.clone() });
+        self.refresh_timers(&queue);
+        self.mark_dirty(&queue);
+        Ok(Reply::ConsumeOk { consumer_tag: tag })
+    }
+
+    fn basic_cancel(&mut self, conn: ConnId, ch: u16, tag: &str) {
+        let c = self.chan(conn, ch);
+        if c.reply_consumer.as_ref().is_some_and(|(t, _)| &**t == tag) {
+            let (_, suffix) = c.reply_consumer.take().expect("checked");
+            self.reply_routes.remove(&suffix);
+            return;
+        }
+        let Some(consumer) = c.consumers.remove(tag) else { return };
+        self.remove_consumer_from_queue(conn, ch, tag, &consumer);
+    }
+
+    fn remove_consumer_from_queue(&mut self, conn: ConnId, ch: u16, tag: &str, consumer: &Consumer) {
+        let Some(q) = self.queues.get_mut(&consumer.queue).filter(|q| q.id == consumer.queue_id) else { return };
+        q.remove_consumer(conn, ch, tag);
+        if consumer.exclusive {
+            q.has_exclusive_consumer = false;
+        }
+        let name = q.name.clone();
+        self.emit(EventKind::ConsumerRemoved { conn, ch, queue: name.clone(), consumer_tag: tag.into() });
+        let q = &self.queues[&name];
+        if q.registered.is_empty() {
+            if q.auto_delete && q.had_consumer {
+                self.delete_queue(&name, QueueGone::AutoDeleted);
+                return;
+            }
+            let id = q.id;
+            self.touch(id);
+        }
+        self.mark_dirty(&name);
+    }
+
+    // ---- publishing --------------------------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn basic_publish(&mut self, conn: ConnId, ch: u16, exchange: &str, routing_key: &str, mandatory: bool, immediate: bool, mut props: Properties, body: Vec<u8>) -> R<()> {
+        if immediate {
+            return Err(AmqpError::not_implemented("immediate=true"));
+        }
+        let Some(x) = self.exchanges.get(exchange) else {
+            return Err(AmqpError::no_exchange(exchange));
+        };
+        if x.internal {
+            return Err(AmqpError::access_refused(format!("cannot publish to internal {}", rs_exchange(exchange))));
+        }
+        let xname = x.name.clone();
+        if props.reply_to.as_deref() == Some(REPLY_TO) {
+            match &self.chan(conn, ch).reply_consumer {
+                Some((_, suffix)) => props.reply_to = Some(format!("{REPLY_TO_PREFIX}{suffix}")),
+                None => return Err(AmqpError::precondition_failed("fast reply consumer does not exist")),
+            }
+        }
+        if let Some(uid) = &props.user_id {
+            if uid != "guest" {
+                return Err(AmqpError::precondition_failed(format!("user_id property set to '{uid}' but authenticated user was 'guest'")));
+            }
+        }
+        if let Some(e) = &props.expiration {
+            if let Err(why) = parse_expiration(e) {
+                return Err(AmqpError::precondition_failed(format!("invalid expiration '{e}': {why}")));
+            }
+        }
+        let mut keys: Vec<Name> = vec![Name::from(routing_key)];
+        if let Some(h) = &mut props.headers {
+            for hk in ["CC", "BCC"] {
+                match h.get(hk) {
+                    None => {}
+                    Some(FieldValue::Array(a)) => keys.extend(a.iter().filter_map(|v| v.as_str()).map(Name::from)),
+                    Some(v) => {
+                        return Err(AmqpError::precondition_failed(format!(
+                            "invalid message: {{unacceptable_type_in_header,\"{hk}\",{}}}",
+                            v.type_name()
+                        )))
+                    }
+                }
+            }
+            h.remove("BCC");
+        }
+        let c = self.chan(conn, ch);
+        let seq = if c.confirm {
+            c.next_seq += 1;
+            Some(c.next_seq - 1)
+        } else {
+            None
+        };
+        self.next_msg += 1;
+        let msg = Rc::new(Message { id: MsgId(self.next_msg), exchange: xname.clone(), routing_keys: keys, properties: props, body });
+        self.emit(EventKind::Published { msg: msg.id, conn, ch, exchange: xname.clone(), seq, message: msg.clone() });
+        let queues = self.route(&xname, &msg);
+        if queues.is_empty() {
+            self.emit(EventKind::Unroutable { msg: msg.id, exchange: xname });
+            if mandatory {
+                self.emit(EventKind::Returned { msg: msg.id, conn, ch, reply_code: 312, reply_text: "NO_ROUTE".into(), message: msg.clone() });
+            }
+            if let Some(seq) = seq {
+                self.emit(EventKind::Confirmed { conn, ch, seq, ack: true });
+            }
+            return Ok(());
+        }
+        let mut all = true;
+        for q in &queues {
+            all &= self.enqueue(q, msg.clone());
+        }
+        if let Some(seq) = seq {
+            self.emit(EventKind::Confirmed { conn, ch, seq, ack: all });
+        }
+        Ok(())
+    }
+
+    /// Route through the exchange graph (semantics §2.7, §2.8, §10): the queues that get a copy,
+    /// sorted and each once. Emits a `Routed` event per hop.
+    fn route(&mut self, exchange: &Name, msg: &Rc<Message>) -> Vec<Name> {
+        let mut out: Vec<Name> = Vec::new();
+        if exchange.is_empty() {
+            let mut keys: Vec<&Name> = msg.routing_keys.iter().collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                if k.starts_with(REPLY_TO_PREFIX) {
+                    self.deliver_reply(k, msg);
+                } else if self.queues.contains_key(&**k) {
+                    self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: exchange.clone(), to: Dest::Queue(k.clone()), alternate: false } });
+                    out.push(k.clone());
+                }
+            }
+            return out;
+        }
+        let headers = msg.properties.headers.as_ref();
+        let mut visited: Vec<Name> = vec![exchange.clone()];
+        let mut work: Vec<Name> = vec![exchange.clone()];
+        let mut dests: Vec<Dest> = Vec::new();
+        while let Some(xn) = work.pop() {
+            let Some(x) = self.exchanges.get(&xn) else { continue };
+            dests.clear();
+            x.route(&msg.routing_keys, headers, &mut dests);
+            if dests.len() > 1 {
+                dests.sort();
+                dests.dedup();
+            }
+            if dests.is_empty() {
+                if let Some(ae) = x.alternate() {
+                    if self.exchanges.contains_key(ae) && !visited.iter().any(|v| &**v == ae) {
+                        let ae: Name = self.exchanges.get_key_value(ae).expect("checked").0.clone();
+                        self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: xn.clone(), to: Dest::Exchange(ae.clone()), alternate: true } });
+                        visited.push(ae.clone());
+                        work.push(ae);
+                    }
+                }
+                continue;
+            }
+            for d in dests.drain(..) {
+                self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: xn.clone(), to: d.clone(), alternate: false } });
+                match d {
+                    Dest::Queue(q) => out.push(q),
+                    Dest::Exchange(e) => {
+                        if !visited.contains(&e) {
+                            visited.push(e.clone());
+                            work.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        if out.len() > 1 {
+            out.sort();
+            out.dedup();
+        }
+        out.retain(|q| self.queues.contains_key(q));
+        out
+    }
+
+    fn deliver_reply(&mut self, key: &Name, msg: &Rc<Message>) {
+        let Some(&(conn, ch)) = self.reply_routes.get(&key[REPLY_TO_PREFIX.len()..]) else { return };
+        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else { return };
+        let Some((ctag, _)) = c.reply_consumer.clone() else { return };
+        let tag = c.next_tag;
+        c.next_tag += 1;
+        // The reply shows the key it was published with, whatever the message's first key.
+        let mut m = (**msg).clone();
+        m.routing_keys = vec![key.clone()];
+        self.emit(EventKind::Delivered {
+            msg: msg.id,
+            queue: key.clone(),
+            conn,
+            ch,
+            consumer_tag: Some(ctag),
+            delivery_tag: tag,
+            redelivered: false,
+            auto_ack: true,
+            message: Rc::new(m),
+            message_count: None,
+        });
+    }
+
+    /// Offer a message to a queue (`maybe_deliver_or_enqueue`): false when the queue refused it.
+    fn enqueue(&mut self, qname: &Name, msg: Rc<Message>) -> bool {
+        let Some(q) = self.queues.get_mut(qname) else { return true };
+        if q.would_overflow(msg.body.len() as u64) {
+            match q.cfg.overflow() {
+                Overflow::RejectPublish => {
+                    self.emit(EventKind::Dropped { msg: msg.id, queue: qname.clone(), reason: DropReason::RejectPublish });
+                    return false;
+                }
+                Overflow::RejectPublishDlx => {
+                    let e = Entry { seq: 0, msg, expires_at: None, delivered: false, level: 0 };
+                    self.dead_letter(qname, e, DeathReason::MaxLen, DropReason::RejectPublish);
+                    return false;
+                }
+                Overflow::DropHead => {}
+            }
+        }
+        let ttl = match (q.cfg.message_ttl, msg.properties.expiration.as_deref().and_then(|e| parse_expiration(e).ok())) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let entry = Entry { seq: q.next_seq(), expires_at: ttl.map(|t| self.now.saturating_add(t)), delivered: false, level: q.level_of(msg.properties.priority), msg };
+        self.events.push(Event { at: self.now, kind: EventKind::Enqueued { msg: entry.msg.id, queue: qname.clone() } });
+        if q.is_empty() {
+            if let Some(key) = pick_consumer(q, &mut self.conns) {
+                self.deliver(qname, key, entry);
+                return true;
+            }
+        }
+        q.push(entry);
+        self.maybe_drop_head(qname);
+        self.drop_expired(qname);
+        self.refresh_timers(qname);
+        true
+    }
+
+    fn maybe_drop_head(&mut self, qname: &Name) {
+        loop {
+            let Some(q) = self.queues.get_mut(qname) else { return };
+            if q.cfg.overflow() != Overflow::DropHead || !q.over_limit() {
+                return;
+            }
+            let e = q.pop().expect("over the limit, so not empty");
+            self.dead_letter(qname, e, DeathReason::MaxLen, DropReason::MaxLength);
+        }
+    }
+
+    /// Drop expired messages from the head (semantics §4.7).
+    fn drop_expired(&mut self, qname: &Name) {
+        loop {
+            let Some(q) = self.queues.get_mut(qname) else { return };
+            let now = self.now;
+            if !q.head().is_some_and(|h| h.expires_at.is_some_and(|t| t <= now)) {
+                return;
+            }
+            let e = q.pop().expect("has a head");
+            self.emit(EventKind::Expired { msg: e.msg.id, queue: qname.clone() });
+            self.dead_letter(qname, e, DeathReason::Expired, DropReason::Expired);
+        }
+    }
+
+    /// Dead-letter a message that left `qname` (semantics §4.10), or drop it with `otherwise`.
+    fn dead_letter(&mut self, qname: &Name, e: Entry, reason: DeathReason, otherwise: DropReason) {
+        let q = self.queues.get(qname);
+        let (dlx, dlrk) = match q {
+            Some(q) => (q.cfg.dlx.clone(), q.cfg.dlrk.clone()),
+            None => (None, None),
+        };
+        let Some(dlx) = dlx.filter(|x| self.exchanges.contains_key(x)) else {
+            let reason = if q.and_then(|q| q.cfg.dlx.as_ref()).is_some() { DropReason::DeadLetterUnroutable } else { otherwise };
+            self.emit(EventKind::Dropped { msg: e.msg.id, queue: qname.clone(), reason });
+            return;
+        };
+        self.next_msg += 1;
+        let new = Rc::new(deadletter::make_message(&e.msg, MsgId(self.next_msg), reason, &dlx, dlrk.as_ref(), qname, self.now / 1000));
+        self.emit(EventKind::DeadLettered { msg: e.msg.id, new_msg: new.id, queue: qname.clone(), exchange: dlx.clone(), reason, message: new.clone() });
+        let mut queues = self.route(&dlx, &new);
+        if reason != DeathReason::Rejected {
+            queues.retain(|target| !deadletter::is_cycle(target, &new));
+        }
+        if queues.is_empty() {
+            self.emit(EventKind::Dropped { msg: new.id, queue: qname.clone(), reason: DropReason::DeadLetterCycle });
+            return;
+        }
+        for target in queues {
+            self.enqueue(&target, new.clone());
+        }
+    }
+
+    // ---- delivery ----------------------------------------------------------------------------
+
+    fn mark_dirty(&mut self, q: &Name) {
+        if !self.dirty.contains(q) {
+            self.dirty.push(q.clone());
+        }
+    }
+
+    /// Deliver what can be delivered, queue by queue, until nothing moves.
+    fn run_dirty(&mut self) {
+        while !self.dirty.is_empty() {
+            let q = self.dirty.remove(0);
+            self.dispatch(&q);
+        }
+    }
+
+    fn dispatch(&mut self, qname: &Name) {
+        loop {
+            self.drop_expired(qname);
+            let Some(q) = self.queues.get_mut(qname) else { return };
+            if q.is_empty() {
+                break;
+            }
+            let Some(key) = pick_consumer(q, &mut self.conns) else { break };
+            let e = q.pop().expect("not empty");
+            self.deliver(qname, key, e);
+        }
+        self.refresh_timers(qname);
+    }
+
+    fn deliver(&mut self, qname: &Name, key: ConsumerKey, mut e: Entry) {
+        let q = self.queues.get_mut(qname).expect("delivering from a live queue");
+        let chan = self.conns.get_mut(&key.conn).and_then(|c| c.channels.get_mut(&key.ch)).expect("consumer's channel is open");
+        let consumer = chan.consumers.get_mut(&key.tag).expect("consumer registered");
+        let tag = chan.next_tag;
+        chan.next_tag += 1;
+        let redelivered = e.delivered;
+        let auto_ack = consumer.no_ack;
+        let message_count = None;
+        let msg = e.msg.clone();
+        if !auto_ack {
+            consumer.unacked += 1;
+            chan.limited += 1;
+            q.unacked += 1;
+            e.delivered = true;
+            chan.pending.push_back(Pending { tag, queue: qname.clone(), queue_id: q.id, entry: e, consumer: Some(key.tag.clone()) });
+        }
+        self.events.push(Event {
+            at: self.now,
+            kind: EventKind::Delivered {
+                msg: msg.id,
+                queue: qname.clone(),
+                conn: key.conn,
+                ch: key.ch,
+                consumer_tag: Some(key.tag),
+                delivery_tag: tag,
+                redelivered,
+                auto_ack,
+                message: msg,
+                message_count,
+            },
+        });
+    }
+
+    fn basic_get(&mut self, conn: ConnId, ch: u16, qname: &Name, no_ack: bool) -> R<Reply> {
+        self.lookup_queue(conn, qname)?;
+        let id = self.queues[qname].id;
+        self.touch(id);
+        self.drop_expired(qname);
+        let q = self.queues.get_mut(qname).expect("checked");
+        let Some(mut e) = q.pop() else {
+            self.emit(EventKind::GetEmpty { conn, ch, queue: qname.clone() });
+            return Ok(Reply::GetEmpty);
+        };
+        let message_count = q.len();
+        let chan = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("open");
+        let tag = chan.next_tag;
+        chan.next_tag += 1;
+        let redelivered = e.delivered;
+        let msg = e.msg.clone();
+        if !no_ack {
+            q.unacked += 1;
+            e.delivered = true;
+            chan.pending.push_back(Pending { tag, queue: qname.clone(), queue_id: q.id, entry: e, consumer: None });
+        }
+        self.emit(EventKind::Delivered {
+            msg: msg.id,
+            queue: qname.clone(),
+            conn,
+            ch,
+            consumer_tag: None,
+            delivery_tag: tag,
+            redelivered,
+            auto_ack: no_ack,
+            message: msg.clone(),
+            message_count: Some(message_count),
+        });
+        self.drop_expired(qname);
+        self.refresh_timers(qname);
+        Ok(Reply::GetOk { delivery_tag: tag, redelivered, message_count, message: msg })
+    }
+
+    /// ack (`requeue: None`), nack or reject (`Some(requeue)`), following `collect_acks`.
+    fn settle(&mut self, conn: ConnId, ch: u16, tag: u64, multiple: bool, nack: Option<bool>) -> R<()> {
+        let c = self.chan(conn, ch);
+        let taken: Vec<Pending> = if tag == 0 && multiple {
+            c.pending.drain(..).collect()
+        } else {
+            let at = c.pending.partition_point(|p| p.tag < tag);
+            if c.pending.get(at).is_none_or(|p| p.tag != tag) {
+                return Err(AmqpError::precondition_failed(format!("unknown delivery tag {tag}")));
+            }
+            if multiple {
+                c.pending.drain(..=at).collect()
+            } else {
+                vec![c.pending.remove(at).expect("found")]
+            }
+        };
+        let mut requeued: Vec<Name> = Vec::new();
+        for p in taken {
+            self.release(conn, ch, &p);
+            let live = self.queues.get(&p.queue).is_some_and(|q| q.id == p.queue_id);
+            match nack {
+                None => self.emit(EventKind::Acked { msg: p.entry.msg.id, queue: p.queue.clone(), conn, ch, delivery_tag: p.tag }),
+                Some(requeue) => {
+                    self.emit(EventKind::Nacked { msg: p.entry.msg.id, queue: p.queue.clone(), conn, ch, delivery_tag: p.tag, requeue });
+                    if !live {
+                        continue;
+                    }
+                    if requeue {
+                        self.emit(EventKind::Requeued { msg: p.entry.msg.id, queue: p.queue.clone() });
+                        self.queues.get_mut(&p.queue).expect("live").requeue(p.entry);
+                        if !requeued.contains(&p.queue) {
+                            requeued.push(p.queue.clone());
+                        }
+                    } else {
+                        self.dead_letter(&p.queue, p.entry, DeathReason::Rejected, DropReason::Rejected);
+                    }
+                }
+            }
+        }
+        for q in requeued {
+            self.after_requeue(&q);
+        }
+        self.unblock_channel(conn, ch);
+        Ok(())
+    }
+
+    /// Bookkeeping when a delivery is settled or returned: counts for the queue and consumer.
+    fn release(&mut self, conn: ConnId, ch: u16, p: &Pending) {
+        if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
+            q.unacked -= 1;
+        }
+        if let Some(tag) = &p.consumer {
+            let c = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("open");
+            c.limited -= 1;
+            if let Some(cons) = c.consumers.get_mut(tag) {
+                cons.unacked -= 1;
+            }
+        }
+    }
+
+    fn after_requeue(&mut self, q: &Name) {
+        self.drop_expired(q);
+        self.maybe_drop_head(q);
+        self.refresh_timers(q);
+        self.mark_dirty(q);
+    }
+
+    /// Return every unacknowledged delivery of a channel to its queue.
+    fn requeue_channel(&mut self, conn: ConnId, ch: u16) {
+        let pending: Vec<Pending> = self.chan(conn, ch).pending.drain(..).collect();
+        let mut queues: Vec<Name> = Vec::new();
+        for p in pending {
+            self.release(conn, ch, &p);
+            if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
+                let id = p.entry.msg.id;
+                q.requeue(p.entry);
+                self.emit(EventKind::Requeued { msg: id, queue: p.queue.clone() });
+                if !queues.contains(&p.queue) {
+                    queues.push(p.queue);
+                }
+            }
+        }
+        for q in queues {
+            self.after_requeue(&q);
+        }
+        self.unblock_channel(conn, ch);
+    }
+
+    /// Consumers of this channel that were blocked and can now take messages go back into their
+    /// queues' rotation, at the back (`rabbit_queue_consumers:unblock/2`).
+    fn unblock_channel(&mut self, conn: ConnId, ch: u16) {
+        let Some(chan) = self.conns.get(&conn).and_then(|c| c.channels.get(&ch)) else { return };
+        let mut queues: Vec<Name> = chan.consumers.values().map(|c| c.queue.clone()).collect();
+        queues.sort();
+        queues.dedup();
+        for qn in queues {
+            let Some(q) = self.queues.get_mut(&qn) else { continue };
+            let mut moved = false;
+            let mut i = 0;
+            while i < q.blocked.len() {
+                let k = &q.blocked[i];
+                if k.conn == conn && k.ch == ch && can_accept(&self.conns, k) {
+                    let k = q.blocked.remove(i);
+                    q.activate(k);
+                    moved = true;
+                } else {
+                    i += 1;
+                }
+            }
+            if moved || q.cfg.single_active_consumer {
+                self.mark_dirty(&qn);
+            }
+        }
+    }
+
+    // ---- closing -----------------------------------------------------------------------------
+
+    fn close_channel_inner(&mut self, conn: ConnId, ch: u16, error: Option<AmqpError>) {
+        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else { return };
+        let consumers: Vec<(Name, Consumer)> = std::mem::take(&mut c.consumers).into_iter().collect();
+        if let Some((_, suffix)) = c.reply_consumer.take() {
+            self.reply_routes.remove(&suffix);
+        }
+        // Unacked deliveries go back first, then the consumers go (an auto-delete queue may then go).
+        let pending: Vec<Pending> = c.pending.drain(..).collect();
+        let mut queues: Vec<Name> = Vec::new();
+        for p in pending {
+            if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
+                q.unacked -= 1;
+                let id = p.entry.msg.id;
+                q.requeue(p.entry);
+                self.emit(EventKind::Requeued { msg: id, queue: p.queue.clone() });
+                if !queues.contains(&p.queue) {
+                    queues.push(p.queue);
+                }
+            }
+        }
+        for (tag, cons) in &consumers {
+            self.remove_consumer_from_queue(conn, ch, tag, cons);
+        }
+        self.conns.get_mut(&conn).expect("open").channels.remove(&ch);
+        for q in queues {
+            self.after_requeue(&q);
+        }
+        self.emit(EventKind::ChannelClosed { conn, ch, error });
+    }
+
+    fn close_connection_inner(&mut self, conn: ConnId, error: Option<AmqpError>) {
+        let Some(c) = self.conns.get(&conn) else { return };
+        let chans: Vec<u16> = c.channels.keys().copied().collect();
+        for ch in chans {
+            self.close_channel_inner(conn, ch, None);
+        }
+        let owned: Vec<Name> = self.queues.values().filter(|q| q.exclusive_owner == Some(conn)).map(|q| q.name.clone()).collect();
+        for q in owned {
+            self.delete_queue(&q, QueueGone::OwnerClosed);
+        }
+        self.conns.remove(&conn);
+        self.emit(EventKind::ConnectionClosed { conn, error });
+    }
+
+    /// Restart the broker (semantics §4.6): connections close; durable exchanges, queues and
+    /// bindings between durable ends survive, and in durable queues only persistent messages.
+    pub fn restart(&mut self, now: u64) {
+        self.advance(now);
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for c in conns {
+            self.close_connection_inner(c, None);
+        }
+        self.run_dirty();
+        let transient: Vec<Name> = self.queues.values().filter(|q| !q.durable).map(|q| q.name.clone()).collect();
+        for q in transient {
+            self.delete_queue(&q, QueueGone::Restart);
+        }
+        let xs: Vec<Name> = self.exchanges.values().filter(|x| !x.durable).map(|x| x.name.clone()).collect();
+        for x in xs {
+            // a restart is not an auto-delete: bindings to durable exchanges from it just vanish
+            self.delete_exchange(&x, false);
+        }
+        let names: Vec<Name> = self.queues.keys().cloned().collect();
+        for n in names {
+            let q = self.queues.get_mut(&n).expect("listed");
+            let kept: Vec<Entry> = q.drain();
+            let mut lost = Vec::new();
+            for e in kept {
+                if e.msg.properties.persistent() {
+                    q.push(e);
+                } else {
+                    lost.push(e.msg.id);
+                }
+            }
+            q.last_used = self.now;
+            for id in lost {
+                self.emit(EventKind::Dropped { msg: id, queue: n.clone(), reason: DropReason::Restart });
+            }
+            self.refresh_timers(&n);
+        }
+        self.reply_routes.clear();
+        self.predeclare();
+        self.emit(EventKind::Restarted);
+    }
+
+    // ---- time --------------------------------------------------------------------------------
+
+    /// Let simulated time pass up to `now`, firing TTLs and queue expiry at their instants.
+    pub fn advance(&mut self, now: u64) {
+        while let Some(&(at, qid, kind)) = self.timers.first() {
+            if at > now {
+                break;
+            }
+            self.timers.pop_first();
+            self.now = self.now.max(at);
+            let Some(name) = self.queue_by_id.get(&qid).cloned() else { continue };
+            match kind {
+                Timer::Head => {
+                    if let Some(q) = self.queues.get_mut(&name) {
+                        q.head_timer = None;
+                    }
+                    self.drop_expired(&name);
+                    self.refresh_timers(&name);
+                }
+                Timer::Lease => {
+                    if let Some(q) = self.queues.get_mut(&name) {
+                        q.expiry_timer = None;
+                        if q.registered.is_empty() && q.cfg.expires.is_some_and(|e| q.last_used + e <= self.now) {
+                            self.delete_queue(&name, QueueGone::Expired);
+                            continue;
+                        }
+                    }
+                    self.refresh_timers(&name);
+                }
+            }
+            self.run_dirty();
+        }
+        self.now = self.now.max(now);
+    }
+
+    /// Keep a queue's timers in step with its head message and its lease.
+    fn refresh_timers(&mut self, qname: &Name) {
+        let Some(q) = self.queues.get_mut(qname) else { return };
+        let head = q.head().and_then(|h| h.expires_at);
+        if head != q.head_timer {
+            if let Some(t) = q.head_timer {
+                self.timers.remove(&(t, q.id, Timer::Head));
+            }
+            if let Some(t) = head {
+                self.timers.insert((t, q.id, Timer::Head));
+            }
+            q.head_timer = head;
+        }
+        let lease = match q.cfg.expires {
+            Some(e) if q.registered.is_empty() => Some(q.last_used + e),
+            _ => None,
+        };
+        if lease != q.expiry_timer {
+            if let Some(t) = q.expiry_timer {
+                self.timers.remove(&(t, q.id, Timer::Lease));
+            }
+            if let Some(t) = lease {
+                self.timers.insert((t, q.id, Timer::Lease));
+            }
+            q.expiry_timer = lease;
+        }
+    }
+}
+
+/// May this consumer take one more message now (`can_send`: its prefetch, then the channel's)?
+fn can_accept(conns: &BTreeMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
+    let Some(chan) = conns.get(&k.conn).and_then(|c| c.channels.get(&k.ch)) else { return false };
+    let Some(c) = chan.consumers.get(&k.tag) else { return false };
+    c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && (chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32))
+}
+
+/// The consumer the next message goes to (`rabbit_queue_consumers:deliver/3`): the first of the
+/// highest priority that can take it, which then moves to the back of its priority; consumers that
+/// cannot are set aside as blocked. With single active consumer only the first registered one.
+fn pick_consumer(q: &mut Queue, conns: &mut BTreeMap<ConnId, Connection>) -> Option<ConsumerKey> {
+    if q.cfg.single_active_consumer {
+        let first = q.registered.first()?;
+        return can_accept(conns, first).then(|| first.clone());
+    }
+    while let Some(front) = q.active.pop_front() {
+        if can_accept(conns, &front) {
+            q.activate(front.clone());
+            return Some(front);
+        }
+        q.blocked.push(front);
+    }
+    None
+}

@@ -1,0 +1,178 @@
+//! Exchanges and their routing functions: direct, fanout, topic, headers (semantics §2).
+
+use crate::field::FieldTable;
+use crate::headers;
+use crate::message::Name;
+use crate::topic::TopicTrie;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The kind (type) of an exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExchangeKind {
+    Direct,
+    Fanout,
+    Topic,
+    Headers,
+}
+
+impl ExchangeKind {
+    pub fn parse(s: &str) -> Option<ExchangeKind> {
+        Some(match s {
+            "direct" => ExchangeKind::Direct,
+            "fanout" => ExchangeKind::Fanout,
+            "topic" => ExchangeKind::Topic,
+            "headers" => ExchangeKind::Headers,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            ExchangeKind::Direct => "direct",
+            ExchangeKind::Fanout => "fanout",
+            ExchangeKind::Topic => "topic",
+            ExchangeKind::Headers => "headers",
+        }
+    }
+}
+
+/// Where a binding leads.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dest {
+    Queue(Name),
+    Exchange(Name),
+}
+
+impl Dest {
+    pub fn name(&self) -> &Name {
+        match self {
+            Dest::Queue(n) | Dest::Exchange(n) => n,
+        }
+    }
+}
+
+/// A binding's identity below its source: destination, key and arguments (semantics §2.6).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Binding {
+    pub dest: Dest,
+    pub key: Name,
+    pub args: FieldTable,
+}
+
+/// An exchange with its bindings (as source) and the index its kind routes with.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    pub name: Name,
+    pub kind: ExchangeKind,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub internal: bool,
+    pub arguments: FieldTable,
+    pub bindings: BTreeSet<Binding>,
+    router: Router,
+}
+
+#[derive(Clone, Debug)]
+enum Router {
+    Direct(BTreeMap<Name, BTreeMap<Dest, u32>>),
+    Fanout(BTreeMap<Dest, u32>),
+    Topic(TopicTrie<Dest>),
+    Headers,
+}
+
+impl Exchange {
+    pub fn new(name: Name, kind: ExchangeKind, durable: bool, auto_delete: bool, internal: bool, arguments: FieldTable) -> Exchange {
+        let router = match kind {
+            ExchangeKind::Direct => Router::Direct(BTreeMap::new()),
+            ExchangeKind::Fanout => Router::Fanout(BTreeMap::new()),
+            ExchangeKind::Topic => Router::Topic(TopicTrie::default()),
+            ExchangeKind::Headers => Router::Headers,
+        };
+        Exchange { name, kind, durable, auto_delete, internal, arguments, bindings: BTreeSet::new(), router }
+    }
+
+    /// The `alternate-exchange` argument, when it is a string.
+    pub fn alternate(&self) -> Option<&str> {
+        self.arguments.get("alternate-exchange").and_then(|v| v.as_str())
+    }
+
+    /// Add a binding; false when an identical one exists (a no-op, as in RabbitMQ).
+    pub fn bind(&mut self, b: Binding) -> bool {
+        if self.bindings.contains(&b) {
+            return false;
+        }
+        match &mut self.router {
+            Router::Direct(m) => *m.entry(b.key.clone()).or_default().entry(b.dest.clone()).or_insert(0) += 1,
+            Router::Fanout(m) => *m.entry(b.dest.clone()).or_insert(0) += 1,
+            Router::Topic(t) => t.insert(&b.key, b.dest.clone()),
+            Router::Headers => {}
+        }
+        self.bindings.insert(b);
+        true
+    }
+
+    /// Remove a binding; false when there was none.
+    pub fn unbind(&mut self, b: &Binding) -> bool {
+        if !self.bindings.remove(b) {
+            return false;
+        }
+        let dec = |m: &mut BTreeMap<Dest, u32>| {
+            if let Some(c) = m.get_mut(&b.dest) {
+                *c -= 1;
+                if *c == 0 {
+                    m.remove(&b.dest);
+                }
+            }
+        };
+        match &mut self.router {
+            Router::Direct(m) => {
+                if let Some(d) = m.get_mut(&b.key) {
+                    dec(d);
+                    if d.is_empty() {
+                        m.remove(&b.key);
+                    }
+                }
+            }
+            Router::Fanout(m) => dec(m),
+            Router::Topic(t) => t.remove(&b.key, &b.dest),
+            Router::Headers => {}
+        }
+        true
+    }
+
+    /// The destinations this exchange's own type routes a message to (before alternate exchanges),
+    /// appended to `out` (may hold duplicates across keys; the caller de-duplicates).
+    pub fn route(&self, keys: &[Name], headers: Option<&FieldTable>, out: &mut Vec<Dest>) {
+        match &self.router {
+            Router::Direct(m) => {
+                for k in keys {
+                    if let Some(d) = m.get(k) {
+                        out.extend(d.keys().cloned());
+                    }
+                }
+            }
+            Router::Fanout(m) => out.extend(m.keys().cloned()),
+            Router::Topic(t) => {
+                for k in keys {
+                    t.route(k, out);
+                }
+            }
+            Router::Headers => {
+                for b in &self.bindings {
+                    if headers::matches(&b.args, headers) {
+                        out.push(b.dest.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Why each binding matched or not, for the UI's "routing explained" (same rules as `route`).
+    pub fn binding_matches(&self, b: &Binding, keys: &[Name], headers: Option<&FieldTable>) -> bool {
+        match self.kind {
+            ExchangeKind::Direct => keys.iter().any(|k| *k == b.key),
+            ExchangeKind::Fanout => true,
+            ExchangeKind::Topic => keys.iter().any(|k| crate::topic::matches(&b.key, k)),
+            ExchangeKind::Headers => headers::matches(&b.args, headers),
+        }
+    }
+}

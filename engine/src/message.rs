@@ -1,0 +1,121 @@
+//! Messages: the basic properties a client sets, and the message a queue holds.
+
+use crate::field::{FieldTable, FieldValue};
+use std::rc::Rc;
+
+/// A shared, immutable name (exchange, queue, routing key, consumer tag): cloning is cheap.
+pub type Name = Rc<str>;
+
+/// Identifies one published message (dead-lettering makes a new one, see `Event::DeadLettered`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MsgId(pub u64);
+
+/// `basic` content properties, as pika names them. Unset properties are `None`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Properties {
+    pub content_type: Option<String>,
+    pub content_encoding: Option<String>,
+    pub headers: Option<FieldTable>,
+    pub delivery_mode: Option<u8>,
+    pub priority: Option<u8>,
+    pub correlation_id: Option<String>,
+    pub reply_to: Option<String>,
+    pub expiration: Option<String>,
+    pub message_id: Option<String>,
+    pub timestamp: Option<u64>,
+    pub type_: Option<String>,
+    pub user_id: Option<String>,
+    pub app_id: Option<String>,
+}
+
+impl Properties {
+    /// `delivery_mode` 2: the message survives a restart in a durable queue.
+    pub fn persistent(&self) -> bool {
+        self.delivery_mode == Some(2)
+    }
+
+    /// The properties that are set, as pika shows them (`headers` with `x-death` entries without
+    /// their `time`, as the reference recorder writes them).
+    pub fn to_trace_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        let mut s = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                m.insert(k.to_string(), serde_json::Value::String(v.clone()));
+            }
+        };
+        s("content_type", &self.content_type);
+        s("correlation_id", &self.correlation_id);
+        s("reply_to", &self.reply_to);
+        s("expiration", &self.expiration);
+        s("message_id", &self.message_id);
+        s("type", &self.type_);
+        s("app_id", &self.app_id);
+        if let Some(d) = self.delivery_mode {
+            m.insert("delivery_mode".into(), d.into());
+        }
+        if let Some(p) = self.priority {
+            m.insert("priority".into(), p.into());
+        }
+        if let Some(h) = &self.headers {
+            let mut t = serde_json::Map::new();
+            for (k, v) in h {
+                let j = if k == "x-death" {
+                    match v {
+                        FieldValue::Array(entries) => serde_json::Value::Array(
+                            entries
+                                .iter()
+                                .map(|e| match e {
+                                    FieldValue::Table(t) => serde_json::Value::Object(
+                                        t.iter().filter(|(k, _)| *k != "time").map(|(k, v)| (k.clone(), v.to_json())).collect(),
+                                    ),
+                                    other => other.to_json(),
+                                })
+                                .collect(),
+                        ),
+                        other => other.to_json(),
+                    }
+                } else {
+                    v.to_json()
+                };
+                t.insert(k.clone(), j);
+            }
+            m.insert("headers".into(), serde_json::Value::Object(t));
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+/// A message as the broker holds it: where it was published, with which routing keys (the first
+/// is the publish's routing key, then the `CC` and `BCC` keys), its properties and body.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub id: MsgId,
+    pub exchange: Name,
+    pub routing_keys: Vec<Name>,
+    pub properties: Properties,
+    pub body: Vec<u8>,
+}
+
+impl Message {
+    /// The routing key a delivery shows: the publish's own key.
+    pub fn routing_key(&self) -> &Name {
+        &self.routing_keys[0]
+    }
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A message in one queue: shared content plus this queue's bookkeeping.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Position in the queue (requeued messages go back to it).
+    pub seq: u64,
+    pub msg: Rc<Message>,
+    /// Simulated instant (ms) at and after which the message is expired.
+    pub expires_at: Option<u64>,
+    /// Delivered before: the next delivery has `redelivered = true`.
+    pub delivered: bool,
+    /// Priority level in a priority queue (0 otherwise).
+    pub level: u8,
+}

@@ -1,0 +1,193 @@
+//! Queues: ready messages in order (by priority level, then position), consumers in dispatch order.
+
+use crate::field::FieldTable;
+use crate::message::{Entry, Name};
+use std::collections::VecDeque;
+
+/// A connection, as the broker numbers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConnId(pub u32);
+
+/// What a full queue does with a new message (`x-overflow`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overflow {
+    DropHead,
+    RejectPublish,
+    RejectPublishDlx,
+}
+
+/// The queue arguments the broker acts on (validated at declare).
+#[derive(Clone, Debug, Default)]
+pub struct QueueConfig {
+    pub message_ttl: Option<u64>,
+    pub expires: Option<u64>,
+    pub max_length: Option<u64>,
+    pub max_length_bytes: Option<u64>,
+    pub overflow: Option<Overflow>,
+    pub dlx: Option<Name>,
+    pub dlrk: Option<Name>,
+    pub max_priority: Option<u8>,
+    pub single_active_consumer: bool,
+}
+
+impl QueueConfig {
+    pub fn overflow(&self) -> Overflow {
+        self.overflow.unwrap_or(Overflow::DropHead)
+    }
+}
+
+/// A consumer as a queue knows it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConsumerKey {
+    pub conn: ConnId,
+    pub ch: u16,
+    pub tag: Name,
+    pub priority: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Queue {
+    /// Unique per incarnation: a queue deleted and declared again is another queue.
+    pub id: u64,
+    pub name: Name,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub exclusive_owner: Option<ConnId>,
+    pub arguments: FieldTable,
+    pub cfg: QueueConfig,
+    levels: Vec<VecDeque<Entry>>,
+    ready_len: u64,
+    pub ready_bytes: u64,
+    /// Deliveries of this queue not yet settled.
+    pub unacked: u64,
+    /// Consumers in registration order (single active consumer picks the first).
+    pub registered: Vec<ConsumerKey>,
+    /// Consumers that may receive, highest priority first, round-robin within a priority.
+    pub active: VecDeque<ConsumerKey>,
+    /// Consumers that could not take the last message offered (prefetch full), in blocking order.
+    pub blocked: Vec<ConsumerKey>,
+    pub has_exclusive_consumer: bool,
+    pub had_consumer: bool,
+    /// Last use for `x-expires` (declare, get, last consumer gone), ms.
+    pub last_used: u64,
+    next_seq: u64,
+    pub(crate) head_timer: Option<u64>,
+    pub(crate) expiry_timer: Option<u64>,
+}
+
+impl Queue {
+    pub fn new(id: u64, name: Name, durable: bool, auto_delete: bool, owner: Option<ConnId>, arguments: FieldTable, cfg: QueueConfig, now: u64) -> Queue {
+        let levels = (0..=cfg.max_priority.unwrap_or(0)).map(|_| VecDeque::new()).collect();
+        Queue {
+            id,
+            name,
+            durable,
+            auto_delete,
+            exclusive_owner: owner,
+            arguments,
+            cfg,
+            levels,
+            ready_len: 0,
+            ready_bytes: 0,
+            unacked: 0,
+            registered: Vec::new(),
+            active: VecDeque::new(),
+            blocked: Vec::new(),
+            has_exclusive_consumer: false,
+            had_consumer: false,
+            last_used: now,
+            next_seq: 0,
+            head_timer: None,
+            expiry_timer: None,
+        }
+    }
+
+    /// Ready messages (`messages_ready`).
+    pub fn len(&self) -> u64 {
+        self.ready_len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ready_len == 0
+    }
+
+    /// The priority level for a message priority (missing = 0, above the maximum = the maximum).
+    pub fn level_of(&self, priority: Option<u8>) -> u8 {
+        priority.unwrap_or(0).min(self.cfg.max_priority.unwrap_or(0))
+    }
+
+    pub fn next_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// Append at the tail of its level.
+    pub fn push(&mut self, e: Entry) {
+        self.ready_len += 1;
+        self.ready_bytes += e.msg.body.len() as u64;
+        self.levels[e.level as usize].push_back(e);
+    }
+
+    /// Put a message back at its original position (semantics §7.4).
+    pub fn requeue(&mut self, e: Entry) {
+        self.ready_len += 1;
+        self.ready_bytes += e.msg.body.len() as u64;
+        let level = &mut self.levels[e.level as usize];
+        let at = level.partition_point(|x| x.seq < e.seq);
+        level.insert(at, e);
+    }
+
+    /// The next message to deliver.
+    pub fn head(&self) -> Option<&Entry> {
+        self.levels.iter().rev().find_map(|l| l.front())
+    }
+
+    pub fn pop(&mut self) -> Option<Entry> {
+        let e = self.levels.iter_mut().rev().find_map(|l| l.pop_front())?;
+        self.ready_len -= 1;
+        self.ready_bytes -= e.msg.body.len() as u64;
+        Some(e)
+    }
+
+    /// Remove every ready message, in delivery order.
+    pub fn drain(&mut self) -> Vec<Entry> {
+        let mut out = Vec::with_capacity(self.ready_len as usize);
+        while let Some(e) = self.pop() {
+            out.push(e);
+        }
+        out
+    }
+
+    /// Ready messages in delivery order.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.levels.iter().rev().flat_map(|l| l.iter())
+    }
+
+    /// Over `x-max-length` / `x-max-length-bytes`.
+    pub fn over_limit(&self) -> bool {
+        self.cfg.max_length.is_some_and(|m| self.ready_len > m) || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes > m)
+    }
+
+    /// Would one more message of `size` bytes go over a limit (`will_overflow`).
+    pub fn would_overflow(&self, size: u64) -> bool {
+        self.cfg.max_length.is_some_and(|m| self.ready_len + 1 > m) || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes + size > m)
+    }
+
+    pub fn consumer_count(&self) -> u64 {
+        self.registered.len() as u64
+    }
+
+    /// Insert a consumer at the back of its priority level.
+    pub fn activate(&mut self, c: ConsumerKey) {
+        let at = self.active.iter().position(|x| x.priority < c.priority).unwrap_or(self.active.len());
+        self.active.insert(at, c);
+    }
+
+    pub fn remove_consumer(&mut self, conn: ConnId, ch: u16, tag: &str) -> bool {
+        let before = self.registered.len();
+        let same = |c: &ConsumerKey| c.conn == conn && c.ch == ch && &*c.tag == tag;
+        self.registered.retain(|c| !same(c));
+        self.active.retain(|c| !same(c));
+        self.blocked.retain(|c| !same(c));
+        before != self.registered.len()
+    }
+}

@@ -1,0 +1,334 @@
+//! Running a scenario and printing the trace a pika client would observe
+//! (`shared/scenario-format.md`, and `shared/tools/pika_trace.py`, which this mirrors).
+
+use crate::broker::Broker;
+use crate::error::AmqpError;
+use crate::event::{Event, EventKind};
+use crate::message::Message;
+use crate::method::{Method, Reply};
+use crate::queue::ConnId;
+use crate::rng::Rng;
+use crate::scenario::{Call, Scenario, Step};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Runs a scenario step by step against a [`Broker`], keeping connections, channels and aliases
+/// as the reference recorder does, and turns what a client sees into trace lines.
+pub struct Runner {
+    pub broker: Broker,
+    conns: BTreeMap<String, ConnId>,
+    conn_names: BTreeMap<ConnId, String>,
+    aliases: BTreeMap<String, String>,
+    now: u64,
+    pika_tags: Rng,
+    /// Every engine event so far, in order (for tools that want more than the trace).
+    pub events: Vec<Event>,
+}
+
+/// A step refers to something the scenario never defined (a `$alias` with no `as`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    pub step: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "step {}: {}", self.step, self.message)
+    }
+}
+impl std::error::Error for RunError {}
+
+impl Runner {
+    pub fn new(seed: u64) -> Runner {
+        Runner {
+            broker: Broker::new(seed),
+            conns: BTreeMap::new(),
+            conn_names: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            now: 0,
+            pika_tags: Rng::fork(seed, "pika-consumer-tags"),
+            events: Vec::new(),
+        }
+    }
+
+    /// Simulated time so far (ms).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    fn name(&self, step: usize, v: &str) -> Result<String, RunError> {
+        match v.strip_prefix('$') {
+            Some(a) => self.aliases.get(a).cloned().ok_or_else(|| RunError { step, message: format!("'{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\"") }),
+            None => Ok(v.to_string()),
+        }
+    }
+
+    fn unalias(&self, v: &str) -> String {
+        for (a, real) in &self.aliases {
+            if real == v {
+                return format!("${a}");
+            }
+        }
+        v.to_string()
+    }
+
+    fn conn(&mut self, name: &str) -> ConnId {
+        if let Some(&c) = self.conns.get(name) {
+            if self.broker.connection(c).is_some() {
+                return c;
+            }
+        }
+        let c = self.broker.connect(self.now);
+        self.conns.insert(name.to_string(), c);
+        self.conn_names.insert(c, name.to_string());
+        c
+    }
+
+    /// Run one step; returns its trace lines (without `step`), in the recorder's order.
+    pub fn step(&mut self, index: usize, st: &Step) -> Result<Vec<Value>, RunError> {
+        let mut oks: Vec<Value> = Vec::new();
+        match &st.call {
+            Call::Wait { ms } => {
+                self.now = self.now.saturating_add(*ms);
+                self.broker.advance(self.now);
+            }
+            Call::Restart => {
+                self.broker.restart(self.now);
+                self.conns.clear();
+                oks.push(json!({"kind": "ok", "call": "restart"}));
+            }
+            Call::ConnectionClose => {
+                if let Some(&c) = self.conns.get(&st.conn) {
+                    self.broker.close_connection(self.now, c);
+                    self.conns.remove(&st.conn);
+                }
+                oks.push(json!({"kind": "ok", "call": "connection_close", "conn": st.conn}));
+            }
+            call => {
+                let c = self.conn(&st.conn);
+                if self.broker.channel(c, st.ch).is_none() {
+                    self.broker.open_channel(self.now, c, st.ch).expect("a closed channel number opens");
+                }
+                let method = self.method(index, st.ch, call)?;
+                let r = self.broker.handle(self.now, c, st.ch, method);
+                if let Ok(reply) = r {
+                    if let Some(ok) = self.ok_line(call, &reply, st) {
+                        oks.push(ok);
+                    }
+                } else if let Err(AmqpError { .. }) = r {
+                    // reported from the ChannelClosed / ConnectionClosed event
+                }
+            }
+        }
+        let events: Vec<Event> = self.broker.drain_events().collect();
+        let mut lines: Vec<(String, u16, Value)> = oks.into_iter().map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v)).collect();
+        for e in &events {
+            if let Some((conn, ch, v)) = self.client_line(e) {
+                lines.push((conn, ch, v));
+            }
+        }
+        self.events.extend(events);
+        // events of one step: by connection, then channel, then the order they came in
+        lines.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        Ok(lines.into_iter().map(|l| l.2).collect())
+    }
+
+    fn method(&mut self, step: usize, ch: u16, call: &Call) -> Result<Method, RunError> {
+        Ok(match call.clone() {
+            Call::ExchangeDeclare { exchange, exchange_type, passive, durable, auto_delete, internal, arguments } => {
+                Method::ExchangeDeclare { exchange, kind: exchange_type, passive, durable, auto_delete, internal, arguments }
+            }
+            Call::ExchangeDelete { exchange, if_unused } => Method::ExchangeDelete { exchange, if_unused },
+            Call::ExchangeBind { destination, source, routing_key, arguments } => Method::ExchangeBind { destination, source, routing_key, arguments },
+            Call::ExchangeUnbind { destination, source, routing_key, arguments } => Method::ExchangeUnbind { destination, source, routing_key, arguments },
+            Call::QueueDeclare { queue, passive, durable, exclusive, auto_delete, arguments } => {
+                Method::QueueDeclare { queue: self.name(step, &queue)?, passive, durable, exclusive, auto_delete, arguments }
+            }
+            Call::QueueBind { queue, exchange, routing_key, arguments } => {
+                let queue = self.name(step, &queue)?;
+                Method::QueueBind { routing_key: routing_key.unwrap_or_else(|| queue.clone()), queue, exchange, arguments }
+            }
+            Call::QueueUnbind { queue, exchange, routing_key, arguments } => {
+                let queue = self.name(step, &queue)?;
+                Method::QueueUnbind { routing_key: routing_key.unwrap_or_else(|| queue.clone()), queue, exchange, arguments }
+            }
+            Call::QueuePurge { queue } => Method::QueuePurge { queue: self.name(step, &queue)? },
+            Call::QueueDelete { queue, if_unused, if_empty } => Method::QueueDelete { queue: self.name(step, &queue)?, if_unused, if_empty },
+            Call::BasicQos { prefetch_size, prefetch_count, global_qos } => Method::BasicQos { prefetch_size, prefetch_count, global: global_qos },
+            Call::BasicPublish { exchange, routing_key, body, mandatory, mut properties } => {
+                if let Some(r) = &properties.reply_to {
+                    properties.reply_to = Some(self.name(step, r)?);
+                }
+                Method::BasicPublish { exchange, routing_key: self.name(step, &routing_key)?, mandatory, immediate: false, properties, body: body.into_bytes() }
+            }
+            Call::BasicConsume { queue, auto_ack, exclusive, consumer_tag, arguments } => {
+                let consumer_tag = consumer_tag.unwrap_or_else(|| {
+                    let (a, b) = (self.pika_tags.next_u64(), self.pika_tags.next_u64());
+                    format!("ctag{ch}.{a:016x}{b:016x}")
+                });
+                Method::BasicConsume { queue: self.name(step, &queue)?, consumer_tag, no_ack: auto_ack, exclusive, arguments }
+            }
+            Call::BasicCancel { consumer_tag } => Method::BasicCancel { consumer_tag },
+            Call::BasicAck { delivery_tag, multiple } => Method::BasicAck { delivery_tag, multiple },
+            Call::BasicNack { delivery_tag, multiple, requeue } => Method::BasicNack { delivery_tag, multiple, requeue },
+            Call::BasicReject { delivery_tag, requeue } => Method::BasicReject { delivery_tag, requeue },
+            Call::BasicGet { queue, auto_ack } => Method::BasicGet { queue: self.name(step, &queue)?, no_ack: auto_ack },
+            Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
+            Call::ConfirmSelect => Method::ConfirmSelect,
+            Call::ChannelClose => Method::ChannelClose,
+            Call::ConnectionClose | Call::Wait { .. } | Call::Restart => unreachable!("handled by step()"),
+        })
+    }
+
+    fn ok_line(&mut self, call: &Call, reply: &Reply, st: &Step) -> Option<Value> {
+        let name = call.name();
+        match reply {
+            Reply::None => None,
+            Reply::GetOk { .. } | Reply::GetEmpty => None, // reported from the Delivered / GetEmpty event
+            Reply::DeclareOk { queue, message_count, consumer_count } => {
+                if let Some(a) = &st.alias {
+                    self.aliases.insert(a.clone(), queue.to_string());
+                }
+                Some(json!({"kind": "ok", "call": name, "queue": self.unalias(queue), "message_count": message_count, "consumer_count": consumer_count}))
+            }
+            Reply::PurgeOk { message_count } | Reply::DeleteOk { message_count } => Some(json!({"kind": "ok", "call": name, "message_count": message_count})),
+            Reply::ConsumeOk { consumer_tag } => Some(json!({"kind": "ok", "call": name, "consumer_tag": &**consumer_tag})),
+            Reply::Ok => Some(json!({"kind": "ok", "call": name})),
+        }
+    }
+
+    fn message_fields(&self, m: &Message, out: &mut Map<String, Value>) {
+        out.insert("exchange".into(), Value::String(m.exchange.to_string()));
+        out.insert("routing_key".into(), Value::String(self.unalias(m.routing_key())));
+        out.insert("body".into(), Value::String(m.body_text()));
+    }
+
+    fn props(&self, m: &Message) -> Value {
+        let mut p = m.properties.to_trace_json();
+        if let Some(r) = p.get_mut("reply_to") {
+            *r = Value::String(self.unalias(r.as_str().unwrap_or_default()));
+        }
+        p
+    }
+
+    /// The trace line a client sees for an engine event, with its sort keys.
+    fn client_line(&self, e: &Event) -> Option<(String, u16, Value)> {
+        let cname = |c: &ConnId| self.conn_names.get(c).cloned().unwrap_or_default();
+        let mut m = Map::new();
+        let (conn, ch) = match &e.kind {
+            EventKind::Delivered { conn, ch, consumer_tag, delivery_tag, redelivered, message, message_count, .. } => {
+                match consumer_tag {
+                    Some(t) => {
+                        m.insert("kind".into(), "deliver".into());
+                        m.insert("consumer_tag".into(), Value::String(t.to_string()));
+                    }
+                    None => {
+                        m.insert("kind".into(), "get".into());
+                        m.insert("message_count".into(), json!(message_count.unwrap_or(0)));
+                    }
+                }
+                m.insert("delivery_tag".into(), json!(delivery_tag));
+                m.insert("redelivered".into(), json!(redelivered));
+                self.message_fields(message, &mut m);
+                m.insert("properties".into(), self.props(message));
+                (conn, *ch)
+            }
+            EventKind::GetEmpty { conn, ch, .. } => {
+                m.insert("kind".into(), "get_empty".into());
+                (conn, *ch)
+            }
+            EventKind::Returned { conn, ch, reply_code, reply_text, message, .. } => {
+                m.insert("kind".into(), "return".into());
+                m.insert("reply_code".into(), json!(reply_code));
+                m.insert("reply_text".into(), Value::String(reply_text.to_string()));
+                self.message_fields(message, &mut m);
+                (conn, *ch)
+            }
+            EventKind::Confirmed { conn, ch, ack: false, .. } => {
+                m.insert("kind".into(), "nack".into());
+                (conn, *ch)
+            }
+            EventKind::ChannelClosed { conn, ch, error: Some(err) } => {
+                m.insert("kind".into(), "channel_error".into());
+                m.insert("code".into(), json!(err.code));
+                m.insert("text".into(), Value::String(err.text.clone()));
+                (conn, *ch)
+            }
+            EventKind::ConnectionClosed { conn, error: Some(err) } => {
+                m.insert("kind".into(), "connection_error".into());
+                m.insert("code".into(), json!(err.code));
+                m.insert("text".into(), Value::String(err.text.clone()));
+                let n = cname(conn);
+                m.insert("conn".into(), Value::String(n.clone()));
+                return Some((n, 0, Value::Object(m)));
+            }
+            _ => return None,
+        };
+        let n = cname(conn);
+        m.insert("conn".into(), Value::String(n.clone()));
+        m.insert("ch".into(), json!(ch));
+        Some((n, ch, Value::Object(m)))
+    }
+
+    /// Run a whole scenario: its trace lines, each with its `step`.
+    pub fn run(scenario: &Scenario) -> Result<Vec<Value>, RunError> {
+        let mut r = Runner::new(scenario.seed);
+        let mut out = Vec::new();
+        for (i, st) in scenario.steps.iter().enumerate() {
+            for mut line in r.step(i, st)? {
+                line.as_object_mut().expect("lines are objects").insert("step".into(), json!(i));
+                out.push(line);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A JSON value the way Python's `json.dumps(v, sort_keys=True, ensure_ascii=False)` writes it,
+/// so traces print exactly like the reference recorder's.
+pub fn python_json(v: &Value) -> String {
+    let mut s = String::new();
+    write_py(v, &mut s);
+    s
+}
+
+fn write_py(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            out.push('{');
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(": ");
+                write_py(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_py(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// A whole trace as JSON Lines.
+pub fn to_jsonl(lines: &[Value]) -> String {
+    let mut s = String::new();
+    for l in lines {
+        s.push_str(&python_json(l));
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Record golden traces from the private broker with the reference recorder (../shared/tools/pika_trace.py).
+#   scripts/record.sh SCENARIO.json...   writes SCENARIO.jsonl beside each scenario
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+eval "export $("$here/broker.sh" env)"
+export PATH=/usr/lib/rabbitmq/bin:$PATH
+recorder=${WARREN_RECORDER:-$here/../../shared/tools/pika_trace.py}
+for f in "$@"; do
+  python3 "$recorder" "$f" --reset > "${f%.json}.jsonl.tmp"
+  mv "${f%.json}.jsonl.tmp" "${f%.json}.jsonl"
+  echo "recorded ${f%.json}.jsonl" >&2
+done
