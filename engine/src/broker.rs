@@ -1317,6 +1317,9 @@ impl Broker {
             self.emit(EventKind::GetEmpty { conn, ch, queue: qname.clone() });
             return Ok(Reply::GetEmpty);
         };
+        // get-ok's message_count is taken after expired messages at the new head are dropped
+        self.drop_expired(qname);
+        let q = self.queues.get_mut(qname).expect("checked");
         let message_count = q.len();
         let chan = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("open");
         let tag = chan.next_tag;
@@ -1340,7 +1343,6 @@ impl Broker {
             message: msg.clone(),
             message_count: Some(message_count),
         });
-        self.drop_expired(qname);
         self.refresh_timers(qname);
         Ok(Reply::GetOk { delivery_tag: tag, redelivered, message_count, message: msg })
     }

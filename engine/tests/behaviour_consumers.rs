@@ -1,0 +1,6 @@
+//! Behaviour: consumers. Each scenario in tests/scenarios/ reads as what it shows; its golden trace
+//! (NAME.jsonl) was recorded from a real RabbitMQ 3.10.8, so the expected values are the broker's own.
+mod common;
+
+golden!(acks_prefetch, "acks_prefetch");
+golden!(consumers_dispatch, "consumers_dispatch");

@@ -1,0 +1,5 @@
+//! Behaviour: publishing. Each scenario in tests/scenarios/ reads as what it shows; its golden trace
+//! (NAME.jsonl) was recorded from a real RabbitMQ 3.10.8, so the expected values are the broker's own.
+mod common;
+
+golden!(priority_confirms_replyto, "priority_confirms_replyto");

@@ -1,0 +1,5 @@
+//! Behaviour: ttl. Each scenario in tests/scenarios/ reads as what it shows; its golden trace
+//! (NAME.jsonl) was recorded from a real RabbitMQ 3.10.8, so the expected values are the broker's own.
+mod common;
+
+golden!(ttl_expiry, "ttl_expiry");

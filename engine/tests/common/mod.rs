@@ -1,0 +1,41 @@
+//! Shared harness: run a scenario on the engine and compare with a trace from a real RabbitMQ.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use warren_engine::scenario::Scenario;
+use warren_engine::trace::{python_json, Runner};
+
+/// Run `scenario` (JSON text) and compare its trace with `golden` (JSON Lines from a real broker).
+/// Lines compare as parsed objects (key order and spacing do not matter). On a difference, the
+/// panic shows the first differing line of each side.
+pub fn assert_trace(name: &str, scenario: &str, golden: &str) {
+    let sc = Scenario::parse(scenario).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let got = Runner::run(&sc).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let want: Vec<Value> = golden.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("golden line is JSON")).collect();
+    for i in 0..got.len().max(want.len()) {
+        let (g, w) = (got.get(i), want.get(i));
+        if g != w {
+            panic!(
+                "{name}: the engine's trace differs from the real broker's at line {i}\n  engine: {}\n  broker: {}",
+                g.map(python_json).unwrap_or_else(|| "(nothing)".into()),
+                w.map(python_json).unwrap_or_else(|| "(nothing)".into())
+            );
+        }
+    }
+}
+
+/// One test per scenario file in `tests/scenarios/` (and the wasm32 variant of the attribute).
+#[macro_export]
+macro_rules! golden {
+    ($test:ident, $file:literal) => {
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        fn $test() {
+            common::assert_trace(
+                $file,
+                include_str!(concat!("../../tests/scenarios/", $file, ".json")),
+                include_str!(concat!("../../tests/scenarios/", $file, ".jsonl")),
+            );
+        }
+    };
+}
