@@ -49,6 +49,8 @@ pub struct Broker {
     next_msg: u64,
     events: Vec<Event>,
     dirty: Vec<Name>,
+    /// Reused buffers for routing (no allocation per publish).
+    scratch: (Vec<Name>, Vec<Name>, Vec<Dest>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -145,7 +147,9 @@ fn val_typed(v: Option<&FieldValue>) -> String {
 }
 
 fn inequivalent(key: &str, what: &str, received: String, current: String) -> AmqpError {
-    AmqpError::precondition_failed(format!("inequivalent arg '{key}' for {what}: received {received} but current is {current}"))
+    AmqpError::precondition_failed(format!(
+        "inequivalent arg '{key}' for {what}: received {received} but current is {current}"
+    ))
 }
 
 /// `rabbit_misc:assert_args_equivalence/4` for one key.
@@ -227,18 +231,31 @@ fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> 
         None => {}
         Some(FieldValue::Int(_, v)) if *v >= 0 => cfg.message_ttl = Some(*v as u64),
         Some(FieldValue::Int(_, v)) => return Err(("x-message-ttl".into(), format!("{{value_negative,{v}}}"))),
-        Some(v) => return Err(("x-message-ttl".into(), format!("\"expected integer, got {}\"", v.type_name()))),
+        Some(v) => {
+            return Err((
+                "x-message-ttl".into(),
+                format!("\"expected integer, got {}\"", v.type_name()),
+            ))
+        }
     }
     if let Some(v) = args.get("x-dead-letter-exchange") {
         cfg.dlx = v.as_str().map(Name::from);
     }
     if let Some(v) = args.get("x-dead-letter-routing-key") {
         if cfg.dlx.is_none() {
-            return Err(("x-dead-letter-routing-key".into(), "routing_key_but_no_dlx_defined".into()));
+            return Err((
+                "x-dead-letter-routing-key".into(),
+                "routing_key_but_no_dlx_defined".into(),
+            ));
         }
         match v {
             FieldValue::Str(s) => cfg.dlrk = Some(Name::from(s.as_str())),
-            v => return Err(("x-dead-letter-routing-key".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+            v => {
+                return Err((
+                    "x-dead-letter-routing-key".into(),
+                    format!("{{unacceptable_type,{}}}", v.type_name()),
+                ))
+            }
         }
     }
     cfg.max_length = non_neg("x-max-length")?;
@@ -267,21 +284,39 @@ fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> 
         None => {}
         Some(FieldValue::Str(s)) if s == "default" || s == "lazy" => {}
         Some(FieldValue::Str(s)) => return Err(("x-queue-mode".into(), format!("\"unsupported queue mode '{s}'\""))),
-        Some(v) => return Err(("x-queue-mode".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+        Some(v) => {
+            return Err((
+                "x-queue-mode".into(),
+                format!("{{unacceptable_type,{}}}", v.type_name()),
+            ))
+        }
     }
     match args.get("x-single-active-consumer") {
         None => {}
         Some(FieldValue::Bool(b)) => cfg.single_active_consumer = *b,
-        Some(v) => return Err(("x-single-active-consumer".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+        Some(v) => {
+            return Err((
+                "x-single-active-consumer".into(),
+                format!("{{unacceptable_type,{}}}", v.type_name()),
+            ))
+        }
     }
     match args.get("x-queue-type") {
         None => {}
         Some(FieldValue::Str(s)) if s == "classic" => {}
         Some(FieldValue::Str(s)) if s == "quorum" || s == "stream" => {
-            return Err(("x-queue-type".into(), format!("\"queue type '{s}' is not simulated by Warren yet\"")))
+            return Err((
+                "x-queue-type".into(),
+                format!("\"queue type '{s}' is not simulated by Warren yet\""),
+            ))
         }
         Some(FieldValue::Str(s)) => return Err(("x-queue-type".into(), format!("\"unsupported queue type '{s}'\""))),
-        Some(v) => return Err(("x-queue-type".into(), format!("{{unacceptable_type,{}}}", v.type_name()))),
+        Some(v) => {
+            return Err((
+                "x-queue-type".into(),
+                format!("{{unacceptable_type,{}}}", v.type_name()),
+            ))
+        }
     }
     Ok(cfg)
 }
@@ -313,7 +348,10 @@ fn parse_expiration(e: &str) -> Result<u64, String> {
     }
     let digits = &e[start..i];
     if neg {
-        return Err(format!("{{value_negative,-{}}}", digits.trim_start_matches('0').max("0")));
+        return Err(format!(
+            "{{value_negative,-{}}}",
+            digits.trim_start_matches('0').max("0")
+        ));
     }
     Ok(digits.parse::<u64>().unwrap_or(u64::MAX))
 }
@@ -338,6 +376,7 @@ impl Broker {
             next_msg: 0,
             events: Vec::new(),
             dirty: Vec::new(),
+            scratch: Default::default(),
         };
         b.predeclare();
         b
@@ -353,7 +392,9 @@ impl Broker {
             ("amq.match", ExchangeKind::Headers, false),
             ("amq.rabbitmq.trace", ExchangeKind::Topic, true),
         ] {
-            self.exchanges.entry(Name::from(name)).or_insert_with(|| Exchange::new(Name::from(name), kind, true, false, internal, FieldTable::new()));
+            self.exchanges
+                .entry(Name::from(name))
+                .or_insert_with(|| Exchange::new(Name::from(name), kind, true, false, internal, FieldTable::new()));
         }
     }
 
@@ -437,7 +478,14 @@ impl Broker {
             self.run_dirty();
             return Err(e);
         }
-        c.channels.insert(ch, Channel { next_tag: 1, next_seq: 1, ..Channel::default() });
+        c.channels.insert(
+            ch,
+            Channel {
+                next_tag: 1,
+                next_seq: 1,
+                ..Channel::default()
+            },
+        );
         self.emit(EventKind::ChannelOpened { conn, ch });
         Ok(())
     }
@@ -459,7 +507,9 @@ impl Broker {
     pub fn handle(&mut self, now: u64, conn: ConnId, ch: u16, method: Method) -> R<Reply> {
         self.advance(now);
         if self.channel(conn, ch).is_none() {
-            return Err(AmqpError::channel_error(format!("expected 'channel.open' on channel {ch}")));
+            return Err(AmqpError::channel_error(format!(
+                "expected 'channel.open' on channel {ch}"
+            )));
         }
         let r = self.exec(conn, ch, method);
         if let Err(e) = &r {
@@ -475,56 +525,147 @@ impl Broker {
 
     fn exec(&mut self, conn: ConnId, ch: u16, m: Method) -> R<Reply> {
         match m {
-            Method::ExchangeDeclare { exchange, kind, passive, durable, auto_delete, internal, arguments } => {
-                self.exchange_declare(&exchange, &kind, passive, durable, auto_delete, internal, arguments).map(|_| Reply::Ok)
+            Method::ExchangeDeclare {
+                exchange,
+                kind,
+                passive,
+                durable,
+                auto_delete,
+                internal,
+                arguments,
+            } => self
+                .exchange_declare(&exchange, &kind, passive, durable, auto_delete, internal, arguments)
+                .map(|_| Reply::Ok),
+            Method::ExchangeDelete { exchange, if_unused } => {
+                self.exchange_delete(&exchange, if_unused).map(|_| Reply::Ok)
             }
-            Method::ExchangeDelete { exchange, if_unused } => self.exchange_delete(&exchange, if_unused).map(|_| Reply::Ok),
-            Method::ExchangeBind { destination, source, routing_key, arguments } => {
-                self.bind(conn, &source, Dest::Exchange(strip_crlf(&destination).into()), &routing_key, arguments).map(|_| Reply::Ok)
-            }
-            Method::ExchangeUnbind { destination, source, routing_key, arguments } => {
-                self.unbind(conn, &source, Dest::Exchange(strip_crlf(&destination).into()), &routing_key, arguments).map(|_| Reply::Ok)
-            }
-            Method::QueueDeclare { queue, passive, durable, exclusive, auto_delete, arguments } => {
-                self.queue_declare(conn, ch, &queue, passive, durable, exclusive, auto_delete, arguments)
-            }
-            Method::QueueBind { queue, exchange, routing_key, arguments } => {
+            Method::ExchangeBind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            } => self
+                .bind(
+                    conn,
+                    &source,
+                    Dest::Exchange(strip_crlf(&destination).into()),
+                    &routing_key,
+                    arguments,
+                )
+                .map(|_| Reply::Ok),
+            Method::ExchangeUnbind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            } => self
+                .unbind(
+                    conn,
+                    &source,
+                    Dest::Exchange(strip_crlf(&destination).into()),
+                    &routing_key,
+                    arguments,
+                )
+                .map(|_| Reply::Ok),
+            Method::QueueDeclare {
+                queue,
+                passive,
+                durable,
+                exclusive,
+                auto_delete,
+                arguments,
+            } => self.queue_declare(conn, ch, &queue, passive, durable, exclusive, auto_delete, arguments),
+            Method::QueueBind {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+            } => {
                 let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
-                self.bind(conn, &exchange, Dest::Queue(q), &key, arguments).map(|_| Reply::Ok)
+                self.bind(conn, &exchange, Dest::Queue(q), &key, arguments)
+                    .map(|_| Reply::Ok)
             }
-            Method::QueueUnbind { queue, exchange, routing_key, arguments } => {
+            Method::QueueUnbind {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+            } => {
                 let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
-                self.unbind(conn, &exchange, Dest::Queue(q), &key, arguments).map(|_| Reply::Ok)
+                self.unbind(conn, &exchange, Dest::Queue(q), &key, arguments)
+                    .map(|_| Reply::Ok)
             }
             Method::QueuePurge { queue } => {
                 let q = self.shortcut(conn, ch, &queue)?;
                 self.queue_purge(conn, &q)
             }
-            Method::QueueDelete { queue, if_unused, if_empty } => {
+            Method::QueueDelete {
+                queue,
+                if_unused,
+                if_empty,
+            } => {
                 let q = self.shortcut(conn, ch, &queue)?;
                 self.queue_delete(conn, &q, if_unused, if_empty)
             }
-            Method::BasicQos { prefetch_size, prefetch_count, global } => self.basic_qos(conn, ch, prefetch_size, prefetch_count, global),
-            Method::BasicConsume { queue, consumer_tag, no_ack, exclusive, arguments } => {
-                let q = if queue == REPLY_TO { Name::from(REPLY_TO) } else { self.shortcut(conn, ch, &queue)? };
+            Method::BasicQos {
+                prefetch_size,
+                prefetch_count,
+                global,
+            } => self.basic_qos(conn, ch, prefetch_size, prefetch_count, global),
+            Method::BasicConsume {
+                queue,
+                consumer_tag,
+                no_ack,
+                exclusive,
+                arguments,
+            } => {
+                let q = if queue == REPLY_TO {
+                    Name::from(REPLY_TO)
+                } else {
+                    self.shortcut(conn, ch, &queue)?
+                };
                 self.basic_consume(conn, ch, q, consumer_tag, no_ack, exclusive, arguments)
             }
             Method::BasicCancel { consumer_tag } => {
                 self.basic_cancel(conn, ch, &consumer_tag);
                 Ok(Reply::Ok)
             }
-            Method::BasicPublish { exchange, routing_key, mandatory, immediate, properties, body } => {
-                self.basic_publish(conn, ch, &exchange, &routing_key, mandatory, immediate, properties, body).map(|_| Reply::None)
-            }
+            Method::BasicPublish {
+                exchange,
+                routing_key,
+                mandatory,
+                immediate,
+                properties,
+                body,
+            } => self
+                .basic_publish(
+                    conn,
+                    ch,
+                    &exchange,
+                    &routing_key,
+                    mandatory,
+                    immediate,
+                    properties,
+                    body,
+                )
+                .map(|_| Reply::None),
             Method::BasicGet { queue, no_ack } => {
                 let q = self.shortcut(conn, ch, &queue)?;
                 self.basic_get(conn, ch, &q, no_ack)
             }
-            Method::BasicAck { delivery_tag, multiple } => self.settle(conn, ch, delivery_tag, multiple, None).map(|_| Reply::None),
-            Method::BasicNack { delivery_tag, multiple, requeue } => {
-                self.settle(conn, ch, delivery_tag, multiple, Some(requeue)).map(|_| Reply::None)
+            Method::BasicAck { delivery_tag, multiple } => {
+                self.settle(conn, ch, delivery_tag, multiple, None).map(|_| Reply::None)
             }
-            Method::BasicReject { delivery_tag, requeue } => self.settle(conn, ch, delivery_tag, false, Some(requeue)).map(|_| Reply::None),
+            Method::BasicNack {
+                delivery_tag,
+                multiple,
+                requeue,
+            } => self
+                .settle(conn, ch, delivery_tag, multiple, Some(requeue))
+                .map(|_| Reply::None),
+            Method::BasicReject { delivery_tag, requeue } => self
+                .settle(conn, ch, delivery_tag, false, Some(requeue))
+                .map(|_| Reply::None),
             Method::BasicRecover { requeue } => {
                 if !requeue {
                     return Err(AmqpError::not_implemented("requeue=false"));
@@ -544,14 +685,20 @@ impl Broker {
     }
 
     fn chan(&mut self, conn: ConnId, ch: u16) -> &mut Channel {
-        self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("channel checked open before exec")
+        self.conns
+            .get_mut(&conn)
+            .and_then(|c| c.channels.get_mut(&ch))
+            .expect("channel checked open before exec")
     }
 
     /// Empty queue name = the queue last declared on this channel (semantics §1.5).
     fn shortcut(&mut self, conn: ConnId, ch: u16, queue: &str) -> R<Name> {
         let q = strip_crlf(queue);
         if q.is_empty() {
-            self.chan(conn, ch).last_queue.clone().ok_or_else(|| AmqpError::not_found("no previously declared queue"))
+            self.chan(conn, ch)
+                .last_queue
+                .clone()
+                .ok_or_else(|| AmqpError::not_found("no previously declared queue"))
         } else {
             Ok(q.into())
         }
@@ -560,20 +707,37 @@ impl Broker {
     fn shortcut_bind(&mut self, conn: ConnId, ch: u16, queue: &str, key: &str) -> R<(Name, String)> {
         let empty = strip_crlf(queue).is_empty();
         let q = self.shortcut(conn, ch, queue)?;
-        let key = if empty && key.is_empty() { q.to_string() } else { key.to_string() };
+        let key = if empty && key.is_empty() {
+            q.to_string()
+        } else {
+            key.to_string()
+        };
         Ok((q, key))
     }
 
     // ---- exchanges ---------------------------------------------------------------------------
 
     #[allow(clippy::too_many_arguments)]
-    fn exchange_declare(&mut self, name: &str, kind: &str, passive: bool, durable: bool, auto_delete: bool, internal: bool, args: FieldTable) -> R<()> {
+    fn exchange_declare(
+        &mut self,
+        name: &str,
+        kind: &str,
+        passive: bool,
+        durable: bool,
+        auto_delete: bool,
+        internal: bool,
+        args: FieldTable,
+    ) -> R<()> {
         let name = strip_crlf(name);
         if passive {
             if name.is_empty() {
                 return Err(AmqpError::default_exchange());
             }
-            return if self.exchanges.contains_key(name.as_str()) { Ok(()) } else { Err(AmqpError::no_exchange(&name)) };
+            return if self.exchanges.contains_key(name.as_str()) {
+                Ok(())
+            } else {
+                Err(AmqpError::no_exchange(&name))
+            };
         }
         let Some(kind) = ExchangeKind::parse(kind) else {
             return Err(AmqpError::command_invalid(format!("unknown exchange type '{kind}'")));
@@ -584,7 +748,9 @@ impl Broker {
         let what = rs_exchange(&name);
         if !self.exchanges.contains_key(name.as_str()) {
             if name.starts_with("amq.") {
-                return Err(AmqpError::access_refused(format!("exchange name '{name}' contains reserved prefix 'amq.*'")));
+                return Err(AmqpError::access_refused(format!(
+                    "exchange name '{name}' contains reserved prefix 'amq.*'"
+                )));
             }
             if let Some(v) = args.get("alternate-exchange") {
                 if v.as_str().is_none() {
@@ -595,12 +761,20 @@ impl Broker {
                 }
             }
             let n: Name = name.as_str().into();
-            self.exchanges.insert(n.clone(), Exchange::new(n.clone(), kind, durable, auto_delete, internal, args.clone()));
+            self.exchanges.insert(
+                n.clone(),
+                Exchange::new(n.clone(), kind, durable, auto_delete, internal, args.clone()),
+            );
             self.emit(EventKind::ExchangeDeclared { exchange: n });
         }
         let x = &self.exchanges[name.as_str()];
         if x.kind != kind {
-            return Err(inequivalent("type", &what, format!("'{}'", kind.name()), format!("'{}'", x.kind.name())));
+            return Err(inequivalent(
+                "type",
+                &what,
+                format!("'{}'", kind.name()),
+                format!("'{}'", x.kind.name()),
+            ));
         }
         bool_field("durable", &what, x.durable, durable)?;
         bool_field("auto_delete", &what, x.auto_delete, auto_delete)?;
@@ -614,9 +788,14 @@ impl Broker {
             return Err(AmqpError::default_exchange());
         }
         if name.starts_with("amq.") {
-            return Err(AmqpError::access_refused(format!("deletion of system {} not allowed", rs_exchange(&name))));
+            return Err(AmqpError::access_refused(format!(
+                "deletion of system {} not allowed",
+                rs_exchange(&name)
+            )));
         }
-        let Some(x) = self.exchanges.get(name.as_str()) else { return Ok(()) };
+        let Some(x) = self.exchanges.get(name.as_str()) else {
+            return Ok(());
+        };
         if if_unused && !x.bindings.is_empty() {
             return Err(AmqpError::precondition_failed(format!("{} in use", rs_exchange(&name))));
         }
@@ -625,7 +804,9 @@ impl Broker {
     }
 
     fn delete_exchange(&mut self, name: &Name, auto: bool) {
-        let Some(x) = self.exchanges.remove(name) else { return };
+        let Some(x) = self.exchanges.remove(name) else {
+            return;
+        };
         // bindings where it is the source
         for b in &x.bindings {
             if let Some(set) = self.incoming.get_mut(&b.dest) {
@@ -636,24 +817,39 @@ impl Broker {
             }
             self.events.push(Event {
                 at: self.now,
-                kind: EventKind::Unbound { source: name.clone(), dest: b.dest.clone(), key: b.key.clone(), arguments: b.args.clone() },
+                kind: EventKind::Unbound {
+                    source: name.clone(),
+                    dest: b.dest.clone(),
+                    key: b.key.clone(),
+                    arguments: b.args.clone(),
+                },
             });
         }
-        self.emit(EventKind::ExchangeDeleted { exchange: name.clone(), auto });
+        self.emit(EventKind::ExchangeDeleted {
+            exchange: name.clone(),
+            auto,
+        });
         // bindings where it is the destination
         self.remove_incoming(&Dest::Exchange(name.clone()));
     }
 
     /// Remove every binding leading to `dest`; sources left without bindings may auto-delete.
     fn remove_incoming(&mut self, dest: &Dest) {
-        let Some(set) = self.incoming.remove(dest) else { return };
+        let Some(set) = self.incoming.remove(dest) else {
+            return;
+        };
         let mut sources = Vec::new();
         for (src, b) in set {
             if let Some(x) = self.exchanges.get_mut(&src) {
                 x.unbind(&b);
                 sources.push(src.clone());
             }
-            self.emit(EventKind::Unbound { source: src, dest: b.dest, key: b.key, arguments: b.args });
+            self.emit(EventKind::Unbound {
+                source: src,
+                dest: b.dest,
+                key: b.key,
+                arguments: b.args,
+            });
         }
         sources.dedup();
         for s in sources {
@@ -696,11 +892,23 @@ impl Broker {
             self.check_exclusive(conn, q)?;
         }
         let src: Name = source.as_str().into();
-        let b = Binding { dest: dest.clone(), key: key.into(), args };
+        let b = Binding {
+            dest: dest.clone(),
+            key: key.into(),
+            args,
+        };
         let x = self.exchanges.get_mut(source.as_str()).expect("checked");
         if x.bind(b.clone()) {
-            self.incoming.entry(dest.clone()).or_default().insert((src.clone(), b.clone()));
-            self.emit(EventKind::Bound { source: src, dest, key: b.key, arguments: b.args });
+            self.incoming
+                .entry(dest.clone())
+                .or_default()
+                .insert((src.clone(), b.clone()));
+            self.emit(EventKind::Bound {
+                source: src,
+                dest,
+                key: b.key,
+                arguments: b.args,
+            });
         }
         Ok(())
     }
@@ -711,7 +919,11 @@ impl Broker {
             return Err(AmqpError::default_exchange());
         }
         let src: Name = source.as_str().into();
-        let b = Binding { dest: dest.clone(), key: key.into(), args };
+        let b = Binding {
+            dest: dest.clone(),
+            key: key.into(),
+            args,
+        };
         let exists = self.exchanges.get(&src).is_some_and(|x| x.bindings.contains(&b));
         if !exists {
             return Ok(()); // 3.10: unbinding what is not bound succeeds (semantics §2.7)
@@ -726,7 +938,12 @@ impl Broker {
                 self.incoming.remove(&dest);
             }
         }
-        self.emit(EventKind::Unbound { source: src.clone(), dest, key: b.key, arguments: b.args });
+        self.emit(EventKind::Unbound {
+            source: src.clone(),
+            dest,
+            key: b.key,
+            arguments: b.args,
+        });
         self.maybe_auto_delete_exchange(&src);
         Ok(())
     }
@@ -748,10 +965,26 @@ impl Broker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn queue_declare(&mut self, conn: ConnId, ch: u16, queue: &str, passive: bool, durable: bool, exclusive: bool, auto_delete: bool, args: FieldTable) -> R<Reply> {
+    fn queue_declare(
+        &mut self,
+        conn: ConnId,
+        ch: u16,
+        queue: &str,
+        passive: bool,
+        durable: bool,
+        exclusive: bool,
+        auto_delete: bool,
+        args: FieldTable,
+    ) -> R<Reply> {
         let name = strip_crlf(queue);
-        if name == REPLY_TO || (name.starts_with(REPLY_TO_PREFIX) && self.reply_routes.contains_key(&name[REPLY_TO_PREFIX.len()..])) {
-            return Ok(Reply::DeclareOk { queue: name.as_str().into(), message_count: 0, consumer_count: 1 });
+        if name == REPLY_TO
+            || (name.starts_with(REPLY_TO_PREFIX) && self.reply_routes.contains_key(&name[REPLY_TO_PREFIX.len()..]))
+        {
+            return Ok(Reply::DeclareOk {
+                queue: name.as_str().into(),
+                message_count: 0,
+                consumer_count: 1,
+            });
         }
         if name.starts_with(REPLY_TO_PREFIX) {
             return Err(AmqpError::no_queue(&name));
@@ -760,7 +993,14 @@ impl Broker {
             let Some(q) = self.queues.get(name.as_str()) else {
                 return Err(AmqpError::no_queue(&name));
             };
-            let (id, reply) = (q.id, Reply::DeclareOk { queue: q.name.clone(), message_count: q.len(), consumer_count: q.consumer_count() });
+            let (id, reply) = (
+                q.id,
+                Reply::DeclareOk {
+                    queue: q.name.clone(),
+                    message_count: q.len(),
+                    consumer_count: q.consumer_count(),
+                },
+            );
             self.check_exclusive(conn, &name)?;
             self.touch(id);
             self.chan(conn, ch).last_queue = Some(name.as_str().into());
@@ -769,7 +1009,9 @@ impl Broker {
         let name = if name.is_empty() {
             self.names.guid_name("amq.gen")
         } else if name.starts_with("amq.") {
-            return Err(AmqpError::access_refused(format!("queue name '{name}' contains reserved prefix 'amq.*'")));
+            return Err(AmqpError::access_refused(format!(
+                "queue name '{name}' contains reserved prefix 'amq.*'"
+            )));
         } else {
             name
         };
@@ -797,7 +1039,14 @@ impl Broker {
                     assert_arg(key, &what, &q.arguments, &args)?;
                 }
             }
-            let (id, reply) = (q.id, Reply::DeclareOk { queue: q.name.clone(), message_count: q.len(), consumer_count: q.consumer_count() });
+            let (id, reply) = (
+                q.id,
+                Reply::DeclareOk {
+                    queue: q.name.clone(),
+                    message_count: q.len(),
+                    consumer_count: q.consumer_count(),
+                },
+            );
             self.touch(id);
             self.chan(conn, ch).last_queue = Some(name.as_str().into());
             return Ok(reply);
@@ -810,9 +1059,12 @@ impl Broker {
                 )));
             }
         }
-        let cfg = check_queue_args(&args).map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
+        let cfg = check_queue_args(&args)
+            .map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
         if let Some(k) = OTHER_TYPE_ARGS.iter().find(|k| args.contains_key(**k)) {
-            return Err(AmqpError::precondition_failed(format!("invalid arg '{k}' for {what} of queue type rabbit_classic_queue")));
+            return Err(AmqpError::precondition_failed(format!(
+                "invalid arg '{k}' for {what} of queue type rabbit_classic_queue"
+            )));
         }
         self.next_queue_id += 1;
         let id = self.next_queue_id;
@@ -823,12 +1075,18 @@ impl Broker {
         self.emit(EventKind::QueueDeclared { queue: n.clone() });
         self.refresh_timers(&n);
         self.chan(conn, ch).last_queue = Some(n.clone());
-        Ok(Reply::DeclareOk { queue: n, message_count: 0, consumer_count: 0 })
+        Ok(Reply::DeclareOk {
+            queue: n,
+            message_count: 0,
+            consumer_count: 0,
+        })
     }
 
     /// Renew the `x-expires` lease of a queue.
     fn touch(&mut self, id: u64) {
-        let Some(name) = self.queue_by_id.get(&id).cloned() else { return };
+        let Some(name) = self.queue_by_id.get(&id).cloned() else {
+            return;
+        };
         if let Some(q) = self.queues.get_mut(&name) {
             q.last_used = self.now;
         }
@@ -841,9 +1099,16 @@ impl Broker {
         let gone = q.drain();
         let count = gone.len() as u64;
         for e in gone {
-            self.emit(EventKind::Dropped { msg: e.msg.id, queue: name.clone(), reason: DropReason::Purged });
+            self.emit(EventKind::Dropped {
+                msg: e.msg.id,
+                queue: name.clone(),
+                reason: DropReason::Purged,
+            });
         }
-        self.emit(EventKind::Purged { queue: name.clone(), count });
+        self.emit(EventKind::Purged {
+            queue: name.clone(),
+            count,
+        });
         self.refresh_timers(name);
         Ok(Reply::PurgeOk { message_count: count })
     }
@@ -865,19 +1130,34 @@ impl Broker {
 
     /// Delete a queue: its consumers are cancelled, its ready messages dropped, its bindings removed.
     fn delete_queue(&mut self, name: &Name, why: QueueGone) -> u64 {
-        let Some(mut q) = self.queues.remove(name) else { return 0 };
+        let Some(mut q) = self.queues.remove(name) else {
+            return 0;
+        };
         self.queue_by_id.remove(&q.id);
         for c in q.registered.clone() {
             if let Some(chan) = self.conns.get_mut(&c.conn).and_then(|x| x.channels.get_mut(&c.ch)) {
                 chan.consumers.remove(&c.tag);
             }
-            self.emit(EventKind::ConsumerRemoved { conn: c.conn, ch: c.ch, queue: name.clone(), consumer_tag: c.tag.clone() });
+            self.emit(EventKind::ConsumerRemoved {
+                conn: c.conn,
+                ch: c.ch,
+                queue: name.clone(),
+                consumer_tag: c.tag.clone(),
+            });
         }
         let gone = q.drain();
         let count = gone.len() as u64;
-        let reason = if why == QueueGone::Restart { DropReason::Restart } else { DropReason::QueueDeleted };
+        let reason = if why == QueueGone::Restart {
+            DropReason::Restart
+        } else {
+            DropReason::QueueDeleted
+        };
         for e in gone {
-            self.emit(EventKind::Dropped { msg: e.msg.id, queue: name.clone(), reason });
+            self.emit(EventKind::Dropped {
+                msg: e.msg.id,
+                queue: name.clone(),
+                reason,
+            });
         }
         if let Some(t) = q.head_timer {
             self.timers.remove(&(t, q.id, Timer::Head));
@@ -885,7 +1165,10 @@ impl Broker {
         if let Some(t) = q.expiry_timer {
             self.timers.remove(&(t, q.id, Timer::Lease));
         }
-        self.emit(EventKind::QueueDeleted { queue: name.clone(), why });
+        self.emit(EventKind::QueueDeleted {
+            queue: name.clone(),
+            why,
+        });
         self.remove_incoming(&Dest::Queue(name.clone()));
         count
     }
@@ -907,7 +1190,16 @@ impl Broker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn basic_consume(&mut self, conn: ConnId, ch: u16, queue: Name, tag: String, no_ack: bool, exclusive: bool, args: FieldTable) -> R<Reply> {
+    fn basic_consume(
+        &mut self,
+        conn: ConnId,
+        ch: u16,
+        queue: Name,
+        tag: String,
+        no_ack: bool,
+        exclusive: bool,
+        args: FieldTable,
+    ) -> R<Reply> {
         if self.chan(conn, ch).consumers.contains_key(tag.as_str()) {
             return Err(AmqpError::not_allowed(format!("attempt to reuse consumer tag '{tag}'")));
         }
@@ -919,7 +1211,11 @@ impl Broker {
             if c.reply_consumer.is_some() {
                 return Err(AmqpError::precondition_failed("reply consumer already set"));
             }
-            let tag: Name = if tag.is_empty() { self.ctags.guid_name("amq.ctag").into() } else { tag.into() };
+            let tag: Name = if tag.is_empty() {
+                self.ctags.guid_name("amq.ctag").into()
+            } else {
+                tag.into()
+            };
             let pid = base64_std(&self.replies.guid()[..12]);
             let key = base64_std(&self.replies.guid());
             let suffix = format!("{pid}.{key}");
@@ -941,21 +1237,49 @@ impl Broker {
         };
         let q = &self.queues[&queue];
         if q.has_exclusive_consumer || (exclusive && q.consumer_count() > 0) {
-            return Err(AmqpError::access_refused(format!("{} in exclusive use", rs_queue(&queue))));
+            return Err(AmqpError::access_refused(format!(
+                "{} in exclusive use",
+                rs_queue(&queue)
+            )));
         }
-        let tag: Name = if tag.is_empty() { self.ctags.guid_name("amq.ctag").into() } else { tag.into() };
+        let tag: Name = if tag.is_empty() {
+            self.ctags.guid_name("amq.ctag").into()
+        } else {
+            tag.into()
+        };
         let queue_id = q.id;
         let c = self.chan(conn, ch);
         let prefetch = c.prefetch;
-        c.consumers.insert(tag.clone(), Consumer { queue: queue.clone(), queue_id, no_ack, prefetch, unacked: 0, priority, exclusive });
-        let key = ConsumerKey { conn, ch, tag: tag.clone(), priority };
+        c.consumers.insert(
+            tag.clone(),
+            Consumer {
+                queue: queue.clone(),
+                queue_id,
+                no_ack,
+                prefetch,
+                unacked: 0,
+                priority,
+                exclusive,
+            },
+        );
+        let key = ConsumerKey {
+            conn,
+            ch,
+            tag: tag.clone(),
+            priority,
+        };
         let q = self.queues.get_mut(&queue).expect("checked");
         q.registered.push(key.clone());
         q.activate(key);
         q.had_consumer = true;
         q.has_exclusive_consumer |= exclusive;
         q.last_used = self.now;
-        self.emit(EventKind::ConsumerAdded { conn, ch, queue: queue.clone(), consumer_tag: tag.clone() });
+        self.emit(EventKind::ConsumerAdded {
+            conn,
+            ch,
+            queue: queue.clone(),
+            consumer_tag: tag.clone(),
+        });
         self.refresh_timers(&queue);
         self.mark_dirty(&queue);
         Ok(Reply::ConsumeOk { consumer_tag: tag })
@@ -968,18 +1292,31 @@ impl Broker {
             self.reply_routes.remove(&suffix);
             return;
         }
-        let Some(consumer) = c.consumers.remove(tag) else { return };
+        let Some(consumer) = c.consumers.remove(tag) else {
+            return;
+        };
         self.remove_consumer_from_queue(conn, ch, tag, &consumer);
     }
 
     fn remove_consumer_from_queue(&mut self, conn: ConnId, ch: u16, tag: &str, consumer: &Consumer) {
-        let Some(q) = self.queues.get_mut(&consumer.queue).filter(|q| q.id == consumer.queue_id) else { return };
+        let Some(q) = self
+            .queues
+            .get_mut(&consumer.queue)
+            .filter(|q| q.id == consumer.queue_id)
+        else {
+            return;
+        };
         q.remove_consumer(conn, ch, tag);
         if consumer.exclusive {
             q.has_exclusive_consumer = false;
         }
         let name = q.name.clone();
-        self.emit(EventKind::ConsumerRemoved { conn, ch, queue: name.clone(), consumer_tag: tag.into() });
+        self.emit(EventKind::ConsumerRemoved {
+            conn,
+            ch,
+            queue: name.clone(),
+            consumer_tag: tag.into(),
+        });
         let q = &self.queues[&name];
         if q.registered.is_empty() {
             if q.auto_delete && q.had_consumer {
@@ -995,7 +1332,17 @@ impl Broker {
     // ---- publishing --------------------------------------------------------------------------
 
     #[allow(clippy::too_many_arguments)]
-    fn basic_publish(&mut self, conn: ConnId, ch: u16, exchange: &str, routing_key: &str, mandatory: bool, immediate: bool, mut props: Properties, body: Vec<u8>) -> R<()> {
+    fn basic_publish(
+        &mut self,
+        conn: ConnId,
+        ch: u16,
+        exchange: &str,
+        routing_key: &str,
+        mandatory: bool,
+        immediate: bool,
+        mut props: Properties,
+        body: Vec<u8>,
+    ) -> R<()> {
         if immediate {
             return Err(AmqpError::not_implemented("immediate=true"));
         }
@@ -1003,7 +1350,10 @@ impl Broker {
             return Err(AmqpError::no_exchange(exchange));
         };
         if x.internal {
-            return Err(AmqpError::access_refused(format!("cannot publish to internal {}", rs_exchange(exchange))));
+            return Err(AmqpError::access_refused(format!(
+                "cannot publish to internal {}",
+                rs_exchange(exchange)
+            )));
         }
         let xname = x.name.clone();
         if props.reply_to.as_deref() == Some(REPLY_TO) {
@@ -1014,12 +1364,16 @@ impl Broker {
         }
         if let Some(uid) = &props.user_id {
             if uid != "guest" {
-                return Err(AmqpError::precondition_failed(format!("user_id property set to '{uid}' but authenticated user was 'guest'")));
+                return Err(AmqpError::precondition_failed(format!(
+                    "user_id property set to '{uid}' but authenticated user was 'guest'"
+                )));
             }
         }
         if let Some(e) = &props.expiration {
             if let Err(why) = parse_expiration(e) {
-                return Err(AmqpError::precondition_failed(format!("invalid expiration '{e}': {why}")));
+                return Err(AmqpError::precondition_failed(format!(
+                    "invalid expiration '{e}': {why}"
+                )));
             }
         }
         let mut keys: Vec<Name> = vec![Name::from(routing_key)];
@@ -1046,16 +1400,44 @@ impl Broker {
             None
         };
         self.next_msg += 1;
-        let msg = Rc::new(Message { id: MsgId(self.next_msg), exchange: xname.clone(), routing_keys: keys, properties: props, body });
-        self.emit(EventKind::Published { msg: msg.id, conn, ch, exchange: xname.clone(), seq, message: msg.clone() });
+        let msg = Rc::new(Message {
+            id: MsgId(self.next_msg),
+            exchange: xname.clone(),
+            routing_keys: keys,
+            properties: props,
+            body,
+        });
+        self.emit(EventKind::Published {
+            msg: msg.id,
+            conn,
+            ch,
+            exchange: xname.clone(),
+            seq,
+            message: msg.clone(),
+        });
         let queues = self.route(&xname, &msg);
         if queues.is_empty() {
-            self.emit(EventKind::Unroutable { msg: msg.id, exchange: xname });
+            self.emit(EventKind::Unroutable {
+                msg: msg.id,
+                exchange: xname,
+            });
             if mandatory {
-                self.emit(EventKind::Returned { msg: msg.id, conn, ch, reply_code: 312, reply_text: "NO_ROUTE".into(), message: msg.clone() });
+                self.emit(EventKind::Returned {
+                    msg: msg.id,
+                    conn,
+                    ch,
+                    reply_code: 312,
+                    reply_text: "NO_ROUTE".into(),
+                    message: msg.clone(),
+                });
             }
             if let Some(seq) = seq {
-                self.emit(EventKind::Confirmed { conn, ch, seq, ack: true });
+                self.emit(EventKind::Confirmed {
+                    conn,
+                    ch,
+                    seq,
+                    ack: true,
+                });
             }
             return Ok(());
         }
@@ -1064,7 +1446,12 @@ impl Broker {
             all &= self.enqueue(q, msg.clone());
         }
         if let Some(seq) = seq {
-            self.emit(EventKind::Confirmed { conn, ch, seq, ack: all });
+            self.emit(EventKind::Confirmed {
+                conn,
+                ch,
+                seq,
+                ack: all,
+            });
         }
         Ok(())
     }
@@ -1081,18 +1468,30 @@ impl Broker {
                 if k.starts_with(REPLY_TO_PREFIX) {
                     self.deliver_reply(k, msg);
                 } else if self.queues.contains_key(&**k) {
-                    self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: exchange.clone(), to: Dest::Queue(k.clone()), alternate: false } });
+                    self.events.push(Event {
+                        at: self.now,
+                        kind: EventKind::Routed {
+                            msg: msg.id,
+                            from: exchange.clone(),
+                            to: Dest::Queue(k.clone()),
+                            alternate: false,
+                        },
+                    });
                     out.push(k.clone());
                 }
             }
             return out;
         }
         let headers = msg.properties.headers.as_ref();
-        let mut visited: Vec<Name> = vec![exchange.clone()];
-        let mut work: Vec<Name> = vec![exchange.clone()];
-        let mut dests: Vec<Dest> = Vec::new();
+        let (mut visited, mut work, mut dests) = std::mem::take(&mut self.scratch);
+        visited.clear();
+        work.clear();
+        visited.push(exchange.clone());
+        work.push(exchange.clone());
         while let Some(xn) = work.pop() {
-            let Some(x) = self.exchanges.get(&xn) else { continue };
+            let Some(x) = self.exchanges.get(&xn) else {
+                continue;
+            };
             dests.clear();
             x.route(&msg.routing_keys, headers, &mut dests);
             if dests.len() > 1 {
@@ -1103,7 +1502,15 @@ impl Broker {
                 if let Some(ae) = x.alternate() {
                     if self.exchanges.contains_key(ae) && !visited.iter().any(|v| &**v == ae) {
                         let ae: Name = self.exchanges.get_key_value(ae).expect("checked").0.clone();
-                        self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: xn.clone(), to: Dest::Exchange(ae.clone()), alternate: true } });
+                        self.events.push(Event {
+                            at: self.now,
+                            kind: EventKind::Routed {
+                                msg: msg.id,
+                                from: xn.clone(),
+                                to: Dest::Exchange(ae.clone()),
+                                alternate: true,
+                            },
+                        });
                         visited.push(ae.clone());
                         work.push(ae);
                     }
@@ -1111,7 +1518,15 @@ impl Broker {
                 continue;
             }
             for d in dests.drain(..) {
-                self.events.push(Event { at: self.now, kind: EventKind::Routed { msg: msg.id, from: xn.clone(), to: d.clone(), alternate: false } });
+                self.events.push(Event {
+                    at: self.now,
+                    kind: EventKind::Routed {
+                        msg: msg.id,
+                        from: xn.clone(),
+                        to: d.clone(),
+                        alternate: false,
+                    },
+                });
                 match d {
                     Dest::Queue(q) => out.push(q),
                     Dest::Exchange(e) => {
@@ -1128,13 +1543,21 @@ impl Broker {
             out.dedup();
         }
         out.retain(|q| self.queues.contains_key(q));
+        visited.clear();
+        self.scratch = (visited, work, dests);
         out
     }
 
     fn deliver_reply(&mut self, key: &Name, msg: &Rc<Message>) {
-        let Some(&(conn, ch)) = self.reply_routes.get(&key[REPLY_TO_PREFIX.len()..]) else { return };
-        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else { return };
-        let Some((ctag, _)) = c.reply_consumer.clone() else { return };
+        let Some(&(conn, ch)) = self.reply_routes.get(&key[REPLY_TO_PREFIX.len()..]) else {
+            return;
+        };
+        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else {
+            return;
+        };
+        let Some((ctag, _)) = c.reply_consumer.clone() else {
+            return;
+        };
         let tag = c.next_tag;
         c.next_tag += 1;
         // The reply shows the key it was published with, whatever the message's first key.
@@ -1156,27 +1579,57 @@ impl Broker {
 
     /// Offer a message to a queue (`maybe_deliver_or_enqueue`): false when the queue refused it.
     fn enqueue(&mut self, qname: &Name, msg: Rc<Message>) -> bool {
-        let Some(q) = self.queues.get_mut(qname) else { return true };
+        let Some(q) = self.queues.get_mut(qname) else {
+            return true;
+        };
         if q.would_overflow(msg.body.len() as u64) {
             match q.cfg.overflow() {
                 Overflow::RejectPublish => {
-                    self.emit(EventKind::Dropped { msg: msg.id, queue: qname.clone(), reason: DropReason::RejectPublish });
+                    self.emit(EventKind::Dropped {
+                        msg: msg.id,
+                        queue: qname.clone(),
+                        reason: DropReason::RejectPublish,
+                    });
                     return false;
                 }
                 Overflow::RejectPublishDlx => {
-                    let e = Entry { seq: 0, msg, expires_at: None, delivered: false, level: 0 };
+                    let e = Entry {
+                        seq: 0,
+                        msg,
+                        expires_at: None,
+                        delivered: false,
+                        level: 0,
+                    };
                     self.dead_letter(qname, e, DeathReason::MaxLen, DropReason::RejectPublish);
                     return false;
                 }
                 Overflow::DropHead => {}
             }
         }
-        let ttl = match (q.cfg.message_ttl, msg.properties.expiration.as_deref().and_then(|e| parse_expiration(e).ok())) {
+        let ttl = match (
+            q.cfg.message_ttl,
+            msg.properties
+                .expiration
+                .as_deref()
+                .and_then(|e| parse_expiration(e).ok()),
+        ) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let entry = Entry { seq: q.next_seq(), expires_at: ttl.map(|t| self.now.saturating_add(t)), delivered: false, level: q.level_of(msg.properties.priority), msg };
-        self.events.push(Event { at: self.now, kind: EventKind::Enqueued { msg: entry.msg.id, queue: qname.clone() } });
+        let entry = Entry {
+            seq: q.next_seq(),
+            expires_at: ttl.map(|t| self.now.saturating_add(t)),
+            delivered: false,
+            level: q.level_of(msg.properties.priority),
+            msg,
+        };
+        self.events.push(Event {
+            at: self.now,
+            kind: EventKind::Enqueued {
+                msg: entry.msg.id,
+                queue: qname.clone(),
+            },
+        });
         if q.is_empty() {
             if let Some(key) = pick_consumer(q, &mut self.conns) {
                 self.deliver(qname, key, entry);
@@ -1192,7 +1645,9 @@ impl Broker {
 
     fn maybe_drop_head(&mut self, qname: &Name) {
         loop {
-            let Some(q) = self.queues.get_mut(qname) else { return };
+            let Some(q) = self.queues.get_mut(qname) else {
+                return;
+            };
             if q.cfg.overflow() != Overflow::DropHead || !q.over_limit() {
                 return;
             }
@@ -1204,13 +1659,18 @@ impl Broker {
     /// Drop expired messages from the head (semantics §4.7).
     fn drop_expired(&mut self, qname: &Name) {
         loop {
-            let Some(q) = self.queues.get_mut(qname) else { return };
+            let Some(q) = self.queues.get_mut(qname) else {
+                return;
+            };
             let now = self.now;
-            if !q.head().is_some_and(|h| h.expires_at.is_some_and(|t| t <= now)) {
+            if q.head().is_none_or(|h| h.expires_at.is_none_or(|t| t > now)) {
                 return;
             }
             let e = q.pop().expect("has a head");
-            self.emit(EventKind::Expired { msg: e.msg.id, queue: qname.clone() });
+            self.emit(EventKind::Expired {
+                msg: e.msg.id,
+                queue: qname.clone(),
+            });
             self.dead_letter(qname, e, DeathReason::Expired, DropReason::Expired);
         }
     }
@@ -1223,19 +1683,46 @@ impl Broker {
             None => (None, None),
         };
         let Some(dlx) = dlx.filter(|x| self.exchanges.contains_key(x)) else {
-            let reason = if q.and_then(|q| q.cfg.dlx.as_ref()).is_some() { DropReason::DeadLetterUnroutable } else { otherwise };
-            self.emit(EventKind::Dropped { msg: e.msg.id, queue: qname.clone(), reason });
+            let reason = if q.and_then(|q| q.cfg.dlx.as_ref()).is_some() {
+                DropReason::DeadLetterUnroutable
+            } else {
+                otherwise
+            };
+            self.emit(EventKind::Dropped {
+                msg: e.msg.id,
+                queue: qname.clone(),
+                reason,
+            });
             return;
         };
         self.next_msg += 1;
-        let new = Rc::new(deadletter::make_message(&e.msg, MsgId(self.next_msg), reason, &dlx, dlrk.as_ref(), qname, self.now / 1000));
-        self.emit(EventKind::DeadLettered { msg: e.msg.id, new_msg: new.id, queue: qname.clone(), exchange: dlx.clone(), reason, message: new.clone() });
+        let new = Rc::new(deadletter::make_message(
+            &e.msg,
+            MsgId(self.next_msg),
+            reason,
+            &dlx,
+            dlrk.as_ref(),
+            qname,
+            self.now / 1000,
+        ));
+        self.emit(EventKind::DeadLettered {
+            msg: e.msg.id,
+            new_msg: new.id,
+            queue: qname.clone(),
+            exchange: dlx.clone(),
+            reason,
+            message: new.clone(),
+        });
         let mut queues = self.route(&dlx, &new);
         if reason != DeathReason::Rejected {
             queues.retain(|target| !deadletter::is_cycle(target, &new));
         }
         if queues.is_empty() {
-            self.emit(EventKind::Dropped { msg: new.id, queue: qname.clone(), reason: DropReason::DeadLetterCycle });
+            self.emit(EventKind::Dropped {
+                msg: new.id,
+                queue: qname.clone(),
+                reason: DropReason::DeadLetterCycle,
+            });
             return;
         }
         for target in queues {
@@ -1262,11 +1749,15 @@ impl Broker {
     fn dispatch(&mut self, qname: &Name) {
         loop {
             self.drop_expired(qname);
-            let Some(q) = self.queues.get_mut(qname) else { return };
+            let Some(q) = self.queues.get_mut(qname) else {
+                return;
+            };
             if q.is_empty() {
                 break;
             }
-            let Some(key) = pick_consumer(q, &mut self.conns) else { break };
+            let Some(key) = pick_consumer(q, &mut self.conns) else {
+                break;
+            };
             let e = q.pop().expect("not empty");
             self.deliver(qname, key, e);
         }
@@ -1275,7 +1766,11 @@ impl Broker {
 
     fn deliver(&mut self, qname: &Name, key: ConsumerKey, mut e: Entry) {
         let q = self.queues.get_mut(qname).expect("delivering from a live queue");
-        let chan = self.conns.get_mut(&key.conn).and_then(|c| c.channels.get_mut(&key.ch)).expect("consumer's channel is open");
+        let chan = self
+            .conns
+            .get_mut(&key.conn)
+            .and_then(|c| c.channels.get_mut(&key.ch))
+            .expect("consumer's channel is open");
         let consumer = chan.consumers.get_mut(&key.tag).expect("consumer registered");
         let tag = chan.next_tag;
         chan.next_tag += 1;
@@ -1288,7 +1783,13 @@ impl Broker {
             chan.limited += 1;
             q.unacked += 1;
             e.delivered = true;
-            chan.pending.push_back(Pending { tag, queue: qname.clone(), queue_id: q.id, entry: e, consumer: Some(key.tag.clone()) });
+            chan.pending.push_back(Pending {
+                tag,
+                queue: qname.clone(),
+                queue_id: q.id,
+                entry: e,
+                consumer: Some(key.tag.clone()),
+            });
         }
         self.events.push(Event {
             at: self.now,
@@ -1314,14 +1815,22 @@ impl Broker {
         self.drop_expired(qname);
         let q = self.queues.get_mut(qname).expect("checked");
         let Some(mut e) = q.pop() else {
-            self.emit(EventKind::GetEmpty { conn, ch, queue: qname.clone() });
+            self.emit(EventKind::GetEmpty {
+                conn,
+                ch,
+                queue: qname.clone(),
+            });
             return Ok(Reply::GetEmpty);
         };
         // get-ok's message_count is taken after expired messages at the new head are dropped
         self.drop_expired(qname);
         let q = self.queues.get_mut(qname).expect("checked");
         let message_count = q.len();
-        let chan = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("open");
+        let chan = self
+            .conns
+            .get_mut(&conn)
+            .and_then(|c| c.channels.get_mut(&ch))
+            .expect("open");
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
@@ -1329,7 +1838,13 @@ impl Broker {
         if !no_ack {
             q.unacked += 1;
             e.delivered = true;
-            chan.pending.push_back(Pending { tag, queue: qname.clone(), queue_id: q.id, entry: e, consumer: None });
+            chan.pending.push_back(Pending {
+                tag,
+                queue: qname.clone(),
+                queue_id: q.id,
+                entry: e,
+                consumer: None,
+            });
         }
         self.emit(EventKind::Delivered {
             msg: msg.id,
@@ -1344,7 +1859,12 @@ impl Broker {
             message_count: Some(message_count),
         });
         self.refresh_timers(qname);
-        Ok(Reply::GetOk { delivery_tag: tag, redelivered, message_count, message: msg })
+        Ok(Reply::GetOk {
+            delivery_tag: tag,
+            redelivered,
+            message_count,
+            message: msg,
+        })
     }
 
     /// ack (`requeue: None`), nack or reject (`Some(requeue)`), following `collect_acks`.
@@ -1360,7 +1880,14 @@ impl Broker {
             if multiple {
                 c.pending.drain(..=at).collect()
             } else {
-                vec![c.pending.remove(at).expect("found")]
+                let p = c.pending.remove(at).expect("found");
+                if nack.is_none() {
+                    // the common case, a single ack: no list to build
+                    self.ack_one(conn, ch, p);
+                    self.unblock_channel(conn, ch);
+                    return Ok(());
+                }
+                vec![p]
             }
         };
         let mut requeued: Vec<Name> = Vec::new();
@@ -1368,14 +1895,30 @@ impl Broker {
             self.release(conn, ch, &p);
             let live = self.queues.get(&p.queue).is_some_and(|q| q.id == p.queue_id);
             match nack {
-                None => self.emit(EventKind::Acked { msg: p.entry.msg.id, queue: p.queue.clone(), conn, ch, delivery_tag: p.tag }),
+                None => self.emit(EventKind::Acked {
+                    msg: p.entry.msg.id,
+                    queue: p.queue.clone(),
+                    conn,
+                    ch,
+                    delivery_tag: p.tag,
+                }),
                 Some(requeue) => {
-                    self.emit(EventKind::Nacked { msg: p.entry.msg.id, queue: p.queue.clone(), conn, ch, delivery_tag: p.tag, requeue });
+                    self.emit(EventKind::Nacked {
+                        msg: p.entry.msg.id,
+                        queue: p.queue.clone(),
+                        conn,
+                        ch,
+                        delivery_tag: p.tag,
+                        requeue,
+                    });
                     if !live {
                         continue;
                     }
                     if requeue {
-                        self.emit(EventKind::Requeued { msg: p.entry.msg.id, queue: p.queue.clone() });
+                        self.emit(EventKind::Requeued {
+                            msg: p.entry.msg.id,
+                            queue: p.queue.clone(),
+                        });
                         self.queues.get_mut(&p.queue).expect("live").requeue(p.entry);
                         if !requeued.contains(&p.queue) {
                             requeued.push(p.queue.clone());
@@ -1393,13 +1936,31 @@ impl Broker {
         Ok(())
     }
 
+    fn ack_one(&mut self, conn: ConnId, ch: u16, p: Pending) {
+        self.release(conn, ch, &p);
+        self.events.push(Event {
+            at: self.now,
+            kind: EventKind::Acked {
+                msg: p.entry.msg.id,
+                queue: p.queue,
+                conn,
+                ch,
+                delivery_tag: p.tag,
+            },
+        });
+    }
+
     /// Bookkeeping when a delivery is settled or returned: counts for the queue and consumer.
     fn release(&mut self, conn: ConnId, ch: u16, p: &Pending) {
         if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
             q.unacked -= 1;
         }
         if let Some(tag) = &p.consumer {
-            let c = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)).expect("open");
+            let c = self
+                .conns
+                .get_mut(&conn)
+                .and_then(|c| c.channels.get_mut(&ch))
+                .expect("open");
             c.limited -= 1;
             if let Some(cons) = c.consumers.get_mut(tag) {
                 cons.unacked -= 1;
@@ -1423,7 +1984,10 @@ impl Broker {
             if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
                 let id = p.entry.msg.id;
                 q.requeue(p.entry);
-                self.emit(EventKind::Requeued { msg: id, queue: p.queue.clone() });
+                self.emit(EventKind::Requeued {
+                    msg: id,
+                    queue: p.queue.clone(),
+                });
                 if !queues.contains(&p.queue) {
                     queues.push(p.queue);
                 }
@@ -1438,12 +2002,24 @@ impl Broker {
     /// Consumers of this channel that were blocked and can now take messages go back into their
     /// queues' rotation, at the back (`rabbit_queue_consumers:unblock/2`).
     fn unblock_channel(&mut self, conn: ConnId, ch: u16) {
-        let Some(chan) = self.conns.get(&conn).and_then(|c| c.channels.get(&ch)) else { return };
+        let Some(chan) = self.conns.get(&conn).and_then(|c| c.channels.get(&ch)) else {
+            return;
+        };
+        let waiting = |c: &Consumer| {
+            self.queues
+                .get(&c.queue)
+                .is_some_and(|q| !q.blocked.is_empty() || q.cfg.single_active_consumer)
+        };
+        if !chan.consumers.values().any(waiting) {
+            return;
+        }
         let mut queues: Vec<Name> = chan.consumers.values().map(|c| c.queue.clone()).collect();
         queues.sort();
         queues.dedup();
         for qn in queues {
-            let Some(q) = self.queues.get_mut(&qn) else { continue };
+            let Some(q) = self.queues.get_mut(&qn) else {
+                continue;
+            };
             let mut moved = false;
             let mut i = 0;
             while i < q.blocked.len() {
@@ -1465,7 +2041,9 @@ impl Broker {
     // ---- closing -----------------------------------------------------------------------------
 
     fn close_channel_inner(&mut self, conn: ConnId, ch: u16, error: Option<AmqpError>) {
-        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else { return };
+        let Some(c) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else {
+            return;
+        };
         let consumers: Vec<(Name, Consumer)> = std::mem::take(&mut c.consumers).into_iter().collect();
         if let Some((_, suffix)) = c.reply_consumer.take() {
             self.reply_routes.remove(&suffix);
@@ -1478,7 +2056,10 @@ impl Broker {
                 q.unacked -= 1;
                 let id = p.entry.msg.id;
                 q.requeue(p.entry);
-                self.emit(EventKind::Requeued { msg: id, queue: p.queue.clone() });
+                self.emit(EventKind::Requeued {
+                    msg: id,
+                    queue: p.queue.clone(),
+                });
                 if !queues.contains(&p.queue) {
                     queues.push(p.queue);
                 }
@@ -1495,12 +2076,19 @@ impl Broker {
     }
 
     fn close_connection_inner(&mut self, conn: ConnId, error: Option<AmqpError>) {
-        let Some(c) = self.conns.get(&conn) else { return };
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
         let chans: Vec<u16> = c.channels.keys().copied().collect();
         for ch in chans {
             self.close_channel_inner(conn, ch, None);
         }
-        let owned: Vec<Name> = self.queues.values().filter(|q| q.exclusive_owner == Some(conn)).map(|q| q.name.clone()).collect();
+        let owned: Vec<Name> = self
+            .queues
+            .values()
+            .filter(|q| q.exclusive_owner == Some(conn))
+            .map(|q| q.name.clone())
+            .collect();
         for q in owned {
             self.delete_queue(&q, QueueGone::OwnerClosed);
         }
@@ -1517,11 +2105,21 @@ impl Broker {
             self.close_connection_inner(c, None);
         }
         self.run_dirty();
-        let transient: Vec<Name> = self.queues.values().filter(|q| !q.durable).map(|q| q.name.clone()).collect();
+        let transient: Vec<Name> = self
+            .queues
+            .values()
+            .filter(|q| !q.durable)
+            .map(|q| q.name.clone())
+            .collect();
         for q in transient {
             self.delete_queue(&q, QueueGone::Restart);
         }
-        let xs: Vec<Name> = self.exchanges.values().filter(|x| !x.durable).map(|x| x.name.clone()).collect();
+        let xs: Vec<Name> = self
+            .exchanges
+            .values()
+            .filter(|x| !x.durable)
+            .map(|x| x.name.clone())
+            .collect();
         for x in xs {
             // a restart is not an auto-delete: bindings to durable exchanges from it just vanish
             self.delete_exchange(&x, false);
@@ -1540,7 +2138,11 @@ impl Broker {
             }
             q.last_used = self.now;
             for id in lost {
-                self.emit(EventKind::Dropped { msg: id, queue: n.clone(), reason: DropReason::Restart });
+                self.emit(EventKind::Dropped {
+                    msg: id,
+                    queue: n.clone(),
+                    reason: DropReason::Restart,
+                });
             }
             self.refresh_timers(&n);
         }
@@ -1559,7 +2161,9 @@ impl Broker {
             }
             self.timers.pop_first();
             self.now = self.now.max(at);
-            let Some(name) = self.queue_by_id.get(&qid).cloned() else { continue };
+            let Some(name) = self.queue_by_id.get(&qid).cloned() else {
+                continue;
+            };
             match kind {
                 Timer::Head => {
                     if let Some(q) = self.queues.get_mut(&name) {
@@ -1586,7 +2190,9 @@ impl Broker {
 
     /// Keep a queue's timers in step with its head message and its lease.
     fn refresh_timers(&mut self, qname: &Name) {
-        let Some(q) = self.queues.get_mut(qname) else { return };
+        let Some(q) = self.queues.get_mut(qname) else {
+            return;
+        };
         let head = q.head().and_then(|h| h.expires_at);
         if head != q.head_timer {
             if let Some(t) = q.head_timer {
@@ -1615,9 +2221,15 @@ impl Broker {
 
 /// May this consumer take one more message now (`can_send`: its prefetch, then the channel's)?
 fn can_accept(conns: &BTreeMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
-    let Some(chan) = conns.get(&k.conn).and_then(|c| c.channels.get(&k.ch)) else { return false };
-    let Some(c) = chan.consumers.get(&k.tag) else { return false };
-    c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && (chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32))
+    let Some(chan) = conns.get(&k.conn).and_then(|c| c.channels.get(&k.ch)) else {
+        return false;
+    };
+    let Some(c) = chan.consumers.get(&k.tag) else {
+        return false;
+    };
+    c.no_ack
+        || ((c.prefetch == 0 || c.unacked < c.prefetch as u32)
+            && (chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32))
 }
 
 /// The consumer the next message goes to (`rabbit_queue_consumers:deliver/3`): the first of the

@@ -5,7 +5,15 @@ use crate::field::{FieldTable, FieldValue, IntType};
 use crate::message::{Message, MsgId, Name};
 
 /// `rabbit_dead_letter:make_msg/5`: the message as the dead-letter exchange receives it.
-pub fn make_message(msg: &Message, id: MsgId, reason: DeathReason, dlx: &Name, dlrk: Option<&Name>, queue: &str, time_s: u64) -> Message {
+pub fn make_message(
+    msg: &Message,
+    id: MsgId,
+    reason: DeathReason,
+    dlx: &Name,
+    dlrk: Option<&Name>,
+    queue: &str,
+    time_s: u64,
+) -> Message {
     let mut props = msg.properties.clone();
     let mut headers = props.headers.take().unwrap_or_default();
     // routing-keys: the publish's key, then the CC keys still in the headers (never BCC)
@@ -32,7 +40,13 @@ pub fn make_message(msg: &Message, id: MsgId, reason: DeathReason, dlx: &Name, d
     };
     props.headers = Some(headers);
     props.expiration = None;
-    Message { id, exchange: dlx.clone(), routing_keys, properties: props, body: msg.body.clone() }
+    Message {
+        id,
+        exchange: dlx.clone(),
+        routing_keys,
+        properties: props,
+        body: msg.body.clone(),
+    }
 }
 
 fn entry_key<'a>(t: &'a FieldTable, k: &str) -> Option<&'a str> {
@@ -82,8 +96,13 @@ pub fn is_cycle(target: &str, msg: &Message) -> bool {
     let Some(FieldValue::Array(deaths)) = msg.properties.headers.as_ref().and_then(|h| h.get("x-death")) else {
         return false;
     };
-    let Some(i) = deaths.iter().position(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "queue") == Some(target))) else {
+    let Some(i) = deaths
+        .iter()
+        .position(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "queue") == Some(target)))
+    else {
         return false;
     };
-    deaths[..=i].iter().all(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "reason") != Some("rejected")))
+    deaths[..=i]
+        .iter()
+        .all(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "reason") != Some("rejected")))
 }

@@ -12,7 +12,10 @@ pub struct AmqpError {
 
 impl AmqpError {
     fn new(code: u16, constant: &str, why: impl fmt::Display) -> AmqpError {
-        AmqpError { code, text: format!("{constant} - {why}") }
+        AmqpError {
+            code,
+            text: format!("{constant} - {why}"),
+        }
     }
     pub fn access_refused(why: impl fmt::Display) -> AmqpError {
         AmqpError::new(403, "ACCESS_REFUSED", why)

@@ -88,7 +88,11 @@ pub enum EventKind {
     /// A channel opened.
     ChannelOpened { conn: ConnId, ch: u16 },
     /// A channel closed: by the client, with its connection, or by a channel error.
-    ChannelClosed { conn: ConnId, ch: u16, error: Option<AmqpError> },
+    ChannelClosed {
+        conn: ConnId,
+        ch: u16,
+        error: Option<AmqpError>,
+    },
     /// An exchange was created.
     ExchangeDeclared { exchange: Name },
     /// An exchange was deleted (`auto` when auto-delete removed it).
@@ -98,19 +102,51 @@ pub enum EventKind {
     /// A queue went away.
     QueueDeleted { queue: Name, why: QueueGone },
     /// A binding was added (`source` to `dest` with `key` and `arguments`).
-    Bound { source: Name, dest: Dest, key: Name, arguments: FieldTable },
+    Bound {
+        source: Name,
+        dest: Dest,
+        key: Name,
+        arguments: FieldTable,
+    },
     /// A binding was removed.
-    Unbound { source: Name, dest: Dest, key: Name, arguments: FieldTable },
+    Unbound {
+        source: Name,
+        dest: Dest,
+        key: Name,
+        arguments: FieldTable,
+    },
     /// A consumer started on a queue.
-    ConsumerAdded { conn: ConnId, ch: u16, queue: Name, consumer_tag: Name },
+    ConsumerAdded {
+        conn: ConnId,
+        ch: u16,
+        queue: Name,
+        consumer_tag: Name,
+    },
     /// A consumer stopped (cancel, channel or connection close, queue deleted).
-    ConsumerRemoved { conn: ConnId, ch: u16, queue: Name, consumer_tag: Name },
+    ConsumerRemoved {
+        conn: ConnId,
+        ch: u16,
+        queue: Name,
+        consumer_tag: Name,
+    },
     /// A client published a message to `exchange` (`conn`/`ch` say who; `seq` is its confirm
     /// sequence number in confirm mode).
-    Published { msg: MsgId, conn: ConnId, ch: u16, exchange: Name, seq: Option<u64>, message: Rc<Message> },
+    Published {
+        msg: MsgId,
+        conn: ConnId,
+        ch: u16,
+        exchange: Name,
+        seq: Option<u64>,
+        message: Rc<Message>,
+    },
     /// One hop of routing: `from` (an exchange) passed the message to `to`. `alternate` marks the
     /// hop to an alternate exchange. A queue reached along several paths still gets one copy.
-    Routed { msg: MsgId, from: Name, to: Dest, alternate: bool },
+    Routed {
+        msg: MsgId,
+        from: Name,
+        to: Dest,
+        alternate: bool,
+    },
     /// No queue took the message (it is dropped, or returned if mandatory).
     Unroutable { msg: MsgId, exchange: Name },
     /// A copy of the message was stored in `queue` (ready).
@@ -132,20 +168,51 @@ pub enum EventKind {
     /// `basic.get` found nothing.
     GetEmpty { conn: ConnId, ch: u16, queue: Name },
     /// The client acknowledged a delivery.
-    Acked { msg: MsgId, queue: Name, conn: ConnId, ch: u16, delivery_tag: u64 },
+    Acked {
+        msg: MsgId,
+        queue: Name,
+        conn: ConnId,
+        ch: u16,
+        delivery_tag: u64,
+    },
     /// The client refused a delivery (`basic.nack` or `basic.reject`).
-    Nacked { msg: MsgId, queue: Name, conn: ConnId, ch: u16, delivery_tag: u64, requeue: bool },
+    Nacked {
+        msg: MsgId,
+        queue: Name,
+        conn: ConnId,
+        ch: u16,
+        delivery_tag: u64,
+        requeue: bool,
+    },
     /// A delivered message went back to its position in the queue (nack, reject, recover, or its
     /// channel closed).
     Requeued { msg: MsgId, queue: Name },
     /// A message's TTL ran out at the head of the queue.
     Expired { msg: MsgId, queue: Name },
     /// A message was discarded.
-    Dropped { msg: MsgId, queue: Name, reason: DropReason },
+    Dropped {
+        msg: MsgId,
+        queue: Name,
+        reason: DropReason,
+    },
     /// A message left `queue` for the dead-letter exchange `exchange`, as `new_msg`.
-    DeadLettered { msg: MsgId, new_msg: MsgId, queue: Name, exchange: Name, reason: DeathReason, message: Rc<Message> },
+    DeadLettered {
+        msg: MsgId,
+        new_msg: MsgId,
+        queue: Name,
+        exchange: Name,
+        reason: DeathReason,
+        message: Rc<Message>,
+    },
     /// A mandatory message came back to its publisher (`basic.return`).
-    Returned { msg: MsgId, conn: ConnId, ch: u16, reply_code: u16, reply_text: Name, message: Rc<Message> },
+    Returned {
+        msg: MsgId,
+        conn: ConnId,
+        ch: u16,
+        reply_code: u16,
+        reply_text: Name,
+        message: Rc<Message>,
+    },
     /// A publisher confirm: `ack` true for `basic.ack`, false for `basic.nack`.
     Confirmed { conn: ConnId, ch: u16, seq: u64, ack: bool },
     /// `n` ready messages were purged from `queue`.

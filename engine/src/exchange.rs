@@ -80,14 +80,30 @@ enum Router {
 }
 
 impl Exchange {
-    pub fn new(name: Name, kind: ExchangeKind, durable: bool, auto_delete: bool, internal: bool, arguments: FieldTable) -> Exchange {
+    pub fn new(
+        name: Name,
+        kind: ExchangeKind,
+        durable: bool,
+        auto_delete: bool,
+        internal: bool,
+        arguments: FieldTable,
+    ) -> Exchange {
         let router = match kind {
             ExchangeKind::Direct => Router::Direct(BTreeMap::new()),
             ExchangeKind::Fanout => Router::Fanout(BTreeMap::new()),
             ExchangeKind::Topic => Router::Topic(TopicTrie::default()),
             ExchangeKind::Headers => Router::Headers,
         };
-        Exchange { name, kind, durable, auto_delete, internal, arguments, bindings: BTreeSet::new(), router }
+        Exchange {
+            name,
+            kind,
+            durable,
+            auto_delete,
+            internal,
+            arguments,
+            bindings: BTreeSet::new(),
+            router,
+        }
     }
 
     /// The `alternate-exchange` argument, when it is a string.
@@ -169,7 +185,7 @@ impl Exchange {
     /// Why each binding matched or not, for the UI's "routing explained" (same rules as `route`).
     pub fn binding_matches(&self, b: &Binding, keys: &[Name], headers: Option<&FieldTable>) -> bool {
         match self.kind {
-            ExchangeKind::Direct => keys.iter().any(|k| *k == b.key),
+            ExchangeKind::Direct => keys.contains(&b.key),
             ExchangeKind::Fanout => true,
             ExchangeKind::Topic => keys.iter().any(|k| crate::topic::matches(&b.key, k)),
             ExchangeKind::Headers => headers::matches(&b.args, headers),

@@ -169,10 +169,17 @@ impl FieldValue {
 
     /// The typed form `[amqp_type, value]` used by the conformance vectors.
     pub fn from_typed_json(v: &serde_json::Value) -> Result<FieldValue, String> {
-        let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| format!("expected [type, value], got {v}"))?;
+        let pair = v
+            .as_array()
+            .filter(|a| a.len() == 2)
+            .ok_or_else(|| format!("expected [type, value], got {v}"))?;
         let ty = pair[0].as_str().ok_or("type must be a string")?;
         let val = &pair[1];
-        let int = |t| val.as_i64().map(|i| FieldValue::Int(t, i)).ok_or_else(|| format!("{ty} needs an integer"));
+        let int = |t| {
+            val.as_i64()
+                .map(|i| FieldValue::Int(t, i))
+                .ok_or_else(|| format!("{ty} needs an integer"))
+        };
         Ok(match ty {
             "bool" => FieldValue::Bool(val.as_bool().ok_or("bool needs true or false")?),
             "byte" => int(IntType::Byte)?,
@@ -209,7 +216,9 @@ impl FieldValue {
         match self {
             FieldValue::Bool(b) => Value::Bool(*b),
             FieldValue::Int(_, i) => Value::from(*i),
-            FieldValue::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+            FieldValue::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
             FieldValue::Decimal(d) => Value::String(d.clone()),
             FieldValue::Str(s) => Value::String(s.clone()),
             FieldValue::Timestamp(t) => Value::from(*t),

@@ -40,7 +40,9 @@ pub fn matches(args: &FieldTable, headers: Option<&FieldTable>) -> bool {
     let with_x = matches!(kind, XMatch::AllWithX | XMatch::AnyWithX);
     let empty = FieldTable::new();
     let headers = headers.unwrap_or(&empty);
-    let pattern = args.iter().filter(|(k, _)| *k != "x-match" && (with_x || !k.starts_with("x-")));
+    let pattern = args
+        .iter()
+        .filter(|(k, _)| *k != "x-match" && (with_x || !k.starts_with("x-")));
     let mut one = |(k, p): (&String, &FieldValue)| match headers.get(k) {
         None => false,
         Some(v) => matches!(p, FieldValue::Void) || p.num_eq(v),

@@ -66,7 +66,10 @@ impl Properties {
                                 .iter()
                                 .map(|e| match e {
                                     FieldValue::Table(t) => serde_json::Value::Object(
-                                        t.iter().filter(|(k, _)| *k != "time").map(|(k, v)| (k.clone(), v.to_json())).collect(),
+                                        t.iter()
+                                            .filter(|(k, _)| *k != "time")
+                                            .map(|(k, v)| (k.clone(), v.to_json()))
+                                            .collect(),
                                     ),
                                     other => other.to_json(),
                                 })

@@ -6,25 +6,104 @@ use std::rc::Rc;
 
 /// An AMQP method a client sends on a channel (pika's names for the arguments).
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Method {
-    ExchangeDeclare { exchange: String, kind: String, passive: bool, durable: bool, auto_delete: bool, internal: bool, arguments: FieldTable },
-    ExchangeDelete { exchange: String, if_unused: bool },
-    ExchangeBind { destination: String, source: String, routing_key: String, arguments: FieldTable },
-    ExchangeUnbind { destination: String, source: String, routing_key: String, arguments: FieldTable },
-    QueueDeclare { queue: String, passive: bool, durable: bool, exclusive: bool, auto_delete: bool, arguments: FieldTable },
-    QueueBind { queue: String, exchange: String, routing_key: String, arguments: FieldTable },
-    QueueUnbind { queue: String, exchange: String, routing_key: String, arguments: FieldTable },
-    QueuePurge { queue: String },
-    QueueDelete { queue: String, if_unused: bool, if_empty: bool },
-    BasicQos { prefetch_size: u32, prefetch_count: u16, global: bool },
-    BasicConsume { queue: String, consumer_tag: String, no_ack: bool, exclusive: bool, arguments: FieldTable },
-    BasicCancel { consumer_tag: String },
-    BasicPublish { exchange: String, routing_key: String, mandatory: bool, immediate: bool, properties: Properties, body: Vec<u8> },
-    BasicGet { queue: String, no_ack: bool },
-    BasicAck { delivery_tag: u64, multiple: bool },
-    BasicNack { delivery_tag: u64, multiple: bool, requeue: bool },
-    BasicReject { delivery_tag: u64, requeue: bool },
-    BasicRecover { requeue: bool },
+    ExchangeDeclare {
+        exchange: String,
+        kind: String,
+        passive: bool,
+        durable: bool,
+        auto_delete: bool,
+        internal: bool,
+        arguments: FieldTable,
+    },
+    ExchangeDelete {
+        exchange: String,
+        if_unused: bool,
+    },
+    ExchangeBind {
+        destination: String,
+        source: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    ExchangeUnbind {
+        destination: String,
+        source: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    QueueDeclare {
+        queue: String,
+        passive: bool,
+        durable: bool,
+        exclusive: bool,
+        auto_delete: bool,
+        arguments: FieldTable,
+    },
+    QueueBind {
+        queue: String,
+        exchange: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    QueueUnbind {
+        queue: String,
+        exchange: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    QueuePurge {
+        queue: String,
+    },
+    QueueDelete {
+        queue: String,
+        if_unused: bool,
+        if_empty: bool,
+    },
+    BasicQos {
+        prefetch_size: u32,
+        prefetch_count: u16,
+        global: bool,
+    },
+    BasicConsume {
+        queue: String,
+        consumer_tag: String,
+        no_ack: bool,
+        exclusive: bool,
+        arguments: FieldTable,
+    },
+    BasicCancel {
+        consumer_tag: String,
+    },
+    BasicPublish {
+        exchange: String,
+        routing_key: String,
+        mandatory: bool,
+        immediate: bool,
+        properties: Properties,
+        body: Vec<u8>,
+    },
+    BasicGet {
+        queue: String,
+        no_ack: bool,
+    },
+    BasicAck {
+        delivery_tag: u64,
+        multiple: bool,
+    },
+    BasicNack {
+        delivery_tag: u64,
+        multiple: bool,
+        requeue: bool,
+    },
+    BasicReject {
+        delivery_tag: u64,
+        requeue: bool,
+    },
+    BasicRecover {
+        requeue: bool,
+    },
     ConfirmSelect,
     ChannelClose,
 }
@@ -32,7 +111,13 @@ pub enum Method {
 impl Method {
     /// Methods the client does not wait on (no reply): their errors arrive asynchronously.
     pub fn is_async(&self) -> bool {
-        matches!(self, Method::BasicPublish { .. } | Method::BasicAck { .. } | Method::BasicNack { .. } | Method::BasicReject { .. })
+        matches!(
+            self,
+            Method::BasicPublish { .. }
+                | Method::BasicAck { .. }
+                | Method::BasicNack { .. }
+                | Method::BasicReject { .. }
+        )
     }
 }
 
@@ -43,10 +128,25 @@ pub enum Reply {
     None,
     /// `*-ok` with no fields worth reporting.
     Ok,
-    DeclareOk { queue: Name, message_count: u64, consumer_count: u64 },
-    PurgeOk { message_count: u64 },
-    DeleteOk { message_count: u64 },
-    ConsumeOk { consumer_tag: Name },
-    GetOk { delivery_tag: u64, redelivered: bool, message_count: u64, message: Rc<Message> },
+    DeclareOk {
+        queue: Name,
+        message_count: u64,
+        consumer_count: u64,
+    },
+    PurgeOk {
+        message_count: u64,
+    },
+    DeleteOk {
+        message_count: u64,
+    },
+    ConsumeOk {
+        consumer_tag: Name,
+    },
+    GetOk {
+        delivery_tag: u64,
+        redelivered: bool,
+        message_count: u64,
+        message: Rc<Message>,
+    },
     GetEmpty,
 }

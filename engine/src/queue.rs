@@ -76,7 +76,17 @@ pub struct Queue {
 }
 
 impl Queue {
-    pub fn new(id: u64, name: Name, durable: bool, auto_delete: bool, owner: Option<ConnId>, arguments: FieldTable, cfg: QueueConfig, now: u64) -> Queue {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: u64,
+        name: Name,
+        durable: bool,
+        auto_delete: bool,
+        owner: Option<ConnId>,
+        arguments: FieldTable,
+        cfg: QueueConfig,
+        now: u64,
+    ) -> Queue {
         let levels = (0..=cfg.max_priority.unwrap_or(0)).map(|_| VecDeque::new()).collect();
         Queue {
             id,
@@ -164,12 +174,14 @@ impl Queue {
 
     /// Over `x-max-length` / `x-max-length-bytes`.
     pub fn over_limit(&self) -> bool {
-        self.cfg.max_length.is_some_and(|m| self.ready_len > m) || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes > m)
+        self.cfg.max_length.is_some_and(|m| self.ready_len > m)
+            || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes > m)
     }
 
     /// Would one more message of `size` bytes go over a limit (`will_overflow`).
     pub fn would_overflow(&self, size: u64) -> bool {
-        self.cfg.max_length.is_some_and(|m| self.ready_len + 1 > m) || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes + size > m)
+        self.cfg.max_length.is_some_and(|m| self.ready_len + 1 > m)
+            || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes + size > m)
     }
 
     pub fn consumer_count(&self) -> u64 {
@@ -178,7 +190,11 @@ impl Queue {
 
     /// Insert a consumer at the back of its priority level.
     pub fn activate(&mut self, c: ConsumerKey) {
-        let at = self.active.iter().position(|x| x.priority < c.priority).unwrap_or(self.active.len());
+        let at = self
+            .active
+            .iter()
+            .position(|x| x.priority < c.priority)
+            .unwrap_or(self.active.len());
         self.active.insert(at, c);
     }
 

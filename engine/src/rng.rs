@@ -85,16 +85,20 @@ fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn guid_names_have_rabbitmq_shape() {
         let mut r = Rng::fork(7, "queue-names");
         let n = r.guid_name("amq.gen");
         // amq.gen- plus 22 URL-safe characters: 30 in all, as on a real broker (semantics §4.2).
         assert_eq!(n.len(), 30, "{n}");
-        assert!(n[8..].bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(n[8..]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn forks_are_independent_and_repeatable() {
         let a = Rng::fork(1, "a").next_u64();
         assert_eq!(a, Rng::fork(1, "a").next_u64());
@@ -102,7 +106,8 @@ mod tests {
         assert_ne!(a, Rng::fork(2, "a").next_u64());
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn base64_matches_known_values() {
         assert_eq!(base64_std(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64_std(b"fo"), "Zm8=");

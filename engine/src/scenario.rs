@@ -33,31 +33,111 @@ pub struct Step {
 
 /// The calls of the scenario format, with pika's argument defaults applied.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Call {
-    ExchangeDeclare { exchange: String, exchange_type: String, passive: bool, durable: bool, auto_delete: bool, internal: bool, arguments: FieldTable },
-    ExchangeDelete { exchange: String, if_unused: bool },
-    ExchangeBind { destination: String, source: String, routing_key: String, arguments: FieldTable },
-    ExchangeUnbind { destination: String, source: String, routing_key: String, arguments: FieldTable },
-    QueueDeclare { queue: String, passive: bool, durable: bool, exclusive: bool, auto_delete: bool, arguments: FieldTable },
+    ExchangeDeclare {
+        exchange: String,
+        exchange_type: String,
+        passive: bool,
+        durable: bool,
+        auto_delete: bool,
+        internal: bool,
+        arguments: FieldTable,
+    },
+    ExchangeDelete {
+        exchange: String,
+        if_unused: bool,
+    },
+    ExchangeBind {
+        destination: String,
+        source: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    ExchangeUnbind {
+        destination: String,
+        source: String,
+        routing_key: String,
+        arguments: FieldTable,
+    },
+    QueueDeclare {
+        queue: String,
+        passive: bool,
+        durable: bool,
+        exclusive: bool,
+        auto_delete: bool,
+        arguments: FieldTable,
+    },
     /// `routing_key: None` binds with the queue's name, as pika does.
-    QueueBind { queue: String, exchange: String, routing_key: Option<String>, arguments: FieldTable },
-    QueueUnbind { queue: String, exchange: String, routing_key: Option<String>, arguments: FieldTable },
-    QueuePurge { queue: String },
-    QueueDelete { queue: String, if_unused: bool, if_empty: bool },
-    BasicQos { prefetch_size: u32, prefetch_count: u16, global_qos: bool },
-    BasicPublish { exchange: String, routing_key: String, body: String, mandatory: bool, properties: crate::message::Properties },
+    QueueBind {
+        queue: String,
+        exchange: String,
+        routing_key: Option<String>,
+        arguments: FieldTable,
+    },
+    QueueUnbind {
+        queue: String,
+        exchange: String,
+        routing_key: Option<String>,
+        arguments: FieldTable,
+    },
+    QueuePurge {
+        queue: String,
+    },
+    QueueDelete {
+        queue: String,
+        if_unused: bool,
+        if_empty: bool,
+    },
+    BasicQos {
+        prefetch_size: u32,
+        prefetch_count: u16,
+        global_qos: bool,
+    },
+    BasicPublish {
+        exchange: String,
+        routing_key: String,
+        body: String,
+        mandatory: bool,
+        properties: crate::message::Properties,
+    },
     /// `consumer_tag: None`: pika makes one up (`ctag<channel>.<hex>`).
-    BasicConsume { queue: String, auto_ack: bool, exclusive: bool, consumer_tag: Option<String>, arguments: FieldTable },
-    BasicCancel { consumer_tag: String },
-    BasicAck { delivery_tag: u64, multiple: bool },
-    BasicNack { delivery_tag: u64, multiple: bool, requeue: bool },
-    BasicReject { delivery_tag: u64, requeue: bool },
-    BasicGet { queue: String, auto_ack: bool },
-    BasicRecover { requeue: bool },
+    BasicConsume {
+        queue: String,
+        auto_ack: bool,
+        exclusive: bool,
+        consumer_tag: Option<String>,
+        arguments: FieldTable,
+    },
+    BasicCancel {
+        consumer_tag: String,
+    },
+    BasicAck {
+        delivery_tag: u64,
+        multiple: bool,
+    },
+    BasicNack {
+        delivery_tag: u64,
+        multiple: bool,
+        requeue: bool,
+    },
+    BasicReject {
+        delivery_tag: u64,
+        requeue: bool,
+    },
+    BasicGet {
+        queue: String,
+        auto_ack: bool,
+    },
+    BasicRecover {
+        requeue: bool,
+    },
     ConfirmSelect,
     ChannelClose,
     ConnectionClose,
-    Wait { ms: u64 },
+    Wait {
+        ms: u64,
+    },
     Restart,
 }
 
@@ -117,7 +197,11 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 fn err(step: Option<usize>, field: impl Into<Option<String>>, message: impl Into<String>) -> ScenarioError {
-    ScenarioError { step, field: field.into(), message: message.into() }
+    ScenarioError {
+        step,
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// Reads one step's `args`, checking names and types, and that every argument was used.
@@ -139,7 +223,10 @@ impl<'a> Args<'a> {
             None => Ok(None),
             Some(Value::String(s)) => {
                 if k != "body" && s.len() > 255 {
-                    return Err(self.e(k, format!("{} bytes is longer than an AMQP short string (255 bytes)", s.len())));
+                    return Err(self.e(
+                        k,
+                        format!("{} bytes is longer than an AMQP short string (255 bytes)", s.len()),
+                    ));
                 }
                 Ok(Some(s))
             }
@@ -147,7 +234,8 @@ impl<'a> Args<'a> {
         }
     }
     fn req_string(&mut self, k: &str) -> Result<String, ScenarioError> {
-        self.string(k)?.ok_or_else(|| self.e(k, format!("{} needs '{k}'", self.call)))
+        self.string(k)?
+            .ok_or_else(|| self.e(k, format!("{} needs '{k}'", self.call)))
     }
     fn boolean(&mut self, k: &str) -> Result<bool, ScenarioError> {
         match self.take(k) {
@@ -182,7 +270,11 @@ impl<'a> Args<'a> {
     fn finish(self) -> Result<(), ScenarioError> {
         match self.map.keys().next() {
             None => Ok(()),
-            Some(k) => Err(err(Some(self.step), format!("args.{k}"), format!("{} takes no argument '{k}'", self.call))),
+            Some(k) => Err(err(
+                Some(self.step),
+                format!("args.{k}"),
+                format!("{} takes no argument '{k}'", self.call),
+            )),
         }
     }
 }
@@ -191,14 +283,22 @@ fn properties(step: usize, v: Option<Value>) -> Result<crate::message::Propertie
     let mut p = crate::message::Properties::default();
     let Some(v) = v else { return Ok(p) };
     let Value::Object(map) = v else {
-        return Err(err(Some(step), "args.properties".to_string(), format!("expected an object, got {v}")));
+        return Err(err(
+            Some(step),
+            "args.properties".to_string(),
+            format!("expected an object, got {v}"),
+        ));
     };
     let e = |k: &str, m: String| err(Some(step), format!("args.properties.{k}"), m);
     for (k, v) in map {
         if v.is_null() {
             continue;
         }
-        let s = || v.as_str().map(str::to_string).ok_or_else(|| e(&k, format!("expected a string, got {v}")));
+        let s = || {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| e(&k, format!("expected a string, got {v}")))
+        };
         match k.as_str() {
             "content_type" => p.content_type = Some(s()?),
             "content_encoding" => p.content_encoding = Some(s()?),
@@ -240,16 +340,29 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
             internal: a.boolean("internal")?,
             arguments: a.table("arguments")?,
         },
-        "exchange_delete" => Call::ExchangeDelete { exchange: a.req_string("exchange")?, if_unused: a.boolean("if_unused")? },
+        "exchange_delete" => Call::ExchangeDelete {
+            exchange: a.req_string("exchange")?,
+            if_unused: a.boolean("if_unused")?,
+        },
         "exchange_bind" | "exchange_unbind" => {
             let destination = a.req_string("destination")?;
             let source = a.req_string("source")?;
             let routing_key = a.string("routing_key")?.unwrap_or_default();
             let arguments = a.table("arguments")?;
             if call == "exchange_bind" {
-                Call::ExchangeBind { destination, source, routing_key, arguments }
+                Call::ExchangeBind {
+                    destination,
+                    source,
+                    routing_key,
+                    arguments,
+                }
             } else {
-                Call::ExchangeUnbind { destination, source, routing_key, arguments }
+                Call::ExchangeUnbind {
+                    destination,
+                    source,
+                    routing_key,
+                    arguments,
+                }
             }
         }
         "queue_declare" => Call::QueueDeclare {
@@ -266,13 +379,29 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
             let routing_key = a.string("routing_key")?;
             let arguments = a.table("arguments")?;
             if call == "queue_bind" {
-                Call::QueueBind { queue, exchange, routing_key, arguments }
+                Call::QueueBind {
+                    queue,
+                    exchange,
+                    routing_key,
+                    arguments,
+                }
             } else {
-                Call::QueueUnbind { queue, exchange, routing_key, arguments }
+                Call::QueueUnbind {
+                    queue,
+                    exchange,
+                    routing_key,
+                    arguments,
+                }
             }
         }
-        "queue_purge" => Call::QueuePurge { queue: a.req_string("queue")? },
-        "queue_delete" => Call::QueueDelete { queue: a.req_string("queue")?, if_unused: a.boolean("if_unused")?, if_empty: a.boolean("if_empty")? },
+        "queue_purge" => Call::QueuePurge {
+            queue: a.req_string("queue")?,
+        },
+        "queue_delete" => Call::QueueDelete {
+            queue: a.req_string("queue")?,
+            if_unused: a.boolean("if_unused")?,
+            if_empty: a.boolean("if_empty")?,
+        },
         "basic_qos" => Call::BasicQos {
             prefetch_size: a.uint("prefetch_size", u32::MAX as u64)? as u32,
             prefetch_count: a.uint("prefetch_count", u16::MAX as u64)? as u16,
@@ -284,7 +413,13 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
             let body = a.string("body")?.unwrap_or_default();
             let mandatory = a.boolean("mandatory")?;
             let properties = properties(step, a.take("properties"))?;
-            Call::BasicPublish { exchange, routing_key, body, mandatory, properties }
+            Call::BasicPublish {
+                exchange,
+                routing_key,
+                body,
+                mandatory,
+                properties,
+            }
         }
         "basic_consume" => Call::BasicConsume {
             queue: a.req_string("queue")?,
@@ -293,20 +428,35 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
             consumer_tag: a.string("consumer_tag")?.filter(|t| !t.is_empty()),
             arguments: a.table("arguments")?,
         },
-        "basic_cancel" => Call::BasicCancel { consumer_tag: a.string("consumer_tag")?.unwrap_or_default() },
-        "basic_ack" => Call::BasicAck { delivery_tag: a.uint("delivery_tag", u64::MAX)?, multiple: a.boolean("multiple")? },
+        "basic_cancel" => Call::BasicCancel {
+            consumer_tag: a.string("consumer_tag")?.unwrap_or_default(),
+        },
+        "basic_ack" => Call::BasicAck {
+            delivery_tag: a.uint("delivery_tag", u64::MAX)?,
+            multiple: a.boolean("multiple")?,
+        },
         "basic_nack" => Call::BasicNack {
             delivery_tag: a.uint("delivery_tag", u64::MAX)?,
             multiple: a.boolean("multiple")?,
             requeue: a.boolean_or("requeue", true)?,
         },
-        "basic_reject" => Call::BasicReject { delivery_tag: a.uint("delivery_tag", u64::MAX)?, requeue: a.boolean_or("requeue", true)? },
-        "basic_get" => Call::BasicGet { queue: a.req_string("queue")?, auto_ack: a.boolean("auto_ack")? },
-        "basic_recover" => Call::BasicRecover { requeue: a.boolean("requeue")? },
+        "basic_reject" => Call::BasicReject {
+            delivery_tag: a.uint("delivery_tag", u64::MAX)?,
+            requeue: a.boolean_or("requeue", true)?,
+        },
+        "basic_get" => Call::BasicGet {
+            queue: a.req_string("queue")?,
+            auto_ack: a.boolean("auto_ack")?,
+        },
+        "basic_recover" => Call::BasicRecover {
+            requeue: a.boolean("requeue")?,
+        },
         "confirm_select" => Call::ConfirmSelect,
         "channel_close" => Call::ChannelClose,
         "connection_close" => Call::ConnectionClose,
-        "wait" => Call::Wait { ms: a.uint("ms", 1 << 53)? },
+        "wait" => Call::Wait {
+            ms: a.uint("ms", 1 << 53)?,
+        },
         "restart" => Call::Restart,
         other => {
             return Err(err(
@@ -322,7 +472,11 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
 
 /// Where in `text` a JSON error at (line, column) is, for messages.
 fn json_error(e: serde_json::Error) -> ScenarioError {
-    err(None, None, format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()))
+    err(
+        None,
+        None,
+        format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()),
+    )
 }
 
 impl Scenario {
@@ -343,37 +497,69 @@ impl Scenario {
         };
         let seed = match top.get("seed") {
             None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| err(None, "seed".to_string(), format!("expected a whole number, got {v}")))?,
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| err(None, "seed".to_string(), format!("expected a whole number, got {v}")))?,
         };
         let Some(Value::Array(steps_json)) = top.get("steps") else {
-            return Err(err(None, "steps".to_string(), "a scenario needs \"steps\": a list of calls"));
+            return Err(err(
+                None,
+                "steps".to_string(),
+                "a scenario needs \"steps\": a list of calls",
+            ));
         };
         let mut steps = Vec::with_capacity(steps_json.len());
         for (i, s) in steps_json.iter().enumerate() {
             let Value::Object(o) = s else {
-                return Err(err(Some(i), None, format!("a step is an object with \"call\", got {s}")));
+                return Err(err(
+                    Some(i),
+                    None,
+                    format!("a step is an object with \"call\", got {s}"),
+                ));
             };
             for k in o.keys() {
                 if !["conn", "ch", "call", "args", "as"].contains(&k.as_str()) {
-                    return Err(err(Some(i), k.clone(), "unknown step field (a step has conn, ch, call, args, as)"));
+                    return Err(err(
+                        Some(i),
+                        k.clone(),
+                        "unknown step field (a step has conn, ch, call, args, as)",
+                    ));
                 }
             }
             let conn = match o.get("conn") {
                 None | Some(Value::Null) => "A".to_string(),
                 Some(Value::String(c)) if !c.is_empty() => c.clone(),
-                Some(v) => return Err(err(Some(i), "conn".to_string(), format!("expected a connection name, got {v}"))),
+                Some(v) => {
+                    return Err(err(
+                        Some(i),
+                        "conn".to_string(),
+                        format!("expected a connection name, got {v}"),
+                    ))
+                }
             };
             let ch = match o.get("ch") {
                 None | Some(Value::Null) => 1,
                 Some(v) => match v.as_u64() {
                     Some(n @ 1..=65535) => n as u16,
-                    _ => return Err(err(Some(i), "ch".to_string(), format!("expected a channel number from 1 to 65535, got {v}"))),
+                    _ => {
+                        return Err(err(
+                            Some(i),
+                            "ch".to_string(),
+                            format!("expected a channel number from 1 to 65535, got {v}"),
+                        ))
+                    }
                 },
             };
             let call = match o.get("call") {
                 Some(Value::String(c)) => c.as_str(),
                 None => return Err(err(Some(i), "call".to_string(), "missing")),
-                Some(v) => return Err(err(Some(i), "call".to_string(), format!("expected a call name, got {v}"))),
+                Some(v) => {
+                    return Err(err(
+                        Some(i),
+                        "call".to_string(),
+                        format!("expected a call name, got {v}"),
+                    ))
+                }
             };
             let args = match o.get("args") {
                 None | Some(Value::Null) => Map::new(),
@@ -384,7 +570,11 @@ impl Scenario {
                 None | Some(Value::Null) => None,
                 Some(Value::String(a)) if !a.is_empty() && call == "queue_declare" => Some(a.clone()),
                 Some(Value::String(_)) if call != "queue_declare" => {
-                    return Err(err(Some(i), "as".to_string(), "only queue_declare names its queue with \"as\""))
+                    return Err(err(
+                        Some(i),
+                        "as".to_string(),
+                        "only queue_declare names its queue with \"as\"",
+                    ))
                 }
                 Some(v) => return Err(err(Some(i), "as".to_string(), format!("expected a name, got {v}"))),
             };
@@ -399,18 +589,24 @@ impl Scenario {
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn broken_json_says_line_and_column() {
         let e = Scenario::parse("{\n \"steps\": [\n  {\"call\": }\n]}").unwrap_err();
         assert!(e.to_string().contains("line 3, column"), "{e}");
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn bad_fields_name_step_and_field() {
-        let e = Scenario::parse(r#"{"steps":[{"call":"confirm_select"},{"call":"basic_qos","args":{"prefetch_count":70000}}]}"#).unwrap_err();
+        let e = Scenario::parse(
+            r#"{"steps":[{"call":"confirm_select"},{"call":"basic_qos","args":{"prefetch_count":70000}}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.step, Some(1));
         assert_eq!(e.field.as_deref(), Some("args.prefetch_count"));
-        let e = Scenario::parse(r#"{"steps":[{"call":"queue_declare","args":{"queue":"q","durabel":true}}]}"#).unwrap_err();
+        let e =
+            Scenario::parse(r#"{"steps":[{"call":"queue_declare","args":{"queue":"q","durabel":true}}]}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("args.durabel"));
         let e = Scenario::parse(r#"{"steps":[{"call":"basic_publish","args":{"exchange":"","routing_key":"q","properties":{"headers":{"n":1.5}}}}]}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("args.properties.headers"));
@@ -418,10 +614,20 @@ mod tests {
         assert!(e.to_string().starts_with("step 0: call: unknown call 'fly'"), "{e}");
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn pika_defaults_apply() {
-        let s = Scenario::parse(r#"{"steps":[{"call":"basic_nack"},{"call":"exchange_declare","args":{"exchange":"x"}}]}"#).unwrap();
-        assert_eq!(s.steps[0].call, Call::BasicNack { delivery_tag: 0, multiple: false, requeue: true });
+        let s =
+            Scenario::parse(r#"{"steps":[{"call":"basic_nack"},{"call":"exchange_declare","args":{"exchange":"x"}}]}"#)
+                .unwrap();
+        assert_eq!(
+            s.steps[0].call,
+            Call::BasicNack {
+                delivery_tag: 0,
+                multiple: false,
+                requeue: true
+            }
+        );
         assert!(matches!(&s.steps[1].call, Call::ExchangeDeclare { exchange_type, .. } if exchange_type == "direct"));
         assert_eq!(s.steps[0].conn, "A");
         assert_eq!(s.steps[0].ch, 1);

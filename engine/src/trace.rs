@@ -59,7 +59,10 @@ impl Runner {
 
     fn name(&self, step: usize, v: &str) -> Result<String, RunError> {
         match v.strip_prefix('$') {
-            Some(a) => self.aliases.get(a).cloned().ok_or_else(|| RunError { step, message: format!("'{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\"") }),
+            Some(a) => self.aliases.get(a).cloned().ok_or_else(|| RunError {
+                step,
+                message: format!("'{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\""),
+            }),
             None => Ok(v.to_string()),
         }
     }
@@ -108,7 +111,9 @@ impl Runner {
             call => {
                 let c = self.conn(&st.conn);
                 if self.broker.channel(c, st.ch).is_none() {
-                    self.broker.open_channel(self.now, c, st.ch).expect("a closed channel number opens");
+                    self.broker
+                        .open_channel(self.now, c, st.ch)
+                        .expect("a closed channel number opens");
                 }
                 let method = self.method(index, st.ch, call)?;
                 let r = self.broker.handle(self.now, c, st.ch, method);
@@ -122,7 +127,10 @@ impl Runner {
             }
         }
         let events: Vec<Event> = self.broker.drain_events().collect();
-        let mut lines: Vec<(String, u16, Value)> = oks.into_iter().map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v)).collect();
+        let mut lines: Vec<(String, u16, Value)> = oks
+            .into_iter()
+            .map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v))
+            .collect();
         for e in &events {
             if let Some((conn, ch, v)) = self.client_line(e) {
                 lines.push((conn, ch, v));
@@ -136,48 +144,170 @@ impl Runner {
 
     fn method(&mut self, step: usize, ch: u16, call: &Call) -> Result<Method, RunError> {
         Ok(match call.clone() {
-            Call::ExchangeDeclare { exchange, exchange_type, passive, durable, auto_delete, internal, arguments } => {
-                Method::ExchangeDeclare { exchange, kind: exchange_type, passive, durable, auto_delete, internal, arguments }
-            }
+            Call::ExchangeDeclare {
+                exchange,
+                exchange_type,
+                passive,
+                durable,
+                auto_delete,
+                internal,
+                arguments,
+            } => Method::ExchangeDeclare {
+                exchange,
+                kind: exchange_type,
+                passive,
+                durable,
+                auto_delete,
+                internal,
+                arguments,
+            },
             Call::ExchangeDelete { exchange, if_unused } => Method::ExchangeDelete { exchange, if_unused },
-            Call::ExchangeBind { destination, source, routing_key, arguments } => Method::ExchangeBind { destination, source, routing_key, arguments },
-            Call::ExchangeUnbind { destination, source, routing_key, arguments } => Method::ExchangeUnbind { destination, source, routing_key, arguments },
-            Call::QueueDeclare { queue, passive, durable, exclusive, auto_delete, arguments } => {
-                Method::QueueDeclare { queue: self.name(step, &queue)?, passive, durable, exclusive, auto_delete, arguments }
-            }
-            Call::QueueBind { queue, exchange, routing_key, arguments } => {
+            Call::ExchangeBind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            } => Method::ExchangeBind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            },
+            Call::ExchangeUnbind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            } => Method::ExchangeUnbind {
+                destination,
+                source,
+                routing_key,
+                arguments,
+            },
+            Call::QueueDeclare {
+                queue,
+                passive,
+                durable,
+                exclusive,
+                auto_delete,
+                arguments,
+            } => Method::QueueDeclare {
+                queue: self.name(step, &queue)?,
+                passive,
+                durable,
+                exclusive,
+                auto_delete,
+                arguments,
+            },
+            Call::QueueBind {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+            } => {
                 let queue = self.name(step, &queue)?;
-                Method::QueueBind { routing_key: routing_key.unwrap_or_else(|| queue.clone()), queue, exchange, arguments }
+                Method::QueueBind {
+                    routing_key: routing_key.unwrap_or_else(|| queue.clone()),
+                    queue,
+                    exchange,
+                    arguments,
+                }
             }
-            Call::QueueUnbind { queue, exchange, routing_key, arguments } => {
+            Call::QueueUnbind {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+            } => {
                 let queue = self.name(step, &queue)?;
-                Method::QueueUnbind { routing_key: routing_key.unwrap_or_else(|| queue.clone()), queue, exchange, arguments }
+                Method::QueueUnbind {
+                    routing_key: routing_key.unwrap_or_else(|| queue.clone()),
+                    queue,
+                    exchange,
+                    arguments,
+                }
             }
-            Call::QueuePurge { queue } => Method::QueuePurge { queue: self.name(step, &queue)? },
-            Call::QueueDelete { queue, if_unused, if_empty } => Method::QueueDelete { queue: self.name(step, &queue)?, if_unused, if_empty },
-            Call::BasicQos { prefetch_size, prefetch_count, global_qos } => Method::BasicQos { prefetch_size, prefetch_count, global: global_qos },
-            Call::BasicPublish { exchange, routing_key, body, mandatory, mut properties } => {
+            Call::QueuePurge { queue } => Method::QueuePurge {
+                queue: self.name(step, &queue)?,
+            },
+            Call::QueueDelete {
+                queue,
+                if_unused,
+                if_empty,
+            } => Method::QueueDelete {
+                queue: self.name(step, &queue)?,
+                if_unused,
+                if_empty,
+            },
+            Call::BasicQos {
+                prefetch_size,
+                prefetch_count,
+                global_qos,
+            } => Method::BasicQos {
+                prefetch_size,
+                prefetch_count,
+                global: global_qos,
+            },
+            Call::BasicPublish {
+                exchange,
+                routing_key,
+                body,
+                mandatory,
+                mut properties,
+            } => {
                 if let Some(r) = &properties.reply_to {
                     properties.reply_to = Some(self.name(step, r)?);
                 }
-                Method::BasicPublish { exchange, routing_key: self.name(step, &routing_key)?, mandatory, immediate: false, properties, body: body.into_bytes() }
+                Method::BasicPublish {
+                    exchange,
+                    routing_key: self.name(step, &routing_key)?,
+                    mandatory,
+                    immediate: false,
+                    properties,
+                    body: body.into_bytes(),
+                }
             }
-            Call::BasicConsume { queue, auto_ack, exclusive, consumer_tag, arguments } => {
+            Call::BasicConsume {
+                queue,
+                auto_ack,
+                exclusive,
+                consumer_tag,
+                arguments,
+            } => {
                 let consumer_tag = consumer_tag.unwrap_or_else(|| {
                     let (a, b) = (self.pika_tags.next_u64(), self.pika_tags.next_u64());
                     format!("ctag{ch}.{a:016x}{b:016x}")
                 });
-                Method::BasicConsume { queue: self.name(step, &queue)?, consumer_tag, no_ack: auto_ack, exclusive, arguments }
+                Method::BasicConsume {
+                    queue: self.name(step, &queue)?,
+                    consumer_tag,
+                    no_ack: auto_ack,
+                    exclusive,
+                    arguments,
+                }
             }
             Call::BasicCancel { consumer_tag } => Method::BasicCancel { consumer_tag },
             Call::BasicAck { delivery_tag, multiple } => Method::BasicAck { delivery_tag, multiple },
-            Call::BasicNack { delivery_tag, multiple, requeue } => Method::BasicNack { delivery_tag, multiple, requeue },
+            Call::BasicNack {
+                delivery_tag,
+                multiple,
+                requeue,
+            } => Method::BasicNack {
+                delivery_tag,
+                multiple,
+                requeue,
+            },
             Call::BasicReject { delivery_tag, requeue } => Method::BasicReject { delivery_tag, requeue },
-            Call::BasicGet { queue, auto_ack } => Method::BasicGet { queue: self.name(step, &queue)?, no_ack: auto_ack },
+            Call::BasicGet { queue, auto_ack } => Method::BasicGet {
+                queue: self.name(step, &queue)?,
+                no_ack: auto_ack,
+            },
             Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
             Call::ConfirmSelect => Method::ConfirmSelect,
             Call::ChannelClose => Method::ChannelClose,
-            Call::ConnectionClose | Call::Wait { .. } | Call::Restart => unreachable!("handled by step()"),
+            Call::ConnectionClose | Call::Wait { .. } | Call::Restart => {
+                unreachable!("handled by step()")
+            }
         })
     }
 
@@ -186,14 +316,24 @@ impl Runner {
         match reply {
             Reply::None => None,
             Reply::GetOk { .. } | Reply::GetEmpty => None, // reported from the Delivered / GetEmpty event
-            Reply::DeclareOk { queue, message_count, consumer_count } => {
+            Reply::DeclareOk {
+                queue,
+                message_count,
+                consumer_count,
+            } => {
                 if let Some(a) = &st.alias {
                     self.aliases.insert(a.clone(), queue.to_string());
                 }
-                Some(json!({"kind": "ok", "call": name, "queue": self.unalias(queue), "message_count": message_count, "consumer_count": consumer_count}))
+                Some(
+                    json!({"kind": "ok", "call": name, "queue": self.unalias(queue), "message_count": message_count, "consumer_count": consumer_count}),
+                )
             }
-            Reply::PurgeOk { message_count } | Reply::DeleteOk { message_count } => Some(json!({"kind": "ok", "call": name, "message_count": message_count})),
-            Reply::ConsumeOk { consumer_tag } => Some(json!({"kind": "ok", "call": name, "consumer_tag": &**consumer_tag})),
+            Reply::PurgeOk { message_count } | Reply::DeleteOk { message_count } => {
+                Some(json!({"kind": "ok", "call": name, "message_count": message_count}))
+            }
+            Reply::ConsumeOk { consumer_tag } => {
+                Some(json!({"kind": "ok", "call": name, "consumer_tag": &**consumer_tag}))
+            }
             Reply::Ok => Some(json!({"kind": "ok", "call": name})),
         }
     }
@@ -217,7 +357,16 @@ impl Runner {
         let cname = |c: &ConnId| self.conn_names.get(c).cloned().unwrap_or_default();
         let mut m = Map::new();
         let (conn, ch) = match &e.kind {
-            EventKind::Delivered { conn, ch, consumer_tag, delivery_tag, redelivered, message, message_count, .. } => {
+            EventKind::Delivered {
+                conn,
+                ch,
+                consumer_tag,
+                delivery_tag,
+                redelivered,
+                message,
+                message_count,
+                ..
+            } => {
                 match consumer_tag {
                     Some(t) => {
                         m.insert("kind".into(), "deliver".into());
@@ -238,18 +387,31 @@ impl Runner {
                 m.insert("kind".into(), "get_empty".into());
                 (conn, *ch)
             }
-            EventKind::Returned { conn, ch, reply_code, reply_text, message, .. } => {
+            EventKind::Returned {
+                conn,
+                ch,
+                reply_code,
+                reply_text,
+                message,
+                ..
+            } => {
                 m.insert("kind".into(), "return".into());
                 m.insert("reply_code".into(), json!(reply_code));
                 m.insert("reply_text".into(), Value::String(reply_text.to_string()));
                 self.message_fields(message, &mut m);
                 (conn, *ch)
             }
-            EventKind::Confirmed { conn, ch, ack: false, .. } => {
+            EventKind::Confirmed {
+                conn, ch, ack: false, ..
+            } => {
                 m.insert("kind".into(), "nack".into());
                 (conn, *ch)
             }
-            EventKind::ChannelClosed { conn, ch, error: Some(err) } => {
+            EventKind::ChannelClosed {
+                conn,
+                ch,
+                error: Some(err),
+            } => {
                 m.insert("kind".into(), "channel_error".into());
                 m.insert("code".into(), json!(err.code));
                 m.insert("text".into(), Value::String(err.text.clone()));
@@ -277,7 +439,9 @@ impl Runner {
         let mut out = Vec::new();
         for (i, st) in scenario.steps.iter().enumerate() {
             for mut line in r.step(i, st)? {
-                line.as_object_mut().expect("lines are objects").insert("step".into(), json!(i));
+                line.as_object_mut()
+                    .expect("lines are objects")
+                    .insert("step".into(), json!(i));
                 out.push(line);
             }
         }

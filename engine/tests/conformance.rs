@@ -37,6 +37,9 @@ fn copies_match_shared() {
         let name = p.file_name().unwrap();
         let a = std::fs::read(&p).unwrap();
         let b = std::fs::read(ours.join(name)).unwrap_or_else(|_| panic!("tests/conformance lacks {name:?}"));
-        assert!(a == b, "tests/conformance/{name:?} differs from shared/conformance: copy it again");
+        assert!(
+            a == b,
+            "tests/conformance/{name:?} differs from shared/conformance: copy it again"
+        );
     }
 }

@@ -21,16 +21,54 @@ const KEYS: [&str; 4] = ["a.b", "a.c", "b.b", "q1"];
 
 #[derive(Clone, Debug)]
 enum Op {
-    Publish { conn: usize, exchange: usize, key: usize, ttl: Option<u16>, priority: u8, confirm: bool },
-    Consume { conn: usize, queue: usize, prefetch: u16, global: bool, no_ack: bool, prio: i8 },
-    Cancel { conn: usize, nth: usize },
-    Ack { conn: usize, nth: usize, multiple: bool },
-    Nack { conn: usize, nth: usize, multiple: bool, requeue: bool },
-    Get { conn: usize, queue: usize, no_ack: bool },
-    Recover { conn: usize },
-    CloseChannel { conn: usize },
-    Purge { queue: usize },
-    Wait { ms: u16 },
+    Publish {
+        conn: usize,
+        exchange: usize,
+        key: usize,
+        ttl: Option<u16>,
+        priority: u8,
+        confirm: bool,
+    },
+    Consume {
+        conn: usize,
+        queue: usize,
+        prefetch: u16,
+        global: bool,
+        no_ack: bool,
+        prio: i8,
+    },
+    Cancel {
+        conn: usize,
+        nth: usize,
+    },
+    Ack {
+        conn: usize,
+        nth: usize,
+        multiple: bool,
+    },
+    Nack {
+        conn: usize,
+        nth: usize,
+        multiple: bool,
+        requeue: bool,
+    },
+    Get {
+        conn: usize,
+        queue: usize,
+        no_ack: bool,
+    },
+    Recover {
+        conn: usize,
+    },
+    CloseChannel {
+        conn: usize,
+    },
+    Purge {
+        queue: usize,
+    },
+    Wait {
+        ms: u16,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -58,6 +96,11 @@ fn int(v: i64) -> FieldValue {
     FieldValue::Int(IntType::SignedInt, v)
 }
 
+/// (connection, channel, delivery tag).
+type DeliveryKey = (ConnId, u16, u64);
+/// (consumer tag or None for basic.get, message, queue).
+type Holder = (Option<String>, MsgId, String);
+
 /// The model's view, built from events only.
 #[derive(Default)]
 struct Model {
@@ -65,7 +108,7 @@ struct Model {
     copies: BTreeMap<(MsgId, String), &'static str>,
     enqueued_ever: BTreeSet<(MsgId, String)>,
     /// Outstanding consumer deliveries: (conn, ch, delivery tag) -> (consumer tag, msg, queue).
-    outstanding: BTreeMap<(ConnId, u16, u64), (Option<String>, MsgId, String)>,
+    outstanding: BTreeMap<DeliveryKey, Holder>,
     /// Prefetch each consumer was created with.
     prefetch: BTreeMap<(ConnId, String), u16>,
     /// Enqueue order per queue (first time only), and the last first-time delivery's position.
@@ -88,19 +131,39 @@ fn apply(model: &mut Model, b: &Broker, events: Vec<warren_engine::Event>) -> Re
             }
             EventKind::Enqueued { msg, queue } => {
                 let k = (msg, queue.to_string());
-                prop_assert!(model.enqueued_ever.insert(k.clone()), "a second copy of {msg:?} in {queue}");
+                prop_assert!(
+                    model.enqueued_ever.insert(k.clone()),
+                    "a second copy of {msg:?} in {queue}"
+                );
                 model.copies.insert(k, "ready");
                 model.order.entry(level_key(model, &queue, msg)).or_default().push(msg);
                 model.placed.insert(msg);
             }
-            EventKind::Delivered { msg, queue, conn, ch, consumer_tag, delivery_tag, redelivered, auto_ack, .. } => {
+            EventKind::Delivered {
+                msg,
+                queue,
+                conn,
+                ch,
+                consumer_tag,
+                delivery_tag,
+                redelivered,
+                auto_ack,
+                ..
+            } => {
                 let k = (msg, queue.to_string());
-                prop_assert_eq!(model.copies.get(&k).copied(), Some("ready"), "delivered a copy that was not ready");
+                prop_assert_eq!(
+                    model.copies.get(&k).copied(),
+                    Some("ready"),
+                    "delivered a copy that was not ready"
+                );
                 if auto_ack {
                     model.copies.remove(&k);
                 } else {
                     model.copies.insert(k, "unacked");
-                    model.outstanding.insert((conn, ch, delivery_tag), (consumer_tag.as_ref().map(|t| t.to_string()), msg, queue.to_string()));
+                    model.outstanding.insert(
+                        (conn, ch, delivery_tag),
+                        (consumer_tag.as_ref().map(|t| t.to_string()), msg, queue.to_string()),
+                    );
                 }
                 if !redelivered {
                     let key = level_key(model, &queue, msg);
@@ -111,8 +174,25 @@ fn apply(model: &mut Model, b: &Broker, events: Vec<warren_engine::Event>) -> Re
                     *last = pos + 1;
                 }
             }
-            EventKind::Acked { msg, queue, conn, ch, delivery_tag } | EventKind::Nacked { msg, queue, conn, ch, delivery_tag, .. } => {
-                prop_assert!(model.outstanding.remove(&(conn, ch, delivery_tag)).is_some(), "settled a tag that was not outstanding");
+            EventKind::Acked {
+                msg,
+                queue,
+                conn,
+                ch,
+                delivery_tag,
+            }
+            | EventKind::Nacked {
+                msg,
+                queue,
+                conn,
+                ch,
+                delivery_tag,
+                ..
+            } => {
+                prop_assert!(
+                    model.outstanding.remove(&(conn, ch, delivery_tag)).is_some(),
+                    "settled a tag that was not outstanding"
+                );
                 let k = (msg, queue.to_string());
                 if model.copies.get(&k) == Some(&"unacked") {
                     model.copies.remove(&k);
@@ -125,7 +205,13 @@ fn apply(model: &mut Model, b: &Broker, events: Vec<warren_engine::Event>) -> Re
             EventKind::ChannelClosed { conn, ch, .. } => {
                 model.outstanding.retain(|k, _| !(k.0 == conn && k.1 == ch));
             }
-            EventKind::DeadLettered { msg, new_msg, queue, ref message, .. } => {
+            EventKind::DeadLettered {
+                msg,
+                new_msg,
+                queue,
+                ref message,
+                ..
+            } => {
                 model.priority.insert(new_msg, message.properties.priority.unwrap_or(0));
                 model.copies.remove(&(msg, queue.to_string()));
                 model.placed.insert(msg);
@@ -150,21 +236,36 @@ fn apply(model: &mut Model, b: &Broker, events: Vec<warren_engine::Event>) -> Re
     }
     // the model's counts are the broker's
     for q in QUEUES {
-        let ready = model.copies.iter().filter(|((_, qn), s)| qn == q && **s == "ready").count() as u64;
-        let unacked = model.copies.iter().filter(|((_, qn), s)| qn == q && **s == "unacked").count() as u64;
+        let ready = model
+            .copies
+            .iter()
+            .filter(|((_, qn), s)| qn == q && **s == "ready")
+            .count() as u64;
+        let unacked = model
+            .copies
+            .iter()
+            .filter(|((_, qn), s)| qn == q && **s == "unacked")
+            .count() as u64;
         let bq = b.queue(q).expect("queues are never deleted here");
         prop_assert_eq!(bq.len(), ready, "ready count of {}", q);
         prop_assert_eq!(bq.unacked, unacked, "unacked count of {}", q);
     }
     for m in &model.published {
-        prop_assert!(model.placed.contains(m), "publish {m:?} neither enqueued, refused nor unroutable");
+        prop_assert!(
+            model.placed.contains(m),
+            "publish {m:?} neither enqueued, refused nor unroutable"
+        );
     }
     Ok(())
 }
 
 /// FIFO holds per queue and priority level (q1 is the priority queue, max 3).
 fn level_key(model: &Model, queue: &str, msg: MsgId) -> String {
-    let p = if queue == "q1" { model.priority.get(&msg).copied().unwrap_or(0).min(3) } else { 0 };
+    let p = if queue == "q1" {
+        model.priority.get(&msg).copied().unwrap_or(0).min(3)
+    } else {
+        0
+    };
     format!("{queue}/{p}")
 }
 
@@ -175,23 +276,106 @@ fn setup(b: &mut Broker) -> Vec<ConnId> {
     }
     let c = conns[0];
     let decl = |b: &mut Broker, m| b.handle(0, c, 1, m).unwrap();
-    decl(b, Method::ExchangeDeclare { exchange: "topic".into(), kind: "topic".into(), passive: false, durable: false, auto_delete: false, internal: false, arguments: FieldTable::new() });
-    decl(b, Method::ExchangeDeclare { exchange: "fan".into(), kind: "fanout".into(), passive: false, durable: false, auto_delete: false, internal: false, arguments: FieldTable::new() });
-    decl(b, Method::ExchangeDeclare { exchange: "dlx".into(), kind: "fanout".into(), passive: false, durable: false, auto_delete: false, internal: false, arguments: FieldTable::new() });
+    decl(
+        b,
+        Method::ExchangeDeclare {
+            exchange: "topic".into(),
+            kind: "topic".into(),
+            passive: false,
+            durable: false,
+            auto_delete: false,
+            internal: false,
+            arguments: FieldTable::new(),
+        },
+    );
+    decl(
+        b,
+        Method::ExchangeDeclare {
+            exchange: "fan".into(),
+            kind: "fanout".into(),
+            passive: false,
+            durable: false,
+            auto_delete: false,
+            internal: false,
+            arguments: FieldTable::new(),
+        },
+    );
+    decl(
+        b,
+        Method::ExchangeDeclare {
+            exchange: "dlx".into(),
+            kind: "fanout".into(),
+            passive: false,
+            durable: false,
+            auto_delete: false,
+            internal: false,
+            arguments: FieldTable::new(),
+        },
+    );
     let qargs = [
-        args(&[("x-max-length", int(3)), ("x-dead-letter-exchange", FieldValue::Str("dlx".into()))]),
-        args(&[("x-max-priority", int(3)), ("x-message-ttl", int(700)), ("x-overflow", FieldValue::Str("reject-publish".into())), ("x-max-length", int(5))]),
+        args(&[
+            ("x-max-length", int(3)),
+            ("x-dead-letter-exchange", FieldValue::Str("dlx".into())),
+        ]),
+        args(&[
+            ("x-max-priority", int(3)),
+            ("x-message-ttl", int(700)),
+            ("x-overflow", FieldValue::Str("reject-publish".into())),
+            ("x-max-length", int(5)),
+        ]),
         args(&[]),
     ];
     for (q, a) in QUEUES.iter().zip(qargs) {
-        decl(b, Method::QueueDeclare { queue: q.to_string(), passive: false, durable: false, exclusive: false, auto_delete: false, arguments: a });
+        decl(
+            b,
+            Method::QueueDeclare {
+                queue: q.to_string(),
+                passive: false,
+                durable: false,
+                exclusive: false,
+                auto_delete: false,
+                arguments: a,
+            },
+        );
     }
     for (q, key) in [("q0", "a.*"), ("q1", "#.b"), ("q2", "a.#")] {
-        decl(b, Method::QueueBind { queue: q.into(), exchange: "topic".into(), routing_key: key.into(), arguments: FieldTable::new() });
+        decl(
+            b,
+            Method::QueueBind {
+                queue: q.into(),
+                exchange: "topic".into(),
+                routing_key: key.into(),
+                arguments: FieldTable::new(),
+            },
+        );
     }
-    decl(b, Method::ExchangeBind { destination: "topic".into(), source: "fan".into(), routing_key: "".into(), arguments: FieldTable::new() });
-    decl(b, Method::QueueBind { queue: "q0".into(), exchange: "fan".into(), routing_key: "".into(), arguments: FieldTable::new() });
-    decl(b, Method::QueueBind { queue: "q2".into(), exchange: "dlx".into(), routing_key: "".into(), arguments: FieldTable::new() });
+    decl(
+        b,
+        Method::ExchangeBind {
+            destination: "topic".into(),
+            source: "fan".into(),
+            routing_key: "".into(),
+            arguments: FieldTable::new(),
+        },
+    );
+    decl(
+        b,
+        Method::QueueBind {
+            queue: "q0".into(),
+            exchange: "fan".into(),
+            routing_key: "".into(),
+            arguments: FieldTable::new(),
+        },
+    );
+    decl(
+        b,
+        Method::QueueBind {
+            queue: "q2".into(),
+            exchange: "dlx".into(),
+            routing_key: "".into(),
+            arguments: FieldTable::new(),
+        },
+    );
     conns
 }
 
@@ -211,52 +395,144 @@ fn run(ops: &[Op]) -> Result<Vec<String>, TestCaseError> {
             }
         };
         match op.clone() {
-            Op::Publish { conn, exchange, key, ttl, priority, confirm: want_confirm } => {
+            Op::Publish {
+                conn,
+                exchange,
+                key,
+                ttl,
+                priority,
+                confirm: want_confirm,
+            } => {
                 let c = conns[conn];
                 ensure(&mut b, c);
                 if want_confirm && !confirm[conn] {
                     confirm[conn] = b.handle(now, c, 1, Method::ConfirmSelect).is_ok();
                 }
                 let exchange = ["", "topic", "fan", "nowhere-but-default"][exchange];
-                let exchange = if exchange == "nowhere-but-default" { "" } else { exchange };
-                let properties = Properties { expiration: ttl.map(|t| t.to_string()), priority: Some(priority), ..Properties::default() };
-                let _ = b.handle(now, c, 1, Method::BasicPublish { exchange: exchange.into(), routing_key: KEYS[key].into(), mandatory: true, immediate: false, properties, body: vec![b'x'; key + 1] });
+                let exchange = if exchange == "nowhere-but-default" {
+                    ""
+                } else {
+                    exchange
+                };
+                let properties = Properties {
+                    expiration: ttl.map(|t| t.to_string()),
+                    priority: Some(priority),
+                    ..Properties::default()
+                };
+                let _ = b.handle(
+                    now,
+                    c,
+                    1,
+                    Method::BasicPublish {
+                        exchange: exchange.into(),
+                        routing_key: KEYS[key].into(),
+                        mandatory: true,
+                        immediate: false,
+                        properties,
+                        body: vec![b'x'; key + 1],
+                    },
+                );
             }
-            Op::Consume { conn, queue, prefetch, global, no_ack, prio } => {
+            Op::Consume {
+                conn,
+                queue,
+                prefetch,
+                global,
+                no_ack,
+                prio,
+            } => {
                 let c = conns[conn];
                 ensure(&mut b, c);
                 if (prefetch, global) != qos[conn] {
-                    b.handle(now, c, 1, Method::BasicQos { prefetch_size: 0, prefetch_count: prefetch, global }).unwrap();
+                    b.handle(
+                        now,
+                        c,
+                        1,
+                        Method::BasicQos {
+                            prefetch_size: 0,
+                            prefetch_count: prefetch,
+                            global,
+                        },
+                    )
+                    .unwrap();
                     qos[conn] = (prefetch, global);
                 }
                 let tag = format!("c{conn}-{}", log.len());
                 let per_consumer = b.channel(c, 1).map(|ch| ch.prefetch).unwrap_or(0);
                 let mut a = FieldTable::new();
                 a.insert("x-priority".into(), int(prio as i64));
-                if b.handle(now, c, 1, Method::BasicConsume { queue: QUEUES[queue].into(), consumer_tag: tag.clone(), no_ack, exclusive: false, arguments: a }).is_ok() && !no_ack {
+                if b.handle(
+                    now,
+                    c,
+                    1,
+                    Method::BasicConsume {
+                        queue: QUEUES[queue].into(),
+                        consumer_tag: tag.clone(),
+                        no_ack,
+                        exclusive: false,
+                        arguments: a,
+                    },
+                )
+                .is_ok()
+                    && !no_ack
+                {
                     model.prefetch.insert((c, tag), per_consumer);
                 }
             }
             Op::Cancel { conn, nth } => {
                 let c = conns[conn];
                 if let Some(tag) = b.channel(c, 1).and_then(|ch| ch.consumers.keys().nth(nth).cloned()) {
-                    b.handle(now, c, 1, Method::BasicCancel { consumer_tag: tag.to_string() }).unwrap();
+                    b.handle(
+                        now,
+                        c,
+                        1,
+                        Method::BasicCancel {
+                            consumer_tag: tag.to_string(),
+                        },
+                    )
+                    .unwrap();
                 }
             }
-            Op::Ack { conn, nth, multiple } | Op::Nack { conn, nth, multiple, .. } => {
+            Op::Ack { conn, nth, multiple }
+            | Op::Nack {
+                conn, nth, multiple, ..
+            } => {
                 let c = conns[conn];
-                let tags: Vec<u64> = model.outstanding.keys().filter(|k| k.0 == c && k.1 == 1).map(|k| k.2).collect();
-                let Some(&tag) = tags.get(nth % tags.len().max(1)) else { continue };
+                let tags: Vec<u64> = model
+                    .outstanding
+                    .keys()
+                    .filter(|k| k.0 == c && k.1 == 1)
+                    .map(|k| k.2)
+                    .collect();
+                let Some(&tag) = tags.get(nth % tags.len().max(1)) else {
+                    continue;
+                };
                 let m = match op {
-                    Op::Nack { requeue, .. } => Method::BasicNack { delivery_tag: tag, multiple, requeue: *requeue },
-                    _ => Method::BasicAck { delivery_tag: tag, multiple },
+                    Op::Nack { requeue, .. } => Method::BasicNack {
+                        delivery_tag: tag,
+                        multiple,
+                        requeue: *requeue,
+                    },
+                    _ => Method::BasicAck {
+                        delivery_tag: tag,
+                        multiple,
+                    },
                 };
                 b.handle(now, c, 1, m).expect("acking an outstanding tag succeeds");
             }
             Op::Get { conn, queue, no_ack } => {
                 let c = conns[conn];
                 ensure(&mut b, c);
-                b.handle(now, c, 1, Method::BasicGet { queue: QUEUES[queue].into(), no_ack }).unwrap();
+                b.handle(
+                    now,
+                    c,
+                    1,
+                    Method::BasicGet {
+                        queue: QUEUES[queue].into(),
+                        no_ack,
+                    },
+                )
+                .unwrap();
             }
             Op::Recover { conn } => {
                 let c = conns[conn];
@@ -276,7 +552,15 @@ fn run(ops: &[Op]) -> Result<Vec<String>, TestCaseError> {
             Op::Purge { queue } => {
                 let c = conns[0];
                 ensure(&mut b, c);
-                b.handle(now, c, 1, Method::QueuePurge { queue: QUEUES[queue].into() }).unwrap();
+                b.handle(
+                    now,
+                    c,
+                    1,
+                    Method::QueuePurge {
+                        queue: QUEUES[queue].into(),
+                    },
+                )
+                .unwrap();
             }
             Op::Wait { ms } => {
                 now += ms as u64;

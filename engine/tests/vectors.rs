@@ -8,7 +8,11 @@ const HEADERS: &str = include_str!("../../tests/conformance/headers_vectors.tsv"
 
 fn typed_table(v: &serde_json::Value) -> Option<FieldTable> {
     let o = v.as_object()?;
-    Some(o.iter().map(|(k, v)| (k.clone(), FieldValue::from_typed_json(v).expect("typed value"))).collect())
+    Some(
+        o.iter()
+            .map(|(k, v)| (k.clone(), FieldValue::from_typed_json(v).expect("typed value")))
+            .collect(),
+    )
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -30,7 +34,12 @@ fn topic_vectors() {
         n += 1;
     }
     assert_eq!(n, 446, "every vector read");
-    assert!(failures.is_empty(), "{} of {n} topic vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} topic vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -49,5 +58,10 @@ fn headers_vectors() {
         n += 1;
     }
     assert_eq!(n, 440, "every vector read");
-    assert!(failures.is_empty(), "{} of {n} headers vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} headers vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

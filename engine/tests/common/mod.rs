@@ -11,7 +11,11 @@ use warren_engine::trace::{python_json, Runner};
 pub fn assert_trace(name: &str, scenario: &str, golden: &str) {
     let sc = Scenario::parse(scenario).unwrap_or_else(|e| panic!("{name}: {e}"));
     let got = Runner::run(&sc).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let want: Vec<Value> = golden.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("golden line is JSON")).collect();
+    let want: Vec<Value> = golden
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("golden line is JSON"))
+        .collect();
     for i in 0..got.len().max(want.len()) {
         let (g, w) = (got.get(i), want.get(i));
         if g != w {

@@ -1,0 +1,180 @@
+//! Workloads for the engine's benchmarks. The same code runs natively (`warren-bench`) and in
+//! wasm under Node (`scripts/bench.sh`), so the two figures compare like with like.
+
+use warren_engine::field::FieldTable;
+use warren_engine::{Broker, ConnId, EventKind, Method, Properties};
+
+fn ok(b: &mut Broker, c: ConnId, ch: u16, m: Method) {
+    b.handle(0, c, ch, m).expect("benchmark setup succeeds");
+}
+
+fn declare_exchange(b: &mut Broker, c: ConnId, name: &str, kind: &str) {
+    ok(
+        b,
+        c,
+        1,
+        Method::ExchangeDeclare {
+            exchange: name.into(),
+            kind: kind.into(),
+            passive: false,
+            durable: false,
+            auto_delete: false,
+            internal: false,
+            arguments: FieldTable::new(),
+        },
+    );
+}
+
+fn declare_queue(b: &mut Broker, c: ConnId, name: &str) {
+    ok(
+        b,
+        c,
+        1,
+        Method::QueueDeclare {
+            queue: name.into(),
+            passive: false,
+            durable: false,
+            exclusive: false,
+            auto_delete: false,
+            arguments: FieldTable::new(),
+        },
+    );
+}
+
+fn bind(b: &mut Broker, c: ConnId, q: &str, x: &str, key: &str) {
+    ok(
+        b,
+        c,
+        1,
+        Method::QueueBind {
+            queue: q.into(),
+            exchange: x.into(),
+            routing_key: key.into(),
+            arguments: FieldTable::new(),
+        },
+    );
+}
+
+/// A broker with a publisher channel (1) and a consumer channel (2) on one connection.
+fn broker() -> (Broker, ConnId) {
+    let mut b = Broker::new(1);
+    let c = b.connect(0);
+    b.open_channel(0, c, 1).unwrap();
+    b.open_channel(0, c, 2).unwrap();
+    (b, c)
+}
+
+fn publish(b: &mut Broker, c: ConnId, x: &str, key: &str) {
+    ok(
+        b,
+        c,
+        1,
+        Method::BasicPublish {
+            exchange: x.into(),
+            routing_key: key.into(),
+            mandatory: false,
+            immediate: false,
+            properties: Properties::default(),
+            body: b"payload".to_vec(),
+        },
+    );
+}
+
+/// Publish → route (direct exchange, one queue) → deliver → ack, `n` times. Returns the number of
+/// events the engine reported (every message: published, routed, enqueued, delivered, acked).
+pub fn direct_pump(n: u64) -> u64 {
+    let (mut b, c) = broker();
+    declare_exchange(&mut b, c, "work", "direct");
+    declare_queue(&mut b, c, "q");
+    bind(&mut b, c, "q", "work", "task");
+    ok(
+        &mut b,
+        c,
+        2,
+        Method::BasicQos {
+            prefetch_size: 0,
+            prefetch_count: 100,
+            global: false,
+        },
+    );
+    ok(
+        &mut b,
+        c,
+        2,
+        Method::BasicConsume {
+            queue: "q".into(),
+            consumer_tag: "w".into(),
+            no_ack: false,
+            exclusive: false,
+            arguments: FieldTable::new(),
+        },
+    );
+    let mut events = b.drain_events().count() as u64;
+    for i in 0..n {
+        publish(&mut b, c, "work", "task");
+        ok(
+            &mut b,
+            c,
+            2,
+            Method::BasicAck {
+                delivery_tag: i + 1,
+                multiple: false,
+            },
+        );
+        events += b.drain_events().count() as u64;
+    }
+    events
+}
+
+/// A topic exchange with `bindings` bindings, of which one matches the key published; `n`
+/// publishes delivered to an auto-ack consumer. Returns the deliveries.
+pub fn topic_setup(bindings: u32) -> (Broker, ConnId) {
+    let (mut b, c) = broker();
+    declare_exchange(&mut b, c, "logs", "topic");
+    for q in ["hit", "miss"] {
+        declare_queue(&mut b, c, q);
+    }
+    bind(&mut b, c, "hit", "logs", "app.*.error");
+    for i in 1..bindings {
+        // keys that share words with the one published but cannot match it
+        let key = match i % 3 {
+            0 => format!("svc{i}.*.error"),
+            1 => format!("app.node{i}.#"),
+            _ => format!("#.region{i}"),
+        };
+        bind(&mut b, c, "miss", "logs", &key);
+    }
+    ok(
+        &mut b,
+        c,
+        2,
+        Method::BasicConsume {
+            queue: "hit".into(),
+            consumer_tag: "t".into(),
+            no_ack: true,
+            exclusive: false,
+            arguments: FieldTable::new(),
+        },
+    );
+    b.drain_events().count();
+    (b, c)
+}
+
+pub fn topic_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
+    let mut delivered = 0;
+    for _ in 0..n {
+        publish(b, c, "logs", "app.web1.error");
+        delivered += b
+            .drain_events()
+            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
+            .count() as u64;
+    }
+    delivered
+}
+
+/// wasm entry point: run the direct pump (Node times it).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_direct_pump(n: u32) -> u32 {
+    direct_pump(n as u64) as u32
+}

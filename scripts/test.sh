@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test of Warren, as CI runs it (.ci/run calls this; the README names it):
+#   1. formatting and clippy, warnings denied
+#   2. the workspace's tests natively: engine conformance against traces from a real RabbitMQ,
+#      matching vectors, behaviour scenarios, property tests, the runner
+#   3. the engine's tests compiled to wasm32 and run under Node (wasm-bindgen-test)
+#   4. the app built with trunk and loaded in headless Chromium, which must show the engine's trace
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/setup.sh --browser
+
+echo "== fmt and clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== native tests"
+cargo test --workspace
+
+echo "== engine tests in wasm32 under Node"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p warren-engine --target wasm32-unknown-unknown
+
+echo "== the app in headless Chromium"
+scripts/browser_smoke.sh
