@@ -21,10 +21,11 @@ dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic -
 want='&quot;body&quot;: &quot;Hello World!&quot;, &quot;ch&quot;: 1, &quot;conn&quot;: &quot;R&quot;, &quot;consumer_tag&quot;: &quot;receiver&quot;, &quot;delivery_tag&quot;: 1'
 want_plain='"body": "Hello World!", "ch": 1, "conn": "R", "consumer_tag": "receiver", "delivery_tag": 1'
 if grep -qF "$want_plain" <<<"$dom" || grep -qF "$want" <<<"$dom"; then
-  echo "1 passed, 0 failed: browser smoke: the page ran the engine and shows its trace"
+  echo "browser smoke: the page ran the engine and shows its trace"
+  echo "smoke: 1 passed, 0 failed"
 else
   echo "browser smoke: the page did not show the expected trace; it showed:" >&2
   echo "$dom" | head -40 >&2
-  echo "0 passed, 1 failed"
+  echo "smoke: 0 passed, 1 failed"
   exit 1
 fi

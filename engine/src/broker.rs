@@ -2175,7 +2175,9 @@ impl Broker {
                 Timer::Lease => {
                     if let Some(q) = self.queues.get_mut(&name) {
                         q.expiry_timer = None;
-                        if q.registered.is_empty() && q.cfg.expires.is_some_and(|e| q.last_used + e <= self.now) {
+                        if q.registered.is_empty()
+                            && q.cfg.expires.is_some_and(|e| q.last_used.saturating_add(e) <= self.now)
+                        {
                             self.delete_queue(&name, QueueGone::Expired);
                             continue;
                         }
@@ -2204,7 +2206,7 @@ impl Broker {
             q.head_timer = head;
         }
         let lease = match q.cfg.expires {
-            Some(e) if q.registered.is_empty() => Some(q.last_used + e),
+            Some(e) if q.registered.is_empty() => Some(q.last_used.saturating_add(e)),
             _ => None,
         };
         if lease != q.expiry_timer {
