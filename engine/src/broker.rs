@@ -191,6 +191,50 @@ const CLASSIC_EQUIV_ARGS: [&str; 13] = [
     "x-queue-master-locator",
 ];
 
+/// The arguments a quorum queue knows (3.10 `rabbit_quorum_queue:capabilities/0`), compared in
+/// this order on re-declare.
+const QUORUM_ARGS: [&str; 14] = [
+    "x-dead-letter-exchange",
+    "x-dead-letter-routing-key",
+    "x-dead-letter-strategy",
+    "x-expires",
+    "x-max-length",
+    "x-max-length-bytes",
+    "x-max-in-memory-length",
+    "x-max-in-memory-bytes",
+    "x-overflow",
+    "x-single-active-consumer",
+    "x-queue-type",
+    "x-quorum-initial-group-size",
+    "x-delivery-limit",
+    "x-message-ttl",
+];
+
+/// Arguments some queue type knows: one a queue's type does not know is refused.
+const ALL_TYPE_ARGS: [&str; 21] = [
+    "x-expires",
+    "x-message-ttl",
+    "x-dead-letter-exchange",
+    "x-dead-letter-routing-key",
+    "x-dead-letter-strategy",
+    "x-max-length",
+    "x-max-length-bytes",
+    "x-max-in-memory-length",
+    "x-max-in-memory-bytes",
+    "x-max-priority",
+    "x-overflow",
+    "x-queue-mode",
+    "x-queue-version",
+    "x-single-active-consumer",
+    "x-queue-type",
+    "x-queue-master-locator",
+    "x-quorum-initial-group-size",
+    "x-delivery-limit",
+    "x-max-age",
+    "x-stream-max-segment-size-bytes",
+    "x-initial-cluster-size",
+];
+
 /// Arguments of other queue types, refused on a classic queue.
 const OTHER_TYPE_ARGS: [&str; 8] = [
     "x-delivery-limit",
@@ -304,7 +348,8 @@ fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> 
     match args.get("x-queue-type") {
         None => {}
         Some(FieldValue::Str(s)) if s == "classic" => {}
-        Some(FieldValue::Str(s)) if s == "quorum" || s == "stream" => {
+        Some(FieldValue::Str(s)) if s == "quorum" => cfg.quorum = true,
+        Some(FieldValue::Str(s)) if s == "stream" => {
             return Err((
                 "x-queue-type".into(),
                 format!("\"queue type '{s}' is not simulated by Warren yet\""),
@@ -317,6 +362,9 @@ fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> 
                 format!("{{unacceptable_type,{}}}", v.type_name()),
             ))
         }
+    }
+    if let Some(FieldValue::Int(_, n)) = args.get("x-delivery-limit") {
+        cfg.delivery_limit = Some((*n).max(0) as u64);
     }
     Ok(cfg)
 }
@@ -1006,7 +1054,16 @@ impl Broker {
             self.chan(conn, ch).last_queue = Some(name.as_str().into());
             return Ok(reply);
         }
+        let typed = args
+            .get("x-queue-type")
+            .and_then(|v| v.as_str())
+            .filter(|t| *t == "quorum" || *t == "stream");
         let name = if name.is_empty() {
+            if let Some(t) = typed {
+                return Err(AmqpError::precondition_failed(format!(
+                    "Cannot declare a server-named queue for type rabbit_{t}_queue"
+                )));
+            }
             self.names.guid_name("amq.gen")
         } else if name.starts_with("amq.") {
             return Err(AmqpError::access_refused(format!(
@@ -1024,17 +1081,18 @@ impl Broker {
             }
             bool_field("durable", &what, q.durable, durable)?;
             bool_field("auto_delete", &what, q.auto_delete, auto_delete)?;
-            for key in CLASSIC_EQUIV_ARGS {
+            let keys: &[&str] = if q.cfg.quorum {
+                &QUORUM_ARGS
+            } else {
+                &CLASSIC_EQUIV_ARGS
+            };
+            for &key in keys {
                 if key == "x-queue-type" {
-                    // absent is the same as "classic"
-                    let norm = |t: &FieldTable| {
-                        let mut t = t.clone();
-                        if t.get("x-queue-type").and_then(|v| v.as_str()) == Some("classic") {
-                            t.remove("x-queue-type");
-                        }
-                        t
-                    };
-                    assert_arg(key, &what, &norm(&q.arguments), &norm(&args))?;
+                    // absent is the same as "classic"; a difference is reported as sent
+                    let ty = |t: &FieldTable| t.get(key).and_then(|v| v.as_str()).unwrap_or("classic").to_string();
+                    if ty(&q.arguments) != ty(&args) {
+                        assert_arg(key, &what, &q.arguments, &args)?;
+                    }
                 } else {
                     assert_arg(key, &what, &q.arguments, &args)?;
                 }
@@ -1061,7 +1119,31 @@ impl Broker {
         }
         let cfg = check_queue_args(&args)
             .map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
-        if let Some(k) = OTHER_TYPE_ARGS.iter().find(|k| args.contains_key(**k)) {
+        if cfg.quorum {
+            // rabbit_quorum_queue:declare/2: arguments, then auto-delete, exclusive, durable
+            if let Some(k) = args
+                .keys()
+                .find(|k| ALL_TYPE_ARGS.contains(&k.as_str()) && !QUORUM_ARGS.contains(&k.as_str()))
+            {
+                return Err(AmqpError::precondition_failed(format!(
+                    "invalid arg '{k}' for {what} of queue type rabbit_quorum_queue"
+                )));
+            }
+            let bad = if auto_delete {
+                Some("auto-delete")
+            } else if exclusive {
+                Some("exclusive-owner")
+            } else if !durable {
+                Some("non-durable")
+            } else {
+                None
+            };
+            if let Some(b) = bad {
+                return Err(AmqpError::precondition_failed(format!(
+                    "invalid property '{b}' for {what}"
+                )));
+            }
+        } else if let Some(k) = OTHER_TYPE_ARGS.iter().find(|k| args.contains_key(**k)) {
             return Err(AmqpError::precondition_failed(format!(
                 "invalid arg '{k}' for {what} of queue type rabbit_classic_queue"
             )));
@@ -1236,6 +1318,14 @@ impl Broker {
             }
         };
         let q = &self.queues[&queue];
+        if q.cfg.quorum && self.chan(conn, ch).global_prefetch > 0 {
+            return Err(AmqpError::not_implemented(format!(
+                "{} does not support global qos",
+                rs_queue(&queue)
+            )));
+        }
+        let q = &self.queues[&queue];
+        let exclusive = exclusive && !q.cfg.quorum; // quorum queues ignore the flag
         if q.has_exclusive_consumer || (exclusive && q.consumer_count() > 0) {
             return Err(AmqpError::access_refused(format!(
                 "{} in exclusive use",
@@ -1599,6 +1689,7 @@ impl Broker {
                         expires_at: None,
                         delivered: false,
                         level: 0,
+                        delivery_count: 0,
                     };
                     self.dead_letter(qname, e, DeathReason::MaxLen, DropReason::RejectPublish);
                     return false;
@@ -1621,6 +1712,7 @@ impl Broker {
             expires_at: ttl.map(|t| self.now.saturating_add(t)),
             delivered: false,
             level: q.level_of(msg.properties.priority),
+            delivery_count: 0,
             msg,
         };
         self.events.push(Event {
@@ -1777,7 +1869,7 @@ impl Broker {
         let redelivered = e.delivered;
         let auto_ack = consumer.no_ack;
         let message_count = None;
-        let msg = e.msg.clone();
+        let msg = shown(q, &e);
         if !auto_ack {
             consumer.unacked += 1;
             chan.limited += 1;
@@ -1834,7 +1926,7 @@ impl Broker {
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
-        let msg = e.msg.clone();
+        let msg = shown(q, &e);
         if !no_ack {
             q.unacked += 1;
             e.delivered = true;
@@ -1915,12 +2007,7 @@ impl Broker {
                         continue;
                     }
                     if requeue {
-                        self.emit(EventKind::Requeued {
-                            msg: p.entry.msg.id,
-                            queue: p.queue.clone(),
-                        });
-                        self.queues.get_mut(&p.queue).expect("live").requeue(p.entry);
-                        if !requeued.contains(&p.queue) {
+                        if self.return_entry(&p.queue, p.queue_id, p.entry) && !requeued.contains(&p.queue) {
                             requeued.push(p.queue.clone());
                         }
                     } else {
@@ -1975,22 +2062,40 @@ impl Broker {
         self.mark_dirty(q);
     }
 
+    /// A delivered message comes back to its queue (nack or reject with requeue, recover, channel
+    /// closed): a classic queue puts it at its original position; a quorum queue counts the
+    /// delivery and dead-letters it past `x-delivery-limit`, else takes it back (semantics §4.13).
+    /// True when the message is ready in the queue again.
+    fn return_entry(&mut self, qname: &Name, queue_id: u64, mut entry: Entry) -> bool {
+        let Some(q) = self.queues.get_mut(qname).filter(|q| q.id == queue_id) else {
+            return false;
+        };
+        let id = entry.msg.id;
+        if q.cfg.quorum {
+            entry.delivery_count += 1;
+            if q.cfg.delivery_limit.is_some_and(|l| entry.delivery_count as u64 > l) {
+                self.dead_letter(qname, entry, DeathReason::DeliveryLimit, DropReason::DeliveryLimit);
+                return false;
+            }
+            q.return_quorum(entry);
+        } else {
+            q.requeue(entry);
+        }
+        self.emit(EventKind::Requeued {
+            msg: id,
+            queue: qname.clone(),
+        });
+        true
+    }
+
     /// Return every unacknowledged delivery of a channel to its queue.
     fn requeue_channel(&mut self, conn: ConnId, ch: u16) {
         let pending: Vec<Pending> = self.chan(conn, ch).pending.drain(..).collect();
         let mut queues: Vec<Name> = Vec::new();
         for p in pending {
             self.release(conn, ch, &p);
-            if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
-                let id = p.entry.msg.id;
-                q.requeue(p.entry);
-                self.emit(EventKind::Requeued {
-                    msg: id,
-                    queue: p.queue.clone(),
-                });
-                if !queues.contains(&p.queue) {
-                    queues.push(p.queue);
-                }
+            if self.return_entry(&p.queue, p.queue_id, p.entry) && !queues.contains(&p.queue) {
+                queues.push(p.queue);
             }
         }
         for q in queues {
@@ -2054,15 +2159,9 @@ impl Broker {
         for p in pending {
             if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
                 q.unacked -= 1;
-                let id = p.entry.msg.id;
-                q.requeue(p.entry);
-                self.emit(EventKind::Requeued {
-                    msg: id,
-                    queue: p.queue.clone(),
-                });
-                if !queues.contains(&p.queue) {
-                    queues.push(p.queue);
-                }
+            }
+            if self.return_entry(&p.queue, p.queue_id, p.entry) && !queues.contains(&p.queue) {
+                queues.push(p.queue);
             }
         }
         for (tag, cons) in &consumers {
@@ -2130,7 +2229,7 @@ impl Broker {
             let kept: Vec<Entry> = q.drain();
             let mut lost = Vec::new();
             for e in kept {
-                if e.msg.properties.persistent() {
+                if e.msg.properties.persistent() || q.cfg.quorum {
                     q.push(e);
                 } else {
                     lost.push(e.msg.id);
@@ -2219,6 +2318,19 @@ impl Broker {
             q.expiry_timer = lease;
         }
     }
+}
+
+/// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
+fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
+    if !q.cfg.quorum {
+        return e.msg.clone();
+    }
+    let mut m = (*e.msg).clone();
+    m.properties.headers.get_or_insert_with(FieldTable::new).insert(
+        "x-delivery-count".into(),
+        FieldValue::Int(crate::field::IntType::Long, e.delivery_count as i64),
+    );
+    Rc::new(m)
 }
 
 /// May this consumer take one more message now (`can_send`: its prefetch, then the channel's)?

@@ -33,6 +33,8 @@ pub enum DropReason {
     Rejected,
     /// Expired with no dead-letter exchange.
     Expired,
+    /// Returned more often than a quorum queue's `x-delivery-limit`, with no dead-letter exchange.
+    DeliveryLimit,
     /// Dead-lettering would have looped back without a rejection (semantics §4.10).
     DeadLetterCycle,
     /// The dead-letter exchange does not exist, or routed the message nowhere.
@@ -51,6 +53,8 @@ pub enum DeathReason {
     Rejected,
     Expired,
     MaxLen,
+    /// A quorum queue's `x-delivery-limit` was exceeded.
+    DeliveryLimit,
 }
 
 impl DeathReason {
@@ -59,6 +63,7 @@ impl DeathReason {
             DeathReason::Rejected => "rejected",
             DeathReason::Expired => "expired",
             DeathReason::MaxLen => "maxlen",
+            DeathReason::DeliveryLimit => "delivery_limit",
         }
     }
 }

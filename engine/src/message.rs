@@ -121,4 +121,6 @@ pub struct Entry {
     pub delivered: bool,
     /// Priority level in a priority queue (0 otherwise).
     pub level: u8,
+    /// Times delivered and returned (quorum queues report it as `x-delivery-count`).
+    pub delivery_count: u32,
 }

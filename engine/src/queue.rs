@@ -28,6 +28,10 @@ pub struct QueueConfig {
     pub dlrk: Option<Name>,
     pub max_priority: Option<u8>,
     pub single_active_consumer: bool,
+    /// `x-queue-type: quorum` (semantics §4.13).
+    pub quorum: bool,
+    /// `x-delivery-limit` (quorum queues).
+    pub delivery_limit: Option<u64>,
 }
 
 impl QueueConfig {
@@ -56,6 +60,8 @@ pub struct Queue {
     pub arguments: FieldTable,
     pub cfg: QueueConfig,
     levels: Vec<VecDeque<Entry>>,
+    /// Quorum queues with a delivery limit serve returned messages first, in return order.
+    returns: VecDeque<Entry>,
     ready_len: u64,
     pub ready_bytes: u64,
     /// Deliveries of this queue not yet settled.
@@ -97,6 +103,7 @@ impl Queue {
             arguments,
             cfg,
             levels,
+            returns: VecDeque::new(),
             ready_len: 0,
             ready_bytes: 0,
             unacked: 0,
@@ -137,6 +144,19 @@ impl Queue {
         self.levels[e.level as usize].push_back(e);
     }
 
+    /// A quorum queue takes a returned message back: to its returns (served first) when it has a
+    /// delivery limit, else to the tail, as a new enqueue (semantics §4.13).
+    pub fn return_quorum(&mut self, mut e: Entry) {
+        self.ready_len += 1;
+        self.ready_bytes += e.msg.body.len() as u64;
+        if self.cfg.delivery_limit.is_some() {
+            self.returns.push_back(e);
+        } else {
+            e.seq = self.next_seq();
+            self.levels[0].push_back(e);
+        }
+    }
+
     /// Put a message back at its original position (semantics §7.4).
     pub fn requeue(&mut self, e: Entry) {
         self.ready_len += 1;
@@ -148,11 +168,16 @@ impl Queue {
 
     /// The next message to deliver.
     pub fn head(&self) -> Option<&Entry> {
-        self.levels.iter().rev().find_map(|l| l.front())
+        self.returns
+            .front()
+            .or_else(|| self.levels.iter().rev().find_map(|l| l.front()))
     }
 
     pub fn pop(&mut self) -> Option<Entry> {
-        let e = self.levels.iter_mut().rev().find_map(|l| l.pop_front())?;
+        let e = match self.returns.pop_front() {
+            Some(e) => e,
+            None => self.levels.iter_mut().rev().find_map(|l| l.pop_front())?,
+        };
         self.ready_len -= 1;
         self.ready_bytes -= e.msg.body.len() as u64;
         Some(e)
@@ -169,7 +194,9 @@ impl Queue {
 
     /// Ready messages in delivery order.
     pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.levels.iter().rev().flat_map(|l| l.iter())
+        self.returns
+            .iter()
+            .chain(self.levels.iter().rev().flat_map(|l| l.iter()))
     }
 
     /// Over `x-max-length` / `x-max-length-bytes`.

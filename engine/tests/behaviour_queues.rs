@@ -3,3 +3,4 @@
 mod common;
 
 golden!(queues_exclusive_autodelete, "queues_exclusive_autodelete");
+golden!(quorum_queues, "quorum_queues");

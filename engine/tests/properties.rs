@@ -323,7 +323,11 @@ fn setup(b: &mut Broker) -> Vec<ConnId> {
             ("x-overflow", FieldValue::Str("reject-publish".into())),
             ("x-max-length", int(5)),
         ]),
-        args(&[]),
+        // a quorum queue: returns go to its returns list, past two returns a message is dead
+        args(&[
+            ("x-queue-type", FieldValue::Str("quorum".into())),
+            ("x-delivery-limit", int(2)),
+        ]),
     ];
     for (q, a) in QUEUES.iter().zip(qargs) {
         decl(
@@ -331,7 +335,7 @@ fn setup(b: &mut Broker) -> Vec<ConnId> {
             Method::QueueDeclare {
                 queue: q.to_string(),
                 passive: false,
-                durable: false,
+                durable: *q == "q2",
                 exclusive: false,
                 auto_delete: false,
                 arguments: a,
@@ -382,13 +386,21 @@ fn setup(b: &mut Broker) -> Vec<ConnId> {
 /// Run the ops; returns a rendering of every event, for the determinism check.
 fn run(ops: &[Op]) -> Result<Vec<String>, TestCaseError> {
     let mut b = Broker::new(7);
-    let conns = setup(&mut b);
+    let mut conns = setup(&mut b);
     let mut model = Model::default();
     let mut log = Vec::new();
     let mut now = 0u64;
     let mut confirm = [false; 3];
     let mut qos = [(0u16, false); 3];
     for op in ops {
+        // a connection error (global qos on the quorum queue) closes a connection: open it again
+        for (i, c) in conns.iter_mut().enumerate() {
+            if b.connection(*c).is_none() {
+                *c = b.connect(now);
+                confirm[i] = false;
+                qos[i] = (0, false);
+            }
+        }
         let ensure = |b: &mut Broker, c: ConnId| {
             if b.channel(c, 1).is_none() {
                 b.open_channel(now, c, 1).unwrap();
