@@ -1,5 +1,11 @@
-//! Behaviour: restart. Each scenario in tests/scenarios/ reads as what it shows; its golden trace
-//! (NAME.jsonl) was recorded from a real RabbitMQ 3.10.8, so the expected values are the broker's own.
+//! Behaviour: a broker restart (semantics §4.6).
+//!
+//! Each scenario in `tests/scenarios/` reads as what it shows; its golden trace (`NAME.jsonl`) was
+//! recorded from a real RabbitMQ 3.10.8 with the reference recorder, so every expected value is the
+//! broker's own.
 mod common;
 
+// Durable exchanges and queues survive with their bindings; in a durable queue only persistent
+// messages survive, a delivered one comes back redelivered; transient ones are gone; a durable auto-
+// delete queue that never had a consumer survives.
 golden!(restart, "restart");

@@ -3,7 +3,7 @@
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
 
-const SCENARIOS: [&str; 13] = [
+const SCENARIOS: [&str; 15] = [
     include_str!("../../tests/conformance/topics.json"),
     include_str!("../../tests/conformance/workqueue.json"),
     include_str!("../../tests/conformance/rpc.json"),
@@ -17,6 +17,8 @@ const SCENARIOS: [&str; 13] = [
     include_str!("../../tests/scenarios/queues_exclusive_autodelete.json"),
     include_str!("../../tests/scenarios/restart.json"),
     include_str!("../../tests/scenarios/ttl_expiry.json"),
+    include_str!("../../tests/scenarios/quorum_queues.json"),
+    include_str!("../../tests/scenarios/publishing_extras.json"),
 ];
 
 fn events_of(text: &str, seed: u64) -> Vec<String> {
