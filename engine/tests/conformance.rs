@@ -2,26 +2,12 @@
 //! 3.10.8 gave (recorded with pika), and the copies in `tests/conformance/` match the originals.
 mod common;
 
-macro_rules! conformance {
-    ($test:ident, $file:literal) => {
-        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-        #[cfg_attr(not(target_arch = "wasm32"), test)]
-        fn $test() {
-            common::assert_trace(
-                $file,
-                include_str!(concat!("../../tests/conformance/", $file, ".json")),
-                include_str!(concat!("../../tests/conformance/", $file, ".jsonl")),
-            );
-        }
-    };
-}
-
 // The topics tutorial: `*` is one word, `#` zero or more; a mandatory unroutable message returns.
-conformance!(topics_tutorial, "topics");
+golden!(topics_tutorial, "topics", "conformance");
 // Fair dispatch with prefetch 1, requeue to the original position, channel and connection errors.
-conformance!(work_queue, "workqueue");
+golden!(work_queue, "workqueue", "conformance");
 // RPC with a server-named exclusive callback queue and correlation ids.
-conformance!(rpc_callback_queue, "rpc");
+golden!(rpc_callback_queue, "rpc", "conformance");
 
 #[cfg(not(target_arch = "wasm32"))]
 #[test]

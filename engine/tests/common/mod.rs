@@ -28,17 +28,22 @@ pub fn assert_trace(name: &str, scenario: &str, golden: &str) {
     }
 }
 
-/// One test per scenario file in `tests/scenarios/` (and the wasm32 variant of the attribute).
+/// One test per scenario file: `golden!(test, "NAME")` runs `tests/scenarios/NAME.json` against
+/// `NAME.jsonl`; `golden!(test, "NAME", "conformance")` takes them from `tests/conformance/`.
+/// Each test also runs compiled to wasm32.
 #[macro_export]
 macro_rules! golden {
     ($test:ident, $file:literal) => {
+        golden!($test, $file, "scenarios");
+    };
+    ($test:ident, $file:literal, $dir:literal) => {
         #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         #[cfg_attr(not(target_arch = "wasm32"), test)]
         fn $test() {
             common::assert_trace(
                 $file,
-                include_str!(concat!("../../tests/scenarios/", $file, ".json")),
-                include_str!(concat!("../../tests/scenarios/", $file, ".jsonl")),
+                include_str!(concat!("../../tests/", $dir, "/", $file, ".json")),
+                include_str!(concat!("../../tests/", $dir, "/", $file, ".jsonl")),
             );
         }
     };
