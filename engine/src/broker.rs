@@ -8,6 +8,7 @@ use crate::field::{FieldTable, FieldValue};
 use crate::headers;
 use crate::message::{Entry, Message, MsgId, Name, Properties};
 use crate::method::{Method, Reply};
+use crate::names::NameMap;
 use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
 use crate::rng::{base64_std, Rng};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -36,8 +37,8 @@ pub struct Broker {
     names: Rng,
     ctags: Rng,
     replies: Rng,
-    exchanges: BTreeMap<Name, Exchange>,
-    queues: BTreeMap<Name, Queue>,
+    exchanges: NameMap<Exchange>,
+    queues: NameMap<Queue>,
     queue_by_id: BTreeMap<u64, Name>,
     /// Bindings by destination: (source exchange, binding).
     incoming: BTreeMap<Dest, BTreeSet<(Name, Binding)>>,
@@ -412,8 +413,8 @@ impl Broker {
             names: Rng::fork(seed, "queue-names"),
             ctags: Rng::fork(seed, "consumer-tags"),
             replies: Rng::fork(seed, "reply-to"),
-            exchanges: BTreeMap::new(),
-            queues: BTreeMap::new(),
+            exchanges: NameMap::default(),
+            queues: NameMap::default(),
             queue_by_id: BTreeMap::new(),
             incoming: BTreeMap::new(),
             conns: BTreeMap::new(),
@@ -440,9 +441,13 @@ impl Broker {
             ("amq.match", ExchangeKind::Headers, false),
             ("amq.rabbitmq.trace", ExchangeKind::Topic, true),
         ] {
-            self.exchanges
-                .entry(Name::from(name))
-                .or_insert_with(|| Exchange::new(Name::from(name), kind, true, false, internal, FieldTable::new()));
+            if !self.exchanges.contains_key(name) {
+                let n = Name::from(name);
+                self.exchanges.insert(
+                    n.clone(),
+                    Exchange::new(n, kind, true, false, internal, FieldTable::new()),
+                );
+            }
         }
     }
 

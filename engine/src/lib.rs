@@ -39,6 +39,7 @@ pub mod field;
 pub mod headers;
 pub mod message;
 pub mod method;
+pub mod names;
 pub mod queue;
 pub mod rng;
 pub mod scenario;

@@ -3,31 +3,11 @@
 //! [`TopicTrie`] indexes binding keys word by word, so routing visits only the trie nodes a routing
 //! key can reach: its cost does not grow with the number of bindings that cannot match.
 
+use crate::names::FxBuild;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A small deterministic hasher (FxHash) for looking words up. The children maps are only ever
-/// looked up, never iterated, so nothing observable depends on hash order.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(c.try_into().expect("8 bytes"))).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Children = HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
+/// Children by word: only ever looked up, never iterated, so hash order is never observable.
+type Children = HashMap<Box<str>, u32, FxBuild>;
 
 /// Split a key into words: `""` is zero words, any other string of n dots has n+1 words.
 pub fn words(key: &str) -> Vec<&str> {
