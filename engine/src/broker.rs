@@ -1562,7 +1562,7 @@ impl Broker {
             for k in keys {
                 if k.starts_with(REPLY_TO_PREFIX) {
                     self.deliver_reply(k, msg);
-                } else if self.queues.contains_key(&**k) {
+                } else if self.queues.contains_key(k) {
                     self.events.push(Event {
                         at: self.now,
                         kind: EventKind::Routed {
