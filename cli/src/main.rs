@@ -1,29 +1,43 @@
-//! `warren`: run Warren scenarios from the command line.
+//! `warren`: run Warren scenarios from the command line, on the simulated broker or a real one.
 
+mod amqp;
+mod live;
+
+use serde_json::Value;
 use std::process::ExitCode;
 use warren_engine::scenario::Scenario;
-use warren_engine::trace::{to_jsonl, Runner};
+use warren_engine::trace::{python_json, to_jsonl, Runner};
 
 const USAGE: &str = "\
 warren — a RabbitMQ 3.10 broker simulator
 
 Usage:
-  warren trace SCENARIO.json   run the scenario on the simulated broker and print its trace
-                               (JSON Lines, as shared/scenario-format.md describes)
-  warren --help                this text
+  warren trace SCENARIO.json               run the scenario on the simulated broker and print its
+                                           trace (JSON Lines, as shared/scenario-format.md describes)
+  warren trace --amqp URL SCENARIO.json    run it on a real broker instead (same trace format)
+  warren diff --amqp URL SCENARIO.json...  run each scenario on both; print \"same\" or the first
+                                           differing line of each side; exit 1 on any difference
+  warren --help                            this text
+
+URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
+amqp://guest:guest@127.0.0.1:5672/%2f. A restart step on a real broker runs
+`rabbitmqctl stop_app` and `start_app` (set RABBITMQ_NODENAME to name the node).
 
 A scenario that cannot be read is reported with the step and field (or the line and column of
-broken JSON) and exit status 2.
+broken JSON) and exit status 2; a broker that cannot be reached, with one line and exit status 3.
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    match a.as_slice() {
         [] | ["--help"] | ["-h"] | ["help"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        ["trace", file] => trace(file),
+        ["trace", file] => trace(file, None),
+        ["trace", "--amqp", url, file] | ["trace", file, "--amqp", url] => trace(file, Some(url)),
+        ["diff", "--amqp", url, files @ ..] if !files.is_empty() => diff(url, files),
         _ => {
             eprint!("warren: unknown arguments {args:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -31,29 +45,78 @@ fn main() -> ExitCode {
     }
 }
 
-fn trace(file: &str) -> ExitCode {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("warren: cannot read {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let scenario = match Scenario::parse(&text) {
+fn load(file: &str) -> Result<Scenario, ExitCode> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        eprintln!("warren: cannot read {file}: {e}");
+        ExitCode::from(2)
+    })?;
+    Scenario::parse(&text).map_err(|e| {
+        eprintln!("warren: {file}: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn simulate(file: &str, scenario: &Scenario) -> Result<Vec<Value>, ExitCode> {
+    Runner::run(scenario).map_err(|e| {
+        eprintln!("warren: {file}: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn real(url: &str, scenario: &Scenario) -> Result<Vec<Value>, ExitCode> {
+    live::Live::run(url, scenario).map_err(|e| {
+        eprintln!("warren: {e}");
+        ExitCode::from(3)
+    })
+}
+
+fn trace(file: &str, url: Option<&str>) -> ExitCode {
+    let scenario = match load(file) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("warren: {file}: {e}");
-            return ExitCode::from(2);
-        }
+        Err(c) => return c,
     };
-    match Runner::run(&scenario) {
+    let lines = match url {
+        None => simulate(file, &scenario),
+        Some(u) => real(u, &scenario),
+    };
+    match lines {
         Ok(lines) => {
             print!("{}", to_jsonl(&lines));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("warren: {file}: {e}");
-            ExitCode::from(2)
+        Err(c) => c,
+    }
+}
+
+fn diff(url: &str, files: &[&str]) -> ExitCode {
+    let mut differ = false;
+    for file in files {
+        let scenario = match load(file) {
+            Ok(s) => s,
+            Err(c) => return c,
+        };
+        let sim = match simulate(file, &scenario) {
+            Ok(l) => l,
+            Err(c) => return c,
+        };
+        let broker = match real(url, &scenario) {
+            Ok(l) => l,
+            Err(c) => return c,
+        };
+        match (0..sim.len().max(broker.len())).find(|&i| sim.get(i) != broker.get(i)) {
+            None => println!("{file}: same"),
+            Some(i) => {
+                differ = true;
+                let show = |l: Option<&Value>| l.map(python_json).unwrap_or_else(|| "(nothing)".into());
+                println!("{file}: differs at line {}", i + 1);
+                println!("  warren: {}", show(sim.get(i)));
+                println!("  broker: {}", show(broker.get(i)));
+            }
         }
+    }
+    if differ {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
