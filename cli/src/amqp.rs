@@ -343,13 +343,14 @@ impl Conn {
                     Ok(None)
                 }
                 AMQPClass::Basic(basic::AMQPMethod::Cancel(c)) => {
-                    // the broker cancelled a consumer (its queue went): acknowledge, nothing to trace
-                    self.method(
-                        ch,
-                        AMQPClass::Basic(basic::AMQPMethod::CancelOk(basic::CancelOk {
+                    // the broker cancelled a consumer (its queue went): nothing to trace; RabbitMQ
+                    // sends it with nowait and takes no cancel-ok
+                    if !c.nowait {
+                        let ok = basic::CancelOk {
                             consumer_tag: c.consumer_tag,
-                        })),
-                    )?;
+                        };
+                        self.method(ch, AMQPClass::Basic(basic::AMQPMethod::CancelOk(ok)))?;
+                    }
                     Ok(None)
                 }
                 AMQPClass::Channel(channel::AMQPMethod::Close(c)) => {

@@ -274,21 +274,27 @@ impl Live {
         }
     }
 
-    /// Let the broker's effects arrive on every connection (the recorder's `settle`).
-    fn settle(&mut self, rounds: u32) -> Result<(), Fatal> {
+    /// Let the broker's effects arrive on every connection (the recorder's `settle`): read until
+    /// every connection has been quiet for the settle window (30 ms, or `WARREN_SETTLE_MS`).
+    fn settle(&mut self) -> Result<(), Fatal> {
+        let window = std::env::var("WARREN_SETTLE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30u64);
         let names: Vec<String> = self.conns.keys().cloned().collect();
-        let mut quiet = 0;
-        let mut round = 0;
-        while quiet < 2 && round < rounds.max(2) * 10 {
+        let mut quiet_since = std::time::Instant::now();
+        let started = quiet_since;
+        while quiet_since.elapsed() < Duration::from_millis(window) && started.elapsed() < Duration::from_secs(5) {
             let mut any = false;
             for n in &names {
                 let Some(c) = self.conns.get_mut(n) else { continue };
                 if !c.is_open() {
                     continue;
                 }
-                match c.poll(Duration::from_millis(15)) {
+                match c.poll(Duration::from_millis(2)) {
                     Ok(a) => any |= a,
                     Err(Error::Connection(code, text)) => {
+                        any = true;
                         self.events.push((
                             n.clone(),
                             0,
@@ -300,8 +306,9 @@ impl Live {
                 }
                 self.collect(n);
             }
-            quiet = if any { 0 } else { quiet + 1 };
-            round += 1;
+            if any {
+                quiet_since = std::time::Instant::now();
+            }
         }
         Ok(())
     }
@@ -374,7 +381,7 @@ impl Live {
         let settle_after = !matches!(st.call, Call::Restart);
         self.run_step(index, st)?;
         if settle_after {
-            self.settle(2)?;
+            self.settle()?;
         }
         let mut lines = std::mem::take(&mut self.events);
         lines.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
@@ -411,7 +418,6 @@ impl Live {
             _ => {}
         }
         let real = self.chan(cn, n)?;
-        let call = st.call.name();
         let r = self.call(index, cn, n, real, st);
         match r {
             Ok(Some(ok)) => self.ok(ok),
@@ -419,9 +425,6 @@ impl Live {
             Err(e) => return self.failed(cn, n, e),
         }
         self.collect(cn);
-        if call != "channel_close" {
-            self.settle(4)?;
-        }
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! `warren`: run Warren scenarios from the command line, on the simulated broker or a real one.
 
 mod amqp;
+mod fuzz;
 mod live;
 
 use serde_json::Value;
@@ -17,6 +18,11 @@ Usage:
   warren trace --amqp URL SCENARIO.json    run it on a real broker instead (same trace format)
   warren diff --amqp URL SCENARIO.json...  run each scenario on both; print \"same\" or the first
                                            differing line of each side; exit 1 on any difference
+  warren gen SEED [STEPS]                  print a random scenario (seeded; default 40 steps)
+  warren fuzz --amqp URL [--seed S] [--count N] [--steps K] [--out DIR]
+                                           diff N random scenarios (seeds S, S+1, ...) against the
+                                           broker; on a difference print the seed and a minimized
+                                           scenario (also written to DIR), and exit 1
   warren --help                            this text
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -38,6 +44,21 @@ fn main() -> ExitCode {
         ["trace", file] => trace(file, None),
         ["trace", "--amqp", url, file] | ["trace", file, "--amqp", url] => trace(file, Some(url)),
         ["diff", "--amqp", url, files @ ..] if !files.is_empty() => diff(url, files),
+        ["gen", seed] | ["gen", seed, _] => match (seed.parse::<u64>(), a.get(2).map(|n| n.parse::<usize>())) {
+            (Ok(seed), None) => gen(seed, 40),
+            (Ok(seed), Some(Ok(n))) => gen(seed, n),
+            _ => {
+                eprintln!("warren: gen takes a seed and a step count, whole numbers");
+                ExitCode::from(2)
+            }
+        },
+        ["fuzz", "--amqp", url, rest @ ..] => match fuzz::Options::parse(rest) {
+            Ok(o) => fuzz::run(url, &o),
+            Err(e) => {
+                eprintln!("warren: {e}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
             eprint!("warren: unknown arguments {args:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -119,4 +140,12 @@ fn diff(url: &str, files: &[&str]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn gen(seed: u64, steps: usize) -> ExitCode {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&warren_engine::generate::scenario(seed, steps)).expect("JSON")
+    );
+    ExitCode::SUCCESS
 }

@@ -12,6 +12,7 @@
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
 //! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts.
+//! - [`generate`]: seeded random scenarios for differential tests against a real broker.
 //! - [`scenario`]: the scenario file (`shared/scenario-format.md`); [`trace`]: running one and
 //!   printing the trace a pika client would observe.
 //!
@@ -36,6 +37,7 @@ pub mod error;
 pub mod event;
 pub mod exchange;
 pub mod field;
+pub mod generate;
 pub mod headers;
 pub mod message;
 pub mod method;

@@ -52,6 +52,11 @@ impl Runner {
         }
     }
 
+    /// The engine's id for a scenario connection name, while it is open.
+    pub fn conn_id(&self, name: &str) -> Option<ConnId> {
+        self.conns.get(name).copied()
+    }
+
     /// Simulated time so far (ms).
     pub fn now(&self) -> u64 {
         self.now

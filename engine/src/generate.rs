@@ -1,0 +1,444 @@
+//! Random scenarios for differential testing against a real broker (seeded, replayable).
+//!
+//! [`scenario`] builds a scenario step by step while running it on the engine, so that most acks
+//! name real delivery tags and most publishes reach something. It mixes declares (with TTL,
+//! max-length, overflow, dead-lettering and priority arguments), bindings of every exchange kind
+//! (and exchange-to-exchange), publishes with properties, consumers with prefetch, acks, nacks,
+//! rejects, gets, cancels, recovers, purges, channel and connection closes, confirms and waits.
+//!
+//! It keeps clear of real races, so a real broker gives one answer: a channel consumes from at
+//! most one queue (deliveries from two queues to one channel may interleave either way); queue
+//! TTLs are 0 or far beyond the run; a short per-message TTL is only used right before a wait
+//! that outlasts it; `x-expires` is never short.
+
+use crate::rng::Rng;
+use crate::scenario::{Scenario, Step};
+use crate::trace::Runner;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const CONNS: [&str; 3] = ["A", "B", "C"];
+const WORDS: [&str; 4] = ["red", "green", "blue", ""];
+
+/// Names the generator uses: a prefix keeps them apart from other scenarios' names.
+fn q(i: u64) -> String {
+    format!("g.q{i}")
+}
+fn x(kind: &str) -> String {
+    format!("g.{kind}")
+}
+
+struct Gen {
+    rng: Rng,
+    runner: Runner,
+    steps: Vec<Value>,
+    /// Outstanding deliveries that need an ack: (conn, ch) -> tags.
+    tags: BTreeMap<(String, u16), Vec<u64>>,
+    /// What each (conn, ch) consumes from, and its consumer tags.
+    consuming: BTreeMap<(String, u16), (String, Vec<String>)>,
+    declared_queues: Vec<String>,
+    next_tag: u64,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.rng.below(xs.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.rng.below(100) < percent
+    }
+    fn conn_ch(&mut self) -> (String, u16) {
+        let c = self.pick(&CONNS).to_string();
+        let ch = if self.chance(75) { 1 } else { 2 };
+        (c, ch)
+    }
+    fn queue(&mut self) -> String {
+        if self.declared_queues.is_empty() || self.chance(5) {
+            q(self.rng.below(4))
+        } else {
+            let i = self.rng.below(self.declared_queues.len() as u64) as usize;
+            self.declared_queues[i].clone()
+        }
+    }
+    fn key(&mut self) -> String {
+        let n = 1 + self.rng.below(3);
+        (0..n)
+            .map(|_| self.pick(&WORDS).to_string())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+    fn topic_pattern(&mut self) -> String {
+        let n = 1 + self.rng.below(3);
+        let mut hashes = 0;
+        let mut ws = Vec::new();
+        for _ in 0..n {
+            let w = match self.rng.below(4) {
+                0 if hashes < 2 => {
+                    hashes += 1;
+                    "#"
+                }
+                1 => "*",
+                _ => self.pick(&WORDS),
+            };
+            ws.push(w.to_string());
+        }
+        ws.join(".")
+    }
+    fn headers(&mut self) -> Value {
+        let mut h = serde_json::Map::new();
+        for k in ["color", "size"] {
+            if self.chance(60) {
+                h.insert(k.into(), json!(self.pick(&["red", "blue"]).to_string()));
+            }
+        }
+        if self.chance(20) {
+            h.insert("n".into(), json!(self.rng.below(3)));
+        }
+        Value::Object(h)
+    }
+
+    /// Record a step and run it on the engine to learn its outcome.
+    fn push(&mut self, conn: &str, ch: u16, call: &str, args: Value, alias: Option<&str>) {
+        let mut st = json!({"conn": conn, "ch": ch, "call": call, "args": args});
+        if let Some(a) = alias {
+            st["as"] = json!(a);
+        }
+        let parsed = Scenario::from_json(json!({"steps": [st.clone()]})).expect("the generator writes valid steps");
+        let step: &Step = &parsed.steps[0];
+        let index = self.steps.len();
+        self.steps.push(st);
+        let lines = self.runner.step(index, step).expect("no aliases");
+        for l in lines {
+            let (c, chn) = (
+                l["conn"].as_str().unwrap_or("").to_string(),
+                l["ch"].as_u64().unwrap_or(0) as u16,
+            );
+            match l["kind"].as_str() {
+                Some(kind @ ("deliver" | "get")) => {
+                    // consumer tags made here end in "-a" when auto-ack
+                    let manual = if kind == "get" {
+                        !self.steps[index]["args"]["auto_ack"].as_bool().unwrap_or(false)
+                    } else {
+                        !l["consumer_tag"].as_str().unwrap_or("").ends_with("-a")
+                    };
+                    if manual {
+                        self.tags
+                            .entry((c, chn))
+                            .or_default()
+                            .push(l["delivery_tag"].as_u64().unwrap_or(0));
+                    }
+                }
+                Some("channel_error") => {
+                    self.tags.remove(&(c.clone(), chn));
+                    self.consuming.remove(&(c, chn));
+                }
+                Some("connection_error") => {
+                    self.tags.retain(|k, _| k.0 != c);
+                    self.consuming.retain(|k, _| k.0 != c);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn step(&mut self) {
+        let (c, ch) = self.conn_ch();
+        let roll = self.rng.below(100);
+        match roll {
+            0..=7 => {
+                let name = q(self.rng.below(4));
+                let mut args = serde_json::Map::new();
+                if self.chance(30) {
+                    args.insert("x-max-length".into(), json!(self.rng.below(4)));
+                    if self.chance(50) {
+                        args.insert(
+                            "x-overflow".into(),
+                            json!(self
+                                .pick(&["drop-head", "reject-publish", "reject-publish-dlx"])
+                                .to_string()),
+                        );
+                    }
+                }
+                if self.chance(30) {
+                    args.insert(
+                        "x-dead-letter-exchange".into(),
+                        json!(self.pick(&[x("fanout"), x("direct"), String::new()]).clone()),
+                    );
+                    if self.chance(50) {
+                        args.insert("x-dead-letter-routing-key".into(), json!(q(self.rng.below(4))));
+                    }
+                }
+                if self.chance(15) {
+                    args.insert("x-message-ttl".into(), json!(*self.pick(&[0u64, 600_000])));
+                }
+                if self.chance(15) {
+                    args.insert("x-max-priority".into(), json!(self.rng.below(4)));
+                }
+                if self.chance(10) {
+                    args.insert("x-single-active-consumer".into(), json!(true));
+                }
+                let exclusive = self.chance(10);
+                let auto_delete = self.chance(10);
+                self.push(
+                    &c,
+                    ch,
+                    "queue_declare",
+                    json!({"queue": name, "exclusive": exclusive, "auto_delete": auto_delete, "arguments": args}),
+                    None,
+                );
+                if !self.declared_queues.contains(&name) {
+                    self.declared_queues.push(name);
+                }
+            }
+            8..=11 => {
+                let kind = *self.pick(&["direct", "fanout", "topic", "headers"]);
+                let mut args = serde_json::Map::new();
+                if self.chance(20) {
+                    args.insert("alternate-exchange".into(), json!(x("fanout")));
+                }
+                self.push(
+                    &c,
+                    ch,
+                    "exchange_declare",
+                    json!({"exchange": x(kind), "exchange_type": kind, "arguments": args}),
+                    None,
+                );
+            }
+            12..=19 => {
+                let kind = *self.pick(&["direct", "fanout", "topic", "headers"]);
+                let queue = self.queue();
+                let (key, args) = match kind {
+                    "topic" => (self.topic_pattern(), json!({})),
+                    "headers" => {
+                        let mut a = self.headers();
+                        a["x-match"] = json!(self.pick(&["all", "any"]).to_string());
+                        (String::new(), a)
+                    }
+                    _ => (self.key(), json!({})),
+                };
+                if self.chance(15) {
+                    let dest = x(*self.pick(&["direct", "topic", "fanout"]));
+                    self.push(
+                        &c,
+                        ch,
+                        "exchange_bind",
+                        json!({"destination": dest, "source": x(kind), "routing_key": key}),
+                        None,
+                    );
+                } else {
+                    self.push(
+                        &c,
+                        ch,
+                        "queue_bind",
+                        json!({"queue": queue, "exchange": x(kind), "routing_key": key, "arguments": args}),
+                        None,
+                    );
+                }
+            }
+            20..=44 => {
+                let exchange = match self.rng.below(6) {
+                    0 => String::new(),
+                    1 => "g.missing".to_string(),
+                    _ => x(*self.pick(&["direct", "fanout", "topic", "headers"])),
+                };
+                let key = if exchange.is_empty() { self.queue() } else { self.key() };
+                let mut props = serde_json::Map::new();
+                if self.chance(30) {
+                    props.insert("delivery_mode".into(), json!(2));
+                }
+                if self.chance(25) {
+                    props.insert("priority".into(), json!(self.rng.below(6)));
+                }
+                if self.chance(30) {
+                    props.insert("headers".into(), self.headers());
+                }
+                if self.chance(10) {
+                    props.insert("correlation_id".into(), json!(format!("c{}", self.steps.len())));
+                }
+                let short_ttl = self.chance(6);
+                if short_ttl {
+                    props.insert("expiration".into(), json!("300"));
+                } else if self.chance(8) {
+                    props.insert("expiration".into(), json!("600000"));
+                }
+                let mandatory = self.chance(30);
+                let body = format!("m{}", self.steps.len());
+                self.push(&c, ch, "basic_publish", json!({"exchange": exchange, "routing_key": key, "body": body, "mandatory": mandatory, "properties": props}), None);
+                if short_ttl {
+                    // the message may expire: nothing else may happen before a wait outlasts it
+                    self.push("A", 1, "wait", json!({"ms": 1500}), None);
+                }
+            }
+            45..=50 => {
+                let global = self.chance(25);
+                let n = self.rng.below(4);
+                self.push(
+                    &c,
+                    ch,
+                    "basic_qos",
+                    json!({"prefetch_count": n, "global_qos": global}),
+                    None,
+                );
+            }
+            51..=58 => {
+                let queue = self.queue();
+                let key = (c.clone(), ch);
+                if self.consuming.get(&key).is_some_and(|(q, _)| *q != queue) {
+                    return; // one queue per channel: no interleaving races
+                }
+                let auto_ack = self.chance(30);
+                self.next_tag += 1;
+                let tag = format!("t{}{}", self.next_tag, if auto_ack { "-a" } else { "" });
+                let mut args = json!({"queue": queue, "auto_ack": auto_ack, "consumer_tag": tag});
+                if self.chance(10) {
+                    args["arguments"] = json!({"x-priority": self.rng.below(3)});
+                }
+                if self.chance(5) {
+                    args["exclusive"] = json!(true);
+                }
+                self.push(&c, ch, "basic_consume", args, None);
+                if self
+                    .runner
+                    .broker
+                    .channel(self.conn_id(&c), ch)
+                    .is_some_and(|chan| chan.consumers.contains_key(tag.as_str()))
+                {
+                    let e = self.consuming.entry(key).or_insert_with(|| (queue, Vec::new()));
+                    e.1.push(tag);
+                }
+            }
+            59..=61 => {
+                let key = (c.clone(), ch);
+                let tag = match self.consuming.get_mut(&key) {
+                    Some((_, tags)) if !tags.is_empty() => tags.remove(0),
+                    _ => "nobody".to_string(),
+                };
+                if self.consuming.get(&key).is_some_and(|(_, t)| t.is_empty()) {
+                    self.consuming.remove(&key);
+                }
+                self.push(&c, ch, "basic_cancel", json!({"consumer_tag": tag}), None);
+            }
+            62..=76 => {
+                // settle something this channel holds (or, now and then, a tag it does not)
+                let key = self
+                    .tags
+                    .keys()
+                    .nth(self.rng.below(self.tags.len().max(1) as u64) as usize)
+                    .cloned();
+                let (c, ch, tag) = match key {
+                    Some(k) if !self.chance(5) => {
+                        let tags = self.tags.get_mut(&k).expect("listed");
+                        let i = self.rng.below(tags.len() as u64) as usize;
+                        let tag = tags[i];
+                        (k.0, k.1, tag)
+                    }
+                    _ => (c, ch, 99),
+                };
+                let multiple = self.chance(20);
+                let (call, args) = match self.rng.below(3) {
+                    0 => ("basic_ack", json!({"delivery_tag": tag, "multiple": multiple})),
+                    1 => (
+                        "basic_nack",
+                        json!({"delivery_tag": tag, "multiple": multiple, "requeue": self.chance(60)}),
+                    ),
+                    _ => ("basic_reject", json!({"delivery_tag": tag, "requeue": self.chance(60)})),
+                };
+                let k = (c.clone(), ch);
+                if let Some(tags) = self.tags.get_mut(&k) {
+                    tags.retain(|t| if multiple { *t > tag } else { *t != tag });
+                    if tags.is_empty() {
+                        self.tags.remove(&k);
+                    }
+                }
+                self.push(&c, ch, call, args, None);
+            }
+            77..=84 => {
+                let queue = self.queue();
+                let auto_ack = self.chance(40);
+                self.push(&c, ch, "basic_get", json!({"queue": queue, "auto_ack": auto_ack}), None);
+            }
+            85..=86 => {
+                self.tags.remove(&(c.clone(), ch));
+                self.push(&c, ch, "basic_recover", json!({"requeue": true}), None);
+            }
+            87..=88 => {
+                let queue = self.queue();
+                self.push(&c, ch, "queue_purge", json!({"queue": queue}), None);
+            }
+            89..=90 => {
+                self.tags.remove(&(c.clone(), ch));
+                self.consuming.remove(&(c.clone(), ch));
+                self.push(&c, ch, "channel_close", json!({}), None);
+            }
+            91 => {
+                self.tags.retain(|k, _| k.0 != c);
+                self.consuming.retain(|k, _| k.0 != c);
+                self.push(&c, ch, "connection_close", json!({}), None);
+            }
+            92..=94 => self.push(&c, ch, "confirm_select", json!({}), None),
+            95 => {
+                let queue = self.queue();
+                let if_empty = self.chance(30);
+                self.push(
+                    &c,
+                    ch,
+                    "queue_delete",
+                    json!({"queue": queue, "if_empty": if_empty}),
+                    None,
+                );
+                self.consuming.retain(|_, (q, _)| *q != queue);
+            }
+            96 => {
+                let kind = *self.pick(&["direct", "topic"]);
+                let queue = self.queue();
+                let key = self.key();
+                self.push(
+                    &c,
+                    ch,
+                    "queue_unbind",
+                    json!({"queue": queue, "exchange": x(kind), "routing_key": key}),
+                    None,
+                );
+            }
+            _ => {
+                let queue = self.queue();
+                self.push(&c, ch, "queue_declare", json!({"queue": queue, "passive": true}), None);
+            }
+        }
+    }
+
+    fn conn_id(&self, name: &str) -> crate::queue::ConnId {
+        self.runner.conn_id(name).unwrap_or(crate::queue::ConnId(0))
+    }
+}
+
+/// A random scenario of about `len` steps from `seed` (the same seed gives the same scenario).
+pub fn scenario(seed: u64, len: usize) -> Value {
+    let mut g = Gen {
+        rng: Rng::fork(seed, "generator"),
+        runner: Runner::new(seed),
+        steps: Vec::new(),
+        tags: BTreeMap::new(),
+        consuming: BTreeMap::new(),
+        declared_queues: Vec::new(),
+        next_tag: 0,
+    };
+    // a topology to start from: the four exchange kinds and two queues
+    for kind in ["direct", "fanout", "topic", "headers"] {
+        g.push(
+            "A",
+            1,
+            "exchange_declare",
+            json!({"exchange": x(kind), "exchange_type": kind}),
+            None,
+        );
+    }
+    for i in 0..2 {
+        g.push("A", 1, "queue_declare", json!({"queue": q(i)}), None);
+        g.declared_queues.push(q(i));
+    }
+    while g.steps.len() < len {
+        g.step();
+    }
+    json!({"name": format!("random scenario, seed {seed}"), "seed": seed, "steps": g.steps})
+}
