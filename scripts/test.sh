@@ -5,6 +5,8 @@
 #      matching vectors, behaviour scenarios, property tests, the runner
 #   3. the engine's tests compiled to wasm32 and run under Node (wasm-bindgen-test)
 #   4. the app built with trunk and loaded in headless Chromium, which must show the engine's trace
+#   5. live differential tests against a private RabbitMQ node (scripts/live_test.sh): every
+#      golden scenario and 200 random ones must give the same trace on the engine and the broker
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -23,3 +25,6 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 echo "== the app in headless Chromium"
 scripts/browser_smoke.sh
+
+echo "== live differential tests against a real RabbitMQ"
+scripts/live_test.sh

@@ -217,7 +217,7 @@ impl Gen {
                     _ => (self.key(), json!({})),
                 };
                 if self.chance(15) {
-                    let dest = x(*self.pick(&["direct", "topic", "fanout"]));
+                    let dest = x(self.pick(&["direct", "topic", "fanout"]));
                     self.push(
                         &c,
                         ch,
@@ -239,7 +239,7 @@ impl Gen {
                 let exchange = match self.rng.below(6) {
                     0 => String::new(),
                     1 => "g.missing".to_string(),
-                    _ => x(*self.pick(&["direct", "fanout", "topic", "headers"])),
+                    _ => x(self.pick(&["direct", "fanout", "topic", "headers"])),
                 };
                 let key = if exchange.is_empty() { self.queue() } else { self.key() };
                 let mut props = serde_json::Map::new();
