@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 
 const CONNS: [&str; 3] = ["A", "B", "C"];
 const WORDS: [&str; 4] = ["red", "green", "blue", ""];
+const KINDS: [&str; 4] = ["direct", "fanout", "topic", "headers"];
+const E2E_DESTS: [&str; 3] = ["direct", "topic", "fanout"];
 
 /// Names the generator uses: a prefix keeps them apart from other scenarios' names.
 fn q(i: u64) -> String {
@@ -217,7 +219,7 @@ impl Gen {
                     _ => (self.key(), json!({})),
                 };
                 if self.chance(15) {
-                    let dest = x(self.pick(&["direct", "topic", "fanout"]));
+                    let dest = x(self.pick(&E2E_DESTS));
                     self.push(
                         &c,
                         ch,
@@ -239,7 +241,7 @@ impl Gen {
                 let exchange = match self.rng.below(6) {
                     0 => String::new(),
                     1 => "g.missing".to_string(),
-                    _ => x(self.pick(&["direct", "fanout", "topic", "headers"])),
+                    _ => x(self.pick(&KINDS)),
                 };
                 let key = if exchange.is_empty() { self.queue() } else { self.key() };
                 let mut props = serde_json::Map::new();
