@@ -219,7 +219,8 @@ impl Gen {
                     _ => (self.key(), json!({})),
                 };
                 if self.chance(15) {
-                    let dest = x(self.pick(&E2E_DESTS));
+                    let dest_kind: &str = E2E_DESTS[self.rng.below(3) as usize];
+                    let dest = x(dest_kind);
                     self.push(
                         &c,
                         ch,
@@ -241,7 +242,7 @@ impl Gen {
                 let exchange = match self.rng.below(6) {
                     0 => String::new(),
                     1 => "g.missing".to_string(),
-                    _ => x(self.pick(&KINDS)),
+                    _ => x(KINDS[self.rng.below(4) as usize]),
                 };
                 let key = if exchange.is_empty() { self.queue() } else { self.key() };
                 let mut props = serde_json::Map::new();
