@@ -14,3 +14,27 @@ golden!(acks_prefetch, "acks_prefetch");
 // full; single active consumer and its hand-over when the active one's channel closes;
 // `basic.recover`; exclusive consume and its 403.
 golden!(consumers_dispatch, "consumers_dispatch");
+
+// Ack with multiple to a tag that is not outstanding is 406 and acks nothing.
+golden!(ack_multiple_to_missing_tag, "ack_multiple_to_missing_tag");
+
+// Nack with requeue puts messages back at their original positions, redelivered.
+golden!(ack_nack_requeue_order, "ack_nack_requeue_order");
+
+// Acking a delivery made in no-ack mode is 406.
+golden!(ack_no_ack_delivery, "ack_no_ack_delivery");
+
+// Delivery tags count per channel, shared by deliveries and gets.
+golden!(ack_tags_per_channel, "ack_tags_per_channel");
+
+// Cancel keeps a consumer's unacked deliveries; closing the channel requeues them.
+golden!(con_cancel_keeps_unacked, "con_cancel_keeps_unacked");
+
+// Basic.qos (per consumer) applies to consumers created after it.
+golden!(con_qos_applies_to_later_consumers, "con_qos_applies_to_later_consumers");
+
+// Fair dispatch: with prefetch 1 the busy worker is skipped.
+golden!(con_round_robin_prefetch_one, "con_round_robin_prefetch_one");
+
+// Single active consumer hands over to the next registered one on cancel.
+golden!(con_sac_handover_on_cancel, "con_sac_handover_on_cancel");

@@ -9,3 +9,18 @@ mod common;
 // tag reuse) the connection; unknown arguments are ignored for equivalence; `if_unused`, `if_empty`;
 // acks on the wrong channel or of an auto-acked get are 406.
 golden!(errors_channels, "errors_channels");
+
+// A connection error closes every channel of the connection; exclusive queues go.
+golden!(
+    err_connection_error_kills_channels,
+    "err_connection_error_kills_channels"
+);
+
+// The same consumer tag on two channels of one connection is fine.
+golden!(
+    err_consumer_tag_reuse_other_channel,
+    "err_consumer_tag_reuse_other_channel"
+);
+
+// Passive declares of missing things are 404 channel errors; other channels keep working.
+golden!(err_passive_exchange_missing, "err_passive_exchange_missing");

@@ -16,3 +16,37 @@ golden!(exchanges_e2e, "exchanges_e2e");
 // e2e traffic; `if_unused`; auto-delete exchanges go with their last source binding, whether unbound
 // or lost with a deleted queue.
 golden!(exchanges_lifecycle, "exchanges_lifecycle");
+
+// Alternate exchanges chain, and a loop of alternates ends.
+golden!(ex_ae_chain_and_loop, "ex_ae_chain_and_loop");
+
+// Binding to or from something missing is 404, the exchange named first.
+golden!(ex_bind_missing_ends, "ex_bind_missing_ends");
+
+// Two bindings differing only in arguments are two bindings; unbinding one leaves the other routing.
+golden!(ex_binding_args_distinct, "ex_binding_args_distinct");
+
+// The default exchange routes by queue name; an unknown name is unroutable; it cannot be bound or
+// declared.
+golden!(
+    ex_default_exchange_implicit_bindings,
+    "ex_default_exchange_implicit_bindings"
+);
+
+// Deleting an exchange removes its bindings both ways; queues stay.
+golden!(ex_delete_removes_bindings, "ex_delete_removes_bindings");
+
+// Direct routing compares keys byte for byte, case and spaces included.
+golden!(ex_direct_case_sensitive, "ex_direct_case_sensitive");
+
+// A direct exchange copies a message to every queue bound with its key, once per queue.
+golden!(ex_direct_one_key_many_queues, "ex_direct_one_key_many_queues");
+
+// A fanout exchange copies to every bound queue whatever the routing key.
+golden!(ex_fanout_ignores_key, "ex_fanout_ignores_key");
+
+// Internal and durable must match on re-declare.
+golden!(ex_internal_declare_equivalence, "ex_internal_declare_equivalence");
+
+// Unbinding a binding that does not exist succeeds, even from a missing exchange.
+golden!(ex_unbind_missing_is_ok, "ex_unbind_missing_is_ok");

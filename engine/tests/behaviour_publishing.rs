@@ -15,6 +15,18 @@ golden!(priority_confirms_replyto, "priority_confirms_replyto");
 // round-trips.
 golden!(publishing_extras, "publishing_extras");
 
+// An invalid expiration closes the channel with 406; a valid one is kept on the message.
+golden!(pub_bad_expiration, "pub_bad_expiration");
+
+// Publisher confirms: unroutable is acked, reject-publish is nacked, other queues keep their copy.
+golden!(pub_confirms_sequence, "pub_confirms_sequence");
+
+// Mandatory returns on the publishing channel, in order, with confirms.
+golden!(
+    pub_mandatory_returns_with_confirms,
+    "pub_mandatory_returns_with_confirms"
+);
+
 // Direct reply-to (semantics §8.2) end to end. A real broker's reply-to names are random, so this
 // one is checked by assertions rather than a golden: the request carries a rewritten `reply_to`,
 // the reply published to that name reaches the client's no-ack consumer on the same channel with

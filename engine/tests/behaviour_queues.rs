@@ -14,3 +14,28 @@ golden!(queues_exclusive_autodelete, "queues_exclusive_autodelete");
 // first with `x-delivery-limit`, `delivery_limit` dead-lettering, the exclusive flag ignored, global
 // QoS refused with 540.
 golden!(quorum_queues, "quorum_queues");
+
+// Queue names starting with amq. are refused on declare, passive declare only looks.
+golden!(q_amq_prefix_reserved, "q_amq_prefix_reserved");
+
+// Queue.delete reports ready messages; acking a delivery of a deleted queue is fine.
+golden!(q_delete_counts_ready, "q_delete_counts_ready");
+
+// Publishing into another connection's exclusive queue works; consuming it does not.
+golden!(q_exclusive_consume_other_conn, "q_exclusive_consume_other_conn");
+
+// An empty queue name means the last queue declared on the channel; with an empty key too, bind uses
+// its name.
+golden!(q_name_shortcuts, "q_name_shortcuts");
+
+// Purge removes ready messages only; unacked ones stay and can be acked.
+golden!(q_purge_keeps_unacked, "q_purge_keeps_unacked");
+
+// Declare-ok counts ready messages only and all consumers.
+golden!(q_redeclare_counts, "q_redeclare_counts");
+
+// Each declare with an empty name makes a new server-named queue; re-declaring it needs passive.
+golden!(q_server_named_each_new, "q_server_named_each_new");
+
+// Basic.get keeps an x-expires queue alive.
+golden!(q_x_expires_by_get, "q_x_expires_by_get");

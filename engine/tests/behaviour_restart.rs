@@ -9,3 +9,7 @@ mod common;
 // messages survive, a delivered one comes back redelivered; transient ones are gone; a durable auto-
 // delete queue that never had a consumer survives.
 golden!(restart, "restart");
+
+// After a restart, a persistent message that had been delivered comes back redelivered; the transient
+// one is gone.
+golden!(rst_requeued_redelivered, "rst_requeued_redelivered");

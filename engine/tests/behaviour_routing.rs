@@ -9,3 +9,22 @@ mod common;
 // and BCC too, but BCC is stripped; headers `all`, `any` and `any-with-x`; an unmatched mandatory
 // message returns.
 golden!(routing_topic_headers, "routing_topic_headers");
+
+// Headers: x-match defaults to all; all with no keys matches everything, any with no keys nothing.
+golden!(hdr_all_any_defaults, "hdr_all_any_defaults");
+
+// Headers: numbers match whatever their int type, strings do not match numbers, x- keys only with
+// -with-x.
+golden!(hdr_types_and_x_keys, "hdr_types_and_x_keys");
+
+// Headers: a void (null) binding value matches any value of that key.
+golden!(hdr_void_means_present, "hdr_void_means_present");
+
+// Topic keys: empty words count, a trailing dot makes one.
+golden!(topic_empty_words, "topic_empty_words");
+
+// Topic words: # is zero or more words, * exactly one, wildcards only as whole words.
+golden!(topic_hash_and_star_words, "topic_hash_and_star_words");
+
+// A # in the middle matches nothing between its neighbours too.
+golden!(topic_hash_middle, "topic_hash_middle");

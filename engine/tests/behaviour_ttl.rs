@@ -9,3 +9,10 @@ mod common;
 // TTL 0 drops unless a consumer waits; `x-expires` is renewed by a declare and deletes an unused
 // queue.
 golden!(ttl_expiry, "ttl_expiry");
+
+// The effective TTL is the smaller of the queue's and the message's; expiration leaves with dead-
+// lettering.
+golden!(ttl_message_property_vs_queue, "ttl_message_property_vs_queue");
+
+// TTL 0: a message goes to a consumer that can take it, or expires.
+golden!(ttl_zero_with_waiting_consumer, "ttl_zero_with_waiting_consumer");
