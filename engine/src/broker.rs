@@ -1270,7 +1270,9 @@ impl Broker {
         if global {
             c.global_prefetch = count;
         } else {
+            // 3.10: a per-consumer qos also lifts the channel-wide limit (`unlimit_prefetch`)
             c.prefetch = count;
+            c.global_prefetch = 0;
         }
         self.unblock_channel(conn, ch);
         Ok(Reply::Ok)

@@ -38,3 +38,33 @@ golden!(con_round_robin_prefetch_one, "con_round_robin_prefetch_one");
 
 // Single active consumer hands over to the next registered one on cancel.
 golden!(con_sac_handover_on_cancel, "con_sac_handover_on_cancel");
+
+// Ack(0, multiple) with nothing outstanding is fine; ack(0) alone is not.
+golden!(ack_all_when_nothing, "ack_all_when_nothing");
+
+// Rejecting the same delivery twice is 406 unknown delivery tag.
+golden!(ack_double_reject, "ack_double_reject");
+
+// A delivery can only be acked on its own channel.
+golden!(ack_other_channel, "ack_other_channel");
+
+// Closing a channel requeues its unacked messages in each of their queues.
+golden!(con_channel_close_two_queues, "con_channel_close_two_queues");
+
+// An exclusive consumer blocks others until it is cancelled.
+golden!(con_exclusive_after_cancel, "con_exclusive_after_cancel");
+
+// A per-consumer and a global prefetch apply together.
+golden!(con_global_and_per_consumer, "con_global_and_per_consumer");
+
+// Consumer priorities may be negative; the default 0 is preferred over them.
+golden!(con_negative_priority, "con_negative_priority");
+
+// Prefetch 0 means no limit.
+golden!(con_prefetch_zero_unlimited, "con_prefetch_zero_unlimited");
+
+// A per-consumer basic.qos lifts an earlier global limit; a global one set after it adds to it.
+golden!(con_qos_order_matters, "con_qos_order_matters");
+
+// Basic.recover with requeue gives every unacked message back, redelivered.
+golden!(con_recover_requeues_all, "con_recover_requeues_all");

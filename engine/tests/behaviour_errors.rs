@@ -24,3 +24,9 @@ golden!(
 
 // Passive declares of missing things are 404 channel errors; other channels keep working.
 golden!(err_passive_exchange_missing, "err_passive_exchange_missing");
+
+// Basic.recover without requeue is not implemented: a connection error.
+golden!(err_recover_no_requeue, "err_recover_no_requeue");
+
+// An unknown exchange type is a connection error: the connection's other channels close too.
+golden!(err_unknown_type_closes_connection, "err_unknown_type_closes_connection");

@@ -50,3 +50,22 @@ golden!(ex_internal_declare_equivalence, "ex_internal_declare_equivalence");
 
 // Unbinding a binding that does not exist succeeds, even from a missing exchange.
 golden!(ex_unbind_missing_is_ok, "ex_unbind_missing_is_ok");
+
+// Alternate-exchange takes part in exchange equivalence; other arguments do not.
+golden!(ex_ae_arg_equivalence, "ex_ae_arg_equivalence");
+
+// An auto-delete exchange goes when its last exchange-to-exchange binding as source is removed; being
+// a destination does not keep it.
+golden!(ex_auto_delete_by_exchange_unbind, "ex_auto_delete_by_exchange_unbind");
+
+// An auto-delete exchange that never had a binding stays.
+golden!(ex_auto_delete_never_bound, "ex_auto_delete_never_bound");
+
+// Exchange.delete if_unused looks only at bindings where the exchange is the source.
+golden!(ex_if_unused_destination_only, "ex_if_unused_destination_only");
+
+// The amq.* exchanges can be re-declared equivalently, not with another type.
+golden!(ex_predeclared_redeclare, "ex_predeclared_redeclare");
+
+// Exchange_type defaults to direct, as in pika.
+golden!(ex_type_default_direct, "ex_type_default_direct");

@@ -25,3 +25,21 @@ golden!(len_drop_head_requeued, "len_drop_head_requeued");
 
 // X-max-length 0 keeps nothing, unless a consumer can take it at once.
 golden!(len_zero, "len_zero");
+
+// BCC keys route but never appear in the dead-lettered message's x-death.
+golden!(dlx_bcc_not_in_xdeath, "dlx_bcc_not_in_xdeath");
+
+// An expired message is dead-lettered with reason expired and its original expiration.
+golden!(dlx_expired_xdeath, "dlx_expired_xdeath");
+
+// Drop-head with a dead-letter exchange dead-letters the oldest with reason maxlen.
+golden!(dlx_maxlen_xdeath, "dlx_maxlen_xdeath");
+
+// Nack multiple without requeue dead-letters each message.
+golden!(dlx_nack_multiple, "dlx_nack_multiple");
+
+// A byte limit drops as many old messages as it takes.
+golden!(len_bytes_drop_several, "len_bytes_drop_several");
+
+// Reject-publish without confirms drops the new message silently.
+golden!(len_reject_publish_silent, "len_reject_publish_silent");

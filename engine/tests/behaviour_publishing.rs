@@ -27,6 +27,12 @@ golden!(
     "pub_mandatory_returns_with_confirms"
 );
 
+// RPC with a named callback queue: replies are matched by correlation id.
+golden!(rpc_callback_queue_two_calls, "rpc_callback_queue_two_calls");
+
+// Direct reply-to: the consumer must be no-ack and single, and must exist before requests.
+golden!(rpc_reply_to_errors, "rpc_reply_to_errors");
+
 // Direct reply-to (semantics §8.2) end to end. A real broker's reply-to names are random, so this
 // one is checked by assertions rather than a golden: the request carries a rewritten `reply_to`,
 // the reply published to that name reaches the client's no-ack consumer on the same channel with

@@ -39,3 +39,21 @@ golden!(q_server_named_each_new, "q_server_named_each_new");
 
 // Basic.get keeps an x-expires queue alive.
 golden!(q_x_expires_by_get, "q_x_expires_by_get");
+
+// An argument present on only one side of a re-declare is reported with its type.
+golden!(q_arg_added_or_removed, "q_arg_added_or_removed");
+
+// An auto-delete queue goes when its last consumer's channel closes, unacked messages with it.
+golden!(q_auto_delete_channel_close, "q_auto_delete_channel_close");
+
+// Queue.delete if_unused refuses while there are consumers, if_empty while there are ready messages.
+golden!(q_delete_if_unused_if_empty, "q_delete_if_unused_if_empty");
+
+// Re-declaring with another durable or auto_delete flag is 406 with RabbitMQ's text.
+golden!(q_durable_mismatch, "q_durable_mismatch");
+
+// The owning connection may re-declare its exclusive queue; others get 405 even passively.
+golden!(q_exclusive_owner_redeclare, "q_exclusive_owner_redeclare");
+
+// Integer arguments compare by value whatever their integer type; unknown arguments are ignored.
+golden!(q_int_args_type_class, "q_int_args_type_class");

@@ -13,3 +13,6 @@ golden!(restart, "restart");
 // After a restart, a persistent message that had been delivered comes back redelivered; the transient
 // one is gone.
 golden!(rst_requeued_redelivered, "rst_requeued_redelivered");
+
+// After a restart a binding from a durable exchange to a transient queue is gone with the queue.
+golden!(rst_transient_binding_lost, "rst_transient_binding_lost");

@@ -28,3 +28,21 @@ golden!(topic_hash_and_star_words, "topic_hash_and_star_words");
 
 // A # in the middle matches nothing between its neighbours too.
 golden!(topic_hash_middle, "topic_hash_middle");
+
+// Any-with-x matches on x- keys too; plain any ignores them.
+golden!(hdr_any_with_x, "hdr_any_with_x");
+
+// An x-match that is not all, any, all-with-x or any-with-x is refused at bind time.
+golden!(hdr_invalid_x_match, "hdr_invalid_x_match");
+
+// Headers compare lists and tables as whole values, and booleans are not numbers.
+golden!(hdr_structured_values, "hdr_structured_values");
+
+// CC keys are matched by the topic exchange too, one copy per queue.
+golden!(topic_cc_keys, "topic_cc_keys");
+
+// #.# behaves as #, and *.# needs at least one word.
+golden!(topic_double_hash, "topic_double_hash");
+
+// # matches every key including the empty one; * does not match the empty key.
+golden!(topic_hash_alone_and_empty, "topic_hash_alone_and_empty");

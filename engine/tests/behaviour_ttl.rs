@@ -16,3 +16,9 @@ golden!(ttl_message_property_vs_queue, "ttl_message_property_vs_queue");
 
 // TTL 0: a message goes to a consumer that can take it, or expires.
 golden!(ttl_zero_with_waiting_consumer, "ttl_zero_with_waiting_consumer");
+
+// Expiration 0 on a message: delivered if a consumer can take it, else gone.
+golden!(ttl_expiration_zero, "ttl_expiration_zero");
+
+// Basic.get never returns an expired message.
+golden!(ttl_get_skips_expired, "ttl_get_skips_expired");
