@@ -57,3 +57,6 @@ golden!(q_exclusive_owner_redeclare, "q_exclusive_owner_redeclare");
 
 // Integer arguments compare by value whatever their integer type; unknown arguments are ignored.
 golden!(q_int_args_type_class, "q_int_args_type_class");
+
+// Carriage returns and line feeds are stripped from queue and exchange names (semantics §1.4).
+golden!(q_name_crlf_stripped, "q_name_crlf_stripped");
