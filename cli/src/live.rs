@@ -16,6 +16,8 @@ use std::time::Duration;
 use warren_engine::field::{FieldTable as Table, FieldValue, IntType};
 use warren_engine::rng::Rng;
 use warren_engine::scenario::{Call, Scenario, Step};
+use warren_engine::trace::{resolve, resolve_alias};
+use warren_engine::Method;
 use warren_engine::Properties;
 
 /// A failure of the run itself (not of a step): the broker cannot be reached, a socket broke.
@@ -159,15 +161,6 @@ impl Live {
             tags: Rng::fork(seed, "pika-consumer-tags"),
             events: Vec::new(),
         })
-    }
-
-    fn name(&self, step: usize, v: &str) -> Result<String, Fatal> {
-        match v.strip_prefix('$') {
-            Some(a) => self.aliases.get(a).cloned().ok_or_else(|| {
-                format!("step {step}: '{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\"")
-            }),
-            None => Ok(v.to_string()),
-        }
     }
 
     fn unalias(&self, v: &str) -> String {
@@ -429,82 +422,90 @@ impl Live {
     }
 
     fn call(&mut self, index: usize, cn: &str, n: u16, real: u16, st: &Step) -> Result<Option<Value>, Error> {
-        let name = |s: &Live, v: &str| s.name(index, v).map_err(Error::Io);
+        let tags = &mut self.tags;
+        let method = resolve(
+            &st.call,
+            |v| resolve_alias(&self.aliases, v),
+            || format!("ctag{real}.{:016x}{:016x}", tags.next_u64(), tags.next_u64()),
+        )
+        .map_err(|e| Error::Io(format!("step {index}: {e}")))?;
+        let key = (cn.to_string(), n);
         let c = self.conns.get_mut(cn).expect("connected");
-        let okv = |call: &str| Some(json!({"kind": "ok", "call": call}));
-        Ok(match &st.call {
-            Call::ExchangeDeclare {
+        let ok = |call: &str| Some(json!({"kind": "ok", "call": call}));
+        let name = st.call.name();
+        Ok(match method {
+            Method::ExchangeDeclare {
                 exchange,
-                exchange_type,
+                kind,
                 passive,
                 durable,
                 auto_delete,
                 internal,
                 arguments,
             } => {
-                c.call(
-                    real,
-                    AMQPClass::Exchange(exchange::AMQPMethod::Declare(exchange::Declare {
-                        exchange: exchange.as_str().into(),
-                        kind: exchange_type.as_str().into(),
-                        passive: *passive,
-                        durable: *durable,
-                        auto_delete: *auto_delete,
-                        internal: *internal,
-                        nowait: false,
-                        arguments: table(arguments),
-                    })),
-                )?;
-                okv("exchange_declare")
+                let m = exchange::Declare {
+                    exchange: exchange.into(),
+                    kind: kind.into(),
+                    passive,
+                    durable,
+                    auto_delete,
+                    internal,
+                    nowait: false,
+                    arguments: table(&arguments),
+                };
+                c.call(real, AMQPClass::Exchange(exchange::AMQPMethod::Declare(m)))?;
+                ok(name)
             }
-            Call::ExchangeDelete { exchange, if_unused } => {
-                c.call(
-                    real,
-                    AMQPClass::Exchange(exchange::AMQPMethod::Delete(exchange::Delete {
-                        exchange: exchange.as_str().into(),
-                        if_unused: *if_unused,
-                        nowait: false,
-                    })),
-                )?;
-                okv("exchange_delete")
+            Method::ExchangeDelete { exchange, if_unused } => {
+                let m = exchange::Delete {
+                    exchange: exchange.into(),
+                    if_unused,
+                    nowait: false,
+                };
+                c.call(real, AMQPClass::Exchange(exchange::AMQPMethod::Delete(m)))?;
+                ok(name)
             }
-            Call::ExchangeBind {
+            Method::ExchangeBind {
                 destination,
                 source,
                 routing_key,
                 arguments,
             } => {
+                let (destination, source, routing_key, arguments) =
+                    (destination.into(), source.into(), routing_key.into(), table(&arguments));
                 c.call(
                     real,
                     AMQPClass::Exchange(exchange::AMQPMethod::Bind(exchange::Bind {
-                        destination: destination.as_str().into(),
-                        source: source.as_str().into(),
-                        routing_key: routing_key.as_str().into(),
+                        destination,
+                        source,
+                        routing_key,
                         nowait: false,
-                        arguments: table(arguments),
+                        arguments,
                     })),
                 )?;
-                okv("exchange_bind")
+                ok(name)
             }
-            Call::ExchangeUnbind {
+            Method::ExchangeUnbind {
                 destination,
                 source,
                 routing_key,
                 arguments,
             } => {
+                let (destination, source, routing_key, arguments) =
+                    (destination.into(), source.into(), routing_key.into(), table(&arguments));
                 c.call(
                     real,
                     AMQPClass::Exchange(exchange::AMQPMethod::Unbind(exchange::Unbind {
-                        destination: destination.as_str().into(),
-                        source: source.as_str().into(),
-                        routing_key: routing_key.as_str().into(),
+                        destination,
+                        source,
+                        routing_key,
                         nowait: false,
-                        arguments: table(arguments),
+                        arguments,
                     })),
                 )?;
-                okv("exchange_unbind")
+                ok(name)
             }
-            Call::QueueDeclare {
+            Method::QueueDeclare {
                 queue,
                 passive,
                 durable,
@@ -512,135 +513,123 @@ impl Live {
                 auto_delete,
                 arguments,
             } => {
-                let q = name(self, queue)?;
-                let c = self.conns.get_mut(cn).expect("connected");
-                let r = c.call(
-                    real,
-                    AMQPClass::Queue(queue::AMQPMethod::Declare(queue::Declare {
-                        queue: q.as_str().into(),
-                        passive: *passive,
-                        durable: *durable,
-                        exclusive: *exclusive,
-                        auto_delete: *auto_delete,
-                        nowait: false,
-                        arguments: table(arguments),
-                    })),
-                )?;
-                let AMQPClass::Queue(queue::AMQPMethod::DeclareOk(ok)) = r else {
+                let m = queue::Declare {
+                    queue: queue.into(),
+                    passive,
+                    durable,
+                    exclusive,
+                    auto_delete,
+                    nowait: false,
+                    arguments: table(&arguments),
+                };
+                let AMQPClass::Queue(queue::AMQPMethod::DeclareOk(r)) =
+                    c.call(real, AMQPClass::Queue(queue::AMQPMethod::Declare(m)))?
+                else {
                     return Err(Error::Io("queue.declare got another reply".into()));
                 };
                 if let Some(a) = &st.alias {
-                    self.aliases.insert(a.clone(), ok.queue.to_string());
+                    self.aliases.insert(a.clone(), r.queue.to_string());
                 }
+                let q = self.unalias(r.queue.as_str());
                 Some(
-                    json!({"kind": "ok", "call": "queue_declare", "queue": self.unalias(ok.queue.as_str()), "message_count": ok.message_count, "consumer_count": ok.consumer_count}),
+                    json!({"kind": "ok", "call": name, "queue": q, "message_count": r.message_count, "consumer_count": r.consumer_count}),
                 )
             }
-            Call::QueueBind {
-                queue,
-                exchange,
-                routing_key,
-                arguments,
-            }
-            | Call::QueueUnbind {
+            Method::QueueBind {
                 queue,
                 exchange,
                 routing_key,
                 arguments,
             } => {
-                let q = name(self, queue)?;
-                let key = routing_key.clone().unwrap_or_else(|| q.clone());
-                let c = self.conns.get_mut(cn).expect("connected");
-                let bind = matches!(st.call, Call::QueueBind { .. });
-                let m = if bind {
-                    AMQPClass::Queue(queue::AMQPMethod::Bind(queue::Bind {
-                        queue: q.as_str().into(),
-                        exchange: exchange.as_str().into(),
-                        routing_key: key.as_str().into(),
-                        nowait: false,
-                        arguments: table(arguments),
-                    }))
-                } else {
-                    AMQPClass::Queue(queue::AMQPMethod::Unbind(queue::Unbind {
-                        queue: q.as_str().into(),
-                        exchange: exchange.as_str().into(),
-                        routing_key: key.as_str().into(),
-                        arguments: table(arguments),
-                    }))
+                let m = queue::Bind {
+                    queue: queue.into(),
+                    exchange: exchange.into(),
+                    routing_key: routing_key.into(),
+                    nowait: false,
+                    arguments: table(&arguments),
                 };
-                c.call(real, m)?;
-                okv(if bind { "queue_bind" } else { "queue_unbind" })
+                c.call(real, AMQPClass::Queue(queue::AMQPMethod::Bind(m)))?;
+                ok(name)
             }
-            Call::QueuePurge { queue } => {
-                let q = name(self, queue)?;
-                let c = self.conns.get_mut(cn).expect("connected");
-                let r = c.call(
-                    real,
-                    AMQPClass::Queue(queue::AMQPMethod::Purge(queue::Purge {
-                        queue: q.as_str().into(),
-                        nowait: false,
-                    })),
-                )?;
-                let AMQPClass::Queue(queue::AMQPMethod::PurgeOk(ok)) = r else {
+            Method::QueueUnbind {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+            } => {
+                let m = queue::Unbind {
+                    queue: queue.into(),
+                    exchange: exchange.into(),
+                    routing_key: routing_key.into(),
+                    arguments: table(&arguments),
+                };
+                c.call(real, AMQPClass::Queue(queue::AMQPMethod::Unbind(m)))?;
+                ok(name)
+            }
+            Method::QueuePurge { queue } => {
+                let m = queue::Purge {
+                    queue: queue.into(),
+                    nowait: false,
+                };
+                let AMQPClass::Queue(queue::AMQPMethod::PurgeOk(r)) =
+                    c.call(real, AMQPClass::Queue(queue::AMQPMethod::Purge(m)))?
+                else {
                     return Err(Error::Io("queue.purge got another reply".into()));
                 };
-                Some(json!({"kind": "ok", "call": "queue_purge", "message_count": ok.message_count}))
+                Some(json!({"kind": "ok", "call": name, "message_count": r.message_count}))
             }
-            Call::QueueDelete {
+            Method::QueueDelete {
                 queue,
                 if_unused,
                 if_empty,
             } => {
-                let q = name(self, queue)?;
-                let c = self.conns.get_mut(cn).expect("connected");
-                let r = c.call(
-                    real,
-                    AMQPClass::Queue(queue::AMQPMethod::Delete(queue::Delete {
-                        queue: q.as_str().into(),
-                        if_unused: *if_unused,
-                        if_empty: *if_empty,
-                        nowait: false,
-                    })),
-                )?;
-                let AMQPClass::Queue(queue::AMQPMethod::DeleteOk(ok)) = r else {
+                let m = queue::Delete {
+                    queue: queue.into(),
+                    if_unused,
+                    if_empty,
+                    nowait: false,
+                };
+                let AMQPClass::Queue(queue::AMQPMethod::DeleteOk(r)) =
+                    c.call(real, AMQPClass::Queue(queue::AMQPMethod::Delete(m)))?
+                else {
                     return Err(Error::Io("queue.delete got another reply".into()));
                 };
-                Some(json!({"kind": "ok", "call": "queue_delete", "message_count": ok.message_count}))
+                Some(json!({"kind": "ok", "call": name, "message_count": r.message_count}))
             }
-            Call::BasicQos {
+            Method::BasicQos {
                 prefetch_size,
                 prefetch_count,
-                global_qos,
+                global,
             } => {
-                c.qos(real, *prefetch_size, *prefetch_count, *global_qos)?;
-                okv("basic_qos")
+                c.qos(real, prefetch_size, prefetch_count, global)?;
+                ok(name)
             }
-            Call::BasicPublish {
+            Method::BasicPublish {
                 exchange,
                 routing_key,
-                body,
                 mandatory,
                 properties,
+                body,
+                ..
             } => {
-                let rk = name(self, routing_key)?;
-                let mut p = properties.clone();
-                if let Some(r) = &p.reply_to {
-                    p.reply_to = Some(name(self, r)?);
-                }
-                let st_key = (cn.to_string(), n);
                 let (confirm, seq) = self
                     .chans
-                    .get(&st_key)
+                    .get(&key)
                     .map(|s| (s.confirm, s.next_seq))
                     .unwrap_or((false, 0));
-                let c = self.conns.get_mut(cn).expect("connected");
-                c.publish(real, exchange, &rk, *mandatory, basic_properties(&p), body.as_bytes())?;
+                c.publish(
+                    real,
+                    &exchange,
+                    &routing_key,
+                    mandatory,
+                    basic_properties(&properties),
+                    &body,
+                )?;
                 if confirm {
-                    if let Some(s) = self.chans.get_mut(&st_key) {
+                    if let Some(s) = self.chans.get_mut(&key) {
                         s.next_seq += 1;
                     }
-                    let c = self.conns.get_mut(cn).expect("connected");
-                    match c.wait_confirm(real, seq) {
+                    match self.conns.get_mut(cn).expect("connected").wait_confirm(real, seq) {
                         Ok(true) => {}
                         Ok(false) => {
                             self.collect(cn);
@@ -654,67 +643,58 @@ impl Live {
                 }
                 None
             }
-            Call::BasicConsume {
+            Method::BasicConsume {
                 queue,
-                auto_ack,
-                exclusive,
                 consumer_tag,
+                no_ack,
+                exclusive,
                 arguments,
             } => {
-                let q = name(self, queue)?;
-                let tag = consumer_tag.clone().unwrap_or_else(|| {
-                    format!("ctag{real}.{:016x}{:016x}", self.tags.next_u64(), self.tags.next_u64())
-                });
-                let c = self.conns.get_mut(cn).expect("connected");
-                let r = c.call(
-                    real,
-                    AMQPClass::Basic(basic::AMQPMethod::Consume(basic::Consume {
-                        queue: q.as_str().into(),
-                        consumer_tag: tag.as_str().into(),
-                        no_local: false,
-                        no_ack: *auto_ack,
-                        exclusive: *exclusive,
-                        nowait: false,
-                        arguments: table(arguments),
-                    })),
-                )?;
-                let AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(ok)) = r else {
+                let m = basic::Consume {
+                    queue: queue.into(),
+                    consumer_tag: consumer_tag.into(),
+                    no_local: false,
+                    no_ack,
+                    exclusive,
+                    nowait: false,
+                    arguments: table(&arguments),
+                };
+                let AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(r)) =
+                    c.call(real, AMQPClass::Basic(basic::AMQPMethod::Consume(m)))?
+                else {
                     return Err(Error::Io("basic.consume got another reply".into()));
                 };
-                if let Some(s) = self.chans.get_mut(&(cn.to_string(), n)) {
-                    s.consumers.insert(ok.consumer_tag.to_string());
+                if let Some(s) = self.chans.get_mut(&key) {
+                    s.consumers.insert(r.consumer_tag.to_string());
                 }
-                Some(json!({"kind": "ok", "call": "basic_consume", "consumer_tag": ok.consumer_tag.as_str()}))
+                Some(json!({"kind": "ok", "call": name, "consumer_tag": r.consumer_tag.as_str()}))
             }
-            Call::BasicCancel { consumer_tag } => {
+            Method::BasicCancel { consumer_tag } => {
                 // pika sends nothing for a tag it does not know, and reports success
-                let known = self
+                if self
                     .chans
-                    .get_mut(&(cn.to_string(), n))
-                    .is_some_and(|s| s.consumers.remove(consumer_tag));
-                if known {
-                    let c = self.conns.get_mut(cn).expect("connected");
-                    c.call(
-                        real,
-                        AMQPClass::Basic(basic::AMQPMethod::Cancel(basic::Cancel {
-                            consumer_tag: consumer_tag.as_str().into(),
-                            nowait: false,
-                        })),
-                    )?;
+                    .get_mut(&key)
+                    .is_some_and(|s| s.consumers.remove(&consumer_tag))
+                {
+                    let m = basic::Cancel {
+                        consumer_tag: consumer_tag.into(),
+                        nowait: false,
+                    };
+                    self.conns
+                        .get_mut(cn)
+                        .expect("connected")
+                        .call(real, AMQPClass::Basic(basic::AMQPMethod::Cancel(m)))?;
                 }
-                okv("basic_cancel")
+                ok(name)
             }
-            Call::BasicAck { delivery_tag, multiple } => {
+            Method::BasicAck { delivery_tag, multiple } => {
                 c.cast(
                     real,
-                    AMQPClass::Basic(basic::AMQPMethod::Ack(basic::Ack {
-                        delivery_tag: *delivery_tag,
-                        multiple: *multiple,
-                    })),
+                    AMQPClass::Basic(basic::AMQPMethod::Ack(basic::Ack { delivery_tag, multiple })),
                 )?;
                 None
             }
-            Call::BasicNack {
+            Method::BasicNack {
                 delivery_tag,
                 multiple,
                 requeue,
@@ -722,27 +702,22 @@ impl Live {
                 c.cast(
                     real,
                     AMQPClass::Basic(basic::AMQPMethod::Nack(basic::Nack {
-                        delivery_tag: *delivery_tag,
-                        multiple: *multiple,
-                        requeue: *requeue,
+                        delivery_tag,
+                        multiple,
+                        requeue,
                     })),
                 )?;
                 None
             }
-            Call::BasicReject { delivery_tag, requeue } => {
+            Method::BasicReject { delivery_tag, requeue } => {
                 c.cast(
                     real,
-                    AMQPClass::Basic(basic::AMQPMethod::Reject(basic::Reject {
-                        delivery_tag: *delivery_tag,
-                        requeue: *requeue,
-                    })),
+                    AMQPClass::Basic(basic::AMQPMethod::Reject(basic::Reject { delivery_tag, requeue })),
                 )?;
                 None
             }
-            Call::BasicGet { queue, auto_ack } => {
-                let q = name(self, queue)?;
-                let c = self.conns.get_mut(cn).expect("connected");
-                let got = c.get(real, &q, *auto_ack)?;
+            Method::BasicGet { queue, no_ack } => {
+                let got = c.get(real, &queue, no_ack)?;
                 self.collect(cn);
                 let line = match got {
                     None => json!({"kind": "get_empty", "conn": cn, "ch": n}),
@@ -754,29 +729,28 @@ impl Live {
                 self.events.push((cn.to_string(), n, line));
                 None
             }
-            Call::BasicRecover { requeue } => {
+            Method::BasicRecover { requeue } => {
                 c.call(
                     real,
-                    AMQPClass::Basic(basic::AMQPMethod::Recover(basic::Recover { requeue: *requeue })),
+                    AMQPClass::Basic(basic::AMQPMethod::Recover(basic::Recover { requeue })),
                 )?;
-                okv("basic_recover")
+                ok(name)
             }
-            Call::ConfirmSelect => {
+            Method::ConfirmSelect => {
                 c.call(
                     real,
                     AMQPClass::Confirm(confirm::AMQPMethod::Select(confirm::Select { nowait: false })),
                 )?;
-                if let Some(s) = self.chans.get_mut(&(cn.to_string(), n)) {
+                if let Some(s) = self.chans.get_mut(&key) {
                     s.confirm = true;
                 }
-                okv("confirm_select")
+                ok(name)
             }
-            Call::ChannelClose => {
+            Method::ChannelClose => {
                 c.close_channel(real)?;
-                self.chans.remove(&(cn.to_string(), n));
-                okv("channel_close")
+                self.chans.remove(&key);
+                ok(name)
             }
-            Call::Wait { .. } | Call::Restart | Call::ConnectionClose => unreachable!("handled before"),
         })
     }
 

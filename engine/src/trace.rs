@@ -62,16 +62,6 @@ impl Runner {
         self.now
     }
 
-    fn name(&self, step: usize, v: &str) -> Result<String, RunError> {
-        match v.strip_prefix('$') {
-            Some(a) => self.aliases.get(a).cloned().ok_or_else(|| RunError {
-                step,
-                message: format!("'{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\""),
-            }),
-            None => Ok(v.to_string()),
-        }
-    }
-
     fn unalias(&self, v: &str) -> String {
         for (a, real) in &self.aliases {
             if real == v {
@@ -148,172 +138,17 @@ impl Runner {
     }
 
     fn method(&mut self, step: usize, ch: u16, call: &Call) -> Result<Method, RunError> {
-        Ok(match call.clone() {
-            Call::ExchangeDeclare {
-                exchange,
-                exchange_type,
-                passive,
-                durable,
-                auto_delete,
-                internal,
-                arguments,
-            } => Method::ExchangeDeclare {
-                exchange,
-                kind: exchange_type,
-                passive,
-                durable,
-                auto_delete,
-                internal,
-                arguments,
+        let tags = &mut self.pika_tags;
+        let aliases = &self.aliases;
+        resolve(
+            call,
+            |v| resolve_alias(aliases, v),
+            || {
+                let (a, b) = (tags.next_u64(), tags.next_u64());
+                format!("ctag{ch}.{a:016x}{b:016x}")
             },
-            Call::ExchangeDelete { exchange, if_unused } => Method::ExchangeDelete { exchange, if_unused },
-            Call::ExchangeBind {
-                destination,
-                source,
-                routing_key,
-                arguments,
-            } => Method::ExchangeBind {
-                destination,
-                source,
-                routing_key,
-                arguments,
-            },
-            Call::ExchangeUnbind {
-                destination,
-                source,
-                routing_key,
-                arguments,
-            } => Method::ExchangeUnbind {
-                destination,
-                source,
-                routing_key,
-                arguments,
-            },
-            Call::QueueDeclare {
-                queue,
-                passive,
-                durable,
-                exclusive,
-                auto_delete,
-                arguments,
-            } => Method::QueueDeclare {
-                queue: self.name(step, &queue)?,
-                passive,
-                durable,
-                exclusive,
-                auto_delete,
-                arguments,
-            },
-            Call::QueueBind {
-                queue,
-                exchange,
-                routing_key,
-                arguments,
-            } => {
-                let queue = self.name(step, &queue)?;
-                Method::QueueBind {
-                    routing_key: routing_key.unwrap_or_else(|| queue.clone()),
-                    queue,
-                    exchange,
-                    arguments,
-                }
-            }
-            Call::QueueUnbind {
-                queue,
-                exchange,
-                routing_key,
-                arguments,
-            } => {
-                let queue = self.name(step, &queue)?;
-                Method::QueueUnbind {
-                    routing_key: routing_key.unwrap_or_else(|| queue.clone()),
-                    queue,
-                    exchange,
-                    arguments,
-                }
-            }
-            Call::QueuePurge { queue } => Method::QueuePurge {
-                queue: self.name(step, &queue)?,
-            },
-            Call::QueueDelete {
-                queue,
-                if_unused,
-                if_empty,
-            } => Method::QueueDelete {
-                queue: self.name(step, &queue)?,
-                if_unused,
-                if_empty,
-            },
-            Call::BasicQos {
-                prefetch_size,
-                prefetch_count,
-                global_qos,
-            } => Method::BasicQos {
-                prefetch_size,
-                prefetch_count,
-                global: global_qos,
-            },
-            Call::BasicPublish {
-                exchange,
-                routing_key,
-                body,
-                mandatory,
-                mut properties,
-            } => {
-                if let Some(r) = &properties.reply_to {
-                    properties.reply_to = Some(self.name(step, r)?);
-                }
-                Method::BasicPublish {
-                    exchange,
-                    routing_key: self.name(step, &routing_key)?,
-                    mandatory,
-                    immediate: false,
-                    properties,
-                    body: body.into_bytes(),
-                }
-            }
-            Call::BasicConsume {
-                queue,
-                auto_ack,
-                exclusive,
-                consumer_tag,
-                arguments,
-            } => {
-                let consumer_tag = consumer_tag.unwrap_or_else(|| {
-                    let (a, b) = (self.pika_tags.next_u64(), self.pika_tags.next_u64());
-                    format!("ctag{ch}.{a:016x}{b:016x}")
-                });
-                Method::BasicConsume {
-                    queue: self.name(step, &queue)?,
-                    consumer_tag,
-                    no_ack: auto_ack,
-                    exclusive,
-                    arguments,
-                }
-            }
-            Call::BasicCancel { consumer_tag } => Method::BasicCancel { consumer_tag },
-            Call::BasicAck { delivery_tag, multiple } => Method::BasicAck { delivery_tag, multiple },
-            Call::BasicNack {
-                delivery_tag,
-                multiple,
-                requeue,
-            } => Method::BasicNack {
-                delivery_tag,
-                multiple,
-                requeue,
-            },
-            Call::BasicReject { delivery_tag, requeue } => Method::BasicReject { delivery_tag, requeue },
-            Call::BasicGet { queue, auto_ack } => Method::BasicGet {
-                queue: self.name(step, &queue)?,
-                no_ack: auto_ack,
-            },
-            Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
-            Call::ConfirmSelect => Method::ConfirmSelect,
-            Call::ChannelClose => Method::ChannelClose,
-            Call::ConnectionClose | Call::Wait { .. } | Call::Restart => {
-                unreachable!("handled by step()")
-            }
-        })
+        )
+        .map_err(|message| RunError { step, message })
     }
 
     fn ok_line(&mut self, call: &Call, reply: &Reply, st: &Step) -> Option<Value> {
@@ -500,4 +335,187 @@ pub fn to_jsonl(lines: &[Value]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The AMQP method a scenario call sends, as pika sends it: `$alias` names resolved with `name`,
+/// pika's defaults applied (`queue_bind` without a key binds with the queue's name; a consumer
+/// without a tag gets pika's `ctag<channel>.<hex>` from `pika_tag`). Both the simulated run and the
+/// run on a real broker send exactly this.
+pub fn resolve(
+    call: &Call,
+    name: impl Fn(&str) -> Result<String, String>,
+    pika_tag: impl FnOnce() -> String,
+) -> Result<Method, String> {
+    Ok(match call.clone() {
+        Call::ExchangeDeclare {
+            exchange,
+            exchange_type,
+            passive,
+            durable,
+            auto_delete,
+            internal,
+            arguments,
+        } => Method::ExchangeDeclare {
+            exchange,
+            kind: exchange_type,
+            passive,
+            durable,
+            auto_delete,
+            internal,
+            arguments,
+        },
+        Call::ExchangeDelete { exchange, if_unused } => Method::ExchangeDelete { exchange, if_unused },
+        Call::ExchangeBind {
+            destination,
+            source,
+            routing_key,
+            arguments,
+        } => Method::ExchangeBind {
+            destination,
+            source,
+            routing_key,
+            arguments,
+        },
+        Call::ExchangeUnbind {
+            destination,
+            source,
+            routing_key,
+            arguments,
+        } => Method::ExchangeUnbind {
+            destination,
+            source,
+            routing_key,
+            arguments,
+        },
+        Call::QueueDeclare {
+            queue,
+            passive,
+            durable,
+            exclusive,
+            auto_delete,
+            arguments,
+        } => Method::QueueDeclare {
+            queue: name(&queue)?,
+            passive,
+            durable,
+            exclusive,
+            auto_delete,
+            arguments,
+        },
+        Call::QueueBind {
+            queue,
+            exchange,
+            routing_key,
+            arguments,
+        } => {
+            let queue = name(&queue)?;
+            Method::QueueBind {
+                routing_key: routing_key.unwrap_or_else(|| queue.clone()),
+                queue,
+                exchange,
+                arguments,
+            }
+        }
+        Call::QueueUnbind {
+            queue,
+            exchange,
+            routing_key,
+            arguments,
+        } => {
+            let queue = name(&queue)?;
+            Method::QueueUnbind {
+                routing_key: routing_key.unwrap_or_else(|| queue.clone()),
+                queue,
+                exchange,
+                arguments,
+            }
+        }
+        Call::QueuePurge { queue } => Method::QueuePurge { queue: name(&queue)? },
+        Call::QueueDelete {
+            queue,
+            if_unused,
+            if_empty,
+        } => Method::QueueDelete {
+            queue: name(&queue)?,
+            if_unused,
+            if_empty,
+        },
+        Call::BasicQos {
+            prefetch_size,
+            prefetch_count,
+            global_qos,
+        } => Method::BasicQos {
+            prefetch_size,
+            prefetch_count,
+            global: global_qos,
+        },
+        Call::BasicPublish {
+            exchange,
+            routing_key,
+            body,
+            mandatory,
+            mut properties,
+        } => {
+            if let Some(r) = &properties.reply_to {
+                properties.reply_to = Some(name(r)?);
+            }
+            Method::BasicPublish {
+                exchange,
+                routing_key: name(&routing_key)?,
+                mandatory,
+                immediate: false,
+                properties,
+                body: body.into_bytes(),
+            }
+        }
+        Call::BasicConsume {
+            queue,
+            auto_ack,
+            exclusive,
+            consumer_tag,
+            arguments,
+        } => {
+            let consumer_tag = consumer_tag.unwrap_or_else(pika_tag);
+            Method::BasicConsume {
+                queue: name(&queue)?,
+                consumer_tag,
+                no_ack: auto_ack,
+                exclusive,
+                arguments,
+            }
+        }
+        Call::BasicCancel { consumer_tag } => Method::BasicCancel { consumer_tag },
+        Call::BasicAck { delivery_tag, multiple } => Method::BasicAck { delivery_tag, multiple },
+        Call::BasicNack {
+            delivery_tag,
+            multiple,
+            requeue,
+        } => Method::BasicNack {
+            delivery_tag,
+            multiple,
+            requeue,
+        },
+        Call::BasicReject { delivery_tag, requeue } => Method::BasicReject { delivery_tag, requeue },
+        Call::BasicGet { queue, auto_ack } => Method::BasicGet {
+            queue: name(&queue)?,
+            no_ack: auto_ack,
+        },
+        Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
+        Call::ConfirmSelect => Method::ConfirmSelect,
+        Call::ChannelClose => Method::ChannelClose,
+        Call::ConnectionClose | Call::Wait { .. } | Call::Restart => {
+            unreachable!("handled by step()")
+        }
+    })
+}
+
+/// `$name` → the queue a `queue_declare` with `"as": "name"` returned; other names as they are.
+pub fn resolve_alias(aliases: &BTreeMap<String, String>, v: &str) -> Result<String, String> {
+    match v.strip_prefix('$') {
+        Some(a) => aliases
+            .get(a)
+            .cloned()
+            .ok_or_else(|| format!("'{v}' names no queue: no earlier queue_declare has \"as\": \"{a}\"")),
+        None => Ok(v.to_string()),
+    }
 }
