@@ -4,7 +4,9 @@
 #      broker (warren diff --amqp) and must give the same trace;
 #   2. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
-# A private node is started on loopback for the run and stopped by its process id at the end.
+# A private node is started on loopback for the run and stopped by its process id at the end. It is
+# reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
+# random scenarios use names of their own (g.*), which the runner deletes before and after each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,9 +17,9 @@ eval "export $(scripts/broker.sh env)"
 export WARREN_RABBITMQCTL=/usr/lib/rabbitmq/bin/rabbitmqctl
 URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}/%2f"
 
-echo "== every scenario with a golden, on the engine and on the broker"
+echo "== every scenario with a golden, on the engine and on the broker (reset before each)"
 failed=0
-out=$(./target/debug/warren diff --amqp "$URL" tests/conformance/*.json tests/scenarios/*.json) || failed=1
+out=$(./target/debug/warren diff --amqp "$URL" --reset tests/conformance/*.json tests/scenarios/*.json) || failed=1
 echo "$out"
 same=$(grep -c ': same$' <<<"$out" || true)
 total=$(ls tests/conformance/*.json tests/scenarios/*.json | wc -l)
@@ -26,5 +28,6 @@ echo "live scenarios: $same passed, $((total - same)) failed"
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}
 echo "== $COUNT random scenarios from seed $SEED (replay one: warren gen SEED 40)"
+scripts/broker.sh reset
 ./target/debug/warren fuzz --amqp "$URL" --seed "$SEED" --count "$COUNT" --steps 40 --out target/fuzz-failures || failed=1
 exit $failed

@@ -843,7 +843,15 @@ impl Live {
     }
 }
 
-/// `rabbitmqctl -q [-n $RABBITMQ_NODENAME] ARGS` (for the `restart` step).
+/// Reset the broker (`stop_app`, `reset`, `start_app`): every queue, exchange and message goes.
+/// Never on a broker you care about.
+pub fn reset_broker() -> Result<(), Fatal> {
+    rabbitmqctl(&["stop_app"])?;
+    rabbitmqctl(&["reset"])?;
+    rabbitmqctl(&["start_app"])
+}
+
+/// `rabbitmqctl -q [-n $RABBITMQ_NODENAME] ARGS` (for the `restart` step and `--reset`).
 fn rabbitmqctl(args: &[&str]) -> Result<(), Fatal> {
     let mut cmd =
         std::process::Command::new(std::env::var("WARREN_RABBITMQCTL").unwrap_or_else(|_| "rabbitmqctl".into()));

@@ -16,8 +16,11 @@ Usage:
   warren trace SCENARIO.json               run the scenario on the simulated broker and print its
                                            trace (JSON Lines, as shared/scenario-format.md describes)
   warren trace --amqp URL SCENARIO.json    run it on a real broker instead (same trace format)
-  warren diff --amqp URL SCENARIO.json...  run each scenario on both; print \"same\" or the first
-                                           differing line of each side; exit 1 on any difference
+  warren diff --amqp URL [--reset] SCENARIO.json...
+                                           run each scenario on both; print \"same\" or the first
+                                           differing line of each side; exit 1 on any difference;
+                                           --reset resets the broker before each scenario
+                                           (rabbitmqctl stop_app, reset, start_app)
   warren gen SEED [STEPS]                  print a random scenario (seeded; default 40 steps)
   warren fuzz --amqp URL [--seed S] [--count N] [--steps K] [--out DIR]
                                            diff N random scenarios (seeds S, S+1, ...) against the
@@ -43,7 +46,8 @@ fn main() -> ExitCode {
         }
         ["trace", file] => trace(file, None),
         ["trace", "--amqp", url, file] | ["trace", file, "--amqp", url] => trace(file, Some(url)),
-        ["diff", "--amqp", url, files @ ..] if !files.is_empty() => diff(url, files),
+        ["diff", "--amqp", url, "--reset", files @ ..] if !files.is_empty() => diff(url, files, true),
+        ["diff", "--amqp", url, files @ ..] if !files.is_empty() => diff(url, files, false),
         ["gen", seed] | ["gen", seed, _] => match (seed.parse::<u64>(), a.get(2).map(|n| n.parse::<usize>())) {
             (Ok(seed), None) => gen(seed, 40),
             (Ok(seed), Some(Ok(n))) => gen(seed, n),
@@ -109,9 +113,15 @@ fn trace(file: &str, url: Option<&str>) -> ExitCode {
     }
 }
 
-fn diff(url: &str, files: &[&str]) -> ExitCode {
+fn diff(url: &str, files: &[&str], reset: bool) -> ExitCode {
     let mut differ = false;
     for file in files {
+        if reset {
+            if let Err(e) = live::reset_broker() {
+                eprintln!("warren: {e}");
+                return ExitCode::from(3);
+            }
+        }
         let scenario = match load(file) {
             Ok(s) => s,
             Err(c) => return c,
