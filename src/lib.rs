@@ -1,0 +1,7 @@
+//! Warren's web app: a pure view-model ([`diagram`], [`sim`]) under thin Yew components ([`app`]).
+//! The view-model is plain Rust, tested natively (`tests/` at the top level); the components only
+//! render it and turn user actions into engine commands.
+
+pub mod app;
+pub mod diagram;
+pub mod sim;
