@@ -2,7 +2,7 @@
 
 use crate::diagram::Diagram;
 use warren_engine::scenario::{Call, Scenario};
-use warren_engine::trace::{to_jsonl, Runner};
+use warren_engine::trace::{run_steps, to_jsonl, Runner};
 
 /// What the page shows for a scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,13 +16,7 @@ pub struct Simulation {
 pub fn simulate(text: &str) -> Result<Simulation, String> {
     let sc = Scenario::parse(text).map_err(|e| e.to_string())?;
     let mut r = Runner::new(sc.seed);
-    let mut lines = Vec::new();
-    for (i, st) in sc.steps.iter().enumerate() {
-        for mut l in r.step(i, st).map_err(|e| e.to_string())? {
-            l["step"] = i.into();
-            lines.push(l);
-        }
-    }
+    let lines = run_steps(&sc.steps, |i, st| r.step(i, st)).map_err(|e| e.to_string())?;
     // producers: each connection that published, with the exchanges it published to
     let mut publishers: Vec<(String, String)> = Vec::new();
     for st in &sc.steps {

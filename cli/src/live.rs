@@ -16,7 +16,7 @@ use std::time::Duration;
 use warren_engine::field::{FieldTable as Table, FieldValue, IntType};
 use warren_engine::rng::Rng;
 use warren_engine::scenario::{Call, Scenario, Step};
-use warren_engine::trace::{resolve, resolve_alias};
+use warren_engine::trace::{resolve, resolve_alias, run_steps};
 use warren_engine::Method;
 use warren_engine::Properties;
 
@@ -827,15 +827,7 @@ impl Live {
 
     fn run_only(url: &str, scenario: &Scenario) -> Result<Vec<Value>, Fatal> {
         let mut live = Live::new(url, scenario.seed)?;
-        let mut out = Vec::new();
-        for (i, st) in scenario.steps.iter().enumerate() {
-            for mut line in live.step(i, st)? {
-                line.as_object_mut()
-                    .expect("lines are objects")
-                    .insert("step".into(), json!(i));
-                out.push(line);
-            }
-        }
+        let out = run_steps(&scenario.steps, |i, st| live.step(i, st))?;
         for c in live.conns.values_mut() {
             c.close();
         }

@@ -276,17 +276,26 @@ impl Runner {
     /// Run a whole scenario: its trace lines, each with its `step`.
     pub fn run(scenario: &Scenario) -> Result<Vec<Value>, RunError> {
         let mut r = Runner::new(scenario.seed);
-        let mut out = Vec::new();
-        for (i, st) in scenario.steps.iter().enumerate() {
-            for mut line in r.step(i, st)? {
-                line.as_object_mut()
-                    .expect("lines are objects")
-                    .insert("step".into(), json!(i));
-                out.push(line);
-            }
-        }
-        Ok(out)
+        run_steps(&scenario.steps, |i, st| r.step(i, st))
     }
+}
+
+/// Run `steps` one by one with `step` and collect their trace lines, each stamped with its `step`
+/// index: the loop every runner (simulated or live) shares.
+pub fn run_steps<E>(
+    steps: &[Step],
+    mut step: impl FnMut(usize, &Step) -> Result<Vec<Value>, E>,
+) -> Result<Vec<Value>, E> {
+    let mut out = Vec::new();
+    for (i, st) in steps.iter().enumerate() {
+        for mut line in step(i, st)? {
+            line.as_object_mut()
+                .expect("lines are objects")
+                .insert("step".into(), json!(i));
+            out.push(line);
+        }
+    }
+    Ok(out)
 }
 
 /// A JSON value the way Python's `json.dumps(v, sort_keys=True, ensure_ascii=False)` writes it,
