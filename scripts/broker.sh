@@ -66,7 +66,17 @@ start() {
   return 1
 }
 
-reset() { ctl stop_app && ctl reset && ctl start_app; }
+reset() {
+  # quiet on success; rabbitmqctl's warnings and errors are shown if a step fails
+  local out
+  for step in stop_app reset start_app; do
+    if ! out=$(ctl "$step" 2>&1); then
+      echo "broker: rabbitmqctl $step failed:" >&2
+      echo "$out" >&2
+      return 1
+    fi
+  done
+}
 
 stop() {
   if [ -f "$DIR/server.pid" ]; then
