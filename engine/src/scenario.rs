@@ -470,7 +470,7 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
     Ok(c)
 }
 
-/// Where in `text` a JSON error at (line, column) is, for messages.
+/// Broken JSON, reported with its line and column.
 fn json_error(e: serde_json::Error) -> ScenarioError {
     err(
         None,

@@ -2,7 +2,6 @@
 //! (`shared/scenario-format.md`, and `shared/tools/pika_trace.py`, which this mirrors).
 
 use crate::broker::Broker;
-use crate::error::AmqpError;
 use crate::event::{Event, EventKind};
 use crate::message::Message;
 use crate::method::{Method, Reply};
@@ -111,13 +110,11 @@ impl Runner {
                         .expect("a closed channel number opens");
                 }
                 let method = self.method(index, st.ch, call)?;
-                let r = self.broker.handle(self.now, c, st.ch, method);
-                if let Ok(reply) = r {
+                // an error is reported from the ChannelClosed / ConnectionClosed event it causes
+                if let Ok(reply) = self.broker.handle(self.now, c, st.ch, method) {
                     if let Some(ok) = self.ok_line(call, &reply, st) {
                         oks.push(ok);
                     }
-                } else if let Err(AmqpError { .. }) = r {
-                    // reported from the ChannelClosed / ConnectionClosed event
                 }
             }
         }

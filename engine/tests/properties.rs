@@ -276,42 +276,22 @@ fn setup(b: &mut Broker) -> Vec<ConnId> {
     }
     let c = conns[0];
     let decl = |b: &mut Broker, m| b.handle(0, c, 1, m).unwrap();
-    decl(
-        b,
-        Method::ExchangeDeclare {
-            exchange: "topic".into(),
-            kind: "topic".into(),
-            passive: false,
-            durable: false,
-            auto_delete: false,
-            internal: false,
-            arguments: FieldTable::new(),
-        },
-    );
-    decl(
-        b,
-        Method::ExchangeDeclare {
-            exchange: "fan".into(),
-            kind: "fanout".into(),
-            passive: false,
-            durable: false,
-            auto_delete: false,
-            internal: false,
-            arguments: FieldTable::new(),
-        },
-    );
-    decl(
-        b,
-        Method::ExchangeDeclare {
-            exchange: "dlx".into(),
-            kind: "fanout".into(),
-            passive: false,
-            durable: false,
-            auto_delete: false,
-            internal: false,
-            arguments: FieldTable::new(),
-        },
-    );
+    for (exchange, kind) in [("topic", "topic"), ("fan", "fanout"), ("dlx", "fanout")] {
+        let (exchange, kind) = (exchange.into(), kind.into());
+        let arguments = FieldTable::new();
+        decl(
+            b,
+            Method::ExchangeDeclare {
+                exchange,
+                kind,
+                passive: false,
+                durable: false,
+                auto_delete: false,
+                internal: false,
+                arguments,
+            },
+        );
+    }
     let qargs = [
         args(&[
             ("x-max-length", int(3)),
