@@ -73,7 +73,7 @@ impl Diagram {
                 x.name.to_string()
             };
             d.nodes
-                .push(node(format!("x:{}", x.name), NodeKind::Exchange(x.kind.name()), label));
+                .push(Node::new(format!("x:{}", x.name), NodeKind::Exchange(x.kind.name()), label));
             for b in &x.bindings {
                 let to = match &b.dest {
                     Dest::Queue(q) => format!("q:{q}"),
@@ -87,7 +87,7 @@ impl Diagram {
             }
         }
         for q in broker.queues() {
-            let mut n = node(format!("q:{}", q.name), NodeKind::Queue, q.name.to_string());
+            let mut n = Node::new(format!("q:{}", q.name), NodeKind::Queue, q.name.to_string());
             n.ready = q.len();
             n.unacked = q.unacked;
             d.nodes.push(n);
@@ -103,7 +103,7 @@ impl Diagram {
             for (ch, chan) in &c.channels {
                 for (tag, cons) in &chan.consumers {
                     let id = format!("c:{}/{ch}/{tag}", conn.0);
-                    let mut n = node(id.clone(), NodeKind::Consumer, tag.to_string());
+                    let mut n = Node::new(id.clone(), NodeKind::Consumer, tag.to_string());
                     n.unacked = cons.unacked as u64;
                     n.prefetch = cons.prefetch;
                     d.nodes.push(n);
@@ -118,7 +118,7 @@ impl Diagram {
         for (p, x) in publishers {
             let id = format!("p:{p}");
             if !d.nodes.iter().any(|n| n.id == id) {
-                d.nodes.push(node(id.clone(), NodeKind::Producer, p.clone()));
+                d.nodes.push(Node::new(id.clone(), NodeKind::Producer, p.clone()));
             }
             let to = format!("x:{x}");
             if d.nodes.iter().any(|n| n.id == to) && !d.edges.iter().any(|e| e.from == id && e.to == to) {
@@ -251,7 +251,9 @@ impl Diagram {
     }
 }
 
-fn node(id: String, kind: NodeKind, label: String) -> Node {
+impl Node {
+    /// A node at the origin with no counts.
+    pub fn new(id: String, kind: NodeKind, label: String) -> Node {
     Node {
         id,
         kind,
@@ -263,4 +265,5 @@ fn node(id: String, kind: NodeKind, label: String) -> Node {
         x: 0.0,
         y: 0.0,
     }
+}
 }

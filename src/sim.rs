@@ -34,3 +34,383 @@ pub fn simulate(text: &str) -> Result<Simulation, String> {
         trace: to_jsonl(&lines),
     })
 }
+
+use crate::design::{Design, Id, OnFailure, Spec};
+use crate::timeline::Timeline;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use warren_engine::event::EventKind;
+use warren_engine::rng::Rng;
+use warren_engine::scenario::Step;
+
+/// Something the user does while the simulation runs (recorded, so a run can be replayed).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A producer publishes (once, or its burst).
+    Publish(Id),
+    /// The broker restarts.
+    Restart,
+}
+
+/// What a producer or consumer will do at a later simulated instant.
+#[derive(Clone, Debug, PartialEq)]
+enum Due {
+    /// A producer with `every_ms` publishes its burst.
+    Publish(Id),
+    /// A consumer finishes processing a delivery: replies (RPC), then acks or refuses it.
+    Settle {
+        consumer: Id,
+        generation: u32,
+        delivery_tag: u64,
+        auto_ack: bool,
+        fail: bool,
+        reply: Option<(String, Option<String>, String)>,
+    },
+}
+
+/// A running simulation of a design: the engine driven by the design's producers and consumers
+/// in simulated time, every step recorded as a scenario, every event on the timeline.
+pub struct Live {
+    pub design: Design,
+    runner: Runner,
+    /// Every step issued so far (the scenario format), `wait`s included.
+    pub steps: Vec<Value>,
+    /// What a pika client would have seen, one line per step outcome.
+    pub trace: Vec<Value>,
+    pub timeline: Timeline,
+    due: BTreeMap<(u64, u64), Due>,
+    seq: u64,
+    /// The user's inputs so far, with their simulated instants.
+    pub inputs: Vec<(u64, Input)>,
+    published: BTreeMap<Id, u64>,
+    rngs: BTreeMap<Id, Rng>,
+    /// A consumer's connection is renewed after a restart; settles from before are dropped.
+    generation: BTreeMap<Id, u32>,
+    /// Problems the broker reported (channel or connection errors), worded for a person.
+    pub problems: Vec<String>,
+    clock: u64,
+}
+
+/// The engine's step for a scenario step written as JSON.
+fn step_of(v: Value) -> Result<Step, String> {
+    let sc = Scenario::from_json(json!({ "steps": [v] })).map_err(|e| e.to_string())?;
+    Ok(sc.steps.into_iter().next().expect("one step"))
+}
+
+impl Live {
+    /// Start a design: its setup steps run at instant 0.
+    pub fn new(design: Design) -> Live {
+        let mut l = Live {
+            runner: Runner::new(design.seed),
+            timeline: Timeline::new(design.show_default),
+            steps: Vec::new(),
+            trace: Vec::new(),
+            due: BTreeMap::new(),
+            seq: 0,
+            inputs: Vec::new(),
+            published: BTreeMap::new(),
+            rngs: BTreeMap::new(),
+            generation: BTreeMap::new(),
+            problems: Vec::new(),
+            clock: 0,
+            design,
+        };
+        for s in l.design.setup_steps() {
+            l.run(s);
+        }
+        let every: Vec<(Id, u64)> = l
+            .design
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.spec {
+                Spec::Producer(p) if p.every_ms > 0 => Some((n.id, p.every_ms)),
+                _ => None,
+            })
+            .collect();
+        for (id, ms) in every {
+            l.schedule(ms, Due::Publish(id));
+        }
+        l
+    }
+
+    /// Rebuild from the design and replay the inputs made up to `t` (the engine is deterministic:
+    /// the same seed and inputs give the same events). Later inputs are forgotten.
+    pub fn rewind(&mut self, t: u64) {
+        let inputs: Vec<(u64, Input)> = self.inputs.iter().filter(|i| i.0 <= t).cloned().collect();
+        *self = Live::new(self.design.clone());
+        for (at, i) in inputs {
+            let _ = self.input(at, i); // an error was reported when it was first made
+        }
+        self.advance_to(t);
+    }
+
+    /// Simulated time the engine has reached.
+    pub fn clock(&self) -> u64 {
+        self.clock
+    }
+
+    fn schedule(&mut self, at: u64, d: Due) {
+        self.seq += 1;
+        self.due.insert((at, self.seq), d);
+    }
+
+    /// Run one step now: record it and its trace, put its events on the timeline, and let the
+    /// consumers react to their deliveries.
+    fn run(&mut self, v: Value) {
+        let index = self.steps.len();
+        let st = match step_of(v.clone()) {
+            Ok(st) => st,
+            Err(e) => {
+                self.problems.push(e);
+                return;
+            }
+        };
+        self.steps.push(v);
+        match self.runner.step(index, &st) {
+            Ok(lines) => {
+                for mut l in lines {
+                    if let Some(o) = l.as_object_mut() {
+                        o.insert("step".into(), json!(index));
+                        if let (Some(code), Some(text)) = (o.get("code"), o.get("text")) {
+                            let who = o.get("conn").and_then(Value::as_str).unwrap_or("");
+                            self.problems.push(format!("{who}: {code} {}", text.as_str().unwrap_or("")));
+                        }
+                    }
+                    self.trace.push(l);
+                }
+            }
+            Err(e) => self.problems.push(e.to_string()),
+        }
+        for n in self.design.nodes.iter().map(|n| n.name.as_str()).chain(["setup"]) {
+            if let Some(c) = self.runner.conn_id(n) {
+                self.timeline.names.insert(c, n.to_string());
+            }
+        }
+        let events = std::mem::take(&mut self.runner.events);
+        for e in &events {
+            self.react(e.at, &e.kind);
+        }
+        self.timeline.push(events);
+    }
+
+    /// A consumer that got a delivery will settle it after its processing time.
+    fn react(&mut self, at: u64, k: &EventKind) {
+        let EventKind::Delivered {
+            conn,
+            consumer_tag: Some(tag),
+            delivery_tag,
+            auto_ack,
+            message,
+            ..
+        } = k
+        else {
+            return;
+        };
+        let Some(name) = self.timeline.names.get(conn) else {
+            return;
+        };
+        let Some(node) = self.design.nodes.iter().find(|n| &n.name == name && n.name == **tag) else {
+            return;
+        };
+        let Spec::Consumer(c) = &node.spec else {
+            return;
+        };
+        let (id, c) = (node.id, c.clone());
+        let seed = self.design.seed;
+        let rng = self
+            .rngs
+            .entry(id)
+            .or_insert_with(|| Rng::fork(seed, &format!("consumer {name}")));
+        let fail = c.failure_pct > 0 && rng.below(100) < c.failure_pct as u64;
+        let reply = match (&message.properties.reply_to, c.reply) {
+            (Some(to), true) => Some((
+                to.clone(),
+                message.properties.correlation_id.clone(),
+                format!("reply to {}", message.body_text()),
+            )),
+            _ => None,
+        };
+        if *auto_ack && reply.is_none() {
+            return;
+        }
+        let generation = self.generation.get(&id).copied().unwrap_or(0);
+        self.schedule(
+            at + c.processing_ms,
+            Due::Settle {
+                consumer: id,
+                generation,
+                delivery_tag: *delivery_tag,
+                auto_ack: *auto_ack,
+                fail,
+                reply,
+            },
+        );
+    }
+
+    fn wait_until(&mut self, t: u64) {
+        let now = self.runner.now();
+        if t > now {
+            self.run(json!({"call": "wait", "args": {"ms": t - now}}));
+        }
+    }
+
+    /// Let simulated time pass to `t`: producers publish, consumers settle, TTLs fire, each at
+    /// its instant, in order.
+    pub fn advance_to(&mut self, t: u64) {
+        loop {
+            let due = self.due.keys().next().map(|k| k.0);
+            let timer = self.runner.broker.next_timeout();
+            let next = match (due, timer) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            match next {
+                Some(n) if n <= t => {
+                    if due == Some(n) {
+                        self.wait_until(n);
+                        let (_, d) = self.due.pop_first().expect("there is one");
+                        self.fire(n, d);
+                    } else {
+                        let ms = n.saturating_sub(self.runner.now());
+                        self.run(json!({"call": "wait", "args": {"ms": ms}}));
+                        if self.runner.broker.next_timeout() == Some(n) {
+                            break; // a timer that does not fire (never expected): do not spin
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.clock = self.clock.max(t);
+    }
+
+    /// The next instant something is due (a publish, a settle, a TTL), if any.
+    pub fn next_due(&self) -> Option<u64> {
+        let due = self.due.keys().next().map(|k| k.0);
+        let timer = self.runner.broker.next_timeout();
+        match (due, timer) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn fire(&mut self, at: u64, d: Due) {
+        match d {
+            Due::Publish(id) => {
+                let every = match self.design.node(id).map(|n| &n.spec) {
+                    Some(Spec::Producer(p)) => p.every_ms,
+                    _ => 0,
+                };
+                let _ = self.publish(id);
+                if every > 0 {
+                    self.schedule(at + every, Due::Publish(id));
+                }
+            }
+            Due::Settle {
+                consumer,
+                generation,
+                delivery_tag,
+                auto_ack,
+                fail,
+                reply,
+            } => {
+                if self.generation.get(&consumer).copied().unwrap_or(0) != generation {
+                    return;
+                }
+                let Some(node) = self.design.node(consumer) else {
+                    return;
+                };
+                let Spec::Consumer(c) = &node.spec else {
+                    return;
+                };
+                let (conn, c) = (node.name.clone(), c.clone());
+                if let (Some((to, corr, body)), false) = (reply, fail) {
+                    let mut props = serde_json::Map::new();
+                    if let Some(corr) = corr {
+                        props.insert("correlation_id".into(), json!(corr));
+                    }
+                    self.run(json!({"conn": conn, "call": "basic_publish", "args": {
+                        "exchange": "", "routing_key": to, "body": body, "properties": props}}));
+                }
+                if auto_ack {
+                    return;
+                }
+                let step = match (fail, c.on_failure) {
+                    (false, _) => json!({"conn": conn, "call": "basic_ack", "args": {"delivery_tag": delivery_tag}}),
+                    (true, OnFailure::Nack) => json!({"conn": conn, "call": "basic_nack",
+                        "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
+                    (true, OnFailure::Reject) => json!({"conn": conn, "call": "basic_reject",
+                        "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
+                };
+                self.run(step);
+            }
+        }
+    }
+
+    /// A producer publishes its burst now; an error if it is not linked to an exchange or queue.
+    fn publish(&mut self, id: Id) -> Result<(), String> {
+        let (name, burst) = match self.design.node(id) {
+            Some(n) => match &n.spec {
+                Spec::Producer(p) => (n.name.clone(), p.burst.max(1)),
+                _ => return Err(format!("{} is not a producer", n.name)),
+            },
+            None => return Err("that producer is gone".into()),
+        };
+        for _ in 0..burst {
+            let n = self.published.entry(id).or_insert(0);
+            *n += 1;
+            let n = *n;
+            let step = self
+                .design
+                .publish_step(id, n)
+                .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?;
+            self.run(step);
+        }
+        Ok(())
+    }
+
+    /// Do what the user asked at simulated instant `t` (not before the engine's clock).
+    pub fn input(&mut self, t: u64, i: Input) -> Result<(), String> {
+        let t = t.max(self.clock);
+        self.advance_to(t);
+        self.wait_until(t);
+        self.inputs.push((t, i.clone()));
+        match i {
+            Input::Publish(id) => self.publish(id),
+            Input::Restart => {
+                self.run(json!({"call": "restart"}));
+                // clients reconnect: consumers whose queue survived subscribe again
+                let ids: Vec<Id> = self.design.nodes.iter().map(|n| n.id).collect();
+                for id in ids {
+                    *self.generation.entry(id).or_default() += 1;
+                }
+                let names: Vec<String> = self.runner.broker.queues().map(|q| q.name.to_string()).collect();
+                let again: Vec<Value> = self
+                    .design
+                    .setup_steps()
+                    .into_iter()
+                    .filter(|s| {
+                        matches!(s["call"].as_str(), Some("basic_qos" | "basic_consume"))
+                            && (s["call"] == "basic_qos"
+                                || names.iter().any(|q| s["args"]["queue"].as_str() == Some(q.as_str())))
+                    })
+                    .collect();
+                // a qos without its consume is harmless; keep pairs together as setup made them
+                for s in again {
+                    self.run(s);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The broker, for views that read its state directly.
+    pub fn broker(&self) -> &warren_engine::Broker {
+        &self.runner.broker
+    }
+
+    /// The steps run so far as a scenario (for `warren trace` or a real broker).
+    pub fn scenario(&self) -> Value {
+        json!({"name": self.design.name, "seed": self.design.seed, "steps": self.steps})
+    }
+}

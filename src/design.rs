@@ -1,0 +1,911 @@
+//! What the user builds on the canvas: producers, exchanges, queues and consumers with their
+//! settings and positions, and the links between them. Plain data, changed only through
+//! [`Action`]s by [`History`], which keeps undo and redo.
+//!
+//! A link means what its ends make of it:
+//! - producer → exchange: the producer publishes to that exchange (with its own routing key);
+//! - producer → queue: the producer publishes through the default exchange with the queue's name;
+//! - exchange → queue or exchange → exchange: a binding, with a key or headers arguments;
+//! - queue → consumer: the consumer subscribes to that queue.
+//!
+//! A design is saved inside a scenario file (`shared/scenario-format.md`): the scenario's `steps`
+//! are the design's setup (declares, binds, qos, consumes) and one publish per producer, so
+//! `warren trace` and a real broker can run it; the canvas itself goes under `"canvas"`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+pub type Id = u32;
+
+/// The format version of `"canvas"`; a file from a newer Warren is refused with a clear message.
+pub const CANVAS_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Producer,
+    Exchange,
+    Queue,
+    Consumer,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Producer => "producer",
+            Kind::Exchange => "exchange",
+            Kind::Queue => "queue",
+            Kind::Consumer => "consumer",
+        }
+    }
+}
+
+/// How a producer publishes when told to, and on its own while the simulation plays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Producer {
+    pub routing_key: String,
+    /// `{n}` is replaced by the message's number (1, 2, …) from this producer.
+    pub body: String,
+    pub mandatory: bool,
+    /// `delivery_mode` 2.
+    pub persistent: bool,
+    pub correlation_id: String,
+    pub reply_to: String,
+    /// Per-message TTL in ms (`expiration`), empty for none.
+    pub expiration: String,
+    pub priority: Option<u8>,
+    /// Message headers (string values).
+    pub headers: BTreeMap<String, String>,
+    /// How many messages one "publish" sends (1 = once).
+    pub burst: u32,
+    /// While playing, publish a burst every this many simulated ms (0 = only when told).
+    pub every_ms: u64,
+}
+
+impl Default for Producer {
+    fn default() -> Self {
+        Producer {
+            routing_key: String::new(),
+            body: "message {n}".into(),
+            mandatory: false,
+            persistent: false,
+            correlation_id: String::new(),
+            reply_to: String::new(),
+            expiration: String::new(),
+            priority: None,
+            headers: BTreeMap::new(),
+            burst: 1,
+            every_ms: 0,
+        }
+    }
+}
+
+/// What a consumer does with a delivery that fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    Nack,
+    Reject,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Consumer {
+    /// `basic.qos` prefetch_count (0 = unlimited).
+    pub prefetch: u16,
+    pub auto_ack: bool,
+    /// Simulated ms between a delivery and its ack (or nack).
+    pub processing_ms: u64,
+    /// Percent of deliveries that fail (0–100), decided by the scenario's seed.
+    pub failure_pct: u8,
+    pub on_failure: OnFailure,
+    pub requeue: bool,
+    /// RPC server: after processing, publish a reply to the message's `reply_to` with its
+    /// `correlation_id`.
+    pub reply: bool,
+}
+
+impl Default for Consumer {
+    fn default() -> Self {
+        Consumer {
+            prefetch: 1,
+            auto_ack: false,
+            processing_ms: 1000,
+            failure_pct: 0,
+            on_failure: OnFailure::Nack,
+            requeue: true,
+            reply: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueSpec {
+    pub durable: bool,
+    pub exclusive: bool,
+    pub auto_delete: bool,
+    pub message_ttl: Option<u64>,
+    pub max_length: Option<u64>,
+    /// `x-overflow`: drop-head (default), reject-publish, reject-publish-dlx.
+    pub overflow: String,
+    pub dead_letter_exchange: Option<String>,
+    pub dead_letter_routing_key: Option<String>,
+    pub max_priority: Option<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExchangeSpec {
+    /// direct, fanout, topic, headers.
+    #[serde(rename = "exchange_type")]
+    pub kind: String,
+    pub durable: bool,
+    pub alternate_exchange: Option<String>,
+}
+
+impl Default for ExchangeSpec {
+    fn default() -> Self {
+        ExchangeSpec {
+            kind: "direct".into(),
+            durable: false,
+            alternate_exchange: None,
+        }
+    }
+}
+
+/// A node's settings, by kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Spec {
+    Producer(Producer),
+    Exchange(ExchangeSpec),
+    Queue(QueueSpec),
+    Consumer(Consumer),
+}
+
+impl Spec {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Spec::Producer(_) => Kind::Producer,
+            Spec::Exchange(_) => Kind::Exchange,
+            Spec::Queue(_) => Kind::Queue,
+            Spec::Consumer(_) => Kind::Consumer,
+        }
+    }
+    pub fn of(kind: Kind) -> Spec {
+        match kind {
+            Kind::Producer => Spec::Producer(Producer::default()),
+            Kind::Exchange => Spec::Exchange(ExchangeSpec::default()),
+            Kind::Queue => Spec::Queue(QueueSpec::default()),
+            Kind::Consumer => Spec::Consumer(Consumer::default()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: Id,
+    /// The exchange's or queue's name; a producer's or consumer's connection name (and a
+    /// consumer's tag).
+    pub name: String,
+    pub x: f32,
+    pub y: f32,
+    #[serde(flatten)]
+    pub spec: Spec,
+}
+
+impl Node {
+    pub fn kind(&self) -> Kind {
+        self.spec.kind()
+    }
+}
+
+/// A link between two nodes (see the module doc for what it means).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub from: Id,
+    pub to: Id,
+    /// The binding key (exchange → queue/exchange).
+    #[serde(default)]
+    pub key: String,
+    /// Binding arguments for a headers exchange: `x-match` and the headers to match (strings).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub arguments: BTreeMap<String, String>,
+}
+
+/// The whole canvas.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Design {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub show_default: bool,
+    pub nodes: Vec<Node>,
+    pub links: Vec<Link>,
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        Design {
+            name: "Untitled".into(),
+            seed: 1,
+            show_default: false,
+            nodes: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+/// A change the user makes. Every change goes through [`History::apply`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Add a node of this kind at (x, y), with a fresh name.
+    Add { kind: Kind, x: f32, y: f32 },
+    Move { id: Id, x: f32, y: f32 },
+    Rename { id: Id, name: String },
+    SetSpec { id: Id, spec: Spec },
+    /// Link two nodes (see the module doc); a producer has one target and a consumer one queue,
+    /// so a new link replaces the old one.
+    Link { from: Id, to: Id },
+    /// Change a link's binding key and arguments.
+    EditLink {
+        index: usize,
+        key: String,
+        arguments: BTreeMap<String, String>,
+    },
+    DeleteNode { id: Id },
+    DeleteLink { index: usize },
+    ShowDefault(bool),
+    SetName(String),
+    /// Lay everything out in columns (producers, exchanges, queues, consumers) with few crossings.
+    Tidy,
+    /// Replace the whole design (a loaded file).
+    Replace(Design),
+}
+
+impl Design {
+    pub fn node(&self, id: Id) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    fn node_mut(&mut self, id: Id) -> Result<&mut Node, String> {
+        self.nodes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .ok_or_else(|| format!("there is no node {id}"))
+    }
+
+    pub fn by_name(&self, kind: Kind, name: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.kind() == kind && n.name == name)
+    }
+
+    fn next_id(&self) -> Id {
+        self.nodes.iter().map(|n| n.id).max().unwrap_or(0) + 1
+    }
+
+    /// A name nobody uses yet for this kind (connections are shared by producers and consumers).
+    fn fresh_name(&self, kind: Kind) -> String {
+        let stem = match kind {
+            Kind::Producer => "producer",
+            Kind::Exchange => "exchange",
+            Kind::Queue => "queue",
+            Kind::Consumer => "consumer",
+        };
+        (1..)
+            .map(|i| format!("{stem}-{i}"))
+            .find(|n| self.name_free(kind, n, None))
+            .expect("some number is free")
+    }
+
+    fn name_free(&self, kind: Kind, name: &str, except: Option<Id>) -> bool {
+        let conn = |k: Kind| matches!(k, Kind::Producer | Kind::Consumer);
+        !self
+            .nodes
+            .iter()
+            .any(|n| Some(n.id) != except && n.name == name && (n.kind() == kind || conn(n.kind()) && conn(kind)))
+    }
+
+    /// The queue a consumer subscribes to.
+    pub fn consumer_queue(&self, consumer: Id) -> Option<&Node> {
+        self.links
+            .iter()
+            .find(|l| l.to == consumer)
+            .and_then(|l| self.node(l.from))
+            .filter(|n| n.kind() == Kind::Queue)
+    }
+
+    /// Where a producer publishes: (exchange name, routing key), or None if it is not linked.
+    pub fn producer_target(&self, producer: Id) -> Option<(String, String)> {
+        let Some(Spec::Producer(p)) = self.node(producer).map(|n| &n.spec) else {
+            return None;
+        };
+        let to = self.links.iter().find(|l| l.from == producer).and_then(|l| self.node(l.to))?;
+        match to.kind() {
+            Kind::Exchange => Some((to.name.clone(), p.routing_key.clone())),
+            Kind::Queue => Some((String::new(), to.name.clone())),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, action: Action) -> Result<(), String> {
+        match action {
+            Action::Add { kind, x, y } => {
+                let id = self.next_id();
+                let name = self.fresh_name(kind);
+                self.nodes.push(Node {
+                    id,
+                    name,
+                    x,
+                    y,
+                    spec: Spec::of(kind),
+                });
+            }
+            Action::Move { id, x, y } => {
+                if !(x.is_finite() && y.is_finite()) {
+                    return Err("a position must be a number".into());
+                }
+                let n = self.node_mut(id)?;
+                n.x = x;
+                n.y = y;
+            }
+            Action::Rename { id, name } => {
+                let name = name.trim().to_string();
+                let kind = self.node(id).ok_or_else(|| format!("there is no node {id}"))?.kind();
+                check_name(kind, &name)?;
+                if !self.name_free(kind, &name, Some(id)) {
+                    return Err(format!("another {} is already called '{name}'", kind.name()));
+                }
+                let old = std::mem::replace(&mut self.node_mut(id)?.name, name.clone());
+                // names that refer to this one follow it
+                for n in &mut self.nodes {
+                    match &mut n.spec {
+                        Spec::Queue(q) if kind == Kind::Exchange => {
+                            if q.dead_letter_exchange.as_deref() == Some(&old) {
+                                q.dead_letter_exchange = Some(name.clone());
+                            }
+                        }
+                        Spec::Exchange(x) if kind == Kind::Exchange => {
+                            if x.alternate_exchange.as_deref() == Some(&old) {
+                                x.alternate_exchange = Some(name.clone());
+                            }
+                        }
+                        Spec::Producer(p) if kind == Kind::Queue => {
+                            if p.reply_to == old {
+                                p.reply_to = name.clone();
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Action::SetSpec { id, spec } => {
+                let n = self.node_mut(id)?;
+                if n.kind() != spec.kind() {
+                    return Err(format!("a {} cannot become a {}", n.kind().name(), spec.kind().name()));
+                }
+                if let Spec::Exchange(x) = &spec {
+                    if !["direct", "fanout", "topic", "headers"].contains(&x.kind.as_str()) {
+                        return Err(format!("unknown exchange type '{}'", x.kind));
+                    }
+                }
+                if let Spec::Consumer(c) = &spec {
+                    if c.failure_pct > 100 {
+                        return Err("a failure rate is a percentage from 0 to 100".into());
+                    }
+                }
+                if let Spec::Producer(p) = &spec {
+                    if p.burst == 0 || p.burst > 10_000 {
+                        return Err("a burst is from 1 to 10000 messages".into());
+                    }
+                }
+                n.spec = spec;
+            }
+            Action::Link { from, to } => {
+                let (a, b) = (
+                    self.node(from).ok_or("the link's start is gone")?.kind(),
+                    self.node(to).ok_or("the link's end is gone")?.kind(),
+                );
+                // a link drawn backwards (consumer to queue, queue to producer…) is turned round
+                let (from, to) = match (a, b) {
+                    (Kind::Consumer, Kind::Queue) | (Kind::Queue | Kind::Exchange, Kind::Producer) => (to, from),
+                    (Kind::Queue, Kind::Exchange) => (to, from),
+                    _ => (from, to),
+                };
+                let (a, b) = (self.node(from).expect("checked").kind(), self.node(to).expect("checked").kind());
+                match (a, b) {
+                    (Kind::Producer, Kind::Exchange | Kind::Queue) => self.links.retain(|l| l.from != from),
+                    (Kind::Queue, Kind::Consumer) => self.links.retain(|l| l.to != to),
+                    (Kind::Exchange, Kind::Queue | Kind::Exchange) => {
+                        if from == to {
+                            return Err("an exchange cannot be bound to itself here".into());
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "a {} cannot be linked to a {} (link producers to exchanges or queues, exchanges to queues or exchanges, queues to consumers)",
+                            a.name(),
+                            b.name()
+                        ))
+                    }
+                }
+                let key = match (a, b, &self.node(to).expect("checked").spec) {
+                    (Kind::Exchange, Kind::Queue, _) => self.node(to).expect("checked").name.clone(),
+                    _ => String::new(),
+                };
+                if self.links.iter().any(|l| l.from == from && l.to == to && l.key == key) {
+                    return Err("these two are already linked".into());
+                }
+                self.links.push(Link {
+                    from,
+                    to,
+                    key,
+                    arguments: BTreeMap::new(),
+                });
+            }
+            Action::EditLink { index, key, arguments } => {
+                if let Some(m) = arguments.get("x-match") {
+                    if !["all", "any", "all-with-x", "any-with-x"].contains(&m.as_str()) {
+                        return Err(format!("x-match is all or any, not '{m}'"));
+                    }
+                }
+                let l = self.links.get_mut(index).ok_or("that link is gone")?;
+                l.key = key;
+                l.arguments = arguments;
+            }
+            Action::DeleteNode { id } => {
+                self.node(id).ok_or_else(|| format!("there is no node {id}"))?;
+                self.nodes.retain(|n| n.id != id);
+                self.links.retain(|l| l.from != id && l.to != id);
+            }
+            Action::DeleteLink { index } => {
+                if index >= self.links.len() {
+                    return Err("that link is gone".into());
+                }
+                self.links.remove(index);
+            }
+            Action::ShowDefault(b) => self.show_default = b,
+            Action::SetName(n) => self.name = n,
+            Action::Tidy => self.tidy(),
+            Action::Replace(d) => *self = d,
+        }
+        Ok(())
+    }
+
+    /// Columns left to right (producers, exchanges — one further right for each exchange that
+    /// feeds them —, queues, consumers), ordered within each column by barycenter sweeps.
+    pub fn tidy(&mut self) {
+        let mut d = crate::diagram::Diagram::default();
+        for n in &self.nodes {
+            let kind = match n.kind() {
+                Kind::Producer => crate::diagram::NodeKind::Producer,
+                Kind::Exchange => crate::diagram::NodeKind::Exchange("direct"),
+                Kind::Queue => crate::diagram::NodeKind::Queue,
+                Kind::Consumer => crate::diagram::NodeKind::Consumer,
+            };
+            let mut dn = crate::diagram::Node::new(format!("{}", n.id), kind, n.name.clone());
+            // keep the user's order as the starting order
+            dn.y = n.y;
+            d.nodes.push(dn);
+        }
+        let prefix = |id: Id| match self.node(id).map(Node::kind) {
+            Some(Kind::Exchange) => "x:",
+            _ => "",
+        };
+        for l in &self.links {
+            d.edges.push(crate::diagram::Edge {
+                from: format!("{}{}", prefix(l.from), l.from),
+                to: format!("{}{}", prefix(l.to), l.to),
+                label: String::new(),
+            });
+        }
+        // the layout tells exchange chains by their "x:" ids
+        for (dn, n) in d.nodes.iter_mut().zip(&self.nodes) {
+            dn.id = format!("{}{}", prefix(n.id), n.id);
+        }
+        d.nodes.sort_by(|a, b| a.y.total_cmp(&b.y));
+        d.layout();
+        for dn in &d.nodes {
+            let id: Id = dn.id.trim_start_matches("x:").parse().expect("numeric id");
+            if let Ok(n) = self.node_mut(id) {
+                n.x = dn.x;
+                n.y = dn.y;
+            }
+        }
+    }
+
+    /// The scenario steps that build this design on a broker (JSON, the scenario format).
+    pub fn setup_steps(&self) -> Vec<Value> {
+        let mut steps = Vec::new();
+        const ADMIN: &str = "setup";
+        for n in &self.nodes {
+            if let Spec::Exchange(x) = &n.spec {
+                let mut args = serde_json::Map::new();
+                if let Some(ae) = x.alternate_exchange.as_ref().filter(|s| !s.is_empty()) {
+                    args.insert("alternate-exchange".into(), json!(ae));
+                }
+                steps.push(json!({"conn": ADMIN, "call": "exchange_declare", "args": {
+                    "exchange": n.name, "exchange_type": x.kind, "durable": x.durable, "arguments": args}}));
+            }
+        }
+        for n in &self.nodes {
+            if let Spec::Queue(q) = &n.spec {
+                let mut args = serde_json::Map::new();
+                if let Some(t) = q.message_ttl {
+                    args.insert("x-message-ttl".into(), json!(t));
+                }
+                if let Some(t) = q.max_length {
+                    args.insert("x-max-length".into(), json!(t));
+                }
+                if !q.overflow.is_empty() {
+                    args.insert("x-overflow".into(), json!(q.overflow));
+                }
+                if let Some(x) = &q.dead_letter_exchange {
+                    args.insert("x-dead-letter-exchange".into(), json!(x));
+                }
+                if let Some(k) = &q.dead_letter_routing_key {
+                    args.insert("x-dead-letter-routing-key".into(), json!(k));
+                }
+                if let Some(p) = q.max_priority {
+                    args.insert("x-max-priority".into(), json!(p));
+                }
+                steps.push(json!({"conn": ADMIN, "call": "queue_declare", "args": {
+                    "queue": n.name, "durable": q.durable, "exclusive": q.exclusive,
+                    "auto_delete": q.auto_delete, "arguments": args}}));
+            }
+        }
+        for l in &self.links {
+            let (Some(a), Some(b)) = (self.node(l.from), self.node(l.to)) else {
+                continue;
+            };
+            let arguments: serde_json::Map<String, Value> =
+                l.arguments.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            match (a.kind(), b.kind()) {
+                (Kind::Exchange, Kind::Queue) => steps.push(json!({"conn": ADMIN, "call": "queue_bind", "args": {
+                    "queue": b.name, "exchange": a.name, "routing_key": l.key, "arguments": arguments}})),
+                (Kind::Exchange, Kind::Exchange) => {
+                    steps.push(json!({"conn": ADMIN, "call": "exchange_bind", "args": {
+                    "destination": b.name, "source": a.name, "routing_key": l.key, "arguments": arguments}}))
+                }
+                _ => {}
+            }
+        }
+        for n in &self.nodes {
+            if let Spec::Consumer(c) = &n.spec {
+                let Some(q) = self.consumer_queue(n.id) else {
+                    continue;
+                };
+                if c.prefetch > 0 {
+                    steps.push(json!({"conn": n.name, "call": "basic_qos", "args": {"prefetch_count": c.prefetch}}));
+                }
+                steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
+                    "queue": q.name, "auto_ack": c.auto_ack, "consumer_tag": n.name}}));
+            }
+        }
+        steps
+    }
+
+    /// The `basic_publish` step for a producer's message number `n` (None if it is not linked).
+    pub fn publish_step(&self, producer: Id, n: u64) -> Option<Value> {
+        let node = self.node(producer)?;
+        let Spec::Producer(p) = &node.spec else {
+            return None;
+        };
+        let (exchange, routing_key) = self.producer_target(producer)?;
+        let mut props = serde_json::Map::new();
+        if p.persistent {
+            props.insert("delivery_mode".into(), json!(2));
+        }
+        let fill = |s: &str| s.replace("{n}", &n.to_string());
+        if !p.correlation_id.is_empty() {
+            props.insert("correlation_id".into(), json!(fill(&p.correlation_id)));
+        }
+        if !p.reply_to.is_empty() {
+            props.insert("reply_to".into(), json!(p.reply_to));
+        }
+        if !p.expiration.is_empty() {
+            props.insert("expiration".into(), json!(p.expiration));
+        }
+        if let Some(pr) = p.priority {
+            props.insert("priority".into(), json!(pr));
+        }
+        if !p.headers.is_empty() {
+            props.insert("headers".into(), json!(p.headers));
+        }
+        Some(json!({"conn": node.name, "call": "basic_publish", "args": {
+            "exchange": exchange, "routing_key": routing_key, "body": fill(&p.body),
+            "mandatory": p.mandatory, "properties": props}}))
+    }
+
+    /// The scenario file for this design: setup and one publish per producer as `steps`, the
+    /// canvas under `"canvas"`.
+    pub fn to_scenario(&self) -> Value {
+        let mut steps = self.setup_steps();
+        for n in &self.nodes {
+            if let Some(s) = self.publish_step(n.id, 1) {
+                steps.push(s);
+            }
+        }
+        let mut canvas = serde_json::to_value(self).expect("a design serializes");
+        let c = canvas.as_object_mut().expect("an object");
+        c.remove("name");
+        c.remove("seed");
+        c.insert("version".into(), json!(CANVAS_VERSION));
+        json!({"name": self.name, "seed": self.seed, "steps": steps, "canvas": canvas})
+    }
+
+    /// Read a scenario file: its `"canvas"` if it has one, else the topology its steps build
+    /// (run on the engine), laid out tidily. Errors say what and where.
+    pub fn from_scenario(text: &str) -> Result<Design, String> {
+        let raw: Value = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "this file is not JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        let sc = warren_engine::scenario::Scenario::from_json(raw.clone()).map_err(|e| e.to_string())?;
+        if let Some(canvas) = raw.get("canvas") {
+            let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
+            if version > CANVAS_VERSION as u64 {
+                return Err(format!(
+                    "this file was made by a newer Warren (canvas version {version}; this one reads up to {CANVAS_VERSION})"
+                ));
+            }
+            let mut c = canvas.clone();
+            if let Some(o) = c.as_object_mut() {
+                o.insert("name".into(), json!(sc.name));
+                o.insert("seed".into(), json!(sc.seed));
+            }
+            let d: Design = serde_json::from_value(c).map_err(|e| format!("canvas: {e}"))?;
+            d.check()?;
+            return Ok(d);
+        }
+        Ok(import_topology(&sc))
+    }
+
+    /// Ids unique, links between existing nodes, names unique per kind.
+    fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for n in &self.nodes {
+            if !seen.insert(n.id) {
+                return Err(format!("canvas: two nodes have id {}", n.id));
+            }
+            check_name(n.kind(), &n.name).map_err(|e| format!("canvas: node {}: {e}", n.id))?;
+            if !self.name_free(n.kind(), &n.name, Some(n.id)) {
+                return Err(format!("canvas: two {}s are called '{}'", n.kind().name(), n.name));
+            }
+        }
+        for (i, l) in self.links.iter().enumerate() {
+            if self.node(l.from).is_none() || self.node(l.to).is_none() {
+                return Err(format!("canvas: link {i} joins a node that is not there"));
+            }
+        }
+        Ok(())
+    }
+
+    /// One line per node and link, for tests and the screen-reader summary.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        for n in &self.nodes {
+            let _ = writeln!(s, "{} {}", n.kind().name(), n.name);
+        }
+        for l in &self.links {
+            if let (Some(a), Some(b)) = (self.node(l.from), self.node(l.to)) {
+                let _ = writeln!(s, "{} -> {} [{}]", a.name, b.name, l.key);
+            }
+        }
+        s
+    }
+}
+
+fn check_name(kind: Kind, name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err(format!("a {} needs a name", kind.name()));
+    }
+    if name.len() > 255 {
+        return Err("a name is at most 255 bytes (AMQP short string)".into());
+    }
+    if kind == Kind::Exchange && name.starts_with("amq.") {
+        return Err("exchange names starting with 'amq.' are reserved by RabbitMQ".into());
+    }
+    Ok(())
+}
+
+/// The topology a plain scenario builds: run it on the engine and read the broker.
+fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
+    use warren_engine::exchange::Dest;
+    use warren_engine::scenario::Call;
+    let mut r = warren_engine::trace::Runner::new(sc.seed);
+    for (i, st) in sc.steps.iter().enumerate() {
+        // a step that fails is the scenario's business; the topology is what the broker holds
+        let _ = r.step(i, st);
+    }
+    let mut d = Design {
+        name: sc.name.clone(),
+        seed: sc.seed,
+        ..Design::default()
+    };
+    let add = |d: &mut Design, name: &str, spec: Spec| -> Id {
+        let id = d.next_id();
+        d.nodes.push(Node {
+            id,
+            name: name.to_string(),
+            x: 0.0,
+            y: id as f32,
+            spec,
+        });
+        id
+    };
+    let mut ids: BTreeMap<(Kind, String), Id> = BTreeMap::new();
+    for x in r.broker.exchanges().filter(|x| !x.name.is_empty() && !x.name.starts_with("amq.")) {
+        let spec = ExchangeSpec {
+            kind: x.kind.name().to_string(),
+            durable: x.durable,
+            alternate_exchange: x.alternate().map(str::to_string),
+        };
+        ids.insert((Kind::Exchange, x.name.to_string()), add(&mut d, &x.name, Spec::Exchange(spec)));
+    }
+    for q in r.broker.queues() {
+        let spec = QueueSpec {
+            durable: q.durable,
+            ..QueueSpec::default()
+        };
+        ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &q.name, Spec::Queue(spec)));
+    }
+    for x in r.broker.exchanges() {
+        let Some(&from) = ids.get(&(Kind::Exchange, x.name.to_string())) else {
+            continue;
+        };
+        for b in &x.bindings {
+            let to = match &b.dest {
+                Dest::Queue(q) => ids.get(&(Kind::Queue, q.to_string())),
+                Dest::Exchange(e) => ids.get(&(Kind::Exchange, e.to_string())),
+            };
+            if let Some(&to) = to {
+                let arguments = b
+                    .args
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                    .collect();
+                d.links.push(Link {
+                    from,
+                    to,
+                    key: b.key.to_string(),
+                    arguments,
+                });
+            }
+        }
+    }
+    for (conn, c) in r.broker.connections() {
+        for chan in c.channels.values() {
+            for (tag, cons) in &chan.consumers {
+                let _ = conn;
+                let name = tag.to_string();
+                if !d.name_free(Kind::Consumer, &name, None) {
+                    continue;
+                }
+                let spec = Consumer {
+                    prefetch: cons.prefetch,
+                    auto_ack: cons.no_ack,
+                    ..Consumer::default()
+                };
+                let id = add(&mut d, &name, Spec::Consumer(spec));
+                if let Some(&q) = ids.get(&(Kind::Queue, cons.queue.to_string())) {
+                    d.links.push(Link {
+                        from: q,
+                        to: id,
+                        key: String::new(),
+                        arguments: BTreeMap::new(),
+                    });
+                }
+            }
+        }
+    }
+    // producers: each connection that published, with its last message's exchange and key
+    let mut last: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    for st in &sc.steps {
+        if let Call::BasicPublish {
+            exchange,
+            routing_key,
+            body,
+            ..
+        } = &st.call
+        {
+            last.insert(st.conn.clone(), (exchange.clone(), routing_key.clone(), body.clone()));
+        }
+    }
+    for (conn, (exchange, key, body)) in last {
+        if !d.name_free(Kind::Producer, &conn, None) {
+            continue;
+        }
+        let spec = Producer {
+            routing_key: key.clone(),
+            body,
+            ..Producer::default()
+        };
+        let id = add(&mut d, &conn, Spec::Producer(spec));
+        let target = if exchange.is_empty() {
+            ids.get(&(Kind::Queue, key))
+        } else {
+            ids.get(&(Kind::Exchange, exchange))
+        };
+        if let Some(&to) = target {
+            d.links.push(Link {
+                from: id,
+                to,
+                key: String::new(),
+                arguments: BTreeMap::new(),
+            });
+        }
+    }
+    d.tidy();
+    d
+}
+
+/// The design with undo and redo.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    pub design: Design,
+    past: Vec<Design>,
+    future: Vec<Design>,
+}
+
+/// How many changes undo remembers.
+const UNDO_DEPTH: usize = 200;
+
+impl History {
+    pub fn new(design: Design) -> History {
+        History {
+            design,
+            past: Vec::new(),
+            future: Vec::new(),
+        }
+    }
+
+    /// Apply a change; on error the design stays as it was and the error says why.
+    pub fn apply(&mut self, action: Action) -> Result<(), String> {
+        let mut next = self.design.clone();
+        next.apply(action)?;
+        if next != self.design {
+            self.past.push(std::mem::replace(&mut self.design, next));
+            if self.past.len() > UNDO_DEPTH {
+                self.past.remove(0);
+            }
+            self.future.clear();
+        }
+        Ok(())
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
+
+    pub fn undo(&mut self) -> bool {
+        match self.past.pop() {
+            Some(d) => {
+                self.future.push(std::mem::replace(&mut self.design, d));
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn redo(&mut self) -> bool {
+        match self.future.pop() {
+            Some(d) => {
+                self.past.push(std::mem::replace(&mut self.design, d));
+                true
+            }
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The animation timeline: the engine's events turned into dots moving along edges, and the
+//! counts each node shows, at any moment of playback.
+//!
+//! The engine does a whole step in one simulated instant (a publish is routed, enqueued and
+//! delivered at once). To let the eye follow it, each event is *shown* when its simulated time has
+//! come and the events it depends on have finished showing: a message's hop from an exchange
+//! starts when its dot reached that exchange; a delivery starts when its copy sat in the queue and
+//! when the consumer's channel finished showing the acks that freed its prefetch slot; a queue
+//! deletion, purge, restart or closed channel waits for every dot in flight. A hop takes [`HOP`]
+//! simulated ms. Nothing is invented: the order is the engine's, the counts are the engine's
+//! events summed (and equal to the broker's own counts once everything has been shown: tested).
+
+use std::collections::BTreeMap;
+use warren_engine::event::{Event, EventKind};
+use warren_engine::exchange::Dest;
+use warren_engine::{ConnId, MsgId};
+
+/// How long a dot takes along one edge, in simulated ms.
+pub const HOP: f64 = 400.0;
+
+/// A place a dot can be: a canvas node, by kind and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// A client connection (a producer, or a consumer's connection).
+    Client(String),
+    Exchange(String),
+    Queue(String),
+    /// A consumer: connection name and consumer tag.
+    Consumer(String, String),
+}
+
+/// What a trip means (its dot's colour).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TripKind {
+    /// Publishing, routing, delivering.
+    Flow,
+    /// Back to the queue (nack/reject with requeue, recover, channel closed).
+    Requeue,
+    /// To the dead-letter exchange.
+    DeadLetter,
+    /// A mandatory message coming back to its publisher.
+    Return,
+    /// Falling out: unroutable, expired, dropped.
+    Fall,
+}
+
+/// A dot moving from one place to another (`to: None` falls out below `from`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trip {
+    pub msg: MsgId,
+    pub from: Place,
+    pub to: Option<Place>,
+    pub start: f64,
+    pub end: f64,
+    pub kind: TripKind,
+    /// The index of the engine event this trip shows (in [`Timeline::events`]).
+    pub event: usize,
+}
+
+/// Where one copy of a message (message, queue) is.
+#[derive(Clone, Debug, PartialEq)]
+enum Copy {
+    Ready,
+    /// Delivered, not settled: to this consumer (None for `basic.get`).
+    Unacked(Option<(String, String)>),
+    /// Nacked with requeue: waiting for its `Requeued`.
+    Settling,
+}
+
+/// Counts as `rabbitmqctl` would report them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    copies: BTreeMap<(MsgId, String), Copy>,
+    /// Per queue: (messages_ready, messages_unacknowledged).
+    pub queues: BTreeMap<String, (u64, u64)>,
+    /// Per consumer (connection name, tag): unacknowledged deliveries.
+    pub consumers: BTreeMap<(String, String), u64>,
+}
+
+impl Tally {
+    pub fn queue(&self, q: &str) -> (u64, u64) {
+        self.queues.get(q).copied().unwrap_or_default()
+    }
+    pub fn consumer(&self, conn: &str, tag: &str) -> u64 {
+        self.consumers
+            .get(&(conn.to_string(), tag.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn take(&mut self, msg: MsgId, q: &str) -> Option<Copy> {
+        let c = self.copies.remove(&(msg, q.to_string()))?;
+        let counts = self.queues.entry(q.to_string()).or_default();
+        match &c {
+            Copy::Ready => counts.0 -= 1,
+            Copy::Unacked(who) => {
+                counts.1 -= 1;
+                if let Some(k) = who {
+                    if let Some(n) = self.consumers.get_mut(k) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+            Copy::Settling => {}
+        }
+        Some(c)
+    }
+
+    fn put(&mut self, msg: MsgId, q: &str, c: Copy) {
+        let counts = self.queues.entry(q.to_string()).or_default();
+        match &c {
+            Copy::Ready => counts.0 += 1,
+            Copy::Unacked(who) => {
+                counts.1 += 1;
+                if let Some(k) = who {
+                    *self.consumers.entry(k.clone()).or_default() += 1;
+                }
+            }
+            Copy::Settling => {}
+        }
+        self.copies.insert((msg, q.to_string()), c);
+    }
+
+    /// Apply one engine event (`names` maps connections to their scenario names).
+    pub fn apply(&mut self, e: &EventKind, names: &BTreeMap<ConnId, String>) {
+        let name = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("#{}", c.0));
+        match e {
+            EventKind::QueueDeclared { queue } => {
+                self.queues.entry(queue.to_string()).or_default();
+            }
+            EventKind::Enqueued { msg, queue } => self.put(*msg, queue, Copy::Ready),
+            EventKind::Delivered {
+                msg,
+                queue,
+                conn,
+                consumer_tag,
+                auto_ack,
+                ..
+            } => {
+                if self.take(*msg, queue).is_some() && !auto_ack {
+                    let who = consumer_tag.as_ref().map(|t| (name(conn), t.to_string()));
+                    self.put(*msg, queue, Copy::Unacked(who));
+                }
+            }
+            EventKind::Acked { msg, queue, .. } => {
+                self.take(*msg, queue);
+            }
+            EventKind::Nacked {
+                msg, queue, requeue, ..
+            } => {
+                if self.take(*msg, queue).is_some() && *requeue {
+                    self.put(*msg, queue, Copy::Settling);
+                }
+            }
+            EventKind::Requeued { msg, queue } => {
+                self.take(*msg, queue);
+                self.put(*msg, queue, Copy::Ready);
+            }
+            EventKind::Expired { msg, queue } | EventKind::Dropped { msg, queue, .. } => {
+                self.take(*msg, queue);
+            }
+            EventKind::DeadLettered { msg, queue, .. } => {
+                self.take(*msg, queue);
+            }
+            EventKind::QueueDeleted { queue, .. } => {
+                let gone: Vec<MsgId> = self
+                    .copies
+                    .keys()
+                    .filter(|(_, q)| q == &**queue)
+                    .map(|(m, _)| *m)
+                    .collect();
+                for m in gone {
+                    self.take(m, queue);
+                }
+                self.queues.remove(&**queue);
+            }
+            EventKind::ConsumerRemoved { conn, consumer_tag, .. } => {
+                // its unacked deliveries stay on the channel (RabbitMQ keeps them there)
+                self.consumers.remove(&(name(conn), consumer_tag.to_string()));
+            }
+            EventKind::ConsumerAdded { conn, consumer_tag, .. } => {
+                self.consumers.entry((name(conn), consumer_tag.to_string())).or_default();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The timeline of a simulation: every engine event with the moment it is shown, the trips,
+/// and the counts at the playback position.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Engine events in engine order, each with its shown time.
+    pub events: Vec<(Event, f64)>,
+    /// Every trip, in the order they were made (not sorted by start).
+    pub trips: Vec<Trip>,
+    /// Event indices sorted by (shown time, index): the order counts change in.
+    order: Vec<usize>,
+    sorted_upto: usize,
+    /// The counts with the first `applied` events of `order` applied.
+    tally: Tally,
+    applied: usize,
+    /// Bumped whenever the shown counts change (the page re-renders on it).
+    pub version: u64,
+    // scheduling state
+    arrive: BTreeMap<(MsgId, Place), f64>,
+    copy_free: BTreeMap<(MsgId, String), f64>,
+    holder: BTreeMap<(MsgId, String), Place>,
+    chan_free: BTreeMap<(ConnId, u16), f64>,
+    origin: BTreeMap<MsgId, (Place, String)>,
+    floor: f64,
+    last: f64,
+    /// Connection names (kept up to date by the simulation).
+    pub names: BTreeMap<ConnId, String>,
+    /// Whether the default exchange is drawn (if not, its hops start at the publisher).
+    pub show_default: bool,
+}
+
+impl Timeline {
+    pub fn new(show_default: bool) -> Timeline {
+        Timeline {
+            show_default,
+            ..Timeline::default()
+        }
+    }
+
+    fn name(&self, c: &ConnId) -> String {
+        self.names.get(c).cloned().unwrap_or_else(|| format!("#{}", c.0))
+    }
+
+    fn exchange_place(&self, msg: MsgId, x: &str) -> Place {
+        if x.is_empty() && !self.show_default {
+            if let Some((p, _)) = self.origin.get(&msg) {
+                return p.clone();
+            }
+        }
+        Place::Exchange(x.to_string())
+    }
+
+    fn dest_place(&self, msg: MsgId, d: &Dest) -> Place {
+        match d {
+            Dest::Queue(q) => Place::Queue(q.to_string()),
+            Dest::Exchange(x) => self.exchange_place(msg, x),
+        }
+    }
+
+    fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind, event: usize) -> f64 {
+        let end = start + HOP;
+        if to.as_ref() != Some(&from) {
+            self.trips.push(Trip {
+                msg,
+                from,
+                to,
+                start,
+                end,
+                kind,
+                event,
+            });
+        }
+        end
+    }
+
+    /// Take the events of one engine call (in engine order) and schedule them.
+    pub fn push(&mut self, events: impl IntoIterator<Item = Event>) {
+        for e in events {
+            let i = self.events.len();
+            let at = (e.at as f64).max(self.floor);
+            let shown = self.schedule(i, &e.kind, at);
+            self.last = self.last.max(shown);
+            self.events.push((e, shown));
+        }
+    }
+
+    /// When event `i` is shown (its effect on the counts), making its trips.
+    fn schedule(&mut self, i: usize, k: &EventKind, at: f64) -> f64 {
+        let get = |m: &BTreeMap<(MsgId, String), f64>, msg: MsgId, q: &str| {
+            m.get(&(msg, q.to_string())).copied().unwrap_or(0.0)
+        };
+        match k {
+            EventKind::Published {
+                msg, conn, exchange, ..
+            } => {
+                let p = Place::Client(self.name(conn));
+                self.origin.insert(*msg, (p.clone(), exchange.to_string()));
+                let x = self.exchange_place(*msg, exchange);
+                let end = self.trip(*msg, p, Some(x.clone()), at, TripKind::Flow, i);
+                let end = if matches!(x, Place::Client(_)) { at } else { end };
+                self.arrive.insert((*msg, x), end);
+                at
+            }
+            EventKind::Routed { msg, from, to, .. } => {
+                let f = self.exchange_place(*msg, from);
+                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
+                let t = self.dest_place(*msg, to);
+                let end = self.trip(*msg, f, Some(t.clone()), s, TripKind::Flow, i);
+                self.arrive.insert((*msg, t), end);
+                s
+            }
+            EventKind::Enqueued { msg, queue } => {
+                let p = Place::Queue(queue.to_string());
+                let s = at.max(self.arrive.get(&(*msg, p)).copied().unwrap_or(at));
+                self.copy_free.insert((*msg, queue.to_string()), s);
+                s
+            }
+            EventKind::Unroutable { msg, exchange } => {
+                let f = self.exchange_place(*msg, exchange);
+                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
+                self.trip(*msg, f, None, s, TripKind::Fall, i);
+                s
+            }
+            EventKind::Returned { msg, conn, .. } => {
+                let x = self.origin.get(msg).map(|o| o.1.clone()).unwrap_or_default();
+                let f = self.exchange_place(*msg, &x);
+                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
+                let p = Place::Client(self.name(conn));
+                self.trip(*msg, f, Some(p), s, TripKind::Return, i)
+            }
+            EventKind::Delivered {
+                msg,
+                queue,
+                conn,
+                ch,
+                consumer_tag,
+                ..
+            } => {
+                let s = at
+                    .max(get(&self.copy_free, *msg, queue))
+                    .max(self.chan_free.get(&(*conn, *ch)).copied().unwrap_or(0.0));
+                let to = match consumer_tag {
+                    Some(t) => Place::Consumer(self.name(conn), t.to_string()),
+                    None => Place::Client(self.name(conn)),
+                };
+                self.holder.insert((*msg, queue.to_string()), to.clone());
+                let end = self.trip(*msg, Place::Queue(queue.to_string()), Some(to), s, TripKind::Flow, i);
+                self.copy_free.insert((*msg, queue.to_string()), end);
+                end
+            }
+            EventKind::Acked { msg, queue, conn, ch, .. } | EventKind::Nacked { msg, queue, conn, ch, .. } => {
+                let s = at.max(get(&self.copy_free, *msg, queue));
+                self.copy_free.insert((*msg, queue.to_string()), s);
+                let c = self.chan_free.entry((*conn, *ch)).or_default();
+                *c = c.max(s);
+                s
+            }
+            EventKind::Requeued { msg, queue } => {
+                let s = at.max(get(&self.copy_free, *msg, queue));
+                let q = Place::Queue(queue.to_string());
+                let end = match self.holder.remove(&(*msg, queue.to_string())) {
+                    Some(h) => self.trip(*msg, h, Some(q), s, TripKind::Requeue, i),
+                    None => s,
+                };
+                self.copy_free.insert((*msg, queue.to_string()), end);
+                end
+            }
+            // an expiry is followed by its Dropped or DeadLettered, which moves the dot
+            EventKind::Expired { msg, queue } => at.max(get(&self.copy_free, *msg, queue)),
+            EventKind::Dropped { msg, queue, .. } => {
+                let s = at.max(get(&self.copy_free, *msg, queue));
+                self.trip(*msg, Place::Queue(queue.to_string()), None, s, TripKind::Fall, i);
+                s
+            }
+            EventKind::DeadLettered {
+                msg,
+                new_msg,
+                queue,
+                exchange,
+                ..
+            } => {
+                let s = at.max(get(&self.copy_free, *msg, queue));
+                let x = Place::Exchange(exchange.to_string());
+                if let Some(o) = self.origin.get(msg).cloned() {
+                    self.origin.insert(*new_msg, (o.0, exchange.to_string()));
+                }
+                let end = self.trip(*msg, Place::Queue(queue.to_string()), Some(x.clone()), s, TripKind::DeadLetter, i);
+                self.arrive.insert((*new_msg, x), end);
+                s
+            }
+            EventKind::Confirmed { .. } => at,
+            // topology and lifecycle: wait for everything in flight
+            _ => {
+                let s = at.max(self.last);
+                self.floor = s;
+                s
+            }
+        }
+    }
+
+    /// The latest moment anything is shown at.
+    pub fn end(&self) -> f64 {
+        self.last.max(self.trips.iter().map(|t| t.end).fold(0.0, f64::max))
+    }
+
+    fn sort(&mut self) {
+        if self.sorted_upto == self.events.len() {
+            return;
+        }
+        let first_new = self.sorted_upto;
+        self.order.extend(first_new..self.events.len());
+        self.sorted_upto = self.events.len();
+        // new events may be shown before ones already applied: recount from the start if so
+        let ev = &self.events;
+        let key = |i: &usize| (ev[*i].1, *i);
+        let applied_max = self.order[..self.applied].iter().map(key).max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        self.order.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
+        if let Some(m) = applied_max {
+            let new_before = (first_new..self.events.len()).any(|i| {
+                let k = key(&i);
+                k.0 < m.0 || (k.0 == m.0 && k.1 < m.1)
+            });
+            if new_before {
+                self.tally = Tally::default();
+                self.applied = 0;
+                self.version += 1;
+            }
+        }
+    }
+
+    /// Move the counts to playback time `t` (forward or back).
+    pub fn seek(&mut self, t: f64) -> &Tally {
+        self.sort();
+        let upto = self.order.partition_point(|&i| self.events[i].1 <= t);
+        if upto < self.applied {
+            self.tally = Tally::default();
+            self.applied = 0;
+            self.version += 1;
+        }
+        while self.applied < upto {
+            let i = self.order[self.applied];
+            let (e, _) = &self.events[i];
+            self.tally.apply(&e.kind, &self.names);
+            self.applied += 1;
+            self.version += 1;
+        }
+        &self.tally
+    }
+
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    /// The trips in flight at `t`.
+    pub fn active(&self, t: f64) -> impl Iterator<Item = &Trip> {
+        self.trips.iter().filter(move |tr| tr.start <= t && t < tr.end)
+    }
+
+    /// The shown times at which something starts or lands, sorted (for stepping).
+    pub fn moments(&self) -> Vec<f64> {
+        let mut m: Vec<f64> = self.events.iter().map(|e| e.1).chain(self.trips.iter().map(|t| t.end)).collect();
+        m.sort_by(f64::total_cmp);
+        m.dedup();
+        m
+    }
+}

@@ -1,0 +1,357 @@
+//! The canvas's view-model, natively: the design reducer with undo and redo, saving and loading
+//! scenario files, the live simulation of producers and consumers, and the timeline whose counts
+//! must equal the broker's own.
+use std::collections::BTreeMap;
+use warren_app::design::{Action, Design, History, Kind, Spec};
+use warren_app::sim::{Input, Live};
+use warren_app::timeline::{Timeline, TripKind};
+use warren_engine::scenario::Scenario;
+use warren_engine::trace::Runner;
+
+fn id_of(d: &Design, name: &str) -> u32 {
+    d.nodes.iter().find(|n| n.name == name).unwrap_or_else(|| panic!("no {name}")).id
+}
+
+/// producer → exchange "tasks" (direct) → queue "work" (key "work") → two consumers.
+fn work_queue(prefetch: u16, processing_ms: u64) -> History {
+    let mut h = History::default();
+    for (kind, x) in [
+        (Kind::Producer, 100.0),
+        (Kind::Exchange, 300.0),
+        (Kind::Queue, 500.0),
+        (Kind::Consumer, 700.0),
+        (Kind::Consumer, 700.0),
+    ] {
+        h.apply(Action::Add { kind, x, y: 100.0 }).unwrap();
+    }
+    let d = &h.design;
+    let (p, x, q, c1, c2) = (
+        id_of(d, "producer-1"),
+        id_of(d, "exchange-1"),
+        id_of(d, "queue-1"),
+        id_of(d, "consumer-1"),
+        id_of(d, "consumer-2"),
+    );
+    h.apply(Action::Rename { id: x, name: "tasks".into() }).unwrap();
+    h.apply(Action::Rename { id: q, name: "work".into() }).unwrap();
+    h.apply(Action::Link { from: p, to: x }).unwrap();
+    h.apply(Action::Link { from: x, to: q }).unwrap();
+    h.apply(Action::Link { from: q, to: c1 }).unwrap();
+    // drawn backwards: the reducer turns it round
+    h.apply(Action::Link { from: c2, to: q }).unwrap();
+    let Some(Spec::Producer(mut pr)) = h.design.node(p).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    pr.routing_key = "work".into();
+    pr.burst = 4;
+    h.apply(Action::SetSpec { id: p, spec: Spec::Producer(pr) }).unwrap();
+    for c in [c1, c2] {
+        let Some(Spec::Consumer(mut co)) = h.design.node(c).map(|n| n.spec.clone()) else {
+            panic!()
+        };
+        co.prefetch = prefetch;
+        co.processing_ms = processing_ms;
+        h.apply(Action::SetSpec { id: c, spec: Spec::Consumer(co) }).unwrap();
+    }
+    h
+}
+
+#[test]
+fn reducer_links_by_kind_and_undo_redo_restore_each_state() {
+    let mut h = work_queue(1, 1000);
+    let d = h.design.clone();
+    assert_eq!(
+        d.describe(),
+        "producer producer-1\nexchange tasks\nqueue work\nconsumer consumer-1\nconsumer consumer-2\n\
+         producer-1 -> tasks []\ntasks -> work [work]\nwork -> consumer-1 []\nwork -> consumer-2 []\n"
+    );
+    // a bad change is refused with a reason and changes nothing
+    let (p, c1) = (id_of(&d, "producer-1"), id_of(&d, "consumer-1"));
+    let err = h.apply(Action::Link { from: p, to: c1 }).unwrap_err();
+    assert!(err.contains("a producer cannot be linked to a consumer"), "{err}");
+    let err = h.apply(Action::Rename { id: c1, name: "consumer-2".into() }).unwrap_err();
+    assert!(err.contains("already called 'consumer-2'"), "{err}");
+    let x = id_of(&d, "tasks");
+    let err = h.apply(Action::Rename { id: x, name: "amq.mine".into() }).unwrap_err();
+    assert!(err.contains("reserved"), "{err}");
+    assert_eq!(h.design, d);
+    // deleting the queue takes its links with it; undo brings both back, redo removes again
+    h.apply(Action::DeleteNode { id: id_of(&d, "work") }).unwrap();
+    assert_eq!(h.design.links.len(), 1);
+    assert!(h.undo());
+    assert_eq!(h.design, d);
+    assert!(h.redo());
+    assert_eq!(h.design.links.len(), 1);
+    assert!(!h.redo());
+    // undo all the way back to the empty canvas
+    while h.undo() {}
+    assert!(h.design.nodes.is_empty());
+    // a new change after undo drops the redo branch
+    h.apply(Action::Add { kind: Kind::Queue, x: 0.0, y: 0.0 }).unwrap();
+    assert!(!h.can_redo());
+}
+
+#[test]
+fn a_saved_file_is_a_scenario_and_loads_back_exactly() {
+    let h = work_queue(1, 1000);
+    let text = serde_json::to_string_pretty(&h.design.to_scenario()).unwrap();
+    // the runner can execute it: setup, then one publish per producer (a burst is a runtime setting)
+    let sc = Scenario::parse(&text).unwrap();
+    let trace = Runner::run(&sc).unwrap();
+    let delivers = trace.iter().filter(|l| l["kind"] == "deliver").count();
+    assert_eq!(delivers, 1, "{trace:?}");
+    assert!(trace.iter().all(|l| l["kind"] != "channel_error"), "{trace:?}");
+    let back = Design::from_scenario(&text).unwrap();
+    assert_eq!(back, h.design);
+}
+
+#[test]
+fn unreadable_files_get_a_message_that_says_what_and_where() {
+    let e = Design::from_scenario("{\"steps\": [\n  {\"call\": }\n]}").unwrap_err();
+    assert!(e.contains("line 2"), "{e}");
+    let e = Design::from_scenario(r#"{"steps": [{"call": "queue_declare", "args": {"queue": 5}}]}"#).unwrap_err();
+    assert!(e.contains("step 0") && e.contains("queue"), "{e}");
+    let e = Design::from_scenario(r#"{"steps": [], "canvas": {"version": 9, "nodes": [], "links": []}}"#).unwrap_err();
+    assert!(e.contains("newer Warren"), "{e}");
+    let e = Design::from_scenario(
+        r#"{"steps": [], "canvas": {"nodes": [], "links": [{"from": 1, "to": 2}]}}"#,
+    )
+    .unwrap_err();
+    assert!(e.contains("link 0"), "{e}");
+}
+
+#[test]
+fn a_plain_scenario_imports_as_its_topology() {
+    let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();
+    let d = Design::from_scenario(&text).unwrap();
+    let x = d.by_name(Kind::Exchange, "topic_logs").expect("the topic exchange");
+    assert!(matches!(&x.spec, Spec::Exchange(s) if s.kind == "topic"));
+    let keys: Vec<&str> = d.links.iter().filter(|l| l.from == x.id).map(|l| l.key.as_str()).collect();
+    assert!(keys.contains(&"*.orange.*") && keys.contains(&"lazy.#"), "{keys:?}");
+    assert!(d.nodes.iter().any(|n| n.kind() == Kind::Producer));
+    // tidy: producers left of exchanges, left of queues
+    let px = d.nodes.iter().find(|n| n.kind() == Kind::Producer).unwrap().x;
+    let qx = d.nodes.iter().find(|n| n.kind() == Kind::Queue).unwrap().x;
+    assert!(px < x.x && x.x < qx);
+}
+
+fn consumer_counts(l: &mut Live, t: f64) -> (u64, u64, (u64, u64)) {
+    let tally = l.timeline.seek(t).clone();
+    (
+        tally.consumer("consumer-1", "consumer-1"),
+        tally.consumer("consumer-2", "consumer-2"),
+        tally.queue("work"),
+    )
+}
+
+#[test]
+fn fair_dispatch_fills_prefetch_slots_and_acks_free_them() {
+    let h = work_queue(1, 1000);
+    let p = id_of(&h.design, "producer-1");
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(p)).unwrap();
+    // the four messages are routed at instant 0; once shown, each worker holds one
+    assert_eq!(consumer_counts(&mut l, 5000.0 - 4000.0 + 999.0), (1, 1, (2, 2)));
+    // slots never show more than the prefetch window while the dots move
+    l.advance_to(10_000);
+    let end = l.timeline.end();
+    let mut t = 0.0;
+    while t <= end + 1.0 {
+        let (a, b, (ready, unacked)) = consumer_counts(&mut l, t);
+        assert!(a <= 1 && b <= 1, "at {t}: {a} {b}");
+        assert!(a + b == unacked && ready + unacked <= 4, "at {t}");
+        t += 25.0;
+    }
+    assert_eq!(consumer_counts(&mut l, end + 1.0), (0, 0, (0, 0)));
+    // what the page ran is a scenario: the runner gives the same trace from the recorded steps
+    let sc = Scenario::from_json(l.scenario()).unwrap();
+    let mut again = Runner::run(&sc).unwrap();
+    for line in &mut again {
+        line.as_object_mut().unwrap().remove("step");
+    }
+    let mut live: Vec<_> = l.trace.clone();
+    for line in &mut live {
+        line.as_object_mut().unwrap().remove("step");
+    }
+    assert_eq!(again, live);
+    let acks = l.steps.iter().filter(|s| s["call"] == "basic_ack").count();
+    assert_eq!(acks, 4);
+}
+
+#[test]
+fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
+    // one consumer that always fails with nack+requeue: the message goes back and comes again
+    let mut h = work_queue(1, 500);
+    let c2 = id_of(&h.design, "consumer-2");
+    h.apply(Action::DeleteNode { id: c2 }).unwrap();
+    let c1 = id_of(&h.design, "consumer-1");
+    let Some(Spec::Consumer(mut c)) = h.design.node(c1).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    c.failure_pct = 100;
+    h.apply(Action::SetSpec { id: c1, spec: Spec::Consumer(c) }).unwrap();
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(id_of(&h.design, "producer-1"))).unwrap();
+    l.advance_to(2000);
+    let redelivered = l.trace.iter().filter(|t| t["redelivered"] == true).count();
+    assert!(redelivered >= 3, "{:?}", l.trace);
+    assert!(l.timeline.trips.iter().any(|t| t.kind == TripKind::Requeue));
+
+    // RPC: client → rpc_queue → server (reply) → reply queue → client's consumer
+    let mut h = History::default();
+    for kind in [Kind::Producer, Kind::Queue, Kind::Consumer, Kind::Queue, Kind::Consumer] {
+        h.apply(Action::Add { kind, x: 0.0, y: 0.0 }).unwrap();
+    }
+    let d = h.design.clone();
+    let (client, rq, server, cb, reader) = (
+        id_of(&d, "producer-1"),
+        id_of(&d, "queue-1"),
+        id_of(&d, "consumer-1"),
+        id_of(&d, "queue-2"),
+        id_of(&d, "consumer-2"),
+    );
+    h.apply(Action::Link { from: client, to: rq }).unwrap();
+    h.apply(Action::Link { from: rq, to: server }).unwrap();
+    h.apply(Action::Link { from: cb, to: reader }).unwrap();
+    let Some(Spec::Producer(mut p)) = h.design.node(client).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    p.reply_to = "queue-2".into();
+    p.correlation_id = "call-{n}".into();
+    p.body = "fib {n}".into();
+    h.apply(Action::SetSpec { id: client, spec: Spec::Producer(p) }).unwrap();
+    let Some(Spec::Consumer(mut s)) = h.design.node(server).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    s.reply = true;
+    h.apply(Action::SetSpec { id: server, spec: Spec::Consumer(s) }).unwrap();
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(client)).unwrap();
+    l.input(10, Input::Publish(client)).unwrap();
+    l.advance_to(5000);
+    let replies: Vec<_> = l
+        .trace
+        .iter()
+        .filter(|t| t["kind"] == "deliver" && t["conn"] == "consumer-2")
+        .map(|t| (t["body"].as_str().unwrap().to_string(), t["properties"]["correlation_id"].clone()))
+        .collect();
+    assert_eq!(
+        replies,
+        vec![
+            ("reply to fib 1".to_string(), serde_json::json!("call-1")),
+            ("reply to fib 2".to_string(), serde_json::json!("call-2"))
+        ]
+    );
+}
+
+#[test]
+fn restart_keeps_durable_queues_and_persistent_messages_only() {
+    let mut h = History::default();
+    for kind in [Kind::Producer, Kind::Producer, Kind::Queue, Kind::Queue] {
+        h.apply(Action::Add { kind, x: 0.0, y: 0.0 }).unwrap();
+    }
+    let d = h.design.clone();
+    let (p1, p2, q1, q2) = (
+        id_of(&d, "producer-1"),
+        id_of(&d, "producer-2"),
+        id_of(&d, "queue-1"),
+        id_of(&d, "queue-2"),
+    );
+    h.apply(Action::Link { from: p1, to: q1 }).unwrap();
+    h.apply(Action::Link { from: p2, to: q2 }).unwrap();
+    let Some(Spec::Queue(mut q)) = h.design.node(q1).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    q.durable = true;
+    h.apply(Action::SetSpec { id: q1, spec: Spec::Queue(q) }).unwrap();
+    let Some(Spec::Producer(mut p)) = h.design.node(p1).map(|n| n.spec.clone()) else {
+        panic!()
+    };
+    p.persistent = true;
+    p.burst = 3;
+    h.apply(Action::SetSpec { id: p1, spec: Spec::Producer(p.clone()) }).unwrap();
+    p.persistent = false;
+    h.apply(Action::SetSpec { id: p1, spec: Spec::Producer(p) }).unwrap_or(());
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(p1)).unwrap();
+    l.input(0, Input::Publish(p2)).unwrap();
+    l.input(100, Input::Restart).unwrap();
+    let t = l.timeline.end() + 1.0;
+    let tally = l.timeline.seek(t).clone();
+    // the last SetSpec made producer-1 transient again: nothing survives in the durable queue
+    assert_eq!(tally.queue("queue-1"), (0, 0));
+    assert!(!tally.queues.contains_key("queue-2"), "the transient queue is gone");
+    assert!(l.broker().queue("queue-1").is_some());
+    // undo the last change: persistent messages survive
+    h.undo();
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(p1)).unwrap();
+    l.input(100, Input::Restart).unwrap();
+    let t = l.timeline.end() + 1.0;
+    assert_eq!(l.timeline.seek(t).queue("queue-1"), (3, 0));
+}
+
+#[test]
+fn replaying_from_the_seed_gives_the_same_timeline() {
+    let h = work_queue(2, 300);
+    let p = id_of(&h.design, "producer-1");
+    let run = || {
+        let mut l = Live::new(h.design.clone());
+        l.input(0, Input::Publish(p)).unwrap();
+        l.input(700, Input::Publish(p)).unwrap();
+        l.advance_to(3000);
+        l
+    };
+    let (a, b) = (run(), run());
+    let shown = |l: &Live| l.timeline.events.iter().map(|(e, s)| (e.at, *s)).collect::<Vec<_>>();
+    assert_eq!(shown(&a), shown(&b));
+    assert_eq!(a.steps, b.steps);
+    // rewinding to 500 forgets the second publish and shows what a fresh run shows there
+    let mut c = run();
+    c.rewind(500);
+    assert_eq!(c.inputs.len(), 1);
+    let mut fresh = Live::new(h.design.clone());
+    fresh.input(0, Input::Publish(p)).unwrap();
+    fresh.advance_to(500);
+    assert_eq!(c.steps, fresh.steps);
+}
+
+#[test]
+fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
+    for seed in 0..60 {
+        let sc = Scenario::from_json(warren_engine::generate::scenario(seed, 60)).unwrap();
+        let mut r = Runner::new(sc.seed);
+        let mut tl = Timeline::new(true);
+        let conns: Vec<String> = sc.steps.iter().map(|s| s.conn.clone()).collect();
+        for (i, st) in sc.steps.iter().enumerate() {
+            let _ = r.step(i, st);
+            for c in &conns {
+                if let Some(id) = r.conn_id(c) {
+                    tl.names.insert(id, c.clone());
+                }
+            }
+            tl.push(std::mem::take(&mut r.events));
+            let tally = tl.seek(f64::INFINITY).clone();
+            for q in r.broker.queue_info() {
+                assert_eq!(
+                    tally.queue(&q.name),
+                    (q.messages_ready, q.messages_unacknowledged),
+                    "seed {seed} step {i} queue {}",
+                    q.name
+                );
+            }
+            let live: usize = r.broker.queues().count();
+            let shown = tally.queues.len();
+            assert_eq!(live, shown, "seed {seed} step {i}: queues");
+            let mut consumers = BTreeMap::new();
+            for (conn, c) in r.broker.connections() {
+                for ch in c.channels.values() {
+                    for (tag, cons) in &ch.consumers {
+                        consumers.insert((tl.names[conn].clone(), tag.to_string()), cons.unacked as u64);
+                    }
+                }
+            }
+            assert_eq!(consumers, tally.consumers, "seed {seed} step {i}: consumers");
+        }
+    }
+}
