@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what building and testing Warren needs, when it is missing:
 # the wasm32 target, trunk 0.21.14, and wasm-bindgen-cli at the version of wasm-bindgen in
-# Cargo.lock (trunk cannot download tools here). With --browser, also Debian's chromium.
+# Cargo.lock (trunk cannot download tools here). With --browser, also Debian's chromium (and
+# nodejs/npm if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,6 +22,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   echo "setup: installing wasm-bindgen-cli $WBG (the version in Cargo.lock)" >&2
   # not --locked: a crate its lock file pins is no longer served; the resolver picks a compatible one
   cargo install wasm-bindgen-cli --version "$WBG" --force
+fi
+
+if [ "${1:-}" = "--browser" ] && ! command -v npm >/dev/null; then
+  echo "setup: installing Debian's nodejs and npm (the page's end-to-end tests use playwright-core)" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then

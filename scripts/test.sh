@@ -4,7 +4,7 @@
 #   2. the workspace's tests natively: engine conformance against traces from a real RabbitMQ,
 #      matching vectors, behaviour scenarios, property tests, the runner
 #   3. the engine's tests compiled to wasm32 and run under Node (wasm-bindgen-test)
-#   4. the app built with trunk and loaded in headless Chromium, which must show the engine's trace
+#   4. the app built with trunk and driven in headless Chromium (tests/e2e, playwright-core)
 #   5. live differential tests against a private RabbitMQ node (scripts/live_test.sh): every
 #      golden scenario and 200 random ones must give the same trace on the engine and the broker
 set -euo pipefail
@@ -23,8 +23,8 @@ echo "== engine tests in wasm32 under Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p warren-engine --target wasm32-unknown-unknown
 
-echo "== the app in headless Chromium"
-scripts/browser_smoke.sh
+echo "== the app in headless Chromium (end-to-end)"
+scripts/e2e.sh
 
 echo "== live differential tests against a real RabbitMQ"
 scripts/live_test.sh

@@ -1,9 +1,20 @@
-//! The page (placeholder until the visual simulator lands): a diagram of the broker after a
-//! scenario, drawn as SVG from the view-model, and the trace a pika client would see.
+//! The page: thin Yew components over the view-model. The canvas draws the design (SVG) and the
+//! messages in flight (a 2D canvas over it, redrawn each frame from the timeline); every user
+//! action becomes a design [`Action`] or a simulation [`Input`].
 
-use crate::diagram::{Diagram, Node, NodeKind};
-use crate::sim::simulate;
+use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
+use crate::sim::{Input, Live};
+use crate::timeline::{describe, messages_of, Place, TripKind};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::storage::{LocalStorage, Storage};
+use std::collections::BTreeMap;
+use warren_engine::MsgId;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// Where the canvas is kept between visits.
+pub const STORAGE_KEY: &str = "warren.design";
 
 /// The built-in scenario: fair dispatch with prefetch 1 (the work queues tutorial).
 pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefetch 1", "steps": [
@@ -19,81 +30,1152 @@ pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefe
  {"conn": "W1", "call": "basic_ack", "args": {"delivery_tag": 1}}
 ]}"#;
 
-fn node_view(n: &Node) -> Html {
-    let (x, y) = (n.x, n.y);
-    let label = n.label.clone();
-    match n.kind {
-        NodeKind::Queue => html! {
-            <g class="node queue" data-id={n.id.clone()} aria-label={format!("queue {label}: {} ready, {} unacknowledged", n.ready, n.unacked)}>
-                <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
-                <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ label }</text>
-                <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{ format!("ready {} · unacked {}", n.ready, n.unacked) }</text>
-            </g>
-        },
-        NodeKind::Consumer => {
-            let slots = if n.prefetch == 0 { 0 } else { n.prefetch as u64 };
-            html! {
-                <g class="node consumer" data-id={n.id.clone()} aria-label={format!("consumer {label}: {} unacknowledged, prefetch {}", n.unacked, n.prefetch)}>
-                    <circle cx={x.to_string()} cy={y.to_string()} r="30" />
-                    <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ label }</text>
-                    { for (0..slots).map(|i| html! {
-                        <rect class={if i < n.unacked { "slot full" } else { "slot" }}
-                              x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
-                    }) }
-                    if slots == 0 { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ format!("unacked {}", n.unacked) }</text> }
-                </g>
+/// The canvas a first visit opens with: the work queues tutorial.
+pub fn example() -> Design {
+    let mut d = Design::from_scenario(WORK_QUEUES).expect("the built-in scenario reads");
+    d.name = "Work queues".into();
+    for n in &mut d.nodes {
+        match &mut n.spec {
+            Spec::Producer(p) => {
+                p.burst = 4;
+                p.persistent = true;
+                p.body = "task {n}".into();
+            }
+            Spec::Consumer(c) => c.processing_ms = 2000,
+            _ => {}
+        }
+    }
+    d
+}
+
+/// Node geometry: half width and half height of each kind's shape.
+fn half(kind: Kind) -> (f32, f32) {
+    match kind {
+        Kind::Producer => (55.0, 22.0),
+        Kind::Exchange => (70.0, 30.0),
+        Kind::Queue => (80.0, 28.0),
+        Kind::Consumer => (60.0, 30.0),
+    }
+}
+
+/// Where the default exchange is drawn (when shown): left of the queues, above them.
+fn default_exchange_at(d: &Design) -> (f32, f32) {
+    let qs: Vec<&Node> = d.nodes.iter().filter(|n| n.kind() == Kind::Queue).collect();
+    let x = qs.iter().map(|n| n.x).fold(f32::INFINITY, f32::min);
+    let y = qs.iter().map(|n| n.y).fold(f32::INFINITY, f32::min);
+    if x.is_finite() {
+        (x - 200.0, y - 90.0)
+    } else {
+        (300.0, 60.0)
+    }
+}
+
+fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
+    let d = &live.design;
+    let n = match p {
+        Place::Client(c) => d
+            .nodes
+            .iter()
+            .find(|n| &n.name == c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
+        Place::Exchange(x) if x.is_empty() => return Some(default_exchange_at(d)),
+        Place::Exchange(x) => d.by_name(Kind::Exchange, x),
+        Place::Queue(q) => d.by_name(Kind::Queue, live.canvas_queue(q)),
+        Place::Consumer(_, tag) => d.by_name(Kind::Consumer, tag),
+    }?;
+    Some((n.x, n.y))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Sel {
+    None,
+    Node(Id),
+    Link(usize),
+    Msg(MsgId),
+}
+
+enum Drag {
+    Node {
+        id: Id,
+        dx: f32,
+        dy: f32,
+        x: f32,
+        y: f32,
+        moved: bool,
+    },
+    Link {
+        from: Id,
+        x: f32,
+        y: f32,
+    },
+    Pan {
+        sx: f32,
+        sy: f32,
+        tx: f32,
+        ty: f32,
+    },
+}
+
+pub enum Msg {
+    Frame(f64),
+    Do(Action),
+    Add(Kind),
+    Select(Sel),
+    Down(f32, f32, bool),
+    Move(f32, f32),
+    Up(f32, f32),
+    Wheel(f32, f32, f32),
+    Undo,
+    Redo,
+    Delete,
+    Key(KeyboardEvent),
+    Play(bool),
+    Step(bool),
+    Speed(f64),
+    Rewind,
+    Input(Input),
+    Save,
+    Load(web_sys::File),
+    Loaded(Result<String, String>),
+    Fit,
+    Filter(String),
+    Tester(String),
+    Error(String),
+    New,
+}
+
+pub struct App {
+    hist: History,
+    live: Live,
+    /// Playback position (simulated ms).
+    t: f64,
+    playing: bool,
+    speed: f64,
+    last_frame: Option<f64>,
+    sel: Sel,
+    drag: Option<Drag>,
+    scale: f32,
+    tx: f32,
+    ty: f32,
+    error: Option<String>,
+    notice: Option<String>,
+    filter: String,
+    tester: String,
+    /// (which simulation, its timeline version) last rendered: re-render when it changes.
+    shown_version: (u64, u64),
+    live_gen: u64,
+    clock: NodeRef,
+    frame: Option<AnimationFrame>,
+    reader: Option<gloo::file::callbacks::FileReader>,
+    svg: NodeRef,
+    canvas: NodeRef,
+}
+
+/// The design with positions left out: moving a node does not restart the simulation.
+fn topology(d: &Design) -> Design {
+    let mut d = d.clone();
+    for n in &mut d.nodes {
+        n.x = 0.0;
+        n.y = 0.0;
+    }
+    d
+}
+
+impl App {
+    fn changed(&mut self) {
+        if topology(&self.hist.design) != topology(&self.live.design) {
+            self.live = Live::new(self.hist.design.clone());
+            self.live_gen += 1;
+            self.t = 0.0;
+        } else {
+            self.live.design = self.hist.design.clone();
+        }
+        self.live.timeline.show_default = self.hist.design.show_default;
+        let text = self.hist.design.to_scenario().to_string();
+        if LocalStorage::raw().set_item(STORAGE_KEY, &text).is_err() {
+            self.notice =
+                Some("Could not autosave: local storage is full or disabled. Use Save to keep your work.".into());
+        }
+    }
+
+    fn to_canvas(&self, x: f32, y: f32) -> (f32, f32) {
+        let (left, top) = self
+            .svg
+            .cast::<web_sys::Element>()
+            .map(|e| {
+                let r = e.get_bounding_client_rect();
+                (r.left() as f32, r.top() as f32)
+            })
+            .unwrap_or_default();
+        ((x - left - self.tx) / self.scale, (y - top - self.ty) / self.scale)
+    }
+
+    fn hit(&self, x: f32, y: f32) -> Option<(Id, bool)> {
+        self.hist.design.nodes.iter().rev().find_map(|n| {
+            let (w, h) = half(n.kind());
+            let port = (x - (n.x + w + 8.0)).powi(2) + (y - n.y).powi(2) <= 12.0f32.powi(2);
+            if port && n.kind() != Kind::Consumer {
+                Some((n.id, true))
+            } else if (x - n.x).abs() <= w && (y - n.y).abs() <= h {
+                Some((n.id, false))
+            } else {
+                None
+            }
+        })
+    }
+
+    fn fit(&mut self) {
+        let d = &self.hist.design;
+        if d.nodes.is_empty() {
+            (self.scale, self.tx, self.ty) = (1.0, 0.0, 0.0);
+            return;
+        }
+        let (w, h) = self
+            .svg
+            .cast::<web_sys::Element>()
+            .map(|e| (e.client_width() as f32, e.client_height() as f32))
+            .unwrap_or((1000.0, 600.0));
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for n in &d.nodes {
+            let (hw, hh) = half(n.kind());
+            x0 = x0.min(n.x - hw - 20.0);
+            x1 = x1.max(n.x + hw + 30.0);
+            y0 = y0.min(n.y - hh - 40.0);
+            y1 = y1.max(n.y + hh + 70.0);
+        }
+        if d.show_default {
+            let (dx, dy) = default_exchange_at(d);
+            x0 = x0.min(dx - 90.0);
+            y0 = y0.min(dy - 50.0);
+        }
+        let s = (w / (x1 - x0)).min(h / (y1 - y0)).clamp(0.1, 2.0);
+        self.scale = s;
+        self.tx = (w - (x1 - x0) * s) / 2.0 - x0 * s;
+        self.ty = (h - (y1 - y0) * s) / 2.0 - y0 * s;
+    }
+
+    fn draw_dots(&self) {
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let (w, h) = (canvas.client_width() as u32, canvas.client_height() as u32);
+        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+        let (pw, ph) = ((w as f64 * dpr) as u32, (h as f64 * dpr) as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+        let s = self.scale as f64 * dpr;
+        let _ = ctx.set_transform(s, 0.0, 0.0, s, self.tx as f64 * dpr, self.ty as f64 * dpr);
+        let live = &self.live;
+        let highlight = match self.sel {
+            Sel::Msg(m) => Some(m),
+            _ => None,
+        };
+        let mut n = 0;
+        let mut cache: BTreeMap<&Place, Option<(f32, f32)>> = BTreeMap::new();
+        for trip in self.live.timeline.active(self.t) {
+            let from = *cache.entry(&trip.from).or_insert_with(|| place_at(live, &trip.from));
+            let Some((x0, y0)) = from else {
+                continue;
+            };
+            let f = ((self.t - trip.start) / (trip.end - trip.start)).clamp(0.0, 1.0) as f32;
+            let (x, y) = match &trip.to {
+                Some(to) => {
+                    let Some((x1, y1)) = *cache.entry(to).or_insert_with(|| place_at(live, to)) else {
+                        continue;
+                    };
+                    (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)
+                }
+                None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
+            };
+            let colour = match trip.kind {
+                TripKind::Flow => "#f28c28",
+                TripKind::Requeue => "#7b61ff",
+                TripKind::DeadLetter => "#444",
+                TripKind::Return => "#d62728",
+                TripKind::Fall => "#999",
+            };
+            let big = highlight == Some(trip.msg);
+            ctx.set_fill_style_str(colour);
+            ctx.begin_path();
+            let _ = ctx.arc(
+                x as f64,
+                y as f64,
+                if big { 11.0 } else { 7.0 },
+                0.0,
+                std::f64::consts::TAU,
+            );
+            ctx.fill();
+            n += 1;
+        }
+        let _ = canvas.set_attribute("data-dots", &n.to_string());
+        if let Some(c) = self.clock.cast::<web_sys::Element>() {
+            c.set_text_content(Some(&clock_text(self.t)));
+        }
+    }
+
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+}
+
+fn input_value(e: &Event) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()))
+        .unwrap_or_default()
+}
+
+fn input_checked(e: &Event) -> bool {
+    e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked())
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let mut notice = None;
+        let design = match LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten() {
+            Some(text) => match Design::from_scenario(&text) {
+                Ok(d) => d,
+                Err(e) => {
+                    // keep what could not be read, under another key, and say so
+                    let _ = LocalStorage::raw().set_item(&format!("{STORAGE_KEY}.unreadable"), &text);
+                    notice = Some(format!(
+                        "The saved canvas could not be read ({e}); it is kept in local storage as '{STORAGE_KEY}.unreadable'. Showing the example."
+                    ));
+                    example()
+                }
+            },
+            None => example(),
+        };
+        let mut app = App {
+            live: Live::new(design.clone()),
+            hist: History::new(design),
+            t: 0.0,
+            playing: true,
+            speed: 1.0,
+            last_frame: None,
+            sel: Sel::None,
+            drag: None,
+            scale: 1.0,
+            tx: 0.0,
+            ty: 0.0,
+            error: None,
+            notice,
+            filter: String::new(),
+            tester: String::new(),
+            shown_version: (0, 0),
+            live_gen: 0,
+            clock: NodeRef::default(),
+            frame: None,
+            reader: None,
+            svg: NodeRef::default(),
+            canvas: NodeRef::default(),
+        };
+        app.schedule_frame(ctx);
+        app
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        if first {
+            self.fit();
+            self.draw_dots();
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+                self.last_frame = Some(ts);
+                if self.playing {
+                    self.t += dt * self.speed;
+                }
+                self.live.advance_to(self.t as u64);
+                self.live.timeline.seek(self.t);
+                self.draw_dots();
+                self.schedule_frame(ctx);
+                let v = (self.live_gen, self.live.timeline.version);
+                if v != self.shown_version {
+                    self.shown_version = v;
+                    return true;
+                }
+                return false;
+            }
+            Msg::Do(a) => match self.hist.apply(a) {
+                Ok(()) => {
+                    self.error = None;
+                    self.changed();
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Msg::Add(kind) => {
+                let d = &self.hist.design;
+                let column = match kind {
+                    Kind::Producer => 0.0,
+                    Kind::Exchange => 1.0,
+                    Kind::Queue => 2.0,
+                    Kind::Consumer => 3.0,
+                };
+                let count = d.nodes.iter().filter(|n| n.kind() == kind).count() as f32;
+                let (x, y) = (110.0 + column * 220.0, 80.0 + count * 110.0);
+                if self.hist.apply(Action::Add { kind, x, y }).is_ok() {
+                    let id = self.hist.design.nodes.last().map(|n| n.id).unwrap_or(0);
+                    self.sel = Sel::Node(id);
+                    self.changed();
+                }
+            }
+            Msg::Select(s) => self.sel = s,
+            Msg::Down(x, y, shift) => {
+                let (cx, cy) = self.to_canvas(x, y);
+                self.drag = match self.hit(cx, cy) {
+                    Some((id, true)) => Some(Drag::Link { from: id, x: cx, y: cy }),
+                    Some((id, false)) if shift => Some(Drag::Link { from: id, x: cx, y: cy }),
+                    Some((id, false)) => {
+                        self.sel = Sel::Node(id);
+                        let n = self.hist.design.node(id).expect("hit");
+                        Some(Drag::Node {
+                            id,
+                            dx: cx - n.x,
+                            dy: cy - n.y,
+                            x: n.x,
+                            y: n.y,
+                            moved: false,
+                        })
+                    }
+                    None => {
+                        self.sel = Sel::None;
+                        Some(Drag::Pan {
+                            sx: x,
+                            sy: y,
+                            tx: self.tx,
+                            ty: self.ty,
+                        })
+                    }
+                };
+            }
+            Msg::Move(x, y) => {
+                let (cx, cy) = self.to_canvas(x, y);
+                match &mut self.drag {
+                    Some(Drag::Node {
+                        dx,
+                        dy,
+                        x: nx,
+                        y: ny,
+                        moved,
+                        ..
+                    }) => {
+                        (*nx, *ny, *moved) = (cx - *dx, cy - *dy, true);
+                    }
+                    Some(Drag::Link { x: lx, y: ly, .. }) => (*lx, *ly) = (cx, cy),
+                    Some(Drag::Pan { sx, sy, tx, ty }) => {
+                        self.tx = *tx + x - *sx;
+                        self.ty = *ty + y - *sy;
+                        self.draw_dots();
+                    }
+                    None => return false,
+                }
+            }
+            Msg::Up(x, y) => {
+                let (cx, cy) = self.to_canvas(x, y);
+                match self.drag.take() {
+                    Some(Drag::Node {
+                        id, x, y, moved: true, ..
+                    }) => ctx.link().send_message(Msg::Do(Action::Move { id, x, y })),
+                    Some(Drag::Link { from, .. }) => {
+                        if let Some((to, _)) = self.hit(cx, cy).filter(|h| h.0 != from) {
+                            ctx.link().send_message(Msg::Do(Action::Link { from, to }));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Msg::Wheel(dy, x, y) => {
+                let (cx, cy) = self.to_canvas(x, y);
+                let s = (self.scale * (1.0 - dy.clamp(-100.0, 100.0) / 500.0)).clamp(0.1, 4.0);
+                // keep the point under the pointer where it is
+                self.tx += (cx * self.scale) - (cx * s);
+                self.ty += (cy * self.scale) - (cy * s);
+                self.scale = s;
+                self.draw_dots();
+            }
+            Msg::Undo => {
+                if self.hist.undo() {
+                    self.changed();
+                }
+            }
+            Msg::Redo => {
+                if self.hist.redo() {
+                    self.changed();
+                }
+            }
+            Msg::Delete => match self.sel {
+                Sel::Node(id) => {
+                    self.sel = Sel::None;
+                    ctx.link().send_message(Msg::Do(Action::DeleteNode { id }));
+                }
+                Sel::Link(index) => {
+                    self.sel = Sel::None;
+                    ctx.link().send_message(Msg::Do(Action::DeleteLink { index }));
+                }
+                _ => {}
+            },
+            Msg::Key(e) => {
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                if typing {
+                    return false;
+                }
+                let k = e.key();
+                let ctrl = e.ctrl_key() || e.meta_key();
+                match k.as_str() {
+                    "z" | "Z" if ctrl && e.shift_key() => ctx.link().send_message(Msg::Redo),
+                    "z" if ctrl => ctx.link().send_message(Msg::Undo),
+                    "y" if ctrl => ctx.link().send_message(Msg::Redo),
+                    "Delete" | "Backspace" => ctx.link().send_message(Msg::Delete),
+                    " " => ctx.link().send_message(Msg::Play(!self.playing)),
+                    "ArrowRight" => ctx.link().send_message(Msg::Step(true)),
+                    "ArrowLeft" => ctx.link().send_message(Msg::Step(false)),
+                    "Escape" => self.sel = Sel::None,
+                    _ => return false,
+                }
+                e.prevent_default();
+            }
+            Msg::Play(p) => self.playing = p,
+            Msg::Step(forward) => {
+                self.playing = false;
+                if forward {
+                    let mut next = self.live.timeline.moments().into_iter().find(|&m| m > self.t + 1e-6);
+                    if next.is_none() {
+                        if let Some(d) = self.live.next_due() {
+                            self.live.advance_to(d);
+                            next = self.live.timeline.moments().into_iter().find(|&m| m > self.t + 1e-6);
+                        }
+                    }
+                    if let Some(n) = next {
+                        self.t = n;
+                    }
+                } else if let Some(p) = self
+                    .live
+                    .timeline
+                    .moments()
+                    .into_iter()
+                    .rev()
+                    .find(|&m| m < self.t - 1e-6)
+                {
+                    self.t = p;
+                } else {
+                    self.t = 0.0;
+                }
+                self.live.timeline.seek(self.t);
+                self.draw_dots();
+            }
+            Msg::Speed(s) => self.speed = s.clamp(0.25, 8.0),
+            Msg::Rewind => {
+                self.live = Live::new(self.hist.design.clone());
+                self.live_gen += 1;
+                self.t = 0.0;
+                self.sel = Sel::None;
+            }
+            Msg::Input(i) => {
+                // acting from an earlier moment (after stepping back) replays up to it first
+                if (self.t as u64) < self.live.clock() {
+                    self.live.rewind(self.t as u64);
+                    self.live_gen += 1;
+                }
+                if let Err(e) = self.live.input(self.t as u64, i) {
+                    self.error = Some(e);
+                } else {
+                    self.error = None;
+                }
+            }
+            Msg::Save => {
+                let text = serde_json::to_string_pretty(&self.hist.design.to_scenario()).expect("serializes");
+                let blob = gloo::file::Blob::new_with_options(text.as_str(), Some("application/json"));
+                let url = gloo::file::ObjectUrl::from(blob);
+                if let Some(a) = gloo::utils::document()
+                    .create_element("a")
+                    .ok()
+                    .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+                {
+                    a.set_href(&url);
+                    let name: String = self
+                        .hist
+                        .design
+                        .name
+                        .chars()
+                        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                        .collect();
+                    a.set_download(&format!("{}.json", if name.is_empty() { "warren" } else { &name }));
+                    a.click();
+                }
+                self.notice = Some("Saved: the file is a scenario `warren trace` can run.".into());
+            }
+            Msg::Load(file) => {
+                let link = ctx.link().clone();
+                let file = gloo::file::File::from(file);
+                self.reader = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
+                    link.send_message(Msg::Loaded(r.map_err(|e| e.to_string())))
+                }));
+            }
+            Msg::Loaded(r) => {
+                self.reader = None;
+                match r.and_then(|text| Design::from_scenario(&text)) {
+                    Ok(d) => {
+                        ctx.link().send_message(Msg::Do(Action::Replace(d)));
+                        ctx.link().send_message(Msg::Fit);
+                        self.notice = None;
+                    }
+                    Err(e) => {
+                        self.error = Some(format!("That file could not be loaded; your canvas is unchanged. {e}"))
+                    }
+                }
+            }
+            Msg::Fit => {
+                self.fit();
+                self.draw_dots();
+            }
+            Msg::Filter(f) => self.filter = f,
+            Msg::Tester(t) => self.tester = t,
+            Msg::Error(e) => self.error = Some(e),
+            Msg::New => {
+                ctx.link().send_message(Msg::Do(Action::Replace(Design::default())));
+                self.sel = Sel::None;
             }
         }
-        NodeKind::Exchange(kind) => html! {
-            <g class="node exchange" data-id={n.id.clone()} aria-label={format!("{kind} exchange {label}")}>
-                <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
-                <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ label }</text>
-                <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ kind }</text>
-            </g>
-        },
-        NodeKind::Producer => html! {
-            <g class="node producer" data-id={n.id.clone()} aria-label={format!("producer {label}")}>
-                <rect x={(x - 50.0).to_string()} y={(y - 22.0).to_string()} width="100" height="44" rx="22" />
-                <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ label }</text>
-            </g>
-        },
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let d = &self.hist.design;
+        let add = |k: Kind, label: &'static str| {
+            html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={format!("add a {}", k.name())}>{ label }</button> }
+        };
+        let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+        html! {
+            <div class="studio" tabindex="0" onkeydown={link.callback(Msg::Key)}>
+                <header>
+                    <h1>{ "Warren" }</h1>
+                    <input class="title" aria-label="scenario name" value={d.name.clone()}
+                        onchange={link.callback(|e: Event| Msg::Do(Action::SetName(input_value(&e))))} />
+                    <nav class="palette" aria-label="palette">
+                        { add(Kind::Producer, "+ Producer") }
+                        { add(Kind::Exchange, "+ Exchange") }
+                        { add(Kind::Queue, "+ Queue") }
+                        { add(Kind::Consumer, "+ Consumer") }
+                    </nav>
+                    <nav class="edit" aria-label="edit">
+                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label="undo" title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label="redo" title="Redo (Ctrl+Y)">{ "Redo" }</button>
+                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label="delete selection" title="Delete">{ "Delete" }</button>
+                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label="tidy layout">{ "Tidy" }</button>
+                        <button onclick={link.callback(|_| Msg::Fit)} aria-label="fit to screen">{ "Fit" }</button>
+                        <label><input type="checkbox" checked={d.show_default}
+                            onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ " default exchange" }</label>
+                        <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ "New" }</button>
+                        <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ "Save" }</button>
+                        <label class="load">{ "Load" }
+                            <input type="file" accept=".json,application/json" aria-label="load scenario file"
+                                onchange={link.batch_callback(|e: Event| {
+                                    e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.files()).and_then(|f| f.get(0)).map(Msg::Load)
+                                })} />
+                        </label>
+                    </nav>
+                </header>
+                <section class="controls" aria-label="playback">
+                    if self.playing {
+                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label="pause">{ "Pause" }</button>
+                    } else {
+                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label="play">{ "Play" }</button>
+                    }
+                    <button onclick={link.callback(|_| Msg::Step(false))} aria-label="step back" title="Step back (←)">{ "← Back" }</button>
+                    <button onclick={link.callback(|_| Msg::Step(true))} aria-label="step forward" title="Step forward (→)">{ "Step →" }</button>
+                    <label>{ "Speed " }
+                        <select aria-label="speed" onchange={link.callback(|e: Event| Msg::Speed(input_value(&e).parse().unwrap_or(1.0)))}>
+                            { for speeds.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}x") }</option> }) }
+                        </select>
+                    </label>
+                    <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ "↺ Restart" }</button>
+                    <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label="restart the broker">{ "⚡ Broker restart" }</button>
+                    <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
+                </section>
+                if let Some(e) = &self.error {
+                    <p class="error" role="alert">{ e.clone() }
+                        <button onclick={link.callback(|_| Msg::Error(String::new()))} aria-label="dismiss">{ "×" }</button></p>
+                }
+                if let Some(n) = &self.notice {
+                    <p class="notice" role="status">{ n.clone() }</p>
+                }
+                <main>
+                    { self.canvas_view(ctx) }
+                    <aside>
+                        { self.inspector(ctx) }
+                        { self.log_view(ctx) }
+                    </aside>
+                </main>
+            </div>
+        }
     }
 }
 
-fn diagram_view(d: &Diagram) -> Html {
-    let (w, h) = d.size();
-    html! {
-        <svg id="diagram" viewBox={format!("0 0 {w} {h}")} role="img" aria-label="broker diagram">
-            { for d.edges.iter().filter_map(|e| {
-                let (a, b) = (d.node(&e.from)?, d.node(&e.to)?);
-                Some(html! {
-                    <g class="edge">
-                        <line x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} />
-                        if !e.label.is_empty() {
-                            <text x={((a.x + b.x) / 2.0).to_string()} y={((a.y + b.y) / 2.0 - 6.0).to_string()} class="edge-label">{ e.label.clone() }</text>
-                        }
+impl App {
+    fn canvas_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let d = &self.hist.design;
+        let tally = self.live.timeline.tally();
+        // a dragged node is drawn where the pointer is
+        let pos = |n: &Node| match &self.drag {
+            Some(Drag::Node { id, x, y, .. }) if *id == n.id => (*x, *y),
+            _ => (n.x, n.y),
+        };
+        let at = |id: Id| d.node(id).map(pos);
+        let mut edges = Vec::new();
+        for (i, l) in d.links.iter().enumerate() {
+            let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) =
+                (at(l.from), at(l.to), d.node(l.from), d.node(l.to))
+            else {
+                continue;
+            };
+            // a producer linked to a queue publishes through the default exchange
+            let (x0, y0) = if d.show_default && a.kind() == Kind::Producer && b.kind() == Kind::Queue {
+                default_exchange_at(d)
+            } else {
+                (x0, y0)
+            };
+            let selected = self.sel == Sel::Link(i);
+            // several bindings between the same two nodes: their labels stack
+            let nth = d.links[..i].iter().filter(|o| o.from == l.from && o.to == l.to).count() as f32;
+            let label = if !l.arguments.is_empty() {
+                l.arguments
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                l.key.clone()
+            };
+            edges.push(html! {
+                <g class={classes!("edge", selected.then_some("selected"))} role="button" tabindex="0"
+                    aria-label={format!("link {} to {}{}", a.name, b.name, if label.is_empty() { String::new() } else { format!(" with key {label}") })}
+                    onclick={link.callback(move |_| Msg::Select(Sel::Link(i)))}
+                    onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
+                    <line class="hitline" x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
+                    <line x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
+                    if !label.is_empty() {
+                        <text x={((x0 + x1) / 2.0).to_string()} y={((y0 + y1) / 2.0 - 6.0 - 14.0 * nth).to_string()} class="edge-label">{ label }</text>
+                    }
+                </g>
+            });
+        }
+        if d.show_default {
+            let (dx, dy) = default_exchange_at(d);
+            for q in d.nodes.iter().filter(|n| n.kind() == Kind::Queue) {
+                let (qx, qy) = pos(q);
+                edges.push(html! {
+                    <g class="edge implicit" aria-label={format!("implicit binding of queue {} with key {}", q.name, q.name)}>
+                        <line x1={dx.to_string()} y1={dy.to_string()} x2={qx.to_string()} y2={qy.to_string()} />
                     </g>
+                });
+            }
+        }
+        let nodes = d.nodes.iter().map(|n| {
+            let (x, y) = pos(n);
+            let selected = self.sel == Sel::Node(n.id);
+            let name = n.name.clone();
+            let cls = classes!("node", n.kind().name(), selected.then_some("selected"));
+            let port = if n.kind() != Kind::Consumer {
+                let (w, _) = half(n.kind());
+                html! { <circle class="port" cx={(x + w + 8.0).to_string()} cy={y.to_string()} r="7"
+                    aria-label={format!("drag from here to link {name}")} /> }
+            } else {
+                html! {}
+            };
+            let body = match &n.spec {
+                Spec::Queue(_) => {
+                    let real = self.live.real_queue(&n.name);
+                    let live = tally.queues.contains_key(&real);
+                    let (ready, unacked) = tally.queue(&real);
+                    html! {
+                        <g class={classes!(cls, (!live).then_some("gone"))} data-id={n.id.to_string()}
+                            aria-label={if live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
+                            <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
+                            <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
+                            <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{
+                                if live { format!("ready {ready} · unacked {unacked}") } else { "not on the broker".to_string() }
+                            }</text>
+                        </g>
+                    }
+                }
+                Spec::Consumer(c) => {
+                    let unacked = tally.consumer(&n.name, &n.name);
+                    let slots = if c.prefetch == 0 || c.prefetch > 12 || c.auto_ack { 0 } else { c.prefetch as u64 };
+                    html! {
+                        <g class={cls} data-id={n.id.to_string()}
+                            aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {}", c.prefetch)}>
+                            <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
+                            <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
+                            { for (0..slots).map(|i| html! {
+                                <rect class={if i < unacked { "slot full" } else { "slot" }}
+                                    x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
+                            }) }
+                            if slots == 0 { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{
+                                if c.auto_ack { "auto-ack".to_string() } else { format!("unacked {unacked}") }
+                            }</text> }
+                        </g>
+                    }
+                }
+                Spec::Exchange(xs) => html! {
+                    <g class={cls} data-id={n.id.to_string()} aria-label={format!("{} exchange {name}", xs.kind)}>
+                        <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
+                        <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ name.clone() }</text>
+                        <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ xs.kind.clone() }</text>
+                    </g>
+                },
+                Spec::Producer(_) => html! {
+                    <g class={cls} data-id={n.id.to_string()} aria-label={format!("producer {name}")}>
+                        <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
+                        <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
+                    </g>
+                },
+            };
+            html! { <>{ body }{ port }</> }
+        });
+        let drawing = match &self.drag {
+            Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
+                html! { <line class="drawing" x1={x0.to_string()} y1={y0.to_string()} x2={x.to_string()} y2={y.to_string()} /> }
+            }),
+            _ => None,
+        };
+        let default_x = d.show_default.then(|| {
+            let (x, y) = default_exchange_at(d);
+            html! {
+                <g class="node exchange default" aria-label="direct exchange (default)">
+                    <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
+                    <text x={x.to_string()} y={(y + 4.0).to_string()} class="label">{ "(default)" }</text>
+                </g>
+            }
+        });
+        let point = |e: &PointerEvent| (e.client_x() as f32, e.client_y() as f32);
+        html! {
+            <div class="canvas">
+                <svg id="diagram" ref={self.svg.clone()} role="application" aria-label="broker canvas: drag nodes to move them, drag from a node's handle to link it"
+                    onpointerdown={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Down(x, y, e.shift_key()) })}
+                    onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(x, y) })}
+                    onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
+                    onwheel={link.callback(|e: WheelEvent| { e.prevent_default(); Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
+                    <g transform={format!("translate({} {}) scale({})", self.tx, self.ty, self.scale)}>
+                        { for edges }
+                        { for default_x }
+                        { for nodes }
+                        { for drawing }
+                    </g>
+                </svg>
+                <canvas id="dots" ref={self.canvas.clone()} aria-hidden="true"></canvas>
+            </div>
+        }
+    }
+
+    fn inspector(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let d = &self.hist.design;
+        match self.sel {
+            Sel::Node(id) => {
+                let Some(n) = d.node(id) else {
+                    return html! {};
+                };
+                let spec = n.spec.clone();
+                // a field that edits the spec: parse the input, change a copy, apply it
+                let field = |label: &'static str, value: String, f: fn(&mut Spec, &str) -> Result<(), String>| {
+                    let spec = spec.clone();
+                    let cb = link.callback(move |e: Event| {
+                        let mut s = spec.clone();
+                        match f(&mut s, &input_value(&e)) {
+                            Ok(()) => Msg::Do(Action::SetSpec { id, spec: s }),
+                            Err(err) => Msg::Error(format!("{label}: {err}")),
+                        }
+                    });
+                    html! { <label>{ label }<input aria-label={label} value={value} onchange={cb} /></label> }
+                };
+                let check = |label: &'static str, value: bool, f: fn(&mut Spec, bool)| {
+                    let spec = spec.clone();
+                    let cb = link.callback(move |e: Event| {
+                        let mut s = spec.clone();
+                        f(&mut s, input_checked(&e));
+                        Msg::Do(Action::SetSpec { id, spec: s })
+                    });
+                    html! { <label class="check"><input type="checkbox" aria-label={label} checked={value} onchange={cb} />{ label }</label> }
+                };
+                fn num<T: std::str::FromStr>(v: &str) -> Result<T, String> {
+                    v.trim().parse().map_err(|_| format!("'{v}' is not a number in range"))
+                }
+                fn opt<T: std::str::FromStr>(v: &str) -> Result<Option<T>, String> {
+                    if v.trim().is_empty() {
+                        Ok(None)
+                    } else {
+                        num(v).map(Some)
+                    }
+                }
+                let fields = match &n.spec {
+                    Spec::Producer(p) => html! {<>
+                        <button class="publish" onclick={link.callback(move |_| Msg::Input(Input::Publish(id)))}
+                            aria-label={format!("publish from {}", n.name)}>{ if p.burst > 1 { format!("Publish {}", p.burst) } else { "Publish".into() } }</button>
+                        if d.producer_target(id).is_some_and(|t| t.0.is_empty()) {
+                            <p class="hint">{ "Linked to a queue: publishes through the default exchange with the queue's name as routing key." }</p>
+                        } else {
+                            { field("routing key", p.routing_key.clone(), |s, v| { if let Spec::Producer(p) = s { p.routing_key = v.into() } Ok(()) }) }
+                        }
+                        { field("body", p.body.clone(), |s, v| { if let Spec::Producer(p) = s { p.body = v.into() } Ok(()) }) }
+                        { field("burst", p.burst.to_string(), |s, v| { if let Spec::Producer(p) = s { p.burst = num(v)? } Ok(()) }) }
+                        { field("every ms (0 = on click)", p.every_ms.to_string(), |s, v| { if let Spec::Producer(p) = s { p.every_ms = num(v)? } Ok(()) }) }
+                        { check("persistent (delivery_mode 2)", p.persistent, |s, v| { if let Spec::Producer(p) = s { p.persistent = v } }) }
+                        { check("mandatory", p.mandatory, |s, v| { if let Spec::Producer(p) = s { p.mandatory = v } }) }
+                        { field("correlation id", p.correlation_id.clone(), |s, v| { if let Spec::Producer(p) = s { p.correlation_id = v.into() } Ok(()) }) }
+                        { field("reply to", p.reply_to.clone(), |s, v| { if let Spec::Producer(p) = s { p.reply_to = v.into() } Ok(()) }) }
+                        { field("expiration ms", p.expiration.clone(), |s, v| { if let Spec::Producer(p) = s { if !v.is_empty() { num::<u32>(v)?; } p.expiration = v.into() } Ok(()) }) }
+                        { field("priority", p.priority.map(|p| p.to_string()).unwrap_or_default(), |s, v| { if let Spec::Producer(p) = s { p.priority = opt(v)? } Ok(()) }) }
+                        { field("headers (k=v, …)", p.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), |s, v| {
+                            if let Spec::Producer(p) = s { p.headers = pairs(v)? } Ok(()) }) }
+                    </>},
+                    Spec::Exchange(x) => {
+                        let spec2 = spec.clone();
+                        let kind_cb = link.callback(move |e: Event| {
+                            let mut s = spec2.clone();
+                            if let Spec::Exchange(x) = &mut s {
+                                x.kind = input_value(&e);
+                            }
+                            Msg::Do(Action::SetSpec { id, spec: s })
+                        });
+                        let tester = self.tester_view(ctx, &n.name);
+                        html! {<>
+                            <label>{ "type" }<select aria-label="exchange type" onchange={kind_cb}>
+                                { for ["direct", "fanout", "topic", "headers"].iter().map(|k| html! { <option value={*k} selected={x.kind == *k}>{ *k }</option> }) }
+                            </select></label>
+                            { check("durable", x.durable, |s, v| { if let Spec::Exchange(x) = s { x.durable = v } }) }
+                            { field("alternate exchange", x.alternate_exchange.clone().unwrap_or_default(), |s, v| {
+                                if let Spec::Exchange(x) = s { x.alternate_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
+                            { tester }
+                        </>}
+                    }
+                    Spec::Queue(q) => html! {<>
+                        { check("durable", q.durable, |s, v| { if let Spec::Queue(q) = s { q.durable = v } }) }
+                        { check("exclusive", q.exclusive, |s, v| { if let Spec::Queue(q) = s { q.exclusive = v } }) }
+                        { check("auto-delete", q.auto_delete, |s, v| { if let Spec::Queue(q) = s { q.auto_delete = v } }) }
+                        { field("x-message-ttl ms", q.message_ttl.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.message_ttl = opt(v)? } Ok(()) }) }
+                        { field("x-max-length", q.max_length.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_length = opt(v)? } Ok(()) }) }
+                        { field("x-overflow", q.overflow.clone(), |s, v| { if let Spec::Queue(q) = s { q.overflow = v.into() } Ok(()) }) }
+                        { field("x-dead-letter-exchange", q.dead_letter_exchange.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
+                        { field("x-dead-letter-routing-key", q.dead_letter_routing_key.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_routing_key = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
+                        { field("x-max-priority", q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
+                    </>},
+                    Spec::Consumer(c) => html! {<>
+                        { field("prefetch", c.prefetch.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.prefetch = num(v)? } Ok(()) }) }
+                        { check("auto-ack", c.auto_ack, |s, v| { if let Spec::Consumer(c) = s { c.auto_ack = v } }) }
+                        { field("processing ms", c.processing_ms.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.processing_ms = num(v)? } Ok(()) }) }
+                        { field("failure %", c.failure_pct.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.failure_pct = num(v)? } Ok(()) }) }
+                        { check("on failure: reject (else nack)", c.on_failure == OnFailure::Reject, |s, v| { if let Spec::Consumer(c) = s { c.on_failure = if v { OnFailure::Reject } else { OnFailure::Nack } } }) }
+                        { check("requeue on failure", c.requeue, |s, v| { if let Spec::Consumer(c) = s { c.requeue = v } }) }
+                        { check("RPC server: reply to reply_to", c.reply, |s, v| { if let Spec::Consumer(c) = s { c.reply = v } }) }
+                    </>},
+                };
+                html! {
+                    <section class="inspector" aria-label="inspector">
+                        <h2>{ format!("{} {}", n.kind().name(), n.name) }</h2>
+                        <label>{ "name" }<input aria-label="name" value={n.name.clone()}
+                            onchange={link.callback(move |e: Event| Msg::Do(Action::Rename { id, name: input_value(&e) }))} /></label>
+                        { fields }
+                    </section>
+                }
+            }
+            Sel::Link(i) => {
+                let Some(l) = d.links.get(i) else {
+                    return html! {};
+                };
+                let (a, b) = (d.node(l.from), d.node(l.to));
+                let is_binding = a.is_some_and(|a| a.kind() == Kind::Exchange);
+                let args = l.arguments.clone();
+                let key_cb = link.callback(move |e: Event| {
+                    Msg::Do(Action::EditLink {
+                        index: i,
+                        key: input_value(&e),
+                        arguments: args.clone(),
+                    })
+                });
+                let key = l.key.clone();
+                let args_cb = link.callback(move |e: Event| match pairs(&input_value(&e)) {
+                    Ok(arguments) => Msg::Do(Action::EditLink {
+                        index: i,
+                        key: key.clone(),
+                        arguments,
+                    }),
+                    Err(err) => Msg::Error(format!("arguments: {err}")),
+                });
+                html! {
+                    <section class="inspector" aria-label="inspector">
+                        <h2>{ format!("link {} → {}", a.map(|n| n.name.as_str()).unwrap_or("?"), b.map(|n| n.name.as_str()).unwrap_or("?")) }</h2>
+                        if is_binding {
+                            <label>{ "binding key" }<input aria-label="binding key" value={l.key.clone()} onchange={key_cb} /></label>
+                            <label>{ "headers arguments (x-match=all, k=v, …)" }<input aria-label="binding arguments"
+                                value={l.arguments.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")} onchange={args_cb} /></label>
+                        } else {
+                            <p>{ "This link has no settings: a producer's routing key is set on the producer." }</p>
+                        }
+                    </section>
+                }
+            }
+            Sel::Msg(m) => self.message_view(m),
+            Sel::None => html! {
+                <section class="inspector" aria-label="inspector">
+                    <h2>{ "How to" }</h2>
+                    <p>{ "Add nodes from the palette, drag them to move, drag from a node's round handle onto another node to link it (producer → exchange or queue, exchange → queue or exchange, queue → consumer). Select a producer and press Publish. Click an event in the log to follow its message." }</p>
+                </section>
+            },
+        }
+    }
+
+    /// A topic tester: type a routing key (and headers), see which bindings of the exchange match.
+    fn tester_view(&self, ctx: &Context<Self>, exchange: &str) -> Html {
+        let Some(x) = self.live.broker().exchange(exchange) else {
+            return html! { <p>{ "This exchange is not on the broker (see the log for why)." }</p> };
+        };
+        let key: warren_engine::Name = self.tester.as_str().into();
+        let rows = x.bindings.iter().map(|b| {
+            let hit = x.binding_matches(b, std::slice::from_ref(&key), None);
+            let to = self.live.canvas_queue(b.dest.name());
+            html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }</li> }
+        });
+        html! {
+            <div class="tester">
+                <label>{ "test a routing key" }<input aria-label="test routing key" value={self.tester.clone()}
+                    oninput={ctx.link().callback(|e: InputEvent| Msg::Tester(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()))} /></label>
+                <ul aria-label="bindings that match">{ for rows }</ul>
+            </div>
+        }
+    }
+
+    /// A message: its properties, its path, and why each binding of its exchange matched or not.
+    fn message_view(&self, m: MsgId) -> Html {
+        let tl = &self.live.timeline;
+        let path: Vec<String> = tl
+            .events
+            .iter()
+            .filter(|(e, s)| *s <= self.t && messages_of(&e.kind).contains(&m))
+            .filter_map(|(e, _)| describe(&e.kind, &tl.names).map(|d| d.1))
+            .collect();
+        let published = tl.events.iter().find_map(|(e, _)| match &e.kind {
+            warren_engine::EventKind::Published { msg, message, .. } if *msg == m => Some(message.clone()),
+            warren_engine::EventKind::DeadLettered { new_msg, message, .. } if *new_msg == m => Some(message.clone()),
+            _ => None,
+        });
+        let why = published.as_ref().and_then(|msg| {
+            if msg.exchange.is_empty() {
+                return Some(html! { <p>{ format!("The default exchange binds every queue by its name: key '{}' goes to the queue of that name, if there is one.", msg.routing_key()) }</p> });
+            }
+            let x = self.live.broker().exchange(&msg.exchange)?;
+            let rows: Vec<Html> = x
+                .bindings
+                .iter()
+                .map(|b| {
+                    let hit = x.binding_matches(b, &msg.routing_keys, msg.properties.headers.as_ref());
+                    let args = if b.args.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", warren_engine::field::table_to_json(&b.args))
+                    };
+                    html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} key '{}'{args} → {}", if hit { "matched" } else { "no match" }, b.key, self.live.canvas_queue(b.dest.name())) }</li> }
                 })
-            }) }
-            { for d.nodes.iter().map(node_view) }
-        </svg>
+                .collect();
+            Some(html! { <><h3>{ format!("bindings of '{}' ({})", msg.exchange, x.kind.name()) }</h3><ul>{ for rows }</ul></> })
+        });
+        html! {
+            <section class="inspector" aria-label="inspector">
+                <h2>{ format!("message #{}", m.0) }</h2>
+                if let Some(msg) = &published {
+                    <p>{ format!("routing key '{}', body \"{}\"", msg.routing_key(), msg.body_text()) }</p>
+                    if msg.properties != warren_engine::Properties::default() {
+                        <pre class="props">{ msg.properties.to_trace_json().to_string() }</pre>
+                    }
+                }
+                { for why }
+                <h3>{ "path" }</h3>
+                <ol>{ for path.into_iter().map(|p| html! { <li>{ p }</li> }) }</ol>
+            </section>
+        }
+    }
+
+    fn log_view(&self, ctx: &Context<Self>) -> Html {
+        let tl = &self.live.timeline;
+        let filter = self.filter.to_lowercase();
+        let highlight = match self.sel {
+            Sel::Msg(m) => Some(m),
+            _ => None,
+        };
+        let mut lines: Vec<(f64, &'static str, String, Option<MsgId>, bool)> = tl
+            .events
+            .iter()
+            .filter(|(_, s)| *s <= self.t)
+            .filter_map(|(e, s)| {
+                let (cat, text) = describe(&e.kind, &tl.names)?;
+                let ms = messages_of(&e.kind);
+                let on = highlight.is_some_and(|h| ms.contains(&h));
+                Some((*s, cat, text, ms.first().copied(), on))
+            })
+            .filter(|l| filter.is_empty() || l.2.to_lowercase().contains(&filter) || l.1.contains(&filter))
+            .collect();
+        let total = lines.len();
+        lines.reverse();
+        lines.truncate(300);
+        let link = ctx.link();
+        let problems = self.live.problems.clone();
+        html! {
+            <section class="log" aria-label="event log">
+                <h2>{ "Event log" }</h2>
+                <input aria-label="filter the log" placeholder="filter: deliver, ack, a queue…" value={self.filter.clone()}
+                    oninput={link.callback(|e: InputEvent| Msg::Filter(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()))} />
+                if !problems.is_empty() {
+                    <ul class="problems" aria-label="broker errors">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+                }
+                <p class="count" role="status">{ format!("{total} events") }</p>
+                <ol role="log" aria-label="events, newest first">
+                    { for lines.into_iter().map(|(s, cat, text, m, on)| {
+                        let cb = link.callback(move |_| Msg::Select(m.map_or(Sel::None, Sel::Msg)));
+                        html! { <li class={classes!(cat, on.then_some("on"))} tabindex="0" role="button" onclick={cb}>
+                            <span class="at">{ format!("{:.2}s", s / 1000.0) }</span>{ " " }{ text }</li> }
+                    }) }
+                </ol>
+            </section>
+        }
     }
 }
 
-#[function_component(App)]
-pub fn app() -> Html {
-    let sim = use_memo((), |_| simulate(WORK_QUEUES));
-    match &*sim {
-        Ok(s) => html! {
-            <main>
-                <h1>{ "Warren" }</h1>
-                <p>{ "A RabbitMQ simulator. The broker engine runs here, in your browser; the interactive canvas is on its way." }</p>
-                <h2>{ s.name.clone() }</h2>
-                { diagram_view(&s.diagram) }
-                <h2>{ "What a pika client sees" }</h2>
-                <pre id="trace" aria-label="trace">{ s.trace.clone() }</pre>
-            </main>
-        },
-        Err(e) => html! { <main><p class="error">{ e.clone() }</p></main> },
-    }
+fn clock_text(t: f64) -> String {
+    format!("t = {:.2} s", t / 1000.0)
+}
+
+/// `k=v, k=v` into a map.
+fn pairs(v: &str) -> Result<BTreeMap<String, String>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("'{p}' is not key=value"))
+        })
+        .collect()
 }

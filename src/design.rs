@@ -125,6 +125,9 @@ impl Default for Consumer {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct QueueSpec {
+    /// Declared with an empty name: the broker names it (`amq.gen-…`); the canvas name is the
+    /// scenario's alias for it (`as`, and `$name` in later steps).
+    pub server_named: bool,
     pub durable: bool,
     pub exclusive: bool,
     pub auto_delete: bool,
@@ -246,21 +249,42 @@ impl Default for Design {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Add a node of this kind at (x, y), with a fresh name.
-    Add { kind: Kind, x: f32, y: f32 },
-    Move { id: Id, x: f32, y: f32 },
-    Rename { id: Id, name: String },
-    SetSpec { id: Id, spec: Spec },
+    Add {
+        kind: Kind,
+        x: f32,
+        y: f32,
+    },
+    Move {
+        id: Id,
+        x: f32,
+        y: f32,
+    },
+    Rename {
+        id: Id,
+        name: String,
+    },
+    SetSpec {
+        id: Id,
+        spec: Spec,
+    },
     /// Link two nodes (see the module doc); a producer has one target and a consumer one queue,
     /// so a new link replaces the old one.
-    Link { from: Id, to: Id },
+    Link {
+        from: Id,
+        to: Id,
+    },
     /// Change a link's binding key and arguments.
     EditLink {
         index: usize,
         key: String,
         arguments: BTreeMap<String, String>,
     },
-    DeleteNode { id: Id },
-    DeleteLink { index: usize },
+    DeleteNode {
+        id: Id,
+    },
+    DeleteLink {
+        index: usize,
+    },
     ShowDefault(bool),
     SetName(String),
     /// Lay everything out in columns (producers, exchanges, queues, consumers) with few crossings.
@@ -311,6 +335,30 @@ impl Design {
             .any(|n| Some(n.id) != except && n.name == name && (n.kind() == kind || conn(n.kind()) && conn(kind)))
     }
 
+    /// How scenario steps name a queue: `$name` for a server-named one.
+    pub fn queue_ref(&self, name: &str) -> String {
+        match self.by_name(Kind::Queue, name).map(|n| &n.spec) {
+            Some(Spec::Queue(q)) if q.server_named => format!("${name}"),
+            _ => name.to_string(),
+        }
+    }
+
+    /// The connection that declares (and binds) a queue: for an exclusive queue its first
+    /// consumer's, as in the tutorials (another connection would get 405 RESOURCE_LOCKED).
+    pub fn queue_owner(&self, queue: Id) -> &str {
+        let exclusive = matches!(self.node(queue).map(|n| &n.spec), Some(Spec::Queue(q)) if q.exclusive);
+        let consumer = || {
+            self.links
+                .iter()
+                .filter(|l| l.from == queue)
+                .find_map(|l| self.node(l.to).filter(|c| c.kind() == Kind::Consumer))
+        };
+        match exclusive.then(consumer).flatten() {
+            Some(c) => &c.name,
+            None => "setup",
+        }
+    }
+
     /// The queue a consumer subscribes to.
     pub fn consumer_queue(&self, consumer: Id) -> Option<&Node> {
         self.links
@@ -325,10 +373,14 @@ impl Design {
         let Some(Spec::Producer(p)) = self.node(producer).map(|n| &n.spec) else {
             return None;
         };
-        let to = self.links.iter().find(|l| l.from == producer).and_then(|l| self.node(l.to))?;
+        let to = self
+            .links
+            .iter()
+            .find(|l| l.from == producer)
+            .and_then(|l| self.node(l.to))?;
         match to.kind() {
             Kind::Exchange => Some((to.name.clone(), p.routing_key.clone())),
-            Kind::Queue => Some((String::new(), to.name.clone())),
+            Kind::Queue => Some((String::new(), self.queue_ref(&to.name))),
             _ => None,
         }
     }
@@ -365,20 +417,16 @@ impl Design {
                 // names that refer to this one follow it
                 for n in &mut self.nodes {
                     match &mut n.spec {
-                        Spec::Queue(q) if kind == Kind::Exchange => {
-                            if q.dead_letter_exchange.as_deref() == Some(&old) {
-                                q.dead_letter_exchange = Some(name.clone());
-                            }
+                        Spec::Queue(q) if kind == Kind::Exchange && q.dead_letter_exchange.as_deref() == Some(&old) => {
+                            q.dead_letter_exchange = Some(name.clone());
                         }
-                        Spec::Exchange(x) if kind == Kind::Exchange => {
-                            if x.alternate_exchange.as_deref() == Some(&old) {
-                                x.alternate_exchange = Some(name.clone());
-                            }
+                        Spec::Exchange(x)
+                            if kind == Kind::Exchange && x.alternate_exchange.as_deref() == Some(&old) =>
+                        {
+                            x.alternate_exchange = Some(name.clone());
                         }
-                        Spec::Producer(p) if kind == Kind::Queue => {
-                            if p.reply_to == old {
-                                p.reply_to = name.clone();
-                            }
+                        Spec::Producer(p) if kind == Kind::Queue && p.reply_to == old => {
+                            p.reply_to = name.clone();
                         }
                         _ => {}
                     }
@@ -417,7 +465,10 @@ impl Design {
                     (Kind::Queue, Kind::Exchange) => (to, from),
                     _ => (from, to),
                 };
-                let (a, b) = (self.node(from).expect("checked").kind(), self.node(to).expect("checked").kind());
+                let (a, b) = (
+                    self.node(from).expect("checked").kind(),
+                    self.node(to).expect("checked").kind(),
+                );
                 match (a, b) {
                     (Kind::Producer, Kind::Exchange | Kind::Queue) => self.links.retain(|l| l.from != from),
                     (Kind::Queue, Kind::Consumer) => self.links.retain(|l| l.to != to),
@@ -522,7 +573,7 @@ impl Design {
     /// The scenario steps that build this design on a broker (JSON, the scenario format).
     pub fn setup_steps(&self) -> Vec<Value> {
         let mut steps = Vec::new();
-        const ADMIN: &str = "setup";
+        const ADMIN: &str = "setup"; // see queue_owner
         for n in &self.nodes {
             if let Spec::Exchange(x) = &n.spec {
                 let mut args = serde_json::Map::new();
@@ -554,9 +605,14 @@ impl Design {
                 if let Some(p) = q.max_priority {
                     args.insert("x-max-priority".into(), json!(p));
                 }
-                steps.push(json!({"conn": ADMIN, "call": "queue_declare", "args": {
-                    "queue": n.name, "durable": q.durable, "exclusive": q.exclusive,
-                    "auto_delete": q.auto_delete, "arguments": args}}));
+                let conn = self.queue_owner(n.id);
+                let mut step = json!({"conn": conn, "call": "queue_declare", "args": {
+                    "queue": if q.server_named { "" } else { n.name.as_str() }, "durable": q.durable,
+                    "exclusive": q.exclusive, "auto_delete": q.auto_delete, "arguments": args}});
+                if q.server_named {
+                    step["as"] = json!(n.name);
+                }
+                steps.push(step);
             }
         }
         for l in &self.links {
@@ -566,8 +622,8 @@ impl Design {
             let arguments: serde_json::Map<String, Value> =
                 l.arguments.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             match (a.kind(), b.kind()) {
-                (Kind::Exchange, Kind::Queue) => steps.push(json!({"conn": ADMIN, "call": "queue_bind", "args": {
-                    "queue": b.name, "exchange": a.name, "routing_key": l.key, "arguments": arguments}})),
+                (Kind::Exchange, Kind::Queue) => steps.push(json!({"conn": self.queue_owner(b.id), "call": "queue_bind", "args": {
+                    "queue": self.queue_ref(&b.name), "exchange": a.name, "routing_key": l.key, "arguments": arguments}})),
                 (Kind::Exchange, Kind::Exchange) => {
                     steps.push(json!({"conn": ADMIN, "call": "exchange_bind", "args": {
                     "destination": b.name, "source": a.name, "routing_key": l.key, "arguments": arguments}}))
@@ -584,7 +640,7 @@ impl Design {
                     steps.push(json!({"conn": n.name, "call": "basic_qos", "args": {"prefetch_count": c.prefetch}}));
                 }
                 steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
-                    "queue": q.name, "auto_ack": c.auto_ack, "consumer_tag": n.name}}));
+                    "queue": self.queue_ref(&q.name), "auto_ack": c.auto_ack, "consumer_tag": n.name}}));
             }
         }
         steps
@@ -606,7 +662,7 @@ impl Design {
             props.insert("correlation_id".into(), json!(fill(&p.correlation_id)));
         }
         if !p.reply_to.is_empty() {
-            props.insert("reply_to".into(), json!(p.reply_to));
+            props.insert("reply_to".into(), json!(self.queue_ref(&p.reply_to)));
         }
         if !p.expiration.is_empty() {
             props.insert("expiration".into(), json!(p.expiration));
@@ -642,13 +698,8 @@ impl Design {
     /// Read a scenario file: its `"canvas"` if it has one, else the topology its steps build
     /// (run on the engine), laid out tidily. Errors say what and where.
     pub fn from_scenario(text: &str) -> Result<Design, String> {
-        let raw: Value = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "this file is not JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let raw: Value = serde_json::from_str(text)
+            .map_err(|e| format!("this file is not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
         let sc = warren_engine::scenario::Scenario::from_json(raw.clone()).map_err(|e| e.to_string())?;
         if let Some(canvas) = raw.get("canvas") {
             let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
@@ -743,20 +794,38 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
         id
     };
     let mut ids: BTreeMap<(Kind, String), Id> = BTreeMap::new();
-    for x in r.broker.exchanges().filter(|x| !x.name.is_empty() && !x.name.starts_with("amq.")) {
+    for x in r
+        .broker
+        .exchanges()
+        .filter(|x| !x.name.is_empty() && !x.name.starts_with("amq."))
+    {
         let spec = ExchangeSpec {
             kind: x.kind.name().to_string(),
             durable: x.durable,
             alternate_exchange: x.alternate().map(str::to_string),
         };
-        ids.insert((Kind::Exchange, x.name.to_string()), add(&mut d, &x.name, Spec::Exchange(spec)));
+        ids.insert(
+            (Kind::Exchange, x.name.to_string()),
+            add(&mut d, &x.name, Spec::Exchange(spec)),
+        );
     }
+    let alias_of: BTreeMap<String, String> = r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())).collect();
     for q in r.broker.queues() {
+        let alias = alias_of.get(&*q.name);
         let spec = QueueSpec {
+            server_named: alias.is_some(),
             durable: q.durable,
-            ..QueueSpec::default()
+            exclusive: q.exclusive_owner.is_some(),
+            auto_delete: q.auto_delete,
+            message_ttl: q.cfg.message_ttl,
+            max_length: q.cfg.max_length,
+            dead_letter_exchange: q.cfg.dlx.as_ref().map(|x| x.to_string()),
+            dead_letter_routing_key: q.cfg.dlrk.as_ref().map(|x| x.to_string()),
+            max_priority: q.cfg.max_priority,
+            overflow: String::new(),
         };
-        ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &q.name, Spec::Queue(spec)));
+        let name = alias.cloned().unwrap_or_else(|| q.name.to_string());
+        ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &name, Spec::Queue(spec)));
     }
     for x in r.broker.exchanges() {
         let Some(&from) = ids.get(&(Kind::Exchange, x.name.to_string())) else {
@@ -831,7 +900,11 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
         };
         let id = add(&mut d, &conn, Spec::Producer(spec));
         let target = if exchange.is_empty() {
-            ids.get(&(Kind::Queue, key))
+            let real = key
+                .strip_prefix('$')
+                .and_then(|a| r.aliases().get(a).cloned())
+                .unwrap_or(key);
+            ids.get(&(Kind::Queue, real))
         } else {
             ids.get(&(Kind::Exchange, exchange))
         };

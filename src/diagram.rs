@@ -72,8 +72,11 @@ impl Diagram {
             } else {
                 x.name.to_string()
             };
-            d.nodes
-                .push(Node::new(format!("x:{}", x.name), NodeKind::Exchange(x.kind.name()), label));
+            d.nodes.push(Node::new(
+                format!("x:{}", x.name),
+                NodeKind::Exchange(x.kind.name()),
+                label,
+            ));
             for b in &x.bindings {
                 let to = match &b.dest {
                     Dest::Queue(q) => format!("q:{q}"),
@@ -254,16 +257,16 @@ impl Diagram {
 impl Node {
     /// A node at the origin with no counts.
     pub fn new(id: String, kind: NodeKind, label: String) -> Node {
-    Node {
-        id,
-        kind,
-        label,
-        ready: 0,
-        unacked: 0,
-        prefetch: 0,
-        column: 0,
-        x: 0.0,
-        y: 0.0,
+        Node {
+            id,
+            kind,
+            label,
+            ready: 0,
+            unacked: 0,
+            prefetch: 0,
+            column: 0,
+            x: 0.0,
+            y: 0.0,
+        }
     }
-}
 }

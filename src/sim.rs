@@ -173,7 +173,8 @@ impl Live {
                         o.insert("step".into(), json!(index));
                         if let (Some(code), Some(text)) = (o.get("code"), o.get("text")) {
                             let who = o.get("conn").and_then(Value::as_str).unwrap_or("");
-                            self.problems.push(format!("{who}: {code} {}", text.as_str().unwrap_or("")));
+                            self.problems
+                                .push(format!("{who}: {code} {}", text.as_str().unwrap_or("")));
                         }
                     }
                     self.trace.push(l);
@@ -402,6 +403,23 @@ impl Live {
                 Ok(())
             }
         }
+    }
+
+    /// The broker's name for a canvas queue: a server-named queue's `amq.gen-…` once declared.
+    pub fn real_queue(&self, name: &str) -> String {
+        match self.design.by_name(crate::design::Kind::Queue, name).map(|n| &n.spec) {
+            Some(Spec::Queue(q)) if q.server_named => self.runner.aliases().get(name).cloned().unwrap_or_default(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// The canvas name of a queue the broker names `real`.
+    pub fn canvas_queue<'a>(&'a self, real: &'a str) -> &'a str {
+        self.runner
+            .aliases()
+            .iter()
+            .find(|(_, q)| q.as_str() == real)
+            .map_or(real, |(a, _)| a.as_str())
     }
 
     /// The broker, for views that read its state directly.

@@ -136,21 +136,17 @@ impl Tally {
                 consumer_tag,
                 auto_ack,
                 ..
-            } => {
-                if self.take(*msg, queue).is_some() && !auto_ack {
-                    let who = consumer_tag.as_ref().map(|t| (name(conn), t.to_string()));
-                    self.put(*msg, queue, Copy::Unacked(who));
-                }
+            } if self.take(*msg, queue).is_some() && !auto_ack => {
+                let who = consumer_tag.as_ref().map(|t| (name(conn), t.to_string()));
+                self.put(*msg, queue, Copy::Unacked(who));
             }
             EventKind::Acked { msg, queue, .. } => {
                 self.take(*msg, queue);
             }
             EventKind::Nacked {
                 msg, queue, requeue, ..
-            } => {
-                if self.take(*msg, queue).is_some() && *requeue {
-                    self.put(*msg, queue, Copy::Settling);
-                }
+            } if self.take(*msg, queue).is_some() && *requeue => {
+                self.put(*msg, queue, Copy::Settling);
             }
             EventKind::Requeued { msg, queue } => {
                 self.take(*msg, queue);
@@ -179,7 +175,9 @@ impl Tally {
                 self.consumers.remove(&(name(conn), consumer_tag.to_string()));
             }
             EventKind::ConsumerAdded { conn, consumer_tag, .. } => {
-                self.consumers.entry((name(conn), consumer_tag.to_string())).or_default();
+                self.consumers
+                    .entry((name(conn), consumer_tag.to_string()))
+                    .or_default();
             }
             _ => {}
         }
@@ -335,7 +333,12 @@ impl Timeline {
                 self.copy_free.insert((*msg, queue.to_string()), end);
                 end
             }
-            EventKind::Acked { msg, queue, conn, ch, .. } | EventKind::Nacked { msg, queue, conn, ch, .. } => {
+            EventKind::Acked {
+                msg, queue, conn, ch, ..
+            }
+            | EventKind::Nacked {
+                msg, queue, conn, ch, ..
+            } => {
                 let s = at.max(get(&self.copy_free, *msg, queue));
                 self.copy_free.insert((*msg, queue.to_string()), s);
                 let c = self.chan_free.entry((*conn, *ch)).or_default();
@@ -371,7 +374,14 @@ impl Timeline {
                 if let Some(o) = self.origin.get(msg).cloned() {
                     self.origin.insert(*new_msg, (o.0, exchange.to_string()));
                 }
-                let end = self.trip(*msg, Place::Queue(queue.to_string()), Some(x.clone()), s, TripKind::DeadLetter, i);
+                let end = self.trip(
+                    *msg,
+                    Place::Queue(queue.to_string()),
+                    Some(x.clone()),
+                    s,
+                    TripKind::DeadLetter,
+                    i,
+                );
                 self.arrive.insert((*new_msg, x), end);
                 s
             }
@@ -400,7 +410,10 @@ impl Timeline {
         // new events may be shown before ones already applied: recount from the start if so
         let ev = &self.events;
         let key = |i: &usize| (ev[*i].1, *i);
-        let applied_max = self.order[..self.applied].iter().map(key).max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let applied_max = self.order[..self.applied]
+            .iter()
+            .map(key)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.order.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
         if let Some(m) = applied_max {
             let new_before = (first_new..self.events.len()).any(|i| {
@@ -445,9 +458,241 @@ impl Timeline {
 
     /// The shown times at which something starts or lands, sorted (for stepping).
     pub fn moments(&self) -> Vec<f64> {
-        let mut m: Vec<f64> = self.events.iter().map(|e| e.1).chain(self.trips.iter().map(|t| t.end)).collect();
+        let mut m: Vec<f64> = self
+            .events
+            .iter()
+            .map(|e| e.1)
+            .chain(self.trips.iter().map(|t| t.end))
+            .collect();
         m.sort_by(f64::total_cmp);
         m.dedup();
         m
+    }
+}
+
+/// A log line for an event: its category (for filtering) and its text, or None for events too
+/// small to log (a channel opening).
+pub fn describe(e: &EventKind, names: &BTreeMap<ConnId, String>) -> Option<(&'static str, String)> {
+    use warren_engine::event::DropReason;
+    let who = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("connection {}", c.0));
+    let x = |s: &str| {
+        if s.is_empty() {
+            "the default exchange".to_string()
+        } else {
+            format!("exchange '{s}'")
+        }
+    };
+    let dest = |d: &Dest| match d {
+        Dest::Queue(q) => format!("queue '{q}'"),
+        Dest::Exchange(e) => x(e),
+    };
+    Some(match e {
+        EventKind::Published {
+            msg,
+            conn,
+            exchange,
+            message,
+            ..
+        } => (
+            "publish",
+            format!(
+                "{} published #{} to {} with key '{}': \"{}\"",
+                who(conn),
+                msg.0,
+                x(exchange),
+                message.routing_key(),
+                message.body_text()
+            ),
+        ),
+        EventKind::Routed {
+            msg,
+            from,
+            to,
+            alternate,
+            ..
+        } => (
+            "route",
+            format!(
+                "#{} routed by {} to {}{}",
+                msg.0,
+                x(from),
+                dest(to),
+                if *alternate { " (alternate exchange)" } else { "" }
+            ),
+        ),
+        EventKind::Unroutable { msg, exchange } => (
+            "drop",
+            format!("#{} matched no binding of {}: unroutable", msg.0, x(exchange)),
+        ),
+        EventKind::Enqueued { msg, queue } => ("enqueue", format!("#{} is ready in queue '{queue}'", msg.0)),
+        EventKind::Delivered {
+            msg,
+            queue,
+            conn,
+            consumer_tag,
+            delivery_tag,
+            redelivered,
+            ..
+        } => (
+            "deliver",
+            format!(
+                "#{} delivered from '{queue}' to {} (delivery tag {delivery_tag}{})",
+                msg.0,
+                match consumer_tag {
+                    Some(t) => format!("consumer {t}"),
+                    None => format!("{} by basic.get", who(conn)),
+                },
+                if *redelivered { ", redelivered" } else { "" }
+            ),
+        ),
+        EventKind::GetEmpty { conn, queue, .. } => ("deliver", format!("{} found '{queue}' empty", who(conn))),
+        EventKind::Acked {
+            msg,
+            conn,
+            delivery_tag,
+            ..
+        } => (
+            "ack",
+            format!("{} acked #{} (delivery tag {delivery_tag})", who(conn), msg.0),
+        ),
+        EventKind::Nacked {
+            msg,
+            conn,
+            delivery_tag,
+            requeue,
+            ..
+        } => (
+            "nack",
+            format!(
+                "{} refused #{} (delivery tag {delivery_tag}, requeue {requeue})",
+                who(conn),
+                msg.0
+            ),
+        ),
+        EventKind::Requeued { msg, queue } => ("requeue", format!("#{} is back in queue '{queue}'", msg.0)),
+        EventKind::Expired { msg, queue } => ("expire", format!("#{} expired in queue '{queue}'", msg.0)),
+        EventKind::Dropped { msg, queue, reason } => (
+            "drop",
+            format!(
+                "#{} dropped from queue '{queue}': {}",
+                msg.0,
+                match reason {
+                    DropReason::MaxLength => "queue full (x-max-length)",
+                    DropReason::RejectPublish => "queue full, publish rejected",
+                    DropReason::Rejected => "refused without requeue",
+                    DropReason::Expired => "expired",
+                    DropReason::DeliveryLimit => "delivery limit reached",
+                    DropReason::DeadLetterCycle => "dead-letter cycle",
+                    DropReason::DeadLetterUnroutable => "the dead-letter exchange routed it nowhere",
+                    DropReason::Purged => "purged",
+                    DropReason::QueueDeleted => "queue deleted",
+                    DropReason::Restart => "lost in the restart (transient)",
+                }
+            ),
+        ),
+        EventKind::DeadLettered {
+            msg,
+            new_msg,
+            queue,
+            exchange,
+            reason,
+            ..
+        } => (
+            "dead-letter",
+            format!(
+                "#{} dead-lettered from '{queue}' to {} as #{} ({})",
+                msg.0,
+                x(exchange),
+                new_msg.0,
+                reason.as_str()
+            ),
+        ),
+        EventKind::Returned {
+            msg,
+            conn,
+            reply_code,
+            reply_text,
+            ..
+        } => (
+            "return",
+            format!("#{} returned to {}: {reply_code} {reply_text}", msg.0, who(conn)),
+        ),
+        EventKind::Confirmed { conn, seq, ack, .. } => (
+            "confirm",
+            format!(
+                "{} got a publisher {} for #{seq}",
+                who(conn),
+                if *ack { "ack" } else { "nack" }
+            ),
+        ),
+        EventKind::ChannelClosed {
+            conn,
+            ch,
+            error: Some(err),
+        } => (
+            "error",
+            format!(
+                "{}: channel {ch} closed by the broker: {} {}",
+                who(conn),
+                err.code,
+                err.text
+            ),
+        ),
+        EventKind::ConnectionClosed { conn, error: Some(err) } => (
+            "error",
+            format!(
+                "{}: connection closed by the broker: {} {}",
+                who(conn),
+                err.code,
+                err.text
+            ),
+        ),
+        EventKind::ExchangeDeclared { exchange } => ("topology", format!("{} declared", x(exchange))),
+        EventKind::QueueDeclared { queue } => ("topology", format!("queue '{queue}' declared")),
+        EventKind::QueueDeleted { queue, why } => ("topology", format!("queue '{queue}' deleted ({why:?})")),
+        EventKind::ExchangeDeleted { exchange, .. } => ("topology", format!("{} deleted", x(exchange))),
+        EventKind::Bound {
+            source, dest: d, key, ..
+        } => (
+            "topology",
+            format!("{} bound to {} with key '{key}'", dest(d), x(source)),
+        ),
+        EventKind::Unbound {
+            source, dest: d, key, ..
+        } => (
+            "topology",
+            format!("{} unbound from {} (key '{key}')", dest(d), x(source)),
+        ),
+        EventKind::ConsumerAdded {
+            queue, consumer_tag, ..
+        } => ("topology", format!("consumer {consumer_tag} subscribed to '{queue}'")),
+        EventKind::ConsumerRemoved {
+            queue, consumer_tag, ..
+        } => ("topology", format!("consumer {consumer_tag} left '{queue}'")),
+        EventKind::Purged { queue, count } => ("topology", format!("queue '{queue}' purged ({count} messages)")),
+        EventKind::Restarted => ("topology", "the broker restarted".to_string()),
+        EventKind::ConnectionOpened { .. }
+        | EventKind::ConnectionClosed { error: None, .. }
+        | EventKind::ChannelOpened { .. }
+        | EventKind::ChannelClosed { error: None, .. } => return None,
+    })
+}
+
+/// The message ids an event is about (a dead-lettered message is both its old and new id).
+pub fn messages_of(e: &EventKind) -> Vec<MsgId> {
+    match e {
+        EventKind::Published { msg, .. }
+        | EventKind::Routed { msg, .. }
+        | EventKind::Unroutable { msg, .. }
+        | EventKind::Enqueued { msg, .. }
+        | EventKind::Delivered { msg, .. }
+        | EventKind::Acked { msg, .. }
+        | EventKind::Nacked { msg, .. }
+        | EventKind::Requeued { msg, .. }
+        | EventKind::Expired { msg, .. }
+        | EventKind::Dropped { msg, .. }
+        | EventKind::Returned { msg, .. } => vec![*msg],
+        EventKind::DeadLettered { msg, new_msg, .. } => vec![*msg, *new_msg],
+        _ => Vec::new(),
     }
 }

@@ -9,7 +9,11 @@ use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
 
 fn id_of(d: &Design, name: &str) -> u32 {
-    d.nodes.iter().find(|n| n.name == name).unwrap_or_else(|| panic!("no {name}")).id
+    d.nodes
+        .iter()
+        .find(|n| n.name == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .id
 }
 
 /// producer → exchange "tasks" (direct) → queue "work" (key "work") → two consumers.
@@ -32,8 +36,16 @@ fn work_queue(prefetch: u16, processing_ms: u64) -> History {
         id_of(d, "consumer-1"),
         id_of(d, "consumer-2"),
     );
-    h.apply(Action::Rename { id: x, name: "tasks".into() }).unwrap();
-    h.apply(Action::Rename { id: q, name: "work".into() }).unwrap();
+    h.apply(Action::Rename {
+        id: x,
+        name: "tasks".into(),
+    })
+    .unwrap();
+    h.apply(Action::Rename {
+        id: q,
+        name: "work".into(),
+    })
+    .unwrap();
     h.apply(Action::Link { from: p, to: x }).unwrap();
     h.apply(Action::Link { from: x, to: q }).unwrap();
     h.apply(Action::Link { from: q, to: c1 }).unwrap();
@@ -44,14 +56,22 @@ fn work_queue(prefetch: u16, processing_ms: u64) -> History {
     };
     pr.routing_key = "work".into();
     pr.burst = 4;
-    h.apply(Action::SetSpec { id: p, spec: Spec::Producer(pr) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: p,
+        spec: Spec::Producer(pr),
+    })
+    .unwrap();
     for c in [c1, c2] {
         let Some(Spec::Consumer(mut co)) = h.design.node(c).map(|n| n.spec.clone()) else {
             panic!()
         };
         co.prefetch = prefetch;
         co.processing_ms = processing_ms;
-        h.apply(Action::SetSpec { id: c, spec: Spec::Consumer(co) }).unwrap();
+        h.apply(Action::SetSpec {
+            id: c,
+            spec: Spec::Consumer(co),
+        })
+        .unwrap();
     }
     h
 }
@@ -69,10 +89,20 @@ fn reducer_links_by_kind_and_undo_redo_restore_each_state() {
     let (p, c1) = (id_of(&d, "producer-1"), id_of(&d, "consumer-1"));
     let err = h.apply(Action::Link { from: p, to: c1 }).unwrap_err();
     assert!(err.contains("a producer cannot be linked to a consumer"), "{err}");
-    let err = h.apply(Action::Rename { id: c1, name: "consumer-2".into() }).unwrap_err();
+    let err = h
+        .apply(Action::Rename {
+            id: c1,
+            name: "consumer-2".into(),
+        })
+        .unwrap_err();
     assert!(err.contains("already called 'consumer-2'"), "{err}");
     let x = id_of(&d, "tasks");
-    let err = h.apply(Action::Rename { id: x, name: "amq.mine".into() }).unwrap_err();
+    let err = h
+        .apply(Action::Rename {
+            id: x,
+            name: "amq.mine".into(),
+        })
+        .unwrap_err();
     assert!(err.contains("reserved"), "{err}");
     assert_eq!(h.design, d);
     // deleting the queue takes its links with it; undo brings both back, redo removes again
@@ -87,7 +117,12 @@ fn reducer_links_by_kind_and_undo_redo_restore_each_state() {
     while h.undo() {}
     assert!(h.design.nodes.is_empty());
     // a new change after undo drops the redo branch
-    h.apply(Action::Add { kind: Kind::Queue, x: 0.0, y: 0.0 }).unwrap();
+    h.apply(Action::Add {
+        kind: Kind::Queue,
+        x: 0.0,
+        y: 0.0,
+    })
+    .unwrap();
     assert!(!h.can_redo());
 }
 
@@ -113,10 +148,8 @@ fn unreadable_files_get_a_message_that_says_what_and_where() {
     assert!(e.contains("step 0") && e.contains("queue"), "{e}");
     let e = Design::from_scenario(r#"{"steps": [], "canvas": {"version": 9, "nodes": [], "links": []}}"#).unwrap_err();
     assert!(e.contains("newer Warren"), "{e}");
-    let e = Design::from_scenario(
-        r#"{"steps": [], "canvas": {"nodes": [], "links": [{"from": 1, "to": 2}]}}"#,
-    )
-    .unwrap_err();
+    let e = Design::from_scenario(r#"{"steps": [], "canvas": {"nodes": [], "links": [{"from": 1, "to": 2}]}}"#)
+        .unwrap_err();
     assert!(e.contains("link 0"), "{e}");
 }
 
@@ -126,7 +159,12 @@ fn a_plain_scenario_imports_as_its_topology() {
     let d = Design::from_scenario(&text).unwrap();
     let x = d.by_name(Kind::Exchange, "topic_logs").expect("the topic exchange");
     assert!(matches!(&x.spec, Spec::Exchange(s) if s.kind == "topic"));
-    let keys: Vec<&str> = d.links.iter().filter(|l| l.from == x.id).map(|l| l.key.as_str()).collect();
+    let keys: Vec<&str> = d
+        .links
+        .iter()
+        .filter(|l| l.from == x.id)
+        .map(|l| l.key.as_str())
+        .collect();
     assert!(keys.contains(&"*.orange.*") && keys.contains(&"lazy.#"), "{keys:?}");
     assert!(d.nodes.iter().any(|n| n.kind() == Kind::Producer));
     // tidy: producers left of exchanges, left of queues
@@ -189,7 +227,11 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
         panic!()
     };
     c.failure_pct = 100;
-    h.apply(Action::SetSpec { id: c1, spec: Spec::Consumer(c) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: c1,
+        spec: Spec::Consumer(c),
+    })
+    .unwrap();
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(id_of(&h.design, "producer-1"))).unwrap();
     l.advance_to(2000);
@@ -219,12 +261,20 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     p.reply_to = "queue-2".into();
     p.correlation_id = "call-{n}".into();
     p.body = "fib {n}".into();
-    h.apply(Action::SetSpec { id: client, spec: Spec::Producer(p) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: client,
+        spec: Spec::Producer(p),
+    })
+    .unwrap();
     let Some(Spec::Consumer(mut s)) = h.design.node(server).map(|n| n.spec.clone()) else {
         panic!()
     };
     s.reply = true;
-    h.apply(Action::SetSpec { id: server, spec: Spec::Consumer(s) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: server,
+        spec: Spec::Consumer(s),
+    })
+    .unwrap();
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(client)).unwrap();
     l.input(10, Input::Publish(client)).unwrap();
@@ -233,7 +283,12 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
         .trace
         .iter()
         .filter(|t| t["kind"] == "deliver" && t["conn"] == "consumer-2")
-        .map(|t| (t["body"].as_str().unwrap().to_string(), t["properties"]["correlation_id"].clone()))
+        .map(|t| {
+            (
+                t["body"].as_str().unwrap().to_string(),
+                t["properties"]["correlation_id"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         replies,
@@ -263,15 +318,27 @@ fn restart_keeps_durable_queues_and_persistent_messages_only() {
         panic!()
     };
     q.durable = true;
-    h.apply(Action::SetSpec { id: q1, spec: Spec::Queue(q) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: q1,
+        spec: Spec::Queue(q),
+    })
+    .unwrap();
     let Some(Spec::Producer(mut p)) = h.design.node(p1).map(|n| n.spec.clone()) else {
         panic!()
     };
     p.persistent = true;
     p.burst = 3;
-    h.apply(Action::SetSpec { id: p1, spec: Spec::Producer(p.clone()) }).unwrap();
+    h.apply(Action::SetSpec {
+        id: p1,
+        spec: Spec::Producer(p.clone()),
+    })
+    .unwrap();
     p.persistent = false;
-    h.apply(Action::SetSpec { id: p1, spec: Spec::Producer(p) }).unwrap_or(());
+    h.apply(Action::SetSpec {
+        id: p1,
+        spec: Spec::Producer(p),
+    })
+    .unwrap_or(());
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(p1)).unwrap();
     l.input(0, Input::Publish(p2)).unwrap();

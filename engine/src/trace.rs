@@ -56,6 +56,11 @@ impl Runner {
         self.conns.get(name).copied()
     }
 
+    /// The server-named queues so far: alias (`as`) to the name the broker gave.
+    pub fn aliases(&self) -> &BTreeMap<String, String> {
+        &self.aliases
+    }
+
     /// Simulated time so far (ms).
     pub fn now(&self) -> u64 {
         self.now

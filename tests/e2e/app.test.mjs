@@ -1,0 +1,203 @@
+// End-to-end tests of the page in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core). Serve dist/ first (scripts/e2e.sh does) and pass its URL as WARREN_URL.
+// With WARREN_SCREENSHOTS=DIR, screenshots of the main views are written there.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+
+const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
+const SHOTS = process.env.WARREN_SCREENSHOTS;
+const results = [];
+
+async function test(name, fn, page) {
+  try {
+    await fn(page);
+    results.push([name, null]);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    results.push([name, e]);
+    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
+  }
+}
+
+function expect(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+const label = (page, l) => page.locator(`[aria-label="${l}"]`);
+
+async function center(loc) {
+  const b = await loc.boundingBox();
+  if (!b) throw new Error('not on screen');
+  return [b.x + b.width / 2, b.y + b.height / 2];
+}
+
+/** Press on a node and let go without moving: selects it. */
+async function clickNode(page, l) {
+  const [x, y] = await center(label(page, l));
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.up();
+}
+
+/** Drag from a node's link handle onto another node. */
+async function link(page, from, toLabel) {
+  const [x0, y0] = await center(label(page, `drag from here to link ${from}`));
+  const [x1, y1] = await center(label(page, toLabel));
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+  await page.mouse.move(x1, y1, { steps: 4 });
+  await page.mouse.up();
+}
+
+async function setField(page, l, value) {
+  const f = page.locator('.inspector').locator(`input[aria-label="${l}"]`);
+  await f.fill(String(value));
+  await f.press('Enter');
+  await f.evaluate((e) => e.blur());
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto(URL);
+await page.locator('#diagram').waitFor();
+
+await test('first visit shows the work queues example, and publishing fills the prefetch slots', async (page) => {
+  await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await clickNode(page, 'producer P');
+  await label(page, 'publish from P').click();
+  // 4 persistent tasks, two workers with prefetch 1 (2 s each): each holds one, two wait
+  await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
+  await label(page, 'consumer worker-1: 1 unacknowledged, prefetch 1').waitFor();
+  expect((await page.locator('.consumer .slot.full').count()) === 2, 'two full slots');
+  // acks free the slots and the waiting tasks follow: at the end everything is acked
+  await page.selectOption('select[aria-label="speed"]', '8');
+  await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 10000 });
+  const log = await page.locator('ol[role="log"]').innerText();
+  expect(log.includes("delivered from 'task_queue' to consumer worker-2"), 'the log shows deliveries');
+  expect((log.match(/ acked #/g) ?? []).length === 4, 'four acks in the log');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
+}, page);
+
+await test('build a topology by mouse, publish, and read counts, slots and the log', async (page) => {
+  await label(page, 'new empty canvas').click();
+  await page.locator('.node').first().waitFor({ state: 'detached' });
+  await label(page, 'add a producer').click();
+  await label(page, 'add a queue').click();
+  await label(page, 'add a consumer').click();
+  await link(page, 'producer-1', 'queue queue-1: 0 ready, 0 unacknowledged');
+  await link(page, 'queue-1', 'consumer consumer-1: 0 unacknowledged, prefetch 1');
+  await label(page, 'link producer-1 to queue-1').waitFor({ state: 'attached' });
+  await label(page, 'link queue-1 to consumer-1').waitFor({ state: 'attached' });
+  await clickNode(page, 'consumer consumer-1: 0 unacknowledged, prefetch 1');
+  await setField(page, 'processing ms', 600000);
+  await clickNode(page, 'producer producer-1');
+  await setField(page, 'burst', 3);
+  await label(page, 'publish from producer-1').click();
+  // dots are drawn for messages in flight
+  await page.waitForFunction(() => Number(document.querySelector('#dots').dataset.dots) > 0, null, { timeout: 3000 });
+  await label(page, 'queue queue-1: 2 ready, 1 unacknowledged').waitFor({ timeout: 8000 });
+  await label(page, 'consumer consumer-1: 1 unacknowledged, prefetch 1').waitFor();
+  expect((await page.locator('.consumer .slot.full').count()) === 1, 'one full slot');
+  const log = await page.locator('ol[role="log"]').innerText();
+  expect(log.includes('producer-1 published #3 to the default exchange'), 'publishes logged: ' + log.slice(0, 300));
+  expect(log.includes("delivered from 'queue-1' to consumer consumer-1 (delivery tag 1)"), 'delivery logged');
+  // clicking a log line selects its message and explains it
+  await page.locator('ol[role="log"] li', { hasText: 'published #1' }).click();
+  const insp = await page.locator('.inspector').innerText();
+  expect(insp.includes('message #1') && insp.includes('body "message 1"'), 'message inspector: ' + insp);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/built-by-mouse.png` });
+}, page);
+
+await test('delete with the Delete key, undo with Ctrl+Z, redo with Ctrl+Y', async (page) => {
+  await clickNode(page, 'producer producer-1');
+  await page.keyboard.press('Delete');
+  await label(page, 'producer producer-1').waitFor({ state: 'detached' });
+  expect((await label(page, 'link producer-1 to queue-1').count()) === 0, 'its link went too');
+  await page.keyboard.press('Control+z');
+  await label(page, 'producer producer-1').waitFor();
+  await label(page, 'link producer-1 to queue-1').waitFor({ state: 'attached' });
+  await page.keyboard.press('Control+y');
+  await label(page, 'producer producer-1').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+z');
+  await label(page, 'producer producer-1').waitFor();
+}, page);
+
+await test('step forward and back through the events, paused', async (page) => {
+  await label(page, 'restart from the same seed').click();
+  await label(page, 'pause').click();
+  await clickNode(page, 'producer producer-1');
+  await label(page, 'publish from producer-1').click();
+  const clock = () => label(page, 'simulated time').innerText();
+  const t0 = await clock();
+  // step until the first delivery has landed: one in the consumer's slot, two waiting
+  const target = label(page, 'queue queue-1: 2 ready, 1 unacknowledged');
+  for (let i = 0; i < 6 && (await target.count()) === 0; i++) await label(page, 'step forward').click();
+  await target.waitFor({ timeout: 2000 });
+  const t1 = await clock();
+  expect(t1 !== t0, `stepping moves the clock (${t0} → ${t1})`);
+  // back to before the publish: nothing in the queue
+  for (let i = 0; i < 6; i++) await label(page, 'step back').click();
+  await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor({ timeout: 2000 });
+  // and forward again to the same state: the engine is deterministic
+  for (let i = 0; i < 6 && (await target.count()) === 0; i++) await label(page, 'step forward').click();
+  await target.waitFor({ timeout: 2000 });
+  await label(page, 'play').click();
+}, page);
+
+await test('the canvas survives a reload (local storage)', async (page) => {
+  await page.reload();
+  await label(page, 'producer producer-1').waitFor();
+  await label(page, 'link queue-1 to consumer-1').waitFor({ state: 'attached' });
+}, page);
+
+await test('a broken file is refused with a message and the canvas stays', async (page) => {
+  await page.setInputFiles('input[aria-label="load scenario file"]', {
+    name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"steps": [\n {"call": }\n]}'),
+  });
+  const alert = page.locator('[role="alert"]');
+  await alert.waitFor();
+  const text = await alert.innerText();
+  expect(text.includes('could not be loaded; your canvas is unchanged') && text.includes('line 2'), text);
+  await label(page, 'producer producer-1').waitFor();
+}, page);
+
+await test('a plain scenario file loads as its topology (the topics tutorial)', async (page) => {
+  const topics = readFileSync(new globalThis.URL('../conformance/topics.json', import.meta.url));
+  await page.setInputFiles('input[aria-label="load scenario file"]', { name: 'topics.json', mimeType: 'application/json', buffer: topics });
+  await label(page, 'topic exchange topic_logs').waitFor();
+  const edges = await page.locator('g.edge').count();
+  expect(edges >= 4, `bindings drawn: ${edges}`);
+  // the topic tester: type a key, see which bindings match
+  await clickNode(page, 'topic exchange topic_logs');
+  await label(page, 'test routing key').fill('quick.orange.rabbit');
+  const rows = await page.locator('.tester li.match').allInnerTexts();
+  expect(rows.some((r) => r.includes('*.orange.*')) && rows.some((r) => r.includes('*.*.rabbit')), rows.join(' | '));
+  expect(!rows.some((r) => r.includes('lazy.#')), 'lazy.# does not match');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/topics.png` });
+}, page);
+
+await test('controls and the log have labels for screen readers and work from the keyboard', async (page) => {
+  for (const l of ['play', 'step back', 'step forward', 'speed', 'restart from the same seed', 'restart the broker', 'undo', 'redo', 'event log', 'filter the log']) {
+    expect((await label(page, l).count()) + (await label(page, 'pause').count()) > 0, `labelled: ${l}`);
+  }
+  expect((await page.locator('[role="log"]').count()) === 1, 'a log region');
+  await page.locator('.studio').focus();
+  const before = await label(page, 'pause').count();
+  await page.keyboard.press(' ');
+  const after = await label(page, 'pause').count();
+  expect(before !== after, 'space toggles play and pause');
+}, page);
+
+if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
+await browser.close();
+const failed = results.filter((r) => r[1]).length + (errors.length ? 1 : 0);
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
