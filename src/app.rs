@@ -8,10 +8,17 @@ use crate::timeline::{describe, messages_of, Place, TripKind};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use warren_engine::MsgId;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// While playing, how often (page ms) the nodes' counts are redrawn; the dots move every frame.
+const RENDER_MS: f64 = 100.0;
+
+/// How many lines of the event log are drawn (newest first).
+const LOG_LINES: usize = 150;
 
 /// Where the canvas is kept between visits.
 pub const STORAGE_KEY: &str = "warren.design";
@@ -168,6 +175,19 @@ pub struct App {
     reader: Option<gloo::file::callbacks::FileReader>,
     svg: NodeRef,
     canvas: NodeRef,
+    select_link: Callback<usize>,
+    /// One callback for every form field (compared by identity, so unchanged fields are skipped).
+    send: Callback<Msg>,
+    select_msg: Callback<Option<MsgId>>,
+    /// The log as last built, and when (page time, ms): rebuilt at most 4 times a second while
+    /// playing, at once otherwise.
+    log: Lines,
+    log_at: f64,
+    log_version: (u64, u64),
+    render_at: f64,
+    /// The selected message and those it belongs with: an RPC request and its reply (same
+    /// correlation id), a dead-lettered copy.
+    related: Vec<MsgId>,
 }
 
 /// The design with positions left out: moving a node does not restart the simulation.
@@ -277,12 +297,18 @@ impl App {
         let s = self.scale as f64 * dpr;
         let _ = ctx.set_transform(s, 0.0, 0.0, s, self.tx as f64 * dpr, self.ty as f64 * dpr);
         let live = &self.live;
-        let highlight = match self.sel {
-            Sel::Msg(m) => Some(m),
-            _ => None,
-        };
+        let highlight = &self.related;
         let mut n = 0;
         let mut cache: BTreeMap<&Place, Option<(f32, f32)>> = BTreeMap::new();
+        // one path per colour: a few fills a frame, however many dots
+        let kinds = [
+            (TripKind::Flow, "#f28c28"),
+            (TripKind::Requeue, "#7b61ff"),
+            (TripKind::DeadLetter, "#444"),
+            (TripKind::Return, "#d62728"),
+            (TripKind::Fall, "#999"),
+        ];
+        let mut paths: Vec<Vec<(f32, f32, bool)>> = vec![Vec::new(); kinds.len()];
         for trip in self.live.timeline.active(self.t) {
             let from = *cache.entry(&trip.from).or_insert_with(|| place_at(live, &trip.from));
             let Some((x0, y0)) = from else {
@@ -298,25 +324,22 @@ impl App {
                 }
                 None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
             };
-            let colour = match trip.kind {
-                TripKind::Flow => "#f28c28",
-                TripKind::Requeue => "#7b61ff",
-                TripKind::DeadLetter => "#444",
-                TripKind::Return => "#d62728",
-                TripKind::Fall => "#999",
-            };
-            let big = highlight == Some(trip.msg);
+            let k = kinds.iter().position(|k| k.0 == trip.kind).unwrap_or(0);
+            paths[k].push((x, y, highlight.contains(&trip.msg)));
+            n += 1;
+        }
+        for ((_, colour), dots) in kinds.iter().zip(&paths) {
+            if dots.is_empty() {
+                continue;
+            }
             ctx.set_fill_style_str(colour);
             ctx.begin_path();
-            let _ = ctx.arc(
-                x as f64,
-                y as f64,
-                if big { 11.0 } else { 7.0 },
-                0.0,
-                std::f64::consts::TAU,
-            );
+            for &(x, y, big) in dots {
+                let r = if big { 11.0 } else { 7.0 };
+                ctx.move_to(x as f64 + r, y as f64);
+                let _ = ctx.arc(x as f64, y as f64, r, 0.0, std::f64::consts::TAU);
+            }
             ctx.fill();
-            n += 1;
         }
         let _ = canvas.set_attribute("data-dots", &n.to_string());
         if let Some(c) = self.clock.cast::<web_sys::Element>() {
@@ -384,6 +407,16 @@ impl Component for App {
             reader: None,
             svg: NodeRef::default(),
             canvas: NodeRef::default(),
+            select_link: ctx.link().callback(|i| Msg::Select(Sel::Link(i))),
+            send: ctx.link().callback(|m: Msg| m),
+            select_msg: ctx
+                .link()
+                .callback(|m: Option<MsgId>| Msg::Select(m.map_or(Sel::None, Sel::Msg))),
+            log: Lines::default(),
+            log_at: f64::NEG_INFINITY,
+            log_version: (u64::MAX, 0),
+            render_at: f64::NEG_INFINITY,
+            related: Vec::new(),
         };
         app.schedule_frame(ctx);
         app
@@ -409,11 +442,21 @@ impl Component for App {
                 self.draw_dots();
                 self.schedule_frame(ctx);
                 let v = (self.live_gen, self.live.timeline.version);
-                if v != self.shown_version {
+                // while playing, counts are redrawn at most every RENDER_MS (the dots every frame)
+                let mut render = false;
+                if v != self.shown_version && (!self.playing || ts - self.render_at >= RENDER_MS) {
                     self.shown_version = v;
-                    return true;
+                    self.render_at = ts;
+                    render = true;
                 }
-                return false;
+                // the log catches up at most 4 times a second while playing, at once otherwise
+                if v != self.log_version && (!self.playing || ts - self.log_at >= 250.0) {
+                    self.log = Lines(Rc::new(self.log_lines()));
+                    self.log_version = v;
+                    self.log_at = ts;
+                    render = true;
+                }
+                return render;
             }
             Msg::Do(a) => match self.hist.apply(a) {
                 Ok(()) => {
@@ -658,6 +701,12 @@ impl Component for App {
                 self.sel = Sel::None;
             }
         }
+        self.live.timeline.seek(self.t);
+        self.related = match self.sel {
+            Sel::Msg(m) => related(&self.live, m),
+            _ => Vec::new(),
+        };
+        self.log = Lines(Rc::new(self.log_lines()));
         true
     }
 
@@ -672,8 +721,7 @@ impl Component for App {
             <div class="studio" tabindex="0" onkeydown={link.callback(Msg::Key)}>
                 <header>
                     <h1>{ "Warren" }</h1>
-                    <input class="title" aria-label="scenario name" value={d.name.clone()}
-                        onchange={link.callback(|e: Event| Msg::Do(Action::SetName(input_value(&e))))} />
+                    <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
                         { add(Kind::Producer, "+ Producer") }
                         { add(Kind::Exchange, "+ Exchange") }
@@ -746,6 +794,7 @@ impl App {
         };
         let at = |id: Id| d.node(id).map(pos);
         let mut edges = Vec::new();
+        let mut parallel: BTreeMap<(Id, Id), f32> = BTreeMap::new();
         for (i, l) in d.links.iter().enumerate() {
             let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) =
                 (at(l.from), at(l.to), d.node(l.from), d.node(l.to))
@@ -758,9 +807,8 @@ impl App {
             } else {
                 (x0, y0)
             };
-            let selected = self.sel == Sel::Link(i);
             // several bindings between the same two nodes: their labels stack
-            let nth = d.links[..i].iter().filter(|o| o.from == l.from && o.to == l.to).count() as f32;
+            let nth = parallel.entry((l.from, l.to)).or_default();
             let label = if !l.arguments.is_empty() {
                 l.arguments
                     .iter()
@@ -770,18 +818,26 @@ impl App {
             } else {
                 l.key.clone()
             };
-            edges.push(html! {
-                <g class={classes!("edge", selected.then_some("selected"))} role="button" tabindex="0"
-                    aria-label={format!("link {} to {}{}", a.name, b.name, if label.is_empty() { String::new() } else { format!(" with key {label}") })}
-                    onclick={link.callback(move |_| Msg::Select(Sel::Link(i)))}
-                    onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
-                    <line class="hitline" x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
-                    <line x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
-                    if !label.is_empty() {
-                        <text x={((x0 + x1) / 2.0).to_string()} y={((y0 + y1) / 2.0 - 6.0 - 14.0 * nth).to_string()} class="edge-label">{ label }</text>
+            let e = EdgeProps {
+                index: i,
+                line: (x0, y0, x1, y1),
+                label_dy: 14.0 * *nth,
+                aria: format!(
+                    "link {} to {}{}",
+                    a.name,
+                    b.name,
+                    if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with key {label}")
                     }
-                </g>
-            });
+                ),
+                label: label.into(),
+                selected: self.sel == Sel::Link(i),
+                onselect: self.select_link.clone(),
+            };
+            *nth += 1.0;
+            edges.push(html! { <EdgeView ..e /> });
         }
         if d.show_default {
             let (dx, dy) = default_exchange_at(d);
@@ -796,65 +852,26 @@ impl App {
         }
         let nodes = d.nodes.iter().map(|n| {
             let (x, y) = pos(n);
-            let selected = self.sel == Sel::Node(n.id);
-            let name = n.name.clone();
-            let cls = classes!("node", n.kind().name(), selected.then_some("selected"));
-            let port = if n.kind() != Kind::Consumer {
-                let (w, _) = half(n.kind());
-                html! { <circle class="port" cx={(x + w + 8.0).to_string()} cy={y.to_string()} r="7"
-                    aria-label={format!("drag from here to link {name}")} /> }
-            } else {
-                html! {}
-            };
-            let body = match &n.spec {
+            let state = match &n.spec {
                 Spec::Queue(_) => {
                     let real = self.live.real_queue(&n.name);
-                    let live = tally.queues.contains_key(&real);
                     let (ready, unacked) = tally.queue(&real);
-                    html! {
-                        <g class={classes!(cls, (!live).then_some("gone"))} data-id={n.id.to_string()}
-                            aria-label={if live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
-                            <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
-                            <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
-                            <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{
-                                if live { format!("ready {ready} · unacked {unacked}") } else { "not on the broker".to_string() }
-                            }</text>
-                        </g>
+                    NodeState::Queue {
+                        live: tally.queues.contains_key(&real),
+                        ready,
+                        unacked,
                     }
                 }
-                Spec::Consumer(c) => {
-                    let unacked = tally.consumer(&n.name, &n.name);
-                    let slots = if c.prefetch == 0 || c.prefetch > 12 || c.auto_ack { 0 } else { c.prefetch as u64 };
-                    html! {
-                        <g class={cls} data-id={n.id.to_string()}
-                            aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {}", c.prefetch)}>
-                            <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
-                            <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
-                            { for (0..slots).map(|i| html! {
-                                <rect class={if i < unacked { "slot full" } else { "slot" }}
-                                    x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
-                            }) }
-                            if slots == 0 { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{
-                                if c.auto_ack { "auto-ack".to_string() } else { format!("unacked {unacked}") }
-                            }</text> }
-                        </g>
-                    }
-                }
-                Spec::Exchange(xs) => html! {
-                    <g class={cls} data-id={n.id.to_string()} aria-label={format!("{} exchange {name}", xs.kind)}>
-                        <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
-                        <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ name.clone() }</text>
-                        <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ xs.kind.clone() }</text>
-                    </g>
+                Spec::Consumer(c) => NodeState::Consumer {
+                    unacked: tally.consumer(&n.name, &n.name),
+                    prefetch: c.prefetch,
+                    auto_ack: c.auto_ack,
                 },
-                Spec::Producer(_) => html! {
-                    <g class={cls} data-id={n.id.to_string()} aria-label={format!("producer {name}")}>
-                        <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
-                        <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
-                    </g>
-                },
+                Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into()),
+                Spec::Producer(_) => NodeState::Producer,
             };
-            html! { <>{ body }{ port }</> }
+            html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
+            selected={self.sel == Sel::Node(n.id)} state={state} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
@@ -900,26 +917,15 @@ impl App {
                     return html! {};
                 };
                 let spec = n.spec.clone();
-                // a field that edits the spec: parse the input, change a copy, apply it
+                // fields that edit the spec: parse the input, change a copy, apply it
+                let send = self.send.clone();
                 let field = |label: &'static str, value: String, f: fn(&mut Spec, &str) -> Result<(), String>| {
-                    let spec = spec.clone();
-                    let cb = link.callback(move |e: Event| {
-                        let mut s = spec.clone();
-                        match f(&mut s, &input_value(&e)) {
-                            Ok(()) => Msg::Do(Action::SetSpec { id, spec: s }),
-                            Err(err) => Msg::Error(format!("{label}: {err}")),
-                        }
-                    });
-                    html! { <label>{ label }<input aria-label={label} value={value} onchange={cb} /></label> }
+                    html! { <Field label={label} value={AttrValue::from(value)} send={send.clone()}
+                    target={Target::Spec { id, spec: spec.clone(), set: f }} /> }
                 };
                 let check = |label: &'static str, value: bool, f: fn(&mut Spec, bool)| {
-                    let spec = spec.clone();
-                    let cb = link.callback(move |e: Event| {
-                        let mut s = spec.clone();
-                        f(&mut s, input_checked(&e));
-                        Msg::Do(Action::SetSpec { id, spec: s })
-                    });
-                    html! { <label class="check"><input type="checkbox" aria-label={label} checked={value} onchange={cb} />{ label }</label> }
+                    html! { <Field label={label} checkbox={Some(value)} send={send.clone()}
+                    target={Target::Check { id, spec: spec.clone(), set: f }} /> }
                 };
                 fn num<T: std::str::FromStr>(v: &str) -> Result<T, String> {
                     v.trim().parse().map_err(|_| format!("'{v}' is not a number in range"))
@@ -996,8 +1002,7 @@ impl App {
                 html! {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("{} {}", n.kind().name(), n.name) }</h2>
-                        <label>{ "name" }<input aria-label="name" value={n.name.clone()}
-                            onchange={link.callback(move |e: Event| Msg::Do(Action::Rename { id, name: input_value(&e) }))} /></label>
+                        <Field label="name" value={AttrValue::from(n.name.clone())} send={self.send.clone()} target={Target::Rename(id)} />
                         { fields }
                     </section>
                 }
@@ -1008,30 +1013,15 @@ impl App {
                 };
                 let (a, b) = (d.node(l.from), d.node(l.to));
                 let is_binding = a.is_some_and(|a| a.kind() == Kind::Exchange);
-                let args = l.arguments.clone();
-                let key_cb = link.callback(move |e: Event| {
-                    Msg::Do(Action::EditLink {
-                        index: i,
-                        key: input_value(&e),
-                        arguments: args.clone(),
-                    })
-                });
-                let key = l.key.clone();
-                let args_cb = link.callback(move |e: Event| match pairs(&input_value(&e)) {
-                    Ok(arguments) => Msg::Do(Action::EditLink {
-                        index: i,
-                        key: key.clone(),
-                        arguments,
-                    }),
-                    Err(err) => Msg::Error(format!("arguments: {err}")),
-                });
                 html! {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("link {} → {}", a.map(|n| n.name.as_str()).unwrap_or("?"), b.map(|n| n.name.as_str()).unwrap_or("?")) }</h2>
                         if is_binding {
-                            <label>{ "binding key" }<input aria-label="binding key" value={l.key.clone()} onchange={key_cb} /></label>
-                            <label>{ "headers arguments (x-match=all, k=v, …)" }<input aria-label="binding arguments"
-                                value={l.arguments.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")} onchange={args_cb} /></label>
+                            <Field label="binding key" value={AttrValue::from(l.key.clone())} send={self.send.clone()}
+                                target={Target::LinkKey { index: i, arguments: l.arguments.clone() }} />
+                            <Field label="headers arguments (x-match=all, k=v, …)" send={self.send.clone()}
+                                value={AttrValue::from(l.arguments.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))}
+                                target={Target::LinkArgs { index: i, key: l.key.clone() }} />
                         } else {
                             <p>{ "This link has no settings: a producer's routing key is set on the producer." }</p>
                         }
@@ -1112,36 +1102,46 @@ impl App {
                     }
                 }
                 { for why }
+                if self.related.len() > 1 {
+                    <p class="pair">{ format!("Goes with: {}", self.related[1..].iter().map(|m| format!("#{}", m.0)).collect::<Vec<_>>().join(", ")) }
+                        { if published.as_ref().is_some_and(|p| p.properties.correlation_id.is_some()) { " (same correlation id: the RPC request and its reply; highlighted on the canvas and in the log)" } else { " (highlighted)" } }</p>
+                }
                 <h3>{ "path" }</h3>
                 <ol>{ for path.into_iter().map(|p| html! { <li>{ p }</li> }) }</ol>
             </section>
         }
     }
 
-    fn log_view(&self, ctx: &Context<Self>) -> Html {
+    /// The newest log lines (at most LOG_LINES, matching the filter): only those are formatted,
+    /// however long the run.
+    fn log_lines(&self) -> Vec<LogLine> {
         let tl = &self.live.timeline;
         let filter = self.filter.to_lowercase();
-        let highlight = match self.sel {
-            Sel::Msg(m) => Some(m),
-            _ => None,
-        };
-        let mut lines: Vec<(f64, &'static str, String, Option<MsgId>, bool)> = tl
-            .events
-            .iter()
-            .filter(|(_, s)| *s <= self.t)
+        let highlight = &self.related;
+        tl.shown_latest_first()
             .filter_map(|(e, s)| {
                 let (cat, text) = describe(&e.kind, &tl.names)?;
+                if !(filter.is_empty() || text.to_lowercase().contains(&filter) || cat.contains(&filter)) {
+                    return None;
+                }
                 let ms = messages_of(&e.kind);
-                let on = highlight.is_some_and(|h| ms.contains(&h));
-                Some((*s, cat, text, ms.first().copied(), on))
+                let on = ms.iter().any(|m| highlight.contains(m));
+                Some(LogLine {
+                    at: *s,
+                    cat,
+                    text,
+                    msg: ms.first().copied(),
+                    on,
+                })
             })
-            .filter(|l| filter.is_empty() || l.2.to_lowercase().contains(&filter) || l.1.contains(&filter))
-            .collect();
-        let total = lines.len();
-        lines.reverse();
-        lines.truncate(300);
+            .take(LOG_LINES)
+            .collect()
+    }
+
+    fn log_view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let problems = self.live.problems.clone();
+        let lines = self.log.clone();
         html! {
             <section class="log" aria-label="event log">
                 <h2>{ "Event log" }</h2>
@@ -1150,17 +1150,304 @@ impl App {
                 if !problems.is_empty() {
                     <ul class="problems" aria-label="broker errors">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
                 }
-                <p class="count" role="status">{ format!("{total} events") }</p>
-                <ol role="log" aria-label="events, newest first">
-                    { for lines.into_iter().map(|(s, cat, text, m, on)| {
-                        let cb = link.callback(move |_| Msg::Select(m.map_or(Sel::None, Sel::Msg)));
-                        html! { <li class={classes!(cat, on.then_some("on"))} tabindex="0" role="button" onclick={cb}>
-                            <span class="at">{ format!("{:.2}s", s / 1000.0) }</span>{ " " }{ text }</li> }
-                    }) }
-                </ol>
+                <p class="count">{ format!("{} events so far; the newest {} shown", self.live.timeline.shown(), lines.0.len()) }</p>
+                <LogList lines={lines} onselect={self.select_msg.clone()} />
             </section>
         }
     }
+}
+
+/// A line of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    at: f64,
+    cat: &'static str,
+    text: String,
+    msg: Option<MsgId>,
+    on: bool,
+}
+
+/// Log lines shared with the list component; equal only if the same list (cheap to compare).
+#[derive(Clone, Debug, Default)]
+pub struct Lines(Rc<Vec<LogLine>>);
+impl PartialEq for Lines {
+    fn eq(&self, o: &Lines) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct LogProps {
+    lines: Lines,
+    onselect: Callback<Option<MsgId>>,
+}
+
+#[function_component(LogList)]
+fn log_list(p: &LogProps) -> Html {
+    html! {
+        <ol role="log" aria-label="events, newest first">
+            { for p.lines.0.iter().map(|l| {
+                let (cb, m) = (p.onselect.clone(), l.msg);
+                html! { <li class={classes!(l.cat, l.on.then_some("on"))} tabindex="0" role="button" onclick={move |_| cb.emit(m)}>
+                    <span class="at">{ format!("{:.2}s", l.at / 1000.0) }</span>{ " " }{ l.text.clone() }</li> }
+            }) }
+        </ol>
+    }
+}
+
+/// What a node shows besides its name (compared to skip re-drawing unchanged nodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeState {
+    Producer,
+    Exchange(AttrValue),
+    Queue {
+        live: bool,
+        ready: u64,
+        unacked: u64,
+    },
+    Consumer {
+        unacked: u64,
+        prefetch: u16,
+        auto_ack: bool,
+    },
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct NodeProps {
+    pub id: Id,
+    pub name: AttrValue,
+    pub x: f32,
+    pub y: f32,
+    pub selected: bool,
+    pub state: NodeState,
+}
+
+/// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
+#[function_component(NodeView)]
+fn node_view(p: &NodeProps) -> Html {
+    let (x, y, name) = (p.x, p.y, &p.name);
+    let kind = match p.state {
+        NodeState::Producer => Kind::Producer,
+        NodeState::Exchange(_) => Kind::Exchange,
+        NodeState::Queue { .. } => Kind::Queue,
+        NodeState::Consumer { .. } => Kind::Consumer,
+    };
+    let cls = classes!("node", kind.name(), p.selected.then_some("selected"));
+    let port = (kind != Kind::Consumer).then(|| {
+        let (w, _) = half(kind);
+        html! { <circle class="port" cx={(x + w + 8.0).to_string()} cy={y.to_string()} r="7"
+        aria-label={format!("drag from here to link {name}")} /> }
+    });
+    let body = match &p.state {
+        NodeState::Queue { live, ready, unacked } => html! {
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()}
+                aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
+                <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
+                <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
+                <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{
+                    if *live { format!("ready {ready} · unacked {unacked}") } else { "not on the broker".to_string() }
+                }</text>
+            </g>
+        },
+        NodeState::Consumer {
+            unacked,
+            prefetch,
+            auto_ack,
+        } => {
+            let slots = if *prefetch == 0 || *prefetch > 12 || *auto_ack {
+                0
+            } else {
+                *prefetch as u64
+            };
+            html! {
+                <g class={cls} data-id={p.id.to_string()}
+                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}")}>
+                    <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
+                    <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
+                    { for (0..slots).map(|i| html! {
+                        <rect class={if i < *unacked { "slot full" } else { "slot" }}
+                            x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
+                    }) }
+                    if slots == 0 { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{
+                        if *auto_ack { "auto-ack".to_string() } else { format!("unacked {unacked}") }
+                    }</text> }
+                </g>
+            }
+        }
+        NodeState::Exchange(k) => html! {
+            <g class={cls} data-id={p.id.to_string()} aria-label={format!("{k} exchange {name}")}>
+                <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
+                <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ name.clone() }</text>
+                <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ k.clone() }</text>
+            </g>
+        },
+        NodeState::Producer => html! {
+            <g class={cls} data-id={p.id.to_string()} aria-label={format!("producer {name}")}>
+                <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
+                <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
+            </g>
+        },
+    };
+    html! { <>{ body }{ for port }</> }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct EdgeProps {
+    pub index: usize,
+    pub line: (f32, f32, f32, f32),
+    pub label: AttrValue,
+    pub label_dy: f32,
+    pub aria: String,
+    pub selected: bool,
+    pub onselect: Callback<usize>,
+}
+
+/// One link, selectable (a wide invisible line takes the clicks).
+#[function_component(EdgeView)]
+fn edge_view(p: &EdgeProps) -> Html {
+    let (x0, y0, x1, y1) = p.line;
+    let (i, cb) = (p.index, p.onselect.clone());
+    html! {
+        <g class={classes!("edge", p.selected.then_some("selected"))} role="button" tabindex="0"
+            aria-label={p.aria.clone()} onclick={move |_| cb.emit(i)}
+            onpointerdown={|e: PointerEvent| e.stop_propagation()}>
+            <line class="hitline" x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
+            <line x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
+            if !p.label.is_empty() {
+                <text x={((x0 + x1) / 2.0).to_string()} y={((y0 + y1) / 2.0 - 6.0 - p.label_dy).to_string()} class="edge-label">{ p.label.clone() }</text>
+            }
+        </g>
+    }
+}
+
+/// What a form field changes when the user commits it (Enter, or leaving the field).
+#[derive(Clone)]
+pub enum Target {
+    Spec {
+        id: Id,
+        spec: Spec,
+        set: fn(&mut Spec, &str) -> Result<(), String>,
+    },
+    Check {
+        id: Id,
+        spec: Spec,
+        set: fn(&mut Spec, bool),
+    },
+    Rename(Id),
+    Title,
+    LinkKey {
+        index: usize,
+        arguments: BTreeMap<String, String>,
+    },
+    LinkArgs {
+        index: usize,
+        key: String,
+    },
+}
+
+/// Equal when they change the same thing from the same state; the setter is not compared (a
+/// field's label names it).
+impl PartialEq for Target {
+    fn eq(&self, o: &Target) -> bool {
+        match (self, o) {
+            (Target::Spec { id: a, spec: s, .. }, Target::Spec { id: b, spec: t, .. })
+            | (Target::Check { id: a, spec: s, .. }, Target::Check { id: b, spec: t, .. }) => a == b && s == t,
+            (Target::Rename(a), Target::Rename(b)) => a == b,
+            (Target::Title, Target::Title) => true,
+            (Target::LinkKey { index: a, arguments: x }, Target::LinkKey { index: b, arguments: y }) => {
+                a == b && x == y
+            }
+            (Target::LinkArgs { index: a, key: x }, Target::LinkArgs { index: b, key: y }) => a == b && x == y,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct FieldProps {
+    pub label: &'static str,
+    #[prop_or_default]
+    pub value: AttrValue,
+    /// A checkbox, and whether it is checked.
+    #[prop_or_default]
+    pub checkbox: Option<bool>,
+    /// No visible label (the label is for screen readers).
+    #[prop_or_default]
+    pub bare: bool,
+    pub target: Target,
+    pub send: Callback<Msg>,
+}
+
+/// A form field. Its own component so that the frequent redraws while playing (equal props) do
+/// not reset what the user is typing.
+#[function_component(Field)]
+fn field(p: &FieldProps) -> Html {
+    let (target, send, label) = (p.target.clone(), p.send.clone(), p.label);
+    let onchange = Callback::from(move |e: Event| {
+        let text = input_value(&e);
+        let msg = match &target {
+            Target::Spec { id, spec, set } => {
+                let mut s = spec.clone();
+                match set(&mut s, &text) {
+                    Ok(()) => Msg::Do(Action::SetSpec { id: *id, spec: s }),
+                    Err(err) => Msg::Error(format!("{label}: {err}")),
+                }
+            }
+            Target::Check { id, spec, set } => {
+                let mut s = spec.clone();
+                set(&mut s, input_checked(&e));
+                Msg::Do(Action::SetSpec { id: *id, spec: s })
+            }
+            Target::Rename(id) => Msg::Do(Action::Rename { id: *id, name: text }),
+            Target::Title => Msg::Do(Action::SetName(text)),
+            Target::LinkKey { index, arguments } => Msg::Do(Action::EditLink {
+                index: *index,
+                key: text,
+                arguments: arguments.clone(),
+            }),
+            Target::LinkArgs { index, key } => match pairs(&text) {
+                Ok(arguments) => Msg::Do(Action::EditLink {
+                    index: *index,
+                    key: key.clone(),
+                    arguments,
+                }),
+                Err(err) => Msg::Error(format!("arguments: {err}")),
+            },
+        };
+        send.emit(msg);
+    });
+    match p.checkbox {
+        Some(checked) => html! {
+            <label class="check"><input type="checkbox" aria-label={label} checked={checked} {onchange} />{ label }</label>
+        },
+        None if p.bare => html! { <input class="title" aria-label={label} value={p.value.clone()} {onchange} /> },
+        None => html! { <label>{ label }<input aria-label={label} value={p.value.clone()} {onchange} /></label> },
+    }
+}
+
+/// A message and the messages that go with it: the same correlation id (an RPC request and its
+/// reply), and its dead-lettered copies.
+pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
+    use warren_engine::EventKind;
+    let mut out = vec![m];
+    let corr = live.timeline.events.iter().find_map(|(e, _)| match &e.kind {
+        EventKind::Published { msg, message, .. } if *msg == m => message.properties.correlation_id.clone(),
+        _ => None,
+    });
+    for (e, _) in &live.timeline.events {
+        match &e.kind {
+            EventKind::Published { msg, message, .. }
+                if corr.is_some() && message.properties.correlation_id == corr && !out.contains(msg) =>
+            {
+                out.push(*msg)
+            }
+            EventKind::DeadLettered { msg, new_msg, .. } if out.contains(msg) && !out.contains(new_msg) => {
+                out.push(*new_msg)
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn clock_text(t: f64) -> String {

@@ -198,6 +198,8 @@ pub struct Timeline {
     /// The counts with the first `applied` events of `order` applied.
     tally: Tally,
     applied: usize,
+    /// The (shown time, index) of the last event applied.
+    last_applied: Option<(f64, usize)>,
     /// Bumped whenever the shown counts change (the page re-renders on it).
     pub version: u64,
     // scheduling state
@@ -205,6 +207,8 @@ pub struct Timeline {
     copy_free: BTreeMap<(MsgId, String), f64>,
     holder: BTreeMap<(MsgId, String), Place>,
     chan_free: BTreeMap<(ConnId, u16), f64>,
+    /// When the last delivery to a connection lands (its later publishes are shown after).
+    conn_busy: BTreeMap<ConnId, f64>,
     origin: BTreeMap<MsgId, (Place, String)>,
     floor: f64,
     last: f64,
@@ -278,6 +282,8 @@ impl Timeline {
             EventKind::Published {
                 msg, conn, exchange, ..
             } => {
+                // a client does not publish before it was seen to receive what it answers
+                let at = at.max(self.conn_busy.get(conn).copied().unwrap_or(0.0));
                 let p = Place::Client(self.name(conn));
                 self.origin.insert(*msg, (p.clone(), exchange.to_string()));
                 let x = self.exchange_place(*msg, exchange);
@@ -331,6 +337,8 @@ impl Timeline {
                 self.holder.insert((*msg, queue.to_string()), to.clone());
                 let end = self.trip(*msg, Place::Queue(queue.to_string()), Some(to), s, TripKind::Flow, i);
                 self.copy_free.insert((*msg, queue.to_string()), end);
+                let busy = self.conn_busy.entry(*conn).or_default();
+                *busy = busy.max(end);
                 end
             }
             EventKind::Acked {
@@ -385,13 +393,21 @@ impl Timeline {
                 self.arrive.insert((*new_msg, x), end);
                 s
             }
-            EventKind::Confirmed { .. } => at,
-            // topology and lifecycle: wait for everything in flight
-            _ => {
+            // things that take messages away or end a channel: wait for everything in flight
+            EventKind::QueueDeleted { .. }
+            | EventKind::Purged { .. }
+            | EventKind::Restarted
+            | EventKind::ChannelClosed { .. }
+            | EventKind::ConnectionClosed { .. }
+            | EventKind::ConsumerRemoved { .. }
+            | EventKind::ExchangeDeleted { .. }
+            | EventKind::Unbound { .. } => {
                 let s = at.max(self.last);
                 self.floor = s;
                 s
             }
+            // openings, declarations, bindings, new consumers, confirms: as they happen
+            _ => at,
         }
     }
 
@@ -400,32 +416,36 @@ impl Timeline {
         self.last.max(self.trips.iter().map(|t| t.end).fold(0.0, f64::max))
     }
 
+    /// Keep `order` sorted: the applied prefix stays, new events join the unapplied tail (the
+    /// messages in flight), which alone is re-sorted. A new event shown before one already
+    /// applied (not expected: the engine never runs behind the playback) recounts from zero.
     fn sort(&mut self) {
         if self.sorted_upto == self.events.len() {
             return;
         }
         let first_new = self.sorted_upto;
-        self.order.extend(first_new..self.events.len());
         self.sorted_upto = self.events.len();
-        // new events may be shown before ones already applied: recount from the start if so
         let ev = &self.events;
-        let key = |i: &usize| (ev[*i].1, *i);
-        let applied_max = self.order[..self.applied]
-            .iter()
-            .map(key)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        self.order.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
-        if let Some(m) = applied_max {
-            let new_before = (first_new..self.events.len()).any(|i| {
-                let k = key(&i);
-                k.0 < m.0 || (k.0 == m.0 && k.1 < m.1)
-            });
-            if new_before {
-                self.tally = Tally::default();
-                self.applied = 0;
-                self.version += 1;
-            }
-        }
+        let before = |a: (f64, usize), b: (f64, usize)| a.0 < b.0 || (a.0 == b.0 && a.1 < b.1);
+        let new_before = self
+            .last_applied
+            .is_some_and(|m| (first_new..ev.len()).any(|i| before((ev[i].1, i), m)));
+        self.order.extend(first_new..ev.len());
+        let from = if new_before {
+            self.recount();
+            0
+        } else {
+            self.applied
+        };
+        let ev = &self.events;
+        self.order[from..].sort_by(|a, b| ev[*a].1.total_cmp(&ev[*b].1).then(a.cmp(b)));
+    }
+
+    fn recount(&mut self) {
+        self.tally = Tally::default();
+        self.applied = 0;
+        self.last_applied = None;
+        self.version += 1;
     }
 
     /// Move the counts to playback time `t` (forward or back).
@@ -433,18 +453,27 @@ impl Timeline {
         self.sort();
         let upto = self.order.partition_point(|&i| self.events[i].1 <= t);
         if upto < self.applied {
-            self.tally = Tally::default();
-            self.applied = 0;
-            self.version += 1;
+            self.recount();
         }
         while self.applied < upto {
             let i = self.order[self.applied];
-            let (e, _) = &self.events[i];
+            let (e, shown) = &self.events[i];
             self.tally.apply(&e.kind, &self.names);
+            self.last_applied = Some((*shown, i));
             self.applied += 1;
             self.version += 1;
         }
         &self.tally
+    }
+
+    /// The events shown so far, the latest shown first (the order the counts changed in).
+    pub fn shown_latest_first(&self) -> impl Iterator<Item = &(Event, f64)> {
+        self.order[..self.applied].iter().rev().map(|&i| &self.events[i])
+    }
+
+    /// How many events have been shown (applied to the counts).
+    pub fn shown(&self) -> usize {
+        self.applied
     }
 
     pub fn tally(&self) -> &Tally {

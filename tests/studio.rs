@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use warren_app::design::{Action, Design, History, Kind, Spec};
 use warren_app::sim::{Input, Live};
-use warren_app::timeline::{Timeline, TripKind};
+use warren_app::timeline::{Place, Timeline, TripKind};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
 
@@ -296,6 +296,39 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
             ("reply to fib 1".to_string(), serde_json::json!("call-1")),
             ("reply to fib 2".to_string(), serde_json::json!("call-2"))
         ]
+    );
+    // selecting a request highlights its reply (same correlation id), and only that
+    let published: Vec<(String, warren_engine::MsgId)> = l
+        .timeline
+        .events
+        .iter()
+        .filter_map(|(e, _)| match &e.kind {
+            warren_engine::EventKind::Published { msg, message, .. } => Some((message.body_text(), *msg)),
+            _ => None,
+        })
+        .collect();
+    let id = |body: &str| published.iter().find(|p| p.0 == body).unwrap().1;
+    // on screen, the server replies only after the request was seen to reach it
+    let landed = l
+        .timeline
+        .trips
+        .iter()
+        .find(|t| t.msg == id("fib 1") && t.to == Some(Place::Consumer("consumer-1".into(), "consumer-1".into())))
+        .unwrap()
+        .end;
+    let reply_shown = l
+        .timeline
+        .events
+        .iter()
+        .find_map(|(e, shown)| match &e.kind {
+            warren_engine::EventKind::Published { msg, .. } if *msg == id("reply to fib 1") => Some(*shown),
+            _ => None,
+        })
+        .unwrap();
+    assert!(reply_shown >= landed, "{reply_shown} < {landed}");
+    assert_eq!(
+        warren_app::app::related(&l, id("fib 2")),
+        vec![id("fib 2"), id("reply to fib 2")]
     );
 }
 

@@ -15,6 +15,7 @@ async function test(name, fn, page) {
     console.log(`ok   ${name}`);
   } catch (e) {
     results.push([name, e]);
+    await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/warren-e2e-fail-${results.length}.png` }).catch(() => {});
     console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
   }
 }
@@ -50,9 +51,16 @@ async function link(page, from, toLabel) {
   await page.mouse.up();
 }
 
+/** Wait until the event log shows a line with this text (the log catches up 4 times a second). */
+async function logHas(page, text, timeout = 5000) {
+  await page.locator('ol[role="log"] li', { hasText: text }).first().waitFor({ state: 'attached', timeout });
+}
+
 async function setField(page, l, value) {
   const f = page.locator('.inspector').locator(`input[aria-label="${l}"]`);
   await f.fill(String(value));
+  // the page redraws several times a second while it plays: what is typed must survive that
+  await page.waitForTimeout(300);
   await f.press('Enter');
   await f.evaluate((e) => e.blur());
 }
@@ -80,9 +88,8 @@ await test('first visit shows the work queues example, and publishing fills the 
   // acks free the slots and the waiting tasks follow: at the end everything is acked
   await page.selectOption('select[aria-label="speed"]', '8');
   await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 10000 });
-  const log = await page.locator('ol[role="log"]').innerText();
-  expect(log.includes("delivered from 'task_queue' to consumer worker-2"), 'the log shows deliveries');
-  expect((log.match(/ acked #/g) ?? []).length === 4, 'four acks in the log');
+  await logHas(page, "delivered from 'task_queue' to consumer worker-2");
+  await page.waitForFunction(() => [...document.querySelectorAll('ol[role="log"] li')].filter((l) => / acked #/.test(l.textContent)).length === 4, null, { timeout: 5000 });
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
 }, page);
 
@@ -106,9 +113,8 @@ await test('build a topology by mouse, publish, and read counts, slots and the l
   await label(page, 'queue queue-1: 2 ready, 1 unacknowledged').waitFor({ timeout: 8000 });
   await label(page, 'consumer consumer-1: 1 unacknowledged, prefetch 1').waitFor();
   expect((await page.locator('.consumer .slot.full').count()) === 1, 'one full slot');
-  const log = await page.locator('ol[role="log"]').innerText();
-  expect(log.includes('producer-1 published #3 to the default exchange'), 'publishes logged: ' + log.slice(0, 300));
-  expect(log.includes("delivered from 'queue-1' to consumer consumer-1 (delivery tag 1)"), 'delivery logged');
+  await logHas(page, 'producer-1 published #3 to the default exchange');
+  await logHas(page, "delivered from 'queue-1' to consumer consumer-1 (delivery tag 1)");
   // clicking a log line selects its message and explains it
   await page.locator('ol[role="log"] li', { hasText: 'published #1' }).click();
   const insp = await page.locator('.inspector').innerText();
@@ -182,6 +188,46 @@ await test('a plain scenario file loads as its topology (the topics tutorial)', 
   expect(rows.some((r) => r.includes('*.orange.*')) && rows.some((r) => r.includes('*.*.rabbit')), rows.join(' | '));
   expect(!rows.some((r) => r.includes('lazy.#')), 'lazy.# does not match');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/topics.png` });
+}, page);
+
+await test('a broker restart keeps the durable queue and its persistent messages; workers reconnect', async (page) => {
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor();
+  await clickNode(page, 'producer P');
+  await label(page, 'publish from P').click();
+  await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
+  await label(page, 'restart the broker').click();
+  await logHas(page, 'the broker restarted');
+  // the unacked two went back to the queue, all four survived (durable queue, persistent
+  // messages), the workers subscribed again and got two of them redelivered
+  await logHas(page, 'redelivered');
+  await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
+}, page);
+
+await test('RPC: the reply carries the request\'s correlation id and selecting one highlights the pair', async (page) => {
+  const rpc = {
+    name: 'RPC', seed: 3, steps: [],
+    canvas: { version: 1, nodes: [
+      { id: 1, name: 'client', kind: 'producer', x: 110, y: 100, body: 'fib {n}', correlation_id: 'call-{n}', reply_to: 'amq_reply' },
+      { id: 2, name: 'rpc_queue', kind: 'queue', x: 550, y: 100 },
+      { id: 3, name: 'server', kind: 'consumer', x: 770, y: 100, reply: true, processing_ms: 500 },
+      { id: 4, name: 'amq_reply', kind: 'queue', x: 550, y: 260, server_named: true, exclusive: true },
+      { id: 5, name: 'reader', kind: 'consumer', x: 770, y: 260, auto_ack: true },
+    ], links: [{ from: 1, to: 2 }, { from: 2, to: 3 }, { from: 4, to: 5 }] },
+  };
+  await page.setInputFiles('input[aria-label="load scenario file"]', { name: 'rpc.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(rpc)) });
+  await label(page, 'producer client').waitFor();
+  await clickNode(page, 'producer client');
+  await label(page, 'publish from client').click();
+  await logHas(page, 'delivered from', 5000);
+  await logHas(page, 'to consumer reader', 8000);
+  await page.locator('ol[role="log"] li', { hasText: 'published #2' }).first().click();
+  const insp = await page.locator('.inspector').innerText();
+  expect(insp.includes('reply to fib 1') && insp.includes('call-1'), 'the reply: ' + insp);
+  expect(insp.includes('Goes with: #1') && insp.includes('same correlation id'), 'the pair: ' + insp);
+  expect((await page.locator('ol[role="log"] li.on').count()) >= 4, 'both messages highlighted in the log');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/rpc.png` });
 }, page);
 
 await test('controls and the log have labels for screen readers and work from the keyboard', async (page) => {
