@@ -298,6 +298,33 @@ impl App {
         let _ = ctx.set_transform(s, 0.0, 0.0, s, self.tx as f64 * dpr, self.ty as f64 * dpr);
         let live = &self.live;
         let highlight = &self.related;
+        // the counts RabbitMQ would report, under the dots
+        let tally = live.timeline.tally();
+        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_fill_style_str("#4a5263");
+        for node in &self.hist.design.nodes {
+            let (x, y) = match &self.drag {
+                Some(Drag::Node { id, x, y, .. }) if *id == node.id => (*x, *y),
+                _ => (node.x, node.y),
+            };
+            let text = match &node.spec {
+                Spec::Queue(_) => {
+                    let real = live.real_queue(&node.name);
+                    if !tally.queues.contains_key(&real) {
+                        continue;
+                    }
+                    let (r, u) = tally.queue(&real);
+                    format!("ready {r} · unacked {u}")
+                }
+                Spec::Consumer(c) if !c.auto_ack && (c.prefetch == 0 || c.prefetch > 12) => {
+                    format!("unacked {}", tally.consumer(&node.name, &node.name))
+                }
+                _ => continue,
+            };
+            let dy = if node.kind() == Kind::Queue { 20.0 } else { 9.0 };
+            let _ = ctx.fill_text(&text, x as f64, (y + dy) as f64);
+        }
         let mut n = 0;
         let mut cache: BTreeMap<&Place, Option<(f32, f32)>> = BTreeMap::new();
         // one path per colour: a few fills a frame, however many dots
@@ -1244,9 +1271,8 @@ fn node_view(p: &NodeProps) -> Html {
                 aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
                 <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
                 <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
-                <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{
-                    if *live { format!("ready {ready} · unacked {unacked}") } else { "not on the broker".to_string() }
-                }</text>
+                // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
+                if !*live { <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{ "not on the broker" }</text> }
             </g>
         },
         NodeState::Consumer {
@@ -1268,9 +1294,7 @@ fn node_view(p: &NodeProps) -> Html {
                         <rect class={if i < *unacked { "slot full" } else { "slot" }}
                             x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
                     }) }
-                    if slots == 0 { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{
-                        if *auto_ack { "auto-ack".to_string() } else { format!("unacked {unacked}") }
-                    }</text> }
+                    if slots == 0 && *auto_ack { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ "auto-ack" }</text> }
                 </g>
             }
         }

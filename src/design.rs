@@ -561,6 +561,29 @@ impl Design {
         }
         d.nodes.sort_by(|a, b| a.y.total_cmp(&b.y));
         d.layout();
+        // a column taller than the screen can show wraps into several, side by side, so that a
+        // big topology keeps the proportions of a screen (200 nodes: about 17 rows)
+        use crate::diagram::{COLUMN_WIDTH, ROW_HEIGHT, TOP};
+        let rows = ((d.nodes.len() as f32).sqrt() * 1.2).ceil().max(8.0) as usize;
+        let columns = d.nodes.iter().map(|n| n.column + 1).max().unwrap_or(0);
+        let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); columns];
+        for (i, n) in d.nodes.iter().enumerate() {
+            by_col[n.column].push(i);
+        }
+        let tallest = by_col.iter().map(|c| c.len().min(rows)).max().unwrap_or(0);
+        let mut x0 = 0.0;
+        for col in &mut by_col {
+            col.sort_by(|&a, &b| d.nodes[a].y.total_cmp(&d.nodes[b].y));
+            let shown = col.len().min(rows);
+            let offset = (tallest - shown) as f32 * ROW_HEIGHT / 2.0;
+            for (rank, &i) in col.iter().enumerate() {
+                let (sub, row) = (rank / rows, rank % rows);
+                let dn = &mut d.nodes[i];
+                dn.x = x0 + sub as f32 * COLUMN_WIDTH + COLUMN_WIDTH / 2.0;
+                dn.y = TOP + offset + row as f32 * ROW_HEIGHT + ROW_HEIGHT / 2.0;
+            }
+            x0 += col.len().div_ceil(rows).max(1) as f32 * COLUMN_WIDTH;
+        }
         for dn in &d.nodes {
             let id: Id = dn.id.trim_start_matches("x:").parse().expect("numeric id");
             if let Ok(n) = self.node_mut(id) {

@@ -85,12 +85,12 @@ await test('first visit shows the work queues example, and publishing fills the 
   await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
   await label(page, 'consumer worker-1: 1 unacknowledged, prefetch 1').waitFor();
   expect((await page.locator('.consumer .slot.full').count()) === 2, 'two full slots');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
   // acks free the slots and the waiting tasks follow: at the end everything is acked
   await page.selectOption('select[aria-label="speed"]', '8');
   await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 10000 });
   await logHas(page, "delivered from 'task_queue' to consumer worker-2");
   await page.waitForFunction(() => [...document.querySelectorAll('ol[role="log"] li')].filter((l) => / acked #/.test(l.textContent)).length === 4, null, { timeout: 5000 });
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
 }, page);
 
 await test('build a topology by mouse, publish, and read counts, slots and the log', async (page) => {

@@ -70,8 +70,12 @@ const counts = await page.evaluate(() => ({
   nodes: document.querySelectorAll('svg .node').length,
   links: document.querySelectorAll('svg g.edge').length,
 }));
+// lay it out as an imported topology would be: tidy, then fit to the screen
+await page.locator('[aria-label="tidy layout"]').click();
+await page.locator('[aria-label="fit to screen"]').click();
 // warm up: let the producers fill the pipes
 await page.waitForTimeout(3000);
+if (process.env.WARREN_SCREENSHOTS) await page.screenshot({ path: `${process.env.WARREN_SCREENSHOTS}/large.png` });
 const cdp = await page.context().newCDPSession(page);
 const out = {};
 for (const rate of [1, 4]) {
