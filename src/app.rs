@@ -172,10 +172,13 @@ pub struct App {
     live_gen: u64,
     clock: NodeRef,
     frame: Option<AnimationFrame>,
+    /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
+    _keys: Option<gloo::events::EventListener>,
     reader: Option<gloo::file::callbacks::FileReader>,
     svg: NodeRef,
     canvas: NodeRef,
     select_link: Callback<usize>,
+    select_node: Callback<Id>,
     /// One callback for every form field (compared by identity, so unchanged fields are skipped).
     send: Callback<Msg>,
     select_msg: Callback<Option<MsgId>>,
@@ -431,10 +434,25 @@ impl Component for App {
             live_gen: 0,
             clock: NodeRef::default(),
             frame: None,
+            _keys: {
+                let link = ctx.link().clone();
+                let options = gloo::events::EventListenerOptions::enable_prevent_default();
+                Some(gloo::events::EventListener::new_with_options(
+                    &gloo::utils::document(),
+                    "keydown",
+                    options,
+                    move |e| {
+                        if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                            link.send_message(Msg::Key(k.clone()));
+                        }
+                    },
+                ))
+            },
             reader: None,
             svg: NodeRef::default(),
             canvas: NodeRef::default(),
             select_link: ctx.link().callback(|i| Msg::Select(Sel::Link(i))),
+            select_node: ctx.link().callback(|i| Msg::Select(Sel::Node(i))),
             send: ctx.link().callback(|m: Msg| m),
             select_msg: ctx
                 .link()
@@ -608,10 +626,17 @@ impl Component for App {
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                if typing {
+                let k = e.key();
+                // Space on a button (or a node, or a log line) presses it, not play/pause
+                let on_button = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        el.tag_name() == "BUTTON" || el.get_attribute("role").as_deref() == Some("button")
+                    });
+                if typing || (on_button && (k == " " || k == "Enter")) {
                     return false;
                 }
-                let k = e.key();
                 let ctrl = e.ctrl_key() || e.meta_key();
                 match k.as_str() {
                     "z" | "Z" if ctrl && e.shift_key() => ctx.link().send_message(Msg::Redo),
@@ -619,6 +644,22 @@ impl Component for App {
                     "y" if ctrl => ctx.link().send_message(Msg::Redo),
                     "Delete" | "Backspace" => ctx.link().send_message(Msg::Delete),
                     " " => ctx.link().send_message(Msg::Play(!self.playing)),
+                    "ArrowRight" | "ArrowLeft" | "ArrowUp" | "ArrowDown" if e.shift_key() => {
+                        let Sel::Node(id) = self.sel else {
+                            return false;
+                        };
+                        let Some(n) = self.hist.design.node(id) else {
+                            return false;
+                        };
+                        let (dx, dy) = match k.as_str() {
+                            "ArrowRight" => (20.0, 0.0),
+                            "ArrowLeft" => (-20.0, 0.0),
+                            "ArrowUp" => (0.0, -20.0),
+                            _ => (0.0, 20.0),
+                        };
+                        let (x, y) = (n.x + dx, n.y + dy);
+                        ctx.link().send_message(Msg::Do(Action::Move { id, x, y }));
+                    }
                     "ArrowRight" => ctx.link().send_message(Msg::Step(true)),
                     "ArrowLeft" => ctx.link().send_message(Msg::Step(false)),
                     "Escape" => self.sel = Sel::None,
@@ -745,7 +786,7 @@ impl Component for App {
         };
         let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
         html! {
-            <div class="studio" tabindex="0" onkeydown={link.callback(Msg::Key)}>
+            <div class="studio" tabindex="-1">
                 <header>
                     <h1>{ "Warren" }</h1>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
@@ -898,7 +939,7 @@ impl App {
                 Spec::Producer(_) => NodeState::Producer,
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
-            selected={self.sel == Sel::Node(n.id)} state={state} /> }
+            selected={self.sel == Sel::Node(n.id)} state={state} onselect={self.select_node.clone()} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
@@ -922,7 +963,7 @@ impl App {
                     onpointerdown={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Down(x, y, e.shift_key()) })}
                     onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(x, y) })}
                     onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
-                    onwheel={link.callback(|e: WheelEvent| { e.prevent_default(); Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
+                    onwheel={link.callback(|e: WheelEvent| { Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
                     <g transform={format!("translate({} {}) scale({})", self.tx, self.ty, self.scale)}>
                         { for edges }
                         { for default_x }
@@ -1030,6 +1071,7 @@ impl App {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("{} {}", n.kind().name(), n.name) }</h2>
                         <Field label="name" value={AttrValue::from(n.name.clone())} send={self.send.clone()} target={Target::Rename(id)} />
+                        { self.link_to(ctx, n) }
                         { fields }
                     </section>
                 }
@@ -1065,6 +1107,34 @@ impl App {
         }
     }
 
+    /// Link this node to another, from the keyboard (the same as dragging from its handle).
+    fn link_to(&self, ctx: &Context<Self>, n: &Node) -> Html {
+        let d = &self.hist.design;
+        let ok = |to: &Node| match (n.kind(), to.kind()) {
+            (Kind::Producer, Kind::Exchange | Kind::Queue) | (Kind::Queue, Kind::Consumer) => true,
+            (Kind::Exchange, Kind::Queue | Kind::Exchange) => to.id != n.id,
+            (Kind::Consumer, Kind::Queue) => true,
+            _ => false,
+        };
+        let targets: Vec<&Node> = d.nodes.iter().filter(|t| ok(t)).collect();
+        if targets.is_empty() {
+            return html! {};
+        }
+        let from = n.id;
+        let onchange = ctx.link().batch_callback(move |e: Event| {
+            let v = input_value(&e);
+            v.parse::<Id>().ok().map(|to| Msg::Do(Action::Link { from, to }))
+        });
+        html! {
+            <label>{ "link to" }
+                <select aria-label="link to" {onchange}>
+                    <option value="" selected=true>{ "choose a node…" }</option>
+                    { for targets.iter().map(|t| html! { <option value={t.id.to_string()}>{ format!("{} {}", t.kind().name(), t.name) }</option> }) }
+                </select>
+            </label>
+        }
+    }
+
     /// A topic tester: type a routing key (and headers), see which bindings of the exchange match.
     fn tester_view(&self, ctx: &Context<Self>, exchange: &str) -> Html {
         let Some(x) = self.live.broker().exchange(exchange) else {
@@ -1074,7 +1144,9 @@ impl App {
         let rows = x.bindings.iter().map(|b| {
             let hit = x.binding_matches(b, std::slice::from_ref(&key), None);
             let to = self.live.canvas_queue(b.dest.name());
-            html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }</li> }
+            let (_, why) = crate::explain::binding(x.kind.name(), &b.key, &b.args, &key, None);
+            html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }
+                <br /><small>{ why }</small></li> }
         });
         html! {
             <div class="tester">
@@ -1109,12 +1181,15 @@ impl App {
                 .iter()
                 .map(|b| {
                     let hit = x.binding_matches(b, &msg.routing_keys, msg.properties.headers.as_ref());
-                    let args = if b.args.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {}", warren_engine::field::table_to_json(&b.args))
-                    };
-                    html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} key '{}'{args} → {}", if hit { "matched" } else { "no match" }, b.key, self.live.canvas_queue(b.dest.name())) }</li> }
+                    let (_, why) = crate::explain::binding(
+                        x.kind.name(),
+                        &b.key,
+                        &b.args,
+                        msg.routing_key(),
+                        msg.properties.headers.as_ref(),
+                    );
+                    let to = self.live.canvas_queue(b.dest.name());
+                    html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} → {to}: {why}", if hit { "✔ matched" } else { "✘ no match" }) }</li> }
                 })
                 .collect();
             Some(html! { <><h3>{ format!("bindings of '{}' ({})", msg.exchange, x.kind.name()) }</h3><ul>{ for rows }</ul></> })
@@ -1247,6 +1322,7 @@ pub struct NodeProps {
     pub y: f32,
     pub selected: bool,
     pub state: NodeState,
+    pub onselect: Callback<Id>,
 }
 
 /// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
@@ -1260,6 +1336,15 @@ fn node_view(p: &NodeProps) -> Html {
         NodeState::Consumer { .. } => Kind::Consumer,
     };
     let cls = classes!("node", kind.name(), p.selected.then_some("selected"));
+    // keyboard: Tab to a node, Enter or Space selects it (then the inspector edits and links it)
+    let (id, select) = (p.id, p.onselect.clone());
+    let onkeydown = move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            select.emit(id);
+        }
+    };
     let port = (kind != Kind::Consumer).then(|| {
         let (w, _) = half(kind);
         html! { <circle class="port" cx={(x + w + 8.0).to_string()} cy={y.to_string()} r="7"
@@ -1267,7 +1352,7 @@ fn node_view(p: &NodeProps) -> Html {
     });
     let body = match &p.state {
         NodeState::Queue { live, ready, unacked } => html! {
-            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()}
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
                 <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
                 <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
@@ -1286,7 +1371,7 @@ fn node_view(p: &NodeProps) -> Html {
                 *prefetch as u64
             };
             html! {
-                <g class={cls} data-id={p.id.to_string()}
+                <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}")}>
                     <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
                     <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
@@ -1299,14 +1384,14 @@ fn node_view(p: &NodeProps) -> Html {
             }
         }
         NodeState::Exchange(k) => html! {
-            <g class={cls} data-id={p.id.to_string()} aria-label={format!("{k} exchange {name}")}>
+            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("{k} exchange {name}")}>
                 <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
                 <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ name.clone() }</text>
                 <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ k.clone() }</text>
             </g>
         },
         NodeState::Producer => html! {
-            <g class={cls} data-id={p.id.to_string()} aria-label={format!("producer {name}")}>
+            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("producer {name}")}>
                 <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
                 <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
             </g>

@@ -5,5 +5,6 @@
 pub mod app;
 pub mod design;
 pub mod diagram;
+pub mod explain;
 pub mod sim;
 pub mod timeline;

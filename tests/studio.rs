@@ -455,3 +455,127 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
         }
     }
 }
+
+fn spec_of(h: &History, name: &str) -> Spec {
+    h.design.nodes.iter().find(|n| n.name == name).unwrap().spec.clone()
+}
+
+#[test]
+fn unroutable_messages_fall_mandatory_ones_return_dead_letters_move_and_timed_producers_publish() {
+    let mut h = History::default();
+    for kind in [
+        Kind::Producer,
+        Kind::Exchange,
+        Kind::Queue,
+        Kind::Producer,
+        Kind::Queue,
+        Kind::Exchange,
+        Kind::Queue,
+        Kind::Producer,
+        Kind::Queue,
+    ] {
+        h.apply(Action::Add { kind, x: 0.0, y: 0.0 }).unwrap();
+    }
+    let ids: Vec<u32> = h.design.nodes.iter().map(|n| n.id).collect();
+    let names = ["p", "x", "q", "p2", "ttl", "dlx", "dead", "ticker", "ticks"];
+    for (id, name) in ids.iter().zip(names) {
+        h.apply(Action::Rename {
+            id: *id,
+            name: name.into(),
+        })
+        .unwrap();
+    }
+    let by_name: BTreeMap<&str, u32> = names.iter().copied().zip(ids.iter().copied()).collect();
+    let id = |n: &str| by_name[n];
+    for (a, b) in [
+        ("p", "x"),
+        ("x", "q"),
+        ("p2", "ttl"),
+        ("dlx", "dead"),
+        ("ticker", "ticks"),
+    ] {
+        let (a, b) = (id(a), id(b));
+        h.apply(Action::Link { from: a, to: b }).unwrap();
+    }
+    let Spec::Producer(mut p) = spec_of(&h, "p") else {
+        panic!()
+    };
+    p.routing_key = "nobody".into();
+    p.mandatory = true;
+    h.apply(Action::SetSpec {
+        id: id("p"),
+        spec: Spec::Producer(p),
+    })
+    .unwrap();
+    let Spec::Queue(mut q) = spec_of(&h, "ttl") else {
+        panic!()
+    };
+    q.message_ttl = Some(1000);
+    q.dead_letter_exchange = Some("dlx".into());
+    h.apply(Action::SetSpec {
+        id: id("ttl"),
+        spec: Spec::Queue(q),
+    })
+    .unwrap();
+    let Spec::Exchange(mut x) = spec_of(&h, "dlx") else {
+        panic!()
+    };
+    x.kind = "fanout".into();
+    h.apply(Action::SetSpec {
+        id: id("dlx"),
+        spec: Spec::Exchange(x),
+    })
+    .unwrap();
+    let Spec::Producer(mut t) = spec_of(&h, "ticker") else {
+        panic!()
+    };
+    t.every_ms = 1000;
+    h.apply(Action::SetSpec {
+        id: id("ticker"),
+        spec: Spec::Producer(t),
+    })
+    .unwrap();
+
+    let mut l = Live::new(h.design.clone());
+    l.input(0, Input::Publish(id("p"))).unwrap();
+    l.input(0, Input::Publish(id("p2"))).unwrap();
+    l.advance_to(5_500);
+    let trips = &l.timeline.trips;
+    let has = |kind: TripKind, from: Place, to: Option<Place>| {
+        trips.iter().any(|t| t.kind == kind && t.from == from && t.to == to)
+    };
+    // no binding matched "nobody": the message falls out of x, and comes back to p (mandatory)
+    assert!(has(TripKind::Fall, Place::Exchange("x".into()), None));
+    assert!(has(
+        TripKind::Return,
+        Place::Exchange("x".into()),
+        Some(Place::Client("p".into()))
+    ));
+    // the TTL ran out: the message moves to the dead-letter exchange and on to "dead"
+    assert!(has(
+        TripKind::DeadLetter,
+        Place::Queue("ttl".into()),
+        Some(Place::Exchange("dlx".into()))
+    ));
+    assert!(has(
+        TripKind::Flow,
+        Place::Exchange("dlx".into()),
+        Some(Place::Queue("dead".into()))
+    ));
+    let end = l.timeline.end() + 1.0;
+    let tally = l.timeline.seek(end).clone();
+    assert_eq!((tally.queue("ttl"), tally.queue("dead")), ((0, 0), (1, 0)));
+    // the ticker published at 1, 2, 3, 4 and 5 s
+    let ticks = l
+        .steps
+        .iter()
+        .filter(|s| s["call"] == "basic_publish" && s["conn"] == "ticker")
+        .count();
+    assert_eq!(ticks, 5);
+    assert_eq!(tally.queue("ticks"), (5, 0));
+    // the return is what pika would see
+    assert!(l
+        .trace
+        .iter()
+        .any(|t| t["kind"] == "return" && t["reply_text"] == "NO_ROUTE" && t["conn"] == "p"));
+}

@@ -187,6 +187,9 @@ await test('a plain scenario file loads as its topology (the topics tutorial)', 
   const rows = await page.locator('.tester li.match').allInnerTexts();
   expect(rows.some((r) => r.includes('*.orange.*')) && rows.some((r) => r.includes('*.*.rabbit')), rows.join(' | '));
   expect(!rows.some((r) => r.includes('lazy.#')), 'lazy.# does not match');
+  expect(rows.some((r) => r.includes("'*' = 'quick', 'orange' = 'orange', '*' = 'rabbit'")), 'the words are lined up: ' + rows.join(' | '));
+  const misses = await page.locator('.tester li.miss').allInnerTexts();
+  expect(misses.some((r) => r.includes("word 1: 'lazy' ≠ 'quick'")), 'a miss says why: ' + misses.join(' | '));
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/topics.png` });
 }, page);
 
@@ -228,6 +231,35 @@ await test('RPC: the reply carries the request\'s correlation id and selecting o
   expect(insp.includes('Goes with: #1') && insp.includes('same correlation id'), 'the pair: ' + insp);
   expect((await page.locator('ol[role="log"] li.on').count()) >= 4, 'both messages highlighted in the log');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/rpc.png` });
+}, page);
+
+await test('keyboard only: add, select with Enter, link from the inspector, publish', async (page) => {
+  await label(page, 'new empty canvas').focus();
+  await page.keyboard.press('Enter');
+  await label(page, 'add a producer').focus();
+  await page.keyboard.press('Enter');
+  await label(page, 'add a queue').focus();
+  await page.keyboard.press('Enter');
+  await label(page, 'producer producer-1').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.inspector h2', { hasText: 'producer producer-1' }).waitFor();
+  await page.selectOption('select[aria-label="link to"]', { label: 'queue queue-1' });
+  await label(page, 'link producer-1 to queue-1').waitFor({ state: 'attached' });
+  await label(page, 'publish from producer-1').focus();
+  await page.keyboard.press('Enter');
+  await label(page, 'queue queue-1: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  // the wheel zooms around the pointer; Fit brings everything back into view
+  const t0 = await page.locator('#diagram > g').getAttribute('transform');
+  const [cx, cy] = await center(label(page, 'producer producer-1'));
+  await page.mouse.move(cx, cy);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction((t) => document.querySelector('#diagram > g').getAttribute('transform') !== t, t0);
+  await label(page, 'fit to screen').click();
+  // Shift+arrow moves the selected node
+  const before = await label(page, 'producer producer-1').boundingBox();
+  await page.locator('.studio').focus();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.waitForFunction((y) => document.querySelector('[aria-label="producer producer-1"]').getBoundingClientRect().y > y, before.y);
 }, page);
 
 await test('controls and the log have labels for screen readers and work from the keyboard', async (page) => {

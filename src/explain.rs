@@ -1,0 +1,149 @@
+//! Routing explained: why a binding matched a message or did not, in words a learner can check.
+//! The verdict is always the engine's; the explanation shows the reason (topic words aligned,
+//! each header of a headers binding compared). Tested against RabbitMQ's matching vectors.
+
+use warren_engine::field::{FieldTable, FieldValue};
+use warren_engine::headers::{self, XMatch};
+use warren_engine::topic::words;
+
+/// Why a topic binding key matches a routing key (the words aligned), or where it fails.
+/// The first value is the verdict.
+pub fn topic(binding: &str, routing: &str) -> (bool, String) {
+    let (b, r) = (words(binding), words(routing));
+    if let Some(parts) = align(&b, &r) {
+        let why = if parts.is_empty() {
+            "both have no words".to_string()
+        } else {
+            parts.join(", ")
+        };
+        return (true, why);
+    }
+    (false, mismatch(&b, &r))
+}
+
+/// The alignment of binding words to routing words, if there is one (the first found).
+fn align(b: &[&str], r: &[&str]) -> Option<Vec<String>> {
+    match (b.first(), r.first()) {
+        (None, None) => Some(Vec::new()),
+        (Some(&"#"), _) => {
+            // '#' takes 0, 1, 2… words: the fewest that let the rest align
+            for n in 0..=r.len() {
+                if let Some(mut rest) = align(&b[1..], &r[n..]) {
+                    let took = if n == 0 {
+                        "'#' = no words".to_string()
+                    } else {
+                        format!("'#' = '{}'", r[..n].join("."))
+                    };
+                    rest.insert(0, took);
+                    return Some(rest);
+                }
+            }
+            None
+        }
+        (Some(&"*"), Some(x)) => {
+            let mut rest = align(&b[1..], &r[1..])?;
+            rest.insert(0, format!("'*' = '{x}'"));
+            Some(rest)
+        }
+        (Some(w), Some(x)) if w == x => {
+            let mut rest = align(&b[1..], &r[1..])?;
+            rest.insert(0, format!("'{w}' = '{x}'"));
+            Some(rest)
+        }
+        _ => None,
+    }
+}
+
+fn mismatch(b: &[&str], r: &[&str]) -> String {
+    if !b.contains(&"#") {
+        for (i, (w, x)) in b.iter().zip(r).enumerate() {
+            if *w != "*" && w != x {
+                return format!("word {}: '{w}' ≠ '{x}'", i + 1);
+            }
+        }
+        let stars = if b.contains(&"*") {
+            " ('*' is exactly one word)"
+        } else {
+            ""
+        };
+        return format!(
+            "the binding has {} word{}, the routing key {}{stars}",
+            b.len(),
+            if b.len() == 1 { "" } else { "s" },
+            r.len()
+        );
+    }
+    // the words before the first '#' and after the last one must line up on their own
+    let head = b.iter().position(|w| *w == "#").unwrap_or(b.len());
+    for (i, (w, x)) in b[..head].iter().zip(r).enumerate() {
+        if *w != "*" && w != x {
+            return format!("word {}: '{w}' ≠ '{x}'", i + 1);
+        }
+    }
+    let tail = b.len() - 1 - b.iter().rposition(|w| *w == "#").unwrap_or(0);
+    for (i, (w, x)) in b.iter().rev().zip(r.iter().rev()).take(tail).enumerate() {
+        if *w != "*" && w != x {
+            return format!("word {} from the end: '{w}' ≠ '{x}'", i + 1);
+        }
+    }
+    format!(
+        "no way to line up '{}' with '{}' ('#' is zero or more words, '*' exactly one)",
+        b.join("."),
+        r.join(".")
+    )
+}
+
+/// Why a headers binding matches a message's headers: each header compared, and the x-match
+/// rule. The verdict is the engine's; `per header` results are the engine's too (one at a time).
+pub fn headers(args: &FieldTable, msg_headers: Option<&FieldTable>) -> (bool, String) {
+    let verdict = headers::matches(args, msg_headers);
+    let kind = headers::validate(args).unwrap_or(XMatch::All);
+    let (rule, with_x) = match kind {
+        XMatch::All => ("all", false),
+        XMatch::Any => ("any", false),
+        XMatch::AllWithX => ("all-with-x", true),
+        XMatch::AnyWithX => ("any-with-x", true),
+    };
+    let one_rule = if with_x { "all-with-x" } else { "all" };
+    let mut parts = Vec::new();
+    for (k, v) in args {
+        if k == "x-match" || (!with_x && k.starts_with("x-")) {
+            continue;
+        }
+        let mut single = FieldTable::new();
+        single.insert("x-match".into(), FieldValue::Str(one_rule.into()));
+        single.insert(k.clone(), v.clone());
+        let ok = headers::matches(&single, msg_headers);
+        let has = msg_headers.and_then(|h| h.get(k));
+        let what = match (ok, has) {
+            (true, _) => format!("{k}={v} ✓"),
+            (false, None) => format!("{k}={v} ✗ (the message has no {k})"),
+            (false, Some(m)) => format!("{k}={v} ✗ (the message has {m})"),
+        };
+        parts.push(what);
+    }
+    let why = if parts.is_empty() {
+        format!("x-match {rule} with no headers to compare")
+    } else {
+        format!("x-match {rule}: {}", parts.join(", "))
+    };
+    (verdict, why)
+}
+
+/// Why a binding of an exchange of `kind` matches (or not) a message with this routing key and
+/// these headers.
+pub fn binding(
+    kind: &str,
+    key: &str,
+    args: &FieldTable,
+    routing_key: &str,
+    msg_headers: Option<&FieldTable>,
+) -> (bool, String) {
+    match kind {
+        "fanout" => (true, "a fanout exchange ignores keys: every binding gets a copy".into()),
+        "topic" => topic(key, routing_key),
+        "headers" => headers(args, msg_headers),
+        _ if key == routing_key => (true, format!("binding key '{key}' = routing key '{routing_key}'")),
+        _ => (false, format!("binding key '{key}' ≠ routing key '{routing_key}'")),
+    }
+}
