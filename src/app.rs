@@ -77,18 +77,26 @@ fn default_exchange_at(d: &Design) -> (f32, f32) {
     }
 }
 
-fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
+/// The canvas node a place is (None for the default exchange, which is not a node).
+fn node_at(live: &Live, p: &Place) -> Option<Id> {
     let d = &live.design;
     let n = match p {
         Place::Client(c) => d
             .nodes
             .iter()
             .find(|n| &n.name == c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
-        Place::Exchange(x) if x.is_empty() => return Some(default_exchange_at(d)),
         Place::Exchange(x) => d.by_name(Kind::Exchange, x),
         Place::Queue(q) => d.by_name(Kind::Queue, live.canvas_queue(q)),
         Place::Consumer(_, tag) => d.by_name(Kind::Consumer, tag),
     }?;
+    Some(n.id)
+}
+
+fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
+    if matches!(p, Place::Exchange(x) if x.is_empty()) {
+        return Some(default_exchange_at(&live.design));
+    }
+    let n = live.design.node(node_at(live, p)?)?;
     Some((n.x, n.y))
 }
 
@@ -191,6 +199,8 @@ pub struct App {
     /// The selected message and those it belongs with: an RPC request and its reply (same
     /// correlation id), a dead-lettered copy.
     related: Vec<MsgId>,
+    /// The nodes those messages went through.
+    path: std::collections::BTreeSet<Id>,
 }
 
 /// The design with positions left out: moving a node does not restart the simulation.
@@ -318,6 +328,10 @@ impl App {
                         continue;
                     }
                     let (r, u) = tally.queue(&real);
+                    // its messages: one square per ready message (up to 16), along the bottom
+                    for i in 0..r.min(16) {
+                        ctx.fill_rect((x - 76.0 + 9.5 * i as f32) as f64, (y + 23.0) as f64, 7.0, 3.0);
+                    }
                     format!("ready {r} · unacked {u}")
                 }
                 Spec::Consumer(c) if !c.auto_ack && (c.prefetch == 0 || c.prefetch > 12) => {
@@ -462,6 +476,7 @@ impl Component for App {
             log_version: (u64::MAX, 0),
             render_at: f64::NEG_INFINITY,
             related: Vec::new(),
+            path: Default::default(),
         };
         app.schedule_frame(ctx);
         app
@@ -774,6 +789,16 @@ impl Component for App {
             Sel::Msg(m) => related(&self.live, m),
             _ => Vec::new(),
         };
+        self.path = self
+            .live
+            .timeline
+            .trips
+            .iter()
+            .filter(|t| self.related.contains(&t.msg))
+            .flat_map(|t| [Some(&t.from), t.to.as_ref()])
+            .flatten()
+            .filter_map(|p| node_at(&self.live, p))
+            .collect();
         self.log = Lines(Rc::new(self.log_lines()));
         true
     }
@@ -939,7 +964,7 @@ impl App {
                 Spec::Producer(_) => NodeState::Producer,
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
-            selected={self.sel == Sel::Node(n.id)} state={state} onselect={self.select_node.clone()} /> }
+            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
@@ -1321,6 +1346,9 @@ pub struct NodeProps {
     pub x: f32,
     pub y: f32,
     pub selected: bool,
+    /// On the path of the selected message (and the messages that go with it).
+    #[prop_or_default]
+    pub on_path: bool,
     pub state: NodeState,
     pub onselect: Callback<Id>,
 }
@@ -1335,7 +1363,12 @@ fn node_view(p: &NodeProps) -> Html {
         NodeState::Queue { .. } => Kind::Queue,
         NodeState::Consumer { .. } => Kind::Consumer,
     };
-    let cls = classes!("node", kind.name(), p.selected.then_some("selected"));
+    let cls = classes!(
+        "node",
+        kind.name(),
+        p.selected.then_some("selected"),
+        p.on_path.then_some("onpath")
+    );
     // keyboard: Tab to a node, Enter or Space selects it (then the inspector edits and links it)
     let (id, select) = (p.id, p.onselect.clone());
     let onkeydown = move |e: KeyboardEvent| {

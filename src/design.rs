@@ -451,6 +451,9 @@ impl Design {
                     if p.burst == 0 || p.burst > 10_000 {
                         return Err("a burst is from 1 to 10000 messages".into());
                     }
+                    if p.every_ms != 0 && p.every_ms < 50 {
+                        return Err("every: 0 (publish on click) or at least 50 ms".into());
+                    }
                 }
                 n.spec = spec;
             }

@@ -119,6 +119,8 @@ await test('build a topology by mouse, publish, and read counts, slots and the l
   await page.locator('ol[role="log"] li', { hasText: 'published #1' }).click();
   const insp = await page.locator('.inspector').innerText();
   expect(insp.includes('message #1') && insp.includes('body "message 1"'), 'message inspector: ' + insp);
+  // and the nodes it went through are highlighted: producer, queue, consumer
+  expect((await page.locator('.node.onpath').count()) === 3, 'its path is highlighted');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/built-by-mouse.png` });
 }, page);
 
