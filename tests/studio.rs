@@ -8,6 +8,13 @@ use warren_app::timeline::{Place, Timeline, TripKind};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
 
+/// Change one node's settings through the reducer.
+fn edit(h: &mut History, id: u32, f: impl FnOnce(&mut Spec)) {
+    let mut spec = h.design.node(id).expect("the node").spec.clone();
+    f(&mut spec);
+    h.apply(Action::SetSpec { id, spec }).unwrap();
+}
+
 fn id_of(d: &Design, name: &str) -> u32 {
     d.nodes
         .iter()
@@ -51,27 +58,17 @@ fn work_queue(prefetch: u16, processing_ms: u64) -> History {
     h.apply(Action::Link { from: q, to: c1 }).unwrap();
     // drawn backwards: the reducer turns it round
     h.apply(Action::Link { from: c2, to: q }).unwrap();
-    let Some(Spec::Producer(mut pr)) = h.design.node(p).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    pr.routing_key = "work".into();
-    pr.burst = 4;
-    h.apply(Action::SetSpec {
-        id: p,
-        spec: Spec::Producer(pr),
-    })
-    .unwrap();
+    edit(&mut h, p, |s| {
+        let Spec::Producer(pr) = s else { panic!() };
+        pr.routing_key = "work".into();
+        pr.burst = 4;
+    });
     for c in [c1, c2] {
-        let Some(Spec::Consumer(mut co)) = h.design.node(c).map(|n| n.spec.clone()) else {
-            panic!()
-        };
-        co.prefetch = prefetch;
-        co.processing_ms = processing_ms;
-        h.apply(Action::SetSpec {
-            id: c,
-            spec: Spec::Consumer(co),
-        })
-        .unwrap();
+        edit(&mut h, c, |s| {
+            let Spec::Consumer(co) = s else { panic!() };
+            co.prefetch = prefetch;
+            co.processing_ms = processing_ms;
+        });
     }
     h
 }
@@ -223,15 +220,10 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     let c2 = id_of(&h.design, "consumer-2");
     h.apply(Action::DeleteNode { id: c2 }).unwrap();
     let c1 = id_of(&h.design, "consumer-1");
-    let Some(Spec::Consumer(mut c)) = h.design.node(c1).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    c.failure_pct = 100;
-    h.apply(Action::SetSpec {
-        id: c1,
-        spec: Spec::Consumer(c),
-    })
-    .unwrap();
+    edit(&mut h, c1, |s| {
+        let Spec::Consumer(c) = s else { panic!() };
+        c.failure_pct = 100;
+    });
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(id_of(&h.design, "producer-1"))).unwrap();
     l.advance_to(2000);
@@ -255,26 +247,16 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     h.apply(Action::Link { from: client, to: rq }).unwrap();
     h.apply(Action::Link { from: rq, to: server }).unwrap();
     h.apply(Action::Link { from: cb, to: reader }).unwrap();
-    let Some(Spec::Producer(mut p)) = h.design.node(client).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    p.reply_to = "queue-2".into();
-    p.correlation_id = "call-{n}".into();
-    p.body = "fib {n}".into();
-    h.apply(Action::SetSpec {
-        id: client,
-        spec: Spec::Producer(p),
-    })
-    .unwrap();
-    let Some(Spec::Consumer(mut s)) = h.design.node(server).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    s.reply = true;
-    h.apply(Action::SetSpec {
-        id: server,
-        spec: Spec::Consumer(s),
-    })
-    .unwrap();
+    edit(&mut h, client, |s| {
+        let Spec::Producer(p) = s else { panic!() };
+        p.reply_to = "queue-2".into();
+        p.correlation_id = "call-{n}".into();
+        p.body = "fib {n}".into();
+    });
+    edit(&mut h, server, |s| {
+        let Spec::Consumer(s) = s else { panic!() };
+        s.reply = true;
+    });
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(client)).unwrap();
     l.input(10, Input::Publish(client)).unwrap();
@@ -347,31 +329,19 @@ fn restart_keeps_durable_queues_and_persistent_messages_only() {
     );
     h.apply(Action::Link { from: p1, to: q1 }).unwrap();
     h.apply(Action::Link { from: p2, to: q2 }).unwrap();
-    let Some(Spec::Queue(mut q)) = h.design.node(q1).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    q.durable = true;
-    h.apply(Action::SetSpec {
-        id: q1,
-        spec: Spec::Queue(q),
-    })
-    .unwrap();
-    let Some(Spec::Producer(mut p)) = h.design.node(p1).map(|n| n.spec.clone()) else {
-        panic!()
-    };
-    p.persistent = true;
-    p.burst = 3;
-    h.apply(Action::SetSpec {
-        id: p1,
-        spec: Spec::Producer(p.clone()),
-    })
-    .unwrap();
-    p.persistent = false;
-    h.apply(Action::SetSpec {
-        id: p1,
-        spec: Spec::Producer(p),
-    })
-    .unwrap_or(());
+    edit(&mut h, q1, |s| {
+        let Spec::Queue(q) = s else { panic!() };
+        q.durable = true;
+    });
+    edit(&mut h, p1, |s| {
+        let Spec::Producer(p) = s else { panic!() };
+        p.persistent = true;
+        p.burst = 3;
+    });
+    edit(&mut h, p1, |s| {
+        let Spec::Producer(p) = s else { panic!() };
+        p.persistent = false;
+    });
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(p1)).unwrap();
     l.input(0, Input::Publish(p2)).unwrap();
@@ -456,10 +426,6 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
     }
 }
 
-fn spec_of(h: &History, name: &str) -> Spec {
-    h.design.nodes.iter().find(|n| n.name == name).unwrap().spec.clone()
-}
-
 #[test]
 fn unroutable_messages_fall_mandatory_ones_return_dead_letters_move_and_timed_producers_publish() {
     let mut h = History::default();
@@ -497,44 +463,24 @@ fn unroutable_messages_fall_mandatory_ones_return_dead_letters_move_and_timed_pr
         let (a, b) = (id(a), id(b));
         h.apply(Action::Link { from: a, to: b }).unwrap();
     }
-    let Spec::Producer(mut p) = spec_of(&h, "p") else {
-        panic!()
-    };
-    p.routing_key = "nobody".into();
-    p.mandatory = true;
-    h.apply(Action::SetSpec {
-        id: id("p"),
-        spec: Spec::Producer(p),
-    })
-    .unwrap();
-    let Spec::Queue(mut q) = spec_of(&h, "ttl") else {
-        panic!()
-    };
-    q.message_ttl = Some(1000);
-    q.dead_letter_exchange = Some("dlx".into());
-    h.apply(Action::SetSpec {
-        id: id("ttl"),
-        spec: Spec::Queue(q),
-    })
-    .unwrap();
-    let Spec::Exchange(mut x) = spec_of(&h, "dlx") else {
-        panic!()
-    };
-    x.kind = "fanout".into();
-    h.apply(Action::SetSpec {
-        id: id("dlx"),
-        spec: Spec::Exchange(x),
-    })
-    .unwrap();
-    let Spec::Producer(mut t) = spec_of(&h, "ticker") else {
-        panic!()
-    };
-    t.every_ms = 1000;
-    h.apply(Action::SetSpec {
-        id: id("ticker"),
-        spec: Spec::Producer(t),
-    })
-    .unwrap();
+    edit(&mut h, id("p"), |s| {
+        let Spec::Producer(p) = s else { panic!() };
+        p.routing_key = "nobody".into();
+        p.mandatory = true;
+    });
+    edit(&mut h, id("ttl"), |s| {
+        let Spec::Queue(q) = s else { panic!() };
+        q.message_ttl = Some(1000);
+        q.dead_letter_exchange = Some("dlx".into());
+    });
+    edit(&mut h, id("dlx"), |s| {
+        let Spec::Exchange(x) = s else { panic!() };
+        x.kind = "fanout".into();
+    });
+    edit(&mut h, id("ticker"), |s| {
+        let Spec::Producer(t) = s else { panic!() };
+        t.every_ms = 1000;
+    });
 
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(id("p"))).unwrap();
