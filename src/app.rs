@@ -591,6 +591,8 @@ impl Component for App {
                     }
                     None => return false,
                 }
+                // only the drawing follows the pointer: no need to rebuild the log or selection
+                return true;
             }
             Msg::Up(x, y) => {
                 let (cx, cy) = self.to_canvas(x, y);
@@ -614,6 +616,7 @@ impl Component for App {
                 self.ty += (cy * self.scale) - (cy * s);
                 self.scale = s;
                 self.draw_dots();
+                return true;
             }
             Msg::Undo => {
                 if self.hist.undo() {
@@ -1449,9 +1452,16 @@ pub struct EdgeProps {
 fn edge_view(p: &EdgeProps) -> Html {
     let (x0, y0, x1, y1) = p.line;
     let (i, cb) = (p.index, p.onselect.clone());
+    let key_cb = cb.clone();
+    let onkeydown = move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            key_cb.emit(i);
+        }
+    };
     html! {
         <g class={classes!("edge", p.selected.then_some("selected"))} role="button" tabindex="0"
-            aria-label={p.aria.clone()} onclick={move |_| cb.emit(i)}
+            aria-label={p.aria.clone()} onclick={move |_| cb.emit(i)} {onkeydown}
             onpointerdown={|e: PointerEvent| e.stop_propagation()}>
             <line class="hitline" x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
             <line x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />

@@ -783,7 +783,8 @@ impl Design {
 
 fn check_name(kind: Kind, name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err(format!("a {} needs a name", kind.name()));
+        let article = if kind == Kind::Exchange { "an" } else { "a" };
+        return Err(format!("{article} {} needs a name", kind.name()));
     }
     if name.len() > 255 {
         return Err("a name is at most 255 bytes (AMQP short string)".into());

@@ -235,6 +235,32 @@ await test('RPC: the reply carries the request\'s correlation id and selecting o
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/rpc.png` });
 }, page);
 
+await test('bind a topic exchange with keys from the inspector; publish; unroutable messages are logged', async (page) => {
+  await label(page, 'new empty canvas').click();
+  for (const k of ['producer', 'exchange', 'queue', 'queue']) await label(page, `add a ${k}`).click();
+  await clickNode(page, 'direct exchange exchange-1');
+  await page.selectOption('select[aria-label="exchange type"]', 'topic');
+  await label(page, 'topic exchange exchange-1').waitFor();
+  await link(page, 'producer-1', 'topic exchange exchange-1');
+  await link(page, 'exchange-1', 'queue queue-1: 0 ready, 0 unacknowledged');
+  await link(page, 'exchange-1', 'queue queue-2: 0 ready, 0 unacknowledged');
+  // select each binding from the keyboard and give it a key
+  for (const [q, key] of [['queue-1', '*.orange.*'], ['queue-2', 'lazy.#']]) {
+    await label(page, `link exchange-1 to ${q} with key ${q}`).focus();
+    await page.keyboard.press('Enter');
+    await setField(page, 'binding key', key);
+    await label(page, `link exchange-1 to ${q} with key ${key}`).waitFor({ state: 'attached' });
+  }
+  await clickNode(page, 'producer producer-1');
+  await setField(page, 'routing key', 'quick.orange.rabbit');
+  await label(page, 'publish from producer-1').click();
+  await label(page, 'queue queue-1: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await label(page, 'queue queue-2: 0 ready, 0 unacknowledged').waitFor();
+  await setField(page, 'routing key', 'quick.brown.fox');
+  await label(page, 'publish from producer-1').click();
+  await logHas(page, "matched no binding of exchange 'exchange-1': unroutable");
+}, page);
+
 await test('keyboard only: add, select with Enter, link from the inspector, publish', async (page) => {
   await label(page, 'new empty canvas').focus();
   await page.keyboard.press('Enter');
