@@ -166,6 +166,20 @@ await test('the canvas survives a reload (local storage)', async (page) => {
   await label(page, 'link queue-1 to consumer-1').waitFor({ state: 'attached' });
 }, page);
 
+await test('an unreadable saved canvas is kept aside with a message, and the example shows', async (page) => {
+  const saved = await page.evaluate(() => localStorage.getItem('warren.design'));
+  await page.evaluate(() => localStorage.setItem('warren.design', '{"steps": [], "canvas": {"version": 99, "nodes": [], "links": []}}'));
+  await page.reload();
+  const note = await page.locator('[role="status"].notice').innerText();
+  expect(note.includes('newer Warren') && note.includes('warren.design.unreadable'), note);
+  expect((await page.evaluate(() => localStorage.getItem('warren.design.unreadable'))).includes('"version": 99'), 'kept');
+  await label(page, 'producer P').waitFor();
+  // put the user's canvas back for the next tests
+  await page.evaluate((t) => localStorage.setItem('warren.design', t), saved);
+  await page.reload();
+  await label(page, 'producer producer-1').waitFor();
+}, page);
+
 await test('a broken file is refused with a message and the canvas stays', async (page) => {
   await page.setInputFiles('input[aria-label="load scenario file"]', {
     name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"steps": [\n {"call": }\n]}'),
