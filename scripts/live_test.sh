@@ -2,7 +2,10 @@
 # Live differential tests against a real RabbitMQ (Debian's rabbitmq-server, installed if missing):
 #   1. every scenario in tests/scenarios/ and tests/conformance/ runs on the engine and on the
 #      broker (warren diff --amqp) and must give the same trace;
-#   2. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   2. definitions: for the scenarios of tests/definitions/, tests/conformance/ and the exchange
+#      family, `warren export definitions` is imported into the freshly reset broker
+#      (rabbitmqctl import_definitions) and the broker's own export must hold the same topology;
+#   3. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -24,6 +27,24 @@ echo "$out"
 same=$(grep -c ': same$' <<<"$out" || true)
 total=$(ls tests/conformance/*.json tests/scenarios/*.json | wc -l)
 echo "live scenarios: $same passed, $((total - same)) failed"
+
+echo "== definitions exported by warren, imported into the broker, exported again"
+CTL="$WARREN_RABBITMQCTL -q -n $RABBITMQ_NODENAME"
+defs_same=0; defs_total=0
+for f in tests/definitions/*.json tests/conformance/*.json tests/scenarios/ex_*.json; do
+  case $f in *.defs.json) continue ;; esac
+  defs_total=$((defs_total + 1))
+  scripts/broker.sh reset
+  ./target/debug/warren export definitions "$f" > target/defs-ours.json
+  $CTL import_definitions target/defs-ours.json >/dev/null
+  $CTL export_definitions - > target/defs-broker.json
+  if r=$(scripts/defs_compare.py target/defs-ours.json target/defs-broker.json); then
+    defs_same=$((defs_same + 1)); echo "$f: same"
+  else
+    failed=1; echo "$f: $r"
+  fi
+done
+echo "live definitions: $defs_same passed, $((defs_total - defs_same)) failed"
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}

@@ -26,6 +26,12 @@ Usage:
                                            diff N random scenarios (seeds S, S+1, ...) against the
                                            broker; on a difference print the seed and a minimized
                                            scenario (also written to DIR), and exit 1
+  warren export definitions SCENARIO.json  print the RabbitMQ definitions (export_definitions JSON:
+                                           exchanges, queues, bindings of vhost /) the scenario
+                                           leaves once it has run and its clients have gone
+  warren import definitions FILE           print a scenario that declares what a definitions file
+                                           (rabbitmqctl export_definitions, management API) holds;
+                                           what it cannot represent is listed on stderr
   warren --help                            this text
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -56,6 +62,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["export", "definitions", file] => export_definitions(file),
+        ["import", "definitions", file] => import_definitions(file),
         ["fuzz", "--amqp", url, rest @ ..] => match fuzz::Options::parse(rest) {
             Ok(o) => fuzz::run(url, &o),
             Err(e) => {
@@ -65,6 +73,58 @@ fn main() -> ExitCode {
         },
         _ => {
             eprint!("warren: unknown arguments {args:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn export_definitions(file: &str) -> ExitCode {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    match warren_engine::definitions::of_scenario(&scenario) {
+        Ok(d) => {
+            println!("{}", serde_json::to_string_pretty(&d).expect("serializes"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("warren: {file}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn import_definitions(file: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warren: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let defs: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "warren: {file}: not JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let name = format!("imported from {file}");
+    match warren_engine::definitions::import(&defs, &name) {
+        Ok(imp) => {
+            for l in &imp.left_out {
+                eprintln!("warren: left out: {l}");
+            }
+            println!("{}", serde_json::to_string_pretty(&imp.scenario).expect("serializes"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("warren: {file}: {e}");
             ExitCode::from(2)
         }
     }

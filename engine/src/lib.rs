@@ -12,6 +12,7 @@
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
 //! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts.
+//! - [`definitions`]: RabbitMQ definitions JSON out of a broker and back in as a scenario.
 //! - [`generate`]: seeded random scenarios for differential tests against a real broker.
 //! - [`scenario`]: the scenario file (`shared/scenario-format.md`); [`trace`]: running one and
 //!   printing the trace a pika client would observe.
@@ -33,6 +34,7 @@
 
 pub mod broker;
 pub mod deadletter;
+pub mod definitions;
 pub mod error;
 pub mod event;
 pub mod exchange;
