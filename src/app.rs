@@ -149,6 +149,11 @@ pub enum Msg {
     Rewind,
     Input(Input),
     Save,
+    Share,
+    /// Close the error or the share link.
+    Dismiss,
+    /// The URL's fragment changed (a share link pasted into this tab).
+    HashChanged,
     Load(web_sys::File),
     Loaded(Result<String, String>),
     Fit,
@@ -173,6 +178,8 @@ pub struct App {
     ty: f32,
     error: Option<String>,
     notice: Option<String>,
+    /// The last share link made (shown to copy).
+    share: Option<String>,
     filter: String,
     tester: String,
     /// (which simulation, its timeline version) last rendered: re-render when it changes.
@@ -182,6 +189,7 @@ pub struct App {
     frame: Option<AnimationFrame>,
     /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
     _keys: Option<gloo::events::EventListener>,
+    _hash: Option<gloo::events::EventListener>,
     reader: Option<gloo::file::callbacks::FileReader>,
     svg: NodeRef,
     canvas: NodeRef,
@@ -428,9 +436,30 @@ impl Component for App {
             },
             None => example(),
         };
+        // a shared link (#s1.…) opens over the saved canvas, which stays one Undo away
+        let mut error = None;
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let hist = if hash.len() > 1 {
+            let opened = warren_engine::share::decode(&hash).and_then(|v| Design::from_scenario(&v.to_string()));
+            clear_hash();
+            match opened {
+                Ok(shared) => {
+                    notice = Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                    History::over(shared, design)
+                }
+                Err(e) => {
+                    error = Some(format!("The link could not be opened; your canvas is unchanged. {e}"));
+                    History::new(design)
+                }
+            }
+        } else {
+            History::new(design)
+        };
         let mut app = App {
-            live: Live::new(design.clone()),
-            hist: History::new(design),
+            live: Live::new(hist.design.clone()),
+            hist,
             t: 0.0,
             playing: true,
             speed: 1.0,
@@ -440,8 +469,9 @@ impl Component for App {
             scale: 1.0,
             tx: 0.0,
             ty: 0.0,
-            error: None,
+            error,
             notice,
+            share: None,
             filter: String::new(),
             tester: String::new(),
             shown_version: (0, 0),
@@ -461,6 +491,12 @@ impl Component for App {
                         }
                     },
                 ))
+            },
+            _hash: {
+                let link = ctx.link().clone();
+                web_sys::window().map(|w| {
+                    gloo::events::EventListener::new(&w, "hashchange", move |_| link.send_message(Msg::HashChanged))
+                })
             },
             reader: None,
             svg: NodeRef::default(),
@@ -755,6 +791,21 @@ impl Component for App {
                 }
                 self.notice = Some("Saved: the file is a scenario `warren trace` can run.".into());
             }
+            Msg::Share => {
+                let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
+                let here = web_sys::window()
+                    .and_then(|w| {
+                        let l = w.location();
+                        Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+                    })
+                    .unwrap_or_default();
+                let url = format!("{here}#{frag}");
+                if let Some(w) = web_sys::window() {
+                    // best effort: the link is also shown to copy by hand
+                    let _ = w.navigator().clipboard().write_text(&url);
+                }
+                self.share = Some(url);
+            }
             Msg::Load(file) => {
                 let link = ctx.link().clone();
                 let file = gloo::file::File::from(file);
@@ -782,6 +833,29 @@ impl Component for App {
             Msg::Filter(f) => self.filter = f,
             Msg::Tester(t) => self.tester = t,
             Msg::Error(e) => self.error = Some(e),
+            Msg::HashChanged => {
+                let hash = web_sys::window()
+                    .and_then(|w| w.location().hash().ok())
+                    .unwrap_or_default();
+                if hash.len() > 1 {
+                    clear_hash();
+                    match warren_engine::share::decode(&hash).and_then(|v| Design::from_scenario(&v.to_string())) {
+                        Ok(d) => {
+                            ctx.link().send_message(Msg::Do(Action::Replace(d)));
+                            ctx.link().send_message(Msg::Fit);
+                            self.notice =
+                                Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                        }
+                        Err(e) => {
+                            self.error = Some(format!("The link could not be opened; your canvas is unchanged. {e}"))
+                        }
+                    }
+                }
+            }
+            Msg::Dismiss => {
+                self.error = None;
+                self.share = None;
+            }
             Msg::New => {
                 ctx.link().send_message(Msg::Do(Action::Replace(Design::default())));
                 self.sel = Sel::None;
@@ -834,6 +908,7 @@ impl Component for App {
                             onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ " default exchange" }</label>
                         <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ "New" }</button>
                         <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ "Save" }</button>
+                        <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ "Share" }</button>
                         <label class="load">{ "Load" }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
                                 onchange={link.batch_callback(|e: Event| {
@@ -861,10 +936,15 @@ impl Component for App {
                 </section>
                 if let Some(e) = &self.error {
                     <p class="error" role="alert">{ e.clone() }
-                        <button onclick={link.callback(|_| Msg::Error(String::new()))} aria-label="dismiss">{ "×" }</button></p>
+                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="dismiss">{ "×" }</button></p>
                 }
                 if let Some(n) = &self.notice {
                     <p class="notice" role="status">{ n.clone() }</p>
+                }
+                if let Some(url) = &self.share {
+                    <p class="notice share">{ "Link to this scenario (copied if the browser allowed it): " }
+                        <input readonly=true aria-label="share link" value={url.clone()} />
+                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button></p>
                 }
                 <main>
                     { self.canvas_view(ctx) }
@@ -1600,6 +1680,17 @@ pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
         }
     }
     out
+}
+
+/// Take the share link out of the address: it has done its work, and a reload should show the
+/// canvas as it is then (from local storage).
+fn clear_hash() {
+    if let Some(w) = web_sys::window() {
+        let path = w.location().pathname().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
 }
 
 fn clock_text(t: f64) -> String {

@@ -968,6 +968,15 @@ impl History {
         }
     }
 
+    /// Open `design` with `previous` one undo away (a shared link opened over the user's canvas).
+    pub fn over(design: Design, previous: Design) -> History {
+        History {
+            design,
+            past: vec![previous],
+            future: Vec::new(),
+        }
+    }
+
     /// Apply a change; on error the design stays as it was and the error says why.
     pub fn apply(&mut self, action: Action) -> Result<(), String> {
         let mut next = self.design.clone();

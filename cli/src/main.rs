@@ -32,6 +32,9 @@ Usage:
   warren import definitions FILE           print a scenario that declares what a definitions file
                                            (rabbitmqctl export_definitions, management API) holds;
                                            what it cannot represent is listed on stderr
+  warren share SCENARIO.json               print the fragment of a link that holds the scenario
+                                           (compressed; the page opens it as #FRAGMENT)
+  warren unshare FRAGMENT|URL              print the scenario a link holds
   warren --help                            this text
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -63,6 +66,17 @@ fn main() -> ExitCode {
             }
         },
         ["export", "definitions", file] => export_definitions(file),
+        ["share", file] => share(file),
+        ["unshare", link] => match warren_engine::share::decode(link) {
+            Ok(v) => {
+                println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("warren: {e}");
+                ExitCode::from(2)
+            }
+        },
         ["import", "definitions", file] => import_definitions(file),
         ["fuzz", "--amqp", url, rest @ ..] => match fuzz::Options::parse(rest) {
             Ok(o) => fuzz::run(url, &o),
@@ -76,6 +90,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn share(file: &str) -> ExitCode {
+    // the scenario must read (a link to a broken scenario helps nobody), and is shared as written
+    if let Err(c) = load(file) {
+        return c;
+    }
+    let text = std::fs::read_to_string(file).expect("read just now");
+    let v: Value = serde_json::from_str(&text).expect("parsed just now");
+    println!("{}", warren_engine::share::encode(&v));
+    ExitCode::SUCCESS
 }
 
 fn export_definitions(file: &str) -> ExitCode {

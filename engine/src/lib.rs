@@ -13,6 +13,7 @@
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
 //! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts.
 //! - [`definitions`]: RabbitMQ definitions JSON out of a broker and back in as a scenario.
+//! - [`share`]: a scenario in a link's fragment (compressed, checksummed, versioned).
 //! - [`generate`]: seeded random scenarios for differential tests against a real broker.
 //! - [`scenario`]: the scenario file (`shared/scenario-format.md`); [`trace`]: running one and
 //!   printing the trace a pika client would observe.
@@ -47,6 +48,7 @@ pub mod names;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
+pub mod share;
 pub mod topic;
 pub mod trace;
 

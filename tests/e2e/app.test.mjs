@@ -209,6 +209,28 @@ await test('a plain scenario file loads as its topology (the topics tutorial)', 
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/topics.png` });
 }, page);
 
+await test('a share link opens the same scenario elsewhere; a damaged one says so and changes nothing', async (page) => {
+  await label(page, 'share as a link').click();
+  const url = await label(page, 'share link').inputValue();
+  expect(/#s1\.[A-Za-z0-9_-]+$/.test(url), url);
+  const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const p2 = await other.newPage();
+  await p2.goto(url);
+  await label(p2, 'topic exchange topic_logs').waitFor();
+  const note = await p2.locator('[role="status"].notice').innerText();
+  expect(note.includes('Opened the shared scenario'), note);
+  expect(!(await p2.evaluate(() => location.hash)), 'the fragment is cleared after opening');
+  // Undo returns to what that browser had (the example)
+  await label(p2, 'undo').click();
+  await label(p2, 'producer P').waitFor();
+  // a damaged link pasted into the same tab
+  await p2.evaluate((h) => { location.hash = h; }, url.slice(url.indexOf('#'), -12));
+  const alert = await p2.locator('[role="alert"]').innerText();
+  expect(alert.includes('could not be opened; your canvas is unchanged') && alert.includes('damaged'), alert);
+  await label(p2, 'producer P').waitFor();
+  await other.close();
+}, page);
+
 await test('a broker restart keeps the durable queue and its persistent messages; workers reconnect', async (page) => {
   await page.evaluate(() => localStorage.clear());
   await page.reload();
