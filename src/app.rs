@@ -154,6 +154,8 @@ pub enum Msg {
     Dismiss,
     /// The URL's fragment changed (a share link pasted into this tab).
     HashChanged,
+    /// Presentation mode on or off.
+    Present(bool),
     Load(web_sys::File),
     Loaded(Result<String, String>),
     Fit,
@@ -180,6 +182,13 @@ pub struct App {
     notice: Option<String>,
     /// The last share link made (shown to copy).
     share: Option<String>,
+    /// Embedded in another page (`?embed`): canvas and playback only, editing only with `&edit`,
+    /// nothing written to local storage.
+    embed: Option<bool>,
+    /// Presentation mode: large type, high contrast, the canvas alone.
+    present: bool,
+    /// Fit the canvas once the page has been laid out anew.
+    fit_pending: bool,
     filter: String,
     tester: String,
     /// (which simulation, its timeline version) last rendered: re-render when it changes.
@@ -222,6 +231,11 @@ fn topology(d: &Design) -> Design {
 }
 
 impl App {
+    /// Whether the user may change the design (not in an embed without `&edit`).
+    fn can_edit(&self) -> bool {
+        self.embed != Some(false)
+    }
+
     fn changed(&mut self) {
         if topology(&self.hist.design) != topology(&self.live.design) {
             self.live = Live::new(self.hist.design.clone());
@@ -231,6 +245,9 @@ impl App {
             self.live.design = self.hist.design.clone();
         }
         self.live.timeline.show_default = self.hist.design.show_default;
+        if self.embed.is_some() {
+            return;
+        }
         let text = self.hist.design.to_scenario().to_string();
         if LocalStorage::raw().set_item(STORAGE_KEY, &text).is_err() {
             self.notice =
@@ -321,7 +338,11 @@ impl App {
         let highlight = &self.related;
         // the counts RabbitMQ would report, under the dots
         let tally = live.timeline.tally();
-        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_font(if self.present {
+            "bold 12px system-ui, sans-serif"
+        } else {
+            "11px system-ui, sans-serif"
+        });
         ctx.set_text_align("center");
         ctx.set_fill_style_str("#4a5263");
         for node in &self.hist.design.nodes {
@@ -422,7 +443,16 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let mut notice = None;
-        let design = match LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten() {
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let embed = query.contains("embed").then(|| query.contains("edit"));
+        let saved = if embed.is_some() {
+            None // an embedded view shows its link's scenario, never the visitor's own canvas
+        } else {
+            LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten()
+        };
+        let design = match saved {
             Some(text) => match Design::from_scenario(&text) {
                 Ok(d) => d,
                 Err(e) => {
@@ -446,7 +476,9 @@ impl Component for App {
             clear_hash();
             match opened {
                 Ok(shared) => {
-                    notice = Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                    if embed.is_none() {
+                        notice = Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                    }
                     History::over(shared, design)
                 }
                 Err(e) => {
@@ -472,6 +504,9 @@ impl Component for App {
             error,
             notice,
             share: None,
+            embed,
+            present: query.contains("present"),
+            fit_pending: false,
             filter: String::new(),
             tester: String::new(),
             shown_version: (0, 0),
@@ -518,10 +553,10 @@ impl Component for App {
         app
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
-        if first {
-            self.fit();
-            self.draw_dots();
+    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        // fitting needs the laid-out size, and the SVG then needs drawing with the new transform
+        if first || std::mem::take(&mut self.fit_pending) {
+            ctx.link().send_message(Msg::Fit);
         }
     }
 
@@ -580,7 +615,8 @@ impl Component for App {
             Msg::Select(s) => self.sel = s,
             Msg::Down(x, y, shift) => {
                 let (cx, cy) = self.to_canvas(x, y);
-                self.drag = match self.hit(cx, cy) {
+                let hit = if self.can_edit() { self.hit(cx, cy) } else { None };
+                self.drag = match hit {
                     Some((id, true)) => Some(Drag::Link { from: id, x: cx, y: cy }),
                     Some((id, false)) if shift => Some(Drag::Link { from: id, x: cx, y: cy }),
                     Some((id, false)) => {
@@ -681,6 +717,11 @@ impl Component for App {
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
                 let k = e.key();
+                let editing_key = matches!(k.as_str(), "Delete" | "Backspace" | "z" | "Z" | "y")
+                    || (e.shift_key() && k.starts_with("Arrow"));
+                if editing_key && !self.can_edit() {
+                    return false;
+                }
                 // Space on a button (or a node, or a log line) presses it, not play/pause
                 let on_button = e
                     .target()
@@ -833,6 +874,10 @@ impl Component for App {
             Msg::Filter(f) => self.filter = f,
             Msg::Tester(t) => self.tester = t,
             Msg::Error(e) => self.error = Some(e),
+            Msg::Present(p) => {
+                self.present = p;
+                self.fit_pending = true;
+            }
             Msg::HashChanged => {
                 let hash = web_sys::window()
                     .and_then(|w| w.location().hash().ok())
@@ -886,9 +931,27 @@ impl Component for App {
         let add = |k: Kind, label: &'static str| {
             html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={format!("add a {}", k.name())}>{ label }</button> }
         };
-        let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+        if let Some(edit) = self.embed {
+            // embedded in a doc: the canvas and its controls, sized to the frame
+            let open = web_sys::window()
+                .and_then(|w| {
+                    let l = w.location();
+                    Some(format!("{}{}{}", l.origin().ok()?, l.pathname().ok()?, l.hash().ok()?))
+                })
+                .unwrap_or_default();
+            return html! {
+                <div class={classes!("studio", "embed", edit.then_some("editable"))} tabindex="-1">
+                    { self.controls(ctx) }
+                    if let Some(e) = &self.error {
+                        <p class="error" role="alert">{ e.clone() }</p>
+                    }
+                    <main>{ self.canvas_view(ctx) }</main>
+                    <a class="open" href={open} target="_blank" rel="noopener">{ format!("{} · open in Warren ↗", d.name) }</a>
+                </div>
+            };
+        }
         html! {
-            <div class="studio" tabindex="-1">
+            <div class={classes!("studio", self.present.then_some("present"))} tabindex="-1">
                 <header>
                     <h1>{ "Warren" }</h1>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
@@ -917,6 +980,42 @@ impl Component for App {
                         </label>
                     </nav>
                 </header>
+                { self.controls(ctx) }
+                if let Some(e) = &self.error {
+                    <p class="error" role="alert">{ e.clone() }
+                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="dismiss">{ "×" }</button></p>
+                }
+                if let Some(n) = &self.notice {
+                    <p class="notice" role="status">{ n.clone() }</p>
+                }
+                if let Some(url) = &self.share {
+                    <div class="notice share">
+                        <label>{ "Link to this scenario (copied if the browser allowed it) " }
+                            <input readonly=true aria-label="share link" value={url.clone()} /></label>
+                        <label>{ "Embed it in a page " }
+                            <input readonly=true aria-label="embed snippet" value={embed_snippet(url, &d.name)} /></label>
+                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button>
+                    </div>
+                }
+                <main>
+                    { self.canvas_view(ctx) }
+                    <aside>
+                        { self.inspector(ctx) }
+                        { self.log_view(ctx) }
+                    </aside>
+                </main>
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Play, pause, step, speed, restarts, the clock (the full page and the embed share them).
+    fn controls(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+        let present = self.present;
+        html! {
                 <section class="controls" aria-label="playback">
                     if self.playing {
                         <button onclick={link.callback(|_| Msg::Play(false))} aria-label="pause">{ "Pause" }</button>
@@ -932,33 +1031,15 @@ impl Component for App {
                     </label>
                     <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ "↺ Restart" }</button>
                     <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label="restart the broker">{ "⚡ Broker restart" }</button>
+                    if self.embed.is_none() {
+                        <button onclick={link.callback(move |_| Msg::Present(!present))} aria-pressed={present.to_string()}
+                            aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { "Exit presentation" } else { "Present" } }</button>
+                    }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
                 </section>
-                if let Some(e) = &self.error {
-                    <p class="error" role="alert">{ e.clone() }
-                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="dismiss">{ "×" }</button></p>
-                }
-                if let Some(n) = &self.notice {
-                    <p class="notice" role="status">{ n.clone() }</p>
-                }
-                if let Some(url) = &self.share {
-                    <p class="notice share">{ "Link to this scenario (copied if the browser allowed it): " }
-                        <input readonly=true aria-label="share link" value={url.clone()} />
-                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button></p>
-                }
-                <main>
-                    { self.canvas_view(ctx) }
-                    <aside>
-                        { self.inspector(ctx) }
-                        { self.log_view(ctx) }
-                    </aside>
-                </main>
-            </div>
         }
     }
-}
 
-impl App {
     fn canvas_view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let d = &self.hist.design;
@@ -1680,6 +1761,15 @@ pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
         }
     }
     out
+}
+
+/// The `<iframe>` that embeds a shared scenario in a page: the compact view, play and step only.
+pub fn embed_snippet(share_url: &str, name: &str) -> String {
+    let (page, frag) = share_url.split_once('#').unwrap_or((share_url, ""));
+    let title = name.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    format!(
+        r#"<iframe src="{page}?embed#{frag}" width="800" height="450" title="Warren: {title}" style="border:1px solid #ccc"></iframe>"#
+    )
 }
 
 /// Take the share link out of the address: it has done its work, and a reload should show the

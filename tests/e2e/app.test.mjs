@@ -213,6 +213,8 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   await label(page, 'share as a link').click();
   const url = await label(page, 'share link').inputValue();
   expect(/#s1\.[A-Za-z0-9_-]+$/.test(url), url);
+  const snippet = await label(page, 'embed snippet').inputValue();
+  expect(snippet.startsWith('<iframe src="') && snippet.includes('?embed#s1.') && snippet.includes('title="Warren: '), snippet);
   const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const p2 = await other.newPage();
   await p2.goto(url);
@@ -229,6 +231,44 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   expect(alert.includes('could not be opened; your canvas is unchanged') && alert.includes('damaged'), alert);
   await label(p2, 'producer P').waitFor();
   await other.close();
+}, page);
+
+await test('embedded in a doc page: the canvas with play and step, no editing, the reader\'s canvas untouched', async (page) => {
+  const before = await page.evaluate(() => localStorage.getItem('warren.design'));
+  const doc = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  await doc.goto(new globalThis.URL('embed.html', URL).href);
+  const frame = doc.frameLocator('#example');
+  await frame.locator('[aria-label="topic exchange topic_logs"]').waitFor();
+  expect((await frame.locator('[aria-label="add a producer"]').count()) === 0, 'no palette');
+  expect((await frame.locator('.inspector').count()) === 0, 'no inspector');
+  await frame.locator('[aria-label="pause"]').click();
+  await frame.locator('[aria-label="play"]').waitFor();
+  await frame.locator('[aria-label="step forward"]').click();
+  // dragging a node does not move it against the others (no &edit; the view may pan)
+  const node = frame.locator('[aria-label="topic exchange topic_logs"]');
+  const other = frame.locator('[aria-label="producer A"]');
+  const gap = async () => { const [a, b] = [await node.boundingBox(), await other.boundingBox()]; return [a.x - b.x, a.y - b.y]; };
+  const g0 = await gap();
+  const b0 = await node.boundingBox();
+  await doc.mouse.move(b0.x + b0.width / 2, b0.y + b0.height / 2);
+  await doc.mouse.down();
+  await doc.mouse.move(b0.x + 200, b0.y + 100, { steps: 5 });
+  await doc.mouse.up();
+  const g1 = await gap();
+  expect(Math.abs(g1[0] - g0[0]) < 1 && Math.abs(g1[1] - g0[1]) < 1, `the node stayed in place: ${g0} → ${g1}`);
+  await doc.close();
+  expect((await page.evaluate(() => localStorage.getItem('warren.design'))) === before, 'autosave untouched');
+}, page);
+
+await test('presentation mode: the canvas alone, large type; and back', async (page) => {
+  await label(page, 'presentation mode').click();
+  await page.locator('.studio.present').waitFor();
+  expect(!(await page.locator('aside').isVisible()), 'the side panel is hidden');
+  expect((await label(page, 'presentation mode').getAttribute('aria-pressed')) === 'true', 'pressed');
+  await page.waitForTimeout(300);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/present.png` });
+  await label(page, 'presentation mode').click();
+  await page.locator('aside').waitFor();
 }, page);
 
 await test('a broker restart keeps the durable queue and its persistent messages; workers reconnect', async (page) => {
