@@ -149,6 +149,8 @@ pub enum Msg {
     Rewind,
     Input(Input),
     Save,
+    /// Download the design as RabbitMQ definitions.
+    ExportDefinitions,
     Share,
     /// Close the error or the share link.
     Dismiss,
@@ -812,26 +814,22 @@ impl Component for App {
             }
             Msg::Save => {
                 let text = serde_json::to_string_pretty(&self.hist.design.to_scenario()).expect("serializes");
-                let blob = gloo::file::Blob::new_with_options(text.as_str(), Some("application/json"));
-                let url = gloo::file::ObjectUrl::from(blob);
-                if let Some(a) = gloo::utils::document()
-                    .create_element("a")
-                    .ok()
-                    .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-                {
-                    a.set_href(&url);
-                    let name: String = self
-                        .hist
-                        .design
-                        .name
-                        .chars()
-                        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                        .collect();
-                    a.set_download(&format!("{}.json", if name.is_empty() { "warren" } else { &name }));
-                    a.click();
-                }
+                download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
                 self.notice = Some("Saved: the file is a scenario `warren trace` can run.".into());
             }
+            Msg::ExportDefinitions => match self.hist.design.definitions() {
+                Ok(d) => {
+                    let text = serde_json::to_string_pretty(&d).expect("serializes");
+                    download(
+                        &format!("{}.definitions.json", file_stem(&self.hist.design.name)),
+                        &text,
+                    );
+                    self.notice = Some(
+                        "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.".into(),
+                    );
+                }
+                Err(e) => self.error = Some(format!("Could not make definitions: {e}")),
+            },
             Msg::Share => {
                 let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
                 let here = web_sys::window()
@@ -856,11 +854,12 @@ impl Component for App {
             }
             Msg::Loaded(r) => {
                 self.reader = None;
-                match r.and_then(|text| Design::from_scenario(&text)) {
-                    Ok(d) => {
+                match r.and_then(|text| Design::from_file(&text)) {
+                    Ok((d, left_out)) => {
                         ctx.link().send_message(Msg::Do(Action::Replace(d)));
                         ctx.link().send_message(Msg::Fit);
-                        self.notice = None;
+                        self.notice = (!left_out.is_empty())
+                            .then(|| format!("Imported the definitions' topology; left out: {}.", left_out.join("; ")));
                     }
                     Err(e) => {
                         self.error = Some(format!("That file could not be loaded; your canvas is unchanged. {e}"))
@@ -971,6 +970,8 @@ impl Component for App {
                             onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ " default exchange" }</label>
                         <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ "New" }</button>
                         <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ "Save" }</button>
+                        <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label="export RabbitMQ definitions"
+                            title="The topology as rabbitmqctl export_definitions prints it">{ "Definitions" }</button>
                         <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ "Share" }</button>
                         <label class="load">{ "Load" }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
@@ -1761,6 +1762,34 @@ pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
         }
     }
     out
+}
+
+/// Offer `text` as a file download called `name`.
+fn download(name: &str, text: &str) {
+    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo::file::ObjectUrl::from(blob);
+    if let Some(a) = gloo::utils::document()
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+}
+
+/// A file name made of a scenario's name.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    if stem.is_empty() {
+        "warren".into()
+    } else {
+        stem
+    }
 }
 
 /// The `<iframe>` that embeds a shared scenario in a page: the compact view, play and step only.

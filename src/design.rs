@@ -746,6 +746,32 @@ impl Design {
         Ok(import_topology(&sc))
     }
 
+    /// Read a file the user loads: a scenario (with or without `"canvas"`) or RabbitMQ
+    /// definitions (`rabbitmqctl export_definitions`, the management API). The notes say what
+    /// definitions held that a canvas cannot (users, policies…).
+    pub fn from_file(text: &str) -> Result<(Design, Vec<String>), String> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| format!("this file is not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
+        let definitions =
+            v.get("steps").is_none() && ["queues", "exchanges", "bindings"].iter().any(|k| v.get(k).is_some());
+        if !definitions {
+            return Ok((Design::from_scenario(text)?, Vec::new()));
+        }
+        let imported =
+            warren_engine::definitions::import(&v, "Imported definitions").map_err(|e| format!("definitions: {e}"))?;
+        let d = Design::from_scenario(&imported.scenario.to_string())?;
+        Ok((d, imported.left_out))
+    }
+
+    /// The RabbitMQ definitions of this design (what `rabbitmqctl export_definitions` would print
+    /// after its setup ran): to load a designed topology into a real broker.
+    pub fn definitions(&self) -> Result<Value, String> {
+        let sc = warren_engine::scenario::Scenario::from_json(json!({"name": self.name, "seed": self.seed,
+            "steps": self.setup_steps()}))
+        .map_err(|e| e.to_string())?;
+        warren_engine::definitions::of_scenario(&sc).map_err(|e| e.to_string())
+    }
+
     /// Ids unique, links between existing nodes, names unique per kind.
     fn check(&self) -> Result<(), String> {
         let mut seen = std::collections::BTreeSet::new();

@@ -525,3 +525,30 @@ fn unroutable_messages_fall_mandatory_ones_return_dead_letters_move_and_timed_pr
         .iter()
         .any(|t| t["kind"] == "return" && t["reply_text"] == "NO_ROUTE" && t["conn"] == "p"));
 }
+
+#[test]
+fn a_design_goes_out_as_rabbitmq_definitions_and_comes_back() {
+    let h = work_queue(1, 1000);
+    let defs = h.design.definitions().unwrap();
+    let names = |k: &str| -> Vec<String> {
+        defs[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(names("exchanges"), vec!["tasks"]);
+    assert_eq!(names("queues"), vec!["work"]);
+    assert_eq!(defs["bindings"][0]["routing_key"], "work");
+    let mut file = defs.clone();
+    file["users"] = serde_json::json!([{"name": "guest"}]);
+    let (d, notes) = Design::from_file(&file.to_string()).unwrap();
+    assert_eq!(notes, vec!["users: 1 (a scenario has none)".to_string()]);
+    assert_eq!(d.describe(), "exchange tasks\nqueue work\ntasks -> work [work]\n");
+    // a scenario file is still a scenario file
+    let text = h.design.to_scenario().to_string();
+    assert_eq!(Design::from_file(&text).unwrap(), (h.design.clone(), Vec::new()));
+    let e = Design::from_file(r#"{"queues": [{"name": 1}]}"#).unwrap_err();
+    assert_eq!(e, "definitions: queues[0]: \"name\" is not a string");
+}

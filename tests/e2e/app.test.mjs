@@ -209,6 +209,27 @@ await test('a plain scenario file loads as its topology (the topics tutorial)', 
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/topics.png` });
 }, page);
 
+await test('save as a scenario file and as RabbitMQ definitions; definitions load back as a topology', async (page) => {
+  const read = async (dl) => readFileSync(await dl.path(), 'utf8');
+  const [saved] = await Promise.all([page.waitForEvent('download'), label(page, 'save scenario file').click()]);
+  const scenario = JSON.parse(await read(saved));
+  expect(scenario.steps.some((s) => s.call === 'queue_bind') && scenario.canvas.version === 1, 'a scenario with its canvas');
+  const [defs] = await Promise.all([page.waitForEvent('download'), label(page, 'export RabbitMQ definitions').click()]);
+  expect(defs.suggestedFilename().endsWith('.definitions.json'), defs.suggestedFilename());
+  const d = JSON.parse(await read(defs));
+  expect(d.exchanges.some((x) => x.name === 'topic_logs' && x.type === 'topic'), 'the exchange');
+  // the tutorial's queues are exclusive: RabbitMQ exports neither them nor (once their
+  // connection is gone) their bindings
+  expect(d.queues.length === 0 && d.bindings.length === 0, 'no exclusive queues: ' + JSON.stringify(d.queues));
+  // load them (with a user, which a canvas cannot hold) into a fresh canvas
+  await label(page, 'new empty canvas').click();
+  d.users = [{ name: 'guest' }];
+  await page.setInputFiles('input[aria-label="load scenario file"]', { name: 'defs.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(d)) });
+  await label(page, 'topic exchange topic_logs').waitFor();
+  const note = await page.locator('[role="status"].notice').innerText();
+  expect(note.includes('left out') && note.includes('users: 1'), note);
+}, page);
+
 await test('a share link opens the same scenario elsewhere; a damaged one says so and changes nothing', async (page) => {
   await label(page, 'share as a link').click();
   const url = await label(page, 'share link').inputValue();
