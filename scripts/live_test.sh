@@ -5,7 +5,10 @@
 #   2. definitions: for the scenarios of tests/definitions/, tests/conformance/ and the exchange
 #      family, `warren export definitions` is imported into the freshly reset broker
 #      (rabbitmqctl import_definitions) and the broker's own export must hold the same topology;
-#   3. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   3. pika code: `warren export pika` for tests/designs/ and two more scenarios; setup.py and
+#      each producer run on the freshly reset broker, which must then hold what the simulator
+#      predicted (expected.txt, as `rabbitmqctl list_queues name messages`);
+#   4. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -45,6 +48,33 @@ for f in tests/definitions/*.json tests/conformance/*.json tests/scenarios/ex_*.
   fi
 done
 echo "live definitions: $defs_same passed, $((defs_total - defs_same)) failed"
+
+echo "== generated pika code run on the broker, against what the simulator predicts"
+if ! python3 -c "import pika" 2>/dev/null; then
+  echo "live: installing Debian's python3-pika" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pika >/dev/null
+fi
+pika_same=0; pika_total=0
+for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions/topology.json; do
+  pika_total=$((pika_total + 1))
+  d=target/pika/$(basename "$f" .json)
+  rm -rf "$d"
+  scripts/broker.sh reset
+  ./target/debug/warren export pika "$f" "$d" >/dev/null
+  AMQP_HOST=127.0.0.1 python3 "$d/setup.py" >/dev/null
+  for p in "$d"/producer_*.py; do
+    [ -e "$p" ] && AMQP_HOST=127.0.0.1 python3 "$p" >/dev/null
+  done
+  $CTL list_queues --no-table-headers name messages | sort > "$d/actual.txt"
+  if diff -u "$d/expected.txt" "$d/actual.txt"; then
+    pika_same=$((pika_same + 1)); echo "$f: same"
+  else
+    failed=1; echo "$f: the broker holds something else than the simulator predicted"
+  fi
+done
+echo "live pika code: $pika_same passed, $((pika_total - pika_same)) failed"
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}

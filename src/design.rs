@@ -929,8 +929,20 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             }
         }
     }
-    // producers: each connection that published, with its last message's exchange and key
-    let mut last: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    // producers: each connection that published, with its last message that went somewhere the
+    // canvas has (an exchange or, through the default exchange, a queue), else its last message
+    let target_of = |exchange: &str, key: &str| -> Option<Id> {
+        if exchange.is_empty() {
+            let real = key
+                .strip_prefix('$')
+                .and_then(|a| r.aliases().get(a).cloned())
+                .unwrap_or_else(|| key.to_string());
+            ids.get(&(Kind::Queue, real)).copied()
+        } else {
+            ids.get(&(Kind::Exchange, exchange.to_string())).copied()
+        }
+    };
+    let mut chosen: BTreeMap<String, (String, String, Option<Id>)> = BTreeMap::new();
     for st in &sc.steps {
         if let Call::BasicPublish {
             exchange,
@@ -939,29 +951,24 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             ..
         } = &st.call
         {
-            last.insert(st.conn.clone(), (exchange.clone(), routing_key.clone(), body.clone()));
+            let target = target_of(exchange, routing_key);
+            let keep = chosen.get(&st.conn).is_some_and(|c| c.2.is_some() && target.is_none());
+            if !keep {
+                chosen.insert(st.conn.clone(), (routing_key.clone(), body.clone(), target));
+            }
         }
     }
-    for (conn, (exchange, key, body)) in last {
+    for (conn, (key, body, target)) in chosen {
         if !d.name_free(Kind::Producer, &conn, None) {
             continue;
         }
         let spec = Producer {
-            routing_key: key.clone(),
+            routing_key: key,
             body,
             ..Producer::default()
         };
         let id = add(&mut d, &conn, Spec::Producer(spec));
-        let target = if exchange.is_empty() {
-            let real = key
-                .strip_prefix('$')
-                .and_then(|a| r.aliases().get(a).cloned())
-                .unwrap_or(key);
-            ids.get(&(Kind::Queue, real))
-        } else {
-            ids.get(&(Kind::Exchange, exchange))
-        };
-        if let Some(&to) = target {
+        if let Some(to) = target {
             d.links.push(Link {
                 from: id,
                 to,

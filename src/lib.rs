@@ -6,5 +6,6 @@ pub mod app;
 pub mod design;
 pub mod diagram;
 pub mod explain;
+pub mod pika;
 pub mod sim;
 pub mod timeline;

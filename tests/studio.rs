@@ -552,3 +552,41 @@ fn a_design_goes_out_as_rabbitmq_definitions_and_comes_back() {
     let e = Design::from_file(r#"{"queues": [{"name": 1}]}"#).unwrap_err();
     assert_eq!(e, "definitions: queues[0]: \"name\" is not a string");
 }
+
+#[test]
+fn pika_code_for_a_design_is_python_and_predicts_the_queues() {
+    let text = std::fs::read_to_string("tests/designs/topic_logs.json").unwrap();
+    let (d, _) = Design::from_file(&text).unwrap();
+    let files = warren_app::pika::files(&d);
+    let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "setup.py",
+            "producer_kern.py",
+            "producer_cron.py",
+            "consumer_alerter.py",
+            "expected.txt"
+        ]
+    );
+    // kern.critical ×3 → critical, all_kern, everything; cron.info ×2 → everything (max 4: drop-head)
+    let expected = &files.last().unwrap().1;
+    assert_eq!(expected, "all_kern\t3\ncritical\t3\neverything\t4\n");
+    // every script compiles (python3 is on every machine the tests run on)
+    let dir = std::env::temp_dir().join(format!("warren-pika-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, code) in files.iter().filter(|f| f.0.ends_with(".py")) {
+        let path = dir.join(name);
+        std::fs::write(&path, code).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-m", "py_compile"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let consumer = &files[3].1;
+    assert!(consumer.contains("channel.basic_qos(prefetch_count=2)") && consumer.contains("time.sleep(0.5)"));
+    assert!(files[2].1.contains("headers={'host': 'a'}"), "{}", files[2].1);
+}

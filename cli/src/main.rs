@@ -32,6 +32,11 @@ Usage:
   warren import definitions FILE           print a scenario that declares what a definitions file
                                            (rabbitmqctl export_definitions, management API) holds;
                                            what it cannot represent is listed on stderr
+  warren export pika SCENARIO.json DIR     write Python (pika) scripts for the scenario's actors in
+                                           the style of the RabbitMQ tutorials: setup.py, one
+                                           producer_*.py and consumer_*.py each, and expected.txt
+                                           (what list_queues name messages shows after setup and
+                                           each producer once, as the simulator predicts)
   warren share SCENARIO.json               print the fragment of a link that holds the scenario
                                            (compressed; the page opens it as #FRAGMENT)
   warren unshare FRAGMENT|URL              print the scenario a link holds
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         },
         ["export", "definitions", file] => export_definitions(file),
         ["share", file] => share(file),
+        ["export", "pika", file, dir] => export_pika(file, dir),
         ["unshare", link] => match warren_engine::share::decode(link) {
             Ok(v) => {
                 println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
@@ -90,6 +96,36 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn export_pika(file: &str, dir: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warren: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let design = match warren_app::design::Design::from_file(&text) {
+        Ok((d, _)) => d,
+        Err(e) => {
+            eprintln!("warren: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("warren: cannot create {dir}: {e}");
+        return ExitCode::from(2);
+    }
+    for (name, contents) in warren_app::pika::files(&design) {
+        let path = std::path::Path::new(dir).join(&name);
+        if let Err(e) = std::fs::write(&path, contents) {
+            eprintln!("warren: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("{}", path.display());
+    }
+    ExitCode::SUCCESS
 }
 
 fn share(file: &str) -> ExitCode {
