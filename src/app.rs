@@ -474,17 +474,17 @@ impl Component for App {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
         let hist = if hash.len() > 1 {
-            let opened = warren_engine::share::decode(&hash).and_then(|v| Design::from_scenario(&v.to_string()));
+            let opened = open_link(&hash);
             clear_hash();
             match opened {
                 Ok(shared) => {
                     if embed.is_none() {
-                        notice = Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                        notice = Some(OPENED_LINK.into());
                     }
                     History::over(shared, design)
                 }
                 Err(e) => {
-                    error = Some(format!("The link could not be opened; your canvas is unchanged. {e}"));
+                    error = Some(e);
                     History::new(design)
                 }
             }
@@ -883,16 +883,13 @@ impl Component for App {
                     .unwrap_or_default();
                 if hash.len() > 1 {
                     clear_hash();
-                    match warren_engine::share::decode(&hash).and_then(|v| Design::from_scenario(&v.to_string())) {
+                    match open_link(&hash) {
                         Ok(d) => {
                             ctx.link().send_message(Msg::Do(Action::Replace(d)));
                             ctx.link().send_message(Msg::Fit);
-                            self.notice =
-                                Some("Opened the shared scenario. Undo returns to the canvas you had.".into());
+                            self.notice = Some(OPENED_LINK.into());
                         }
-                        Err(e) => {
-                            self.error = Some(format!("The link could not be opened; your canvas is unchanged. {e}"))
-                        }
+                        Err(e) => self.error = Some(e),
                     }
                 }
             }
@@ -1799,6 +1796,16 @@ pub fn embed_snippet(share_url: &str, name: &str) -> String {
     format!(
         r#"<iframe src="{page}?embed#{frag}" width="800" height="450" title="Warren: {title}" style="border:1px solid #ccc"></iframe>"#
     )
+}
+
+/// What the page says when a share link opened over the visitor's canvas.
+const OPENED_LINK: &str = "Opened the shared scenario. Undo returns to the canvas you had.";
+
+/// The design a share link (`#s1.…`) holds, or a message for the person who followed it.
+fn open_link(hash: &str) -> Result<Design, String> {
+    warren_engine::share::decode(hash)
+        .and_then(Design::from_scenario_value)
+        .map_err(|e| format!("The link could not be opened; your canvas is unchanged. {e}"))
 }
 
 /// Take the share link out of the address: it has done its work, and a reload should show the

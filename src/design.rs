@@ -724,10 +724,14 @@ impl Design {
     /// Read a scenario file: its `"canvas"` if it has one, else the topology its steps build
     /// (run on the engine), laid out tidily. Errors say what and where.
     pub fn from_scenario(text: &str) -> Result<Design, String> {
-        let raw: Value = serde_json::from_str(text)
-            .map_err(|e| format!("this file is not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
-        let sc = warren_engine::scenario::Scenario::from_json(raw.clone()).map_err(|e| e.to_string())?;
-        if let Some(canvas) = raw.get("canvas") {
+        Design::from_scenario_value(parse_json(text)?)
+    }
+
+    /// [`Design::from_scenario`] for a document already parsed (a share link, imported
+    /// definitions).
+    pub fn from_scenario_value(raw: Value) -> Result<Design, String> {
+        let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
+        if let Some(canvas) = sc.raw.get("canvas") {
             let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
             if version > CANVAS_VERSION as u64 {
                 return Err(format!(
@@ -750,16 +754,15 @@ impl Design {
     /// definitions (`rabbitmqctl export_definitions`, the management API). The notes say what
     /// definitions held that a canvas cannot (users, policies…).
     pub fn from_file(text: &str) -> Result<(Design, Vec<String>), String> {
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| format!("this file is not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
+        let v = parse_json(text)?;
         let definitions =
             v.get("steps").is_none() && ["queues", "exchanges", "bindings"].iter().any(|k| v.get(k).is_some());
         if !definitions {
-            return Ok((Design::from_scenario(text)?, Vec::new()));
+            return Ok((Design::from_scenario_value(v)?, Vec::new()));
         }
         let imported =
             warren_engine::definitions::import(&v, "Imported definitions").map_err(|e| format!("definitions: {e}"))?;
-        let d = Design::from_scenario(&imported.scenario.to_string())?;
+        let d = Design::from_scenario_value(imported.scenario)?;
         Ok((d, imported.left_out))
     }
 
@@ -805,6 +808,12 @@ impl Design {
         }
         s
     }
+}
+
+/// A file's text as JSON, or where it stops being JSON.
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text)
+        .map_err(|e| format!("this file is not JSON (line {}, column {}): {e}", e.line(), e.column()))
 }
 
 fn check_name(kind: Kind, name: &str) -> Result<(), String> {
@@ -904,10 +913,9 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             }
         }
     }
-    for (conn, c) in r.broker.connections() {
+    for (_, c) in r.broker.connections() {
         for chan in c.channels.values() {
             for (tag, cons) in &chan.consumers {
-                let _ = conn;
                 let name = tag.to_string();
                 if !d.name_free(Kind::Consumer, &name, None) {
                     continue;

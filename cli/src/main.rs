@@ -130,13 +130,13 @@ fn export_pika(file: &str, dir: &str) -> ExitCode {
 
 fn share(file: &str) -> ExitCode {
     // the scenario must read (a link to a broken scenario helps nobody), and is shared as written
-    if let Err(c) = load(file) {
-        return c;
+    match load(file) {
+        Ok(scenario) => {
+            println!("{}", warren_engine::share::encode(&scenario.raw));
+            ExitCode::SUCCESS
+        }
+        Err(c) => c,
     }
-    let text = std::fs::read_to_string(file).expect("read just now");
-    let v: Value = serde_json::from_str(&text).expect("parsed just now");
-    println!("{}", warren_engine::share::encode(&v));
-    ExitCode::SUCCESS
 }
 
 fn export_definitions(file: &str) -> ExitCode {
