@@ -475,7 +475,10 @@ impl Component for App {
             .unwrap_or_default();
         let hist = if hash.len() > 1 {
             let opened = open_link(&hash);
-            clear_hash();
+            // an embed keeps its link (reloading the frame shows the same scenario)
+            if embed.is_none() {
+                clear_hash();
+            }
             match opened {
                 Ok(shared) => {
                     if embed.is_none() {

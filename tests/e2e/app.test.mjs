@@ -265,6 +265,11 @@ await test('embedded in a doc page: the canvas with play and step, no editing, t
   await frame.locator('[aria-label="pause"]').click();
   await frame.locator('[aria-label="play"]').waitFor();
   await frame.locator('[aria-label="step forward"]').click();
+  // the frame keeps its link: reloaded by itself, it shows the same scenario
+  const inner = doc.frames().find((f) => f !== doc.mainFrame());
+  await inner.evaluate(() => location.reload());
+  await inner.waitForLoadState();
+  await frame.locator('[aria-label="topic exchange topic_logs"]').waitFor();
   // dragging a node does not move it against the others (no &edit; the view may pan)
   const node = frame.locator('[aria-label="topic exchange topic_logs"]');
   const other = frame.locator('[aria-label="producer A"]');
