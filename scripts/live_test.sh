@@ -8,7 +8,9 @@
 #   3. pika code: `warren export pika` for tests/designs/ and two more scenarios; setup.py and
 #      each producer run on the freshly reset broker, which must then hold what the simulator
 #      predicted (expected.txt, as `rabbitmqctl list_queues name messages`);
-#   4. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   4. the guided tutorials, played as a learner would (warren tutorials DIR), must give the
+#      same trace on the broker;
+#   5. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -30,6 +32,15 @@ echo "$out"
 same=$(grep -c ': same$' <<<"$out" || true)
 total=$(ls tests/conformance/*.json tests/scenarios/*.json | wc -l)
 echo "live scenarios: $same passed, $((total - same)) failed"
+
+echo "== the page's guided tutorials, played to the end, on the engine and on the broker"
+rm -rf target/tutorials
+./target/debug/warren tutorials target/tutorials >/dev/null
+tut_out=$(./target/debug/warren diff --amqp "$URL" --reset target/tutorials/*.json) || failed=1
+echo "$tut_out"
+tut_same=$(grep -c ': same$' <<<"$tut_out" || true)
+tut_total=$(ls target/tutorials/*.json | wc -l)
+echo "live tutorials: $tut_same passed, $((tut_total - tut_same)) failed"
 
 echo "== definitions exported by warren, imported into the broker, exported again"
 CTL="$WARREN_RABBITMQCTL -q -n $RABBITMQ_NODENAME"

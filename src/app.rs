@@ -365,8 +365,23 @@ impl App {
                     }
                     format!("ready {r} · unacked {u}")
                 }
-                Spec::Consumer(c) if !c.auto_ack && (c.prefetch == 0 || c.prefetch > 12) => {
+                Spec::Consumer(c) => {
+                    let got = tally.got(&node.name);
+                    if got > 0 {
+                        let _ = ctx.fill_text(&format!("got {got}"), x as f64, (y + 44.0) as f64);
+                    }
+                    if c.auto_ack || (c.prefetch > 0 && c.prefetch <= 12) {
+                        continue;
+                    }
                     format!("unacked {}", tally.consumer(&node.name, &node.name))
+                }
+                Spec::Producer(_) => {
+                    let text = producer_counts(tally, &node.name);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let _ = ctx.fill_text(&text, x as f64, (y + 36.0) as f64);
+                    continue;
                 }
                 _ => continue,
             };
@@ -1124,9 +1139,11 @@ impl App {
                     unacked: tally.consumer(&n.name, &n.name),
                     prefetch: c.prefetch,
                     auto_ack: c.auto_ack,
+                    got: tally.got(&n.name),
+                    stopped: self.live.stopped.contains(&n.id),
                 },
                 Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into()),
-                Spec::Producer(_) => NodeState::Producer,
+                Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
             selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} /> }
@@ -1209,8 +1226,12 @@ impl App {
                         { field("every ms (0 = on click)", p.every_ms.to_string(), |s, v| { if let Spec::Producer(p) = s { p.every_ms = num(v)? } Ok(()) }) }
                         { check("persistent (delivery_mode 2)", p.persistent, |s, v| { if let Spec::Producer(p) = s { p.persistent = v } }) }
                         { check("mandatory", p.mandatory, |s, v| { if let Spec::Producer(p) = s { p.mandatory = v } }) }
+                        { check("publisher confirms", p.confirm, |s, v| { if let Spec::Producer(p) = s { p.confirm = v } }) }
                         { field("correlation id", p.correlation_id.clone(), |s, v| { if let Spec::Producer(p) = s { p.correlation_id = v.into() } Ok(()) }) }
                         { field("reply to", p.reply_to.clone(), |s, v| { if let Spec::Producer(p) = s { p.reply_to = v.into() } Ok(()) }) }
+                        if p.reply_to == crate::design::DIRECT_REPLY_TO {
+                            <p class="hint">{ "Direct reply-to: it consumes amq.rabbitmq.reply-to itself; replies come straight back, through no queue." }</p>
+                        }
                         { field("expiration ms", p.expiration.clone(), |s, v| { if let Spec::Producer(p) = s { if !v.is_empty() { num::<u32>(v)?; } p.expiration = v.into() } Ok(()) }) }
                         { field("priority", p.priority.map(|p| p.to_string()).unwrap_or_default(), |s, v| { if let Spec::Producer(p) = s { p.priority = opt(v)? } Ok(()) }) }
                         { field("headers (k=v, …)", p.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), |s, v| {
@@ -1248,6 +1269,12 @@ impl App {
                         { field("x-max-priority", q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
                     </>},
                     Spec::Consumer(c) => html! {<>
+                        if self.live.stopped.contains(&id) {
+                            <p class="hint">{ "Stopped: its connection is closed. Restart the simulation to bring it back." }</p>
+                        } else {
+                            <button class="stop" onclick={link.callback(move |_| Msg::Input(Input::Stop(id)))}
+                                aria-label={format!("stop {}", n.name)}>{ "Stop (its client dies)" }</button>
+                        }
                         { field("prefetch", c.prefetch.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.prefetch = num(v)? } Ok(()) }) }
                         { check("auto-ack", c.auto_ack, |s, v| { if let Spec::Consumer(c) = s { c.auto_ack = v } }) }
                         { field("processing ms", c.processing_ms.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.processing_ms = num(v)? } Ok(()) }) }
@@ -1490,7 +1517,8 @@ fn log_list(p: &LogProps) -> Html {
 /// What a node shows besides its name (compared to skip re-drawing unchanged nodes).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeState {
-    Producer,
+    /// What came back to it: publisher confirms, returns, replies (empty if nothing).
+    Producer(AttrValue),
     Exchange(AttrValue),
     Queue {
         live: bool,
@@ -1501,7 +1529,30 @@ pub enum NodeState {
         unacked: u64,
         prefetch: u16,
         auto_ack: bool,
+        /// Deliveries received in all.
+        got: u64,
+        /// Its client was stopped (connection closed).
+        stopped: bool,
     },
+}
+
+/// What came back to a producer, as its node shows it: `acks 2 · returned 1 · replies 3`.
+fn producer_counts(tally: &crate::timeline::Tally, name: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some((acks, nacks)) = tally.confirms.get(name) {
+        parts.push(format!("acks {acks}"));
+        if *nacks > 0 {
+            parts.push(format!("nacks {nacks}"));
+        }
+    }
+    if let Some(r) = tally.returned.get(name) {
+        parts.push(format!("returned {r}"));
+    }
+    let got = tally.got(name);
+    if got > 0 {
+        parts.push(format!("replies {got}"));
+    }
+    parts.join(" · ")
 }
 
 #[derive(Properties, Clone, PartialEq)]
@@ -1523,7 +1574,7 @@ pub struct NodeProps {
 fn node_view(p: &NodeProps) -> Html {
     let (x, y, name) = (p.x, p.y, &p.name);
     let kind = match p.state {
-        NodeState::Producer => Kind::Producer,
+        NodeState::Producer(_) => Kind::Producer,
         NodeState::Exchange(_) => Kind::Exchange,
         NodeState::Queue { .. } => Kind::Queue,
         NodeState::Consumer { .. } => Kind::Consumer,
@@ -1562,6 +1613,8 @@ fn node_view(p: &NodeProps) -> Html {
             unacked,
             prefetch,
             auto_ack,
+            got,
+            stopped,
         } => {
             let slots = if *prefetch == 0 || *prefetch > 12 || *auto_ack {
                 0
@@ -1569,15 +1622,16 @@ fn node_view(p: &NodeProps) -> Html {
                 *prefetch as u64
             };
             html! {
-                <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
-                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}")}>
+                <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else { "" })}>
                     <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
                     <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
                     { for (0..slots).map(|i| html! {
                         <rect class={if i < *unacked { "slot full" } else { "slot" }}
                             x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
                     }) }
-                    if slots == 0 && *auto_ack { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ "auto-ack" }</text> }
+                    if slots == 0 && *auto_ack && !*stopped { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ "auto-ack" }</text> }
+                    if *stopped { <text x={x.to_string()} y={(y + 20.0).to_string()} class="counts">{ "stopped" }</text> }
                 </g>
             }
         }
@@ -1588,8 +1642,9 @@ fn node_view(p: &NodeProps) -> Html {
                 <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ k.clone() }</text>
             </g>
         },
-        NodeState::Producer => html! {
-            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("producer {name}")}>
+        NodeState::Producer(back) => html! {
+            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
                 <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
                 <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
             </g>

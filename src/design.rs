@@ -22,6 +22,10 @@ pub type Id = u32;
 /// The format version of `"canvas"`; a file from a newer Warren is refused with a clear message.
 pub const CANVAS_VERSION: u32 = 1;
 
+/// A producer whose `reply_to` is this uses direct reply-to: it consumes the pseudo-queue
+/// (no-ack) on its own channel before publishing, and replies come straight back to it.
+pub const DIRECT_REPLY_TO: &str = "amq.rabbitmq.reply-to";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -50,6 +54,8 @@ pub struct Producer {
     /// `{n}` is replaced by the message's number (1, 2, …) from this producer.
     pub body: String,
     pub mandatory: bool,
+    /// Publisher confirms (`confirm.select` on its channel): the broker acks each message.
+    pub confirm: bool,
     /// `delivery_mode` 2.
     pub persistent: bool,
     pub correlation_id: String,
@@ -71,6 +77,7 @@ impl Default for Producer {
             routing_key: String::new(),
             body: "message {n}".into(),
             mandatory: false,
+            confirm: false,
             persistent: false,
             correlation_id: String::new(),
             reply_to: String::new(),
@@ -655,6 +662,17 @@ impl Design {
                     "destination": b.name, "source": a.name, "routing_key": l.key, "arguments": arguments}}))
                 }
                 _ => {}
+            }
+        }
+        for n in &self.nodes {
+            if let Spec::Producer(p) = &n.spec {
+                if p.confirm {
+                    steps.push(json!({"conn": n.name, "call": "confirm_select"}));
+                }
+                if p.reply_to == DIRECT_REPLY_TO {
+                    steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
+                        "queue": DIRECT_REPLY_TO, "auto_ack": true, "consumer_tag": n.name}}));
+                }
             }
         }
         for n in &self.nodes {

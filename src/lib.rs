@@ -6,6 +6,8 @@ pub mod app;
 pub mod design;
 pub mod diagram;
 pub mod explain;
+pub mod i18n;
 pub mod pika;
 pub mod sim;
 pub mod timeline;
+pub mod tutorial;

@@ -125,15 +125,31 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                         py(&Value::String(p.correlation_id.clone()))
                     ));
                 }
+                if p.confirm {
+                    f.push_str(
+                        "channel.confirm_delivery()  # publisher confirms: each publish waits for the broker's ack\n",
+                    );
+                }
+                let direct = p.reply_to == crate::design::DIRECT_REPLY_TO;
+                if direct {
+                    f.push_str("# direct reply-to: consume the pseudo-queue (no-ack) before publishing\nchannel.basic_consume(queue='amq.rabbitmq.reply-to', auto_ack=True,\n                      on_message_callback=lambda ch, m, props, body: print(' [.] Got %r' % body))\n");
+                }
+                let publish = if p.confirm && p.mandatory {
+                    "    try:\n        channel.basic_publish(exchange={x}, routing_key={k}, body=body,\n                              properties=pika.BasicProperties({props}), mandatory=True)\n    except pika.exceptions.UnroutableError:\n        print(' [!] Returned %r' % body)\n"
+                } else {
+                    "    channel.basic_publish(exchange={x}, routing_key={k}, body=body,\n                          properties=pika.BasicProperties({props}){mandatory})\n"
+                };
+                let publish = publish
+                    .replace("{x}", &py(&a["exchange"]))
+                    .replace("{k}", &py(&a["routing_key"]))
+                    .replace("{props}", &props.join(", "))
+                    .replace("{mandatory}", if p.mandatory { ", mandatory=True" } else { "" });
                 let _ = write!(
                     f,
-                    "\nfor n in range(1, {} + 1):\n    body = {}.replace('{{n}}', str(n))\n    channel.basic_publish(exchange={}, routing_key={}, body=body,\n                          properties=pika.BasicProperties({}){})\n    print(' [x] Sent %r' % body)\nconnection.close()\n",
+                    "\nfor n in range(1, {} + 1):\n    body = {}.replace('{{n}}', str(n))\n{publish}    print(' [x] Sent %r' % body)\n{}connection.close()\n",
                     p.burst,
                     py(&Value::String(p.body.clone())),
-                    py(&a["exchange"]),
-                    py(&a["routing_key"]),
-                    props.join(", "),
-                    if p.mandatory { ", mandatory=True" } else { "" },
+                    if direct { "connection.process_data_events(time_limit=2)  # let the replies arrive\n" } else { "" },
                 );
                 out.push((file_name("producer", &n.name), f));
             }

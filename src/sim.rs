@@ -48,6 +48,11 @@ use warren_engine::scenario::Step;
 pub enum Input {
     /// A producer publishes (once, or its burst).
     Publish(Id),
+    /// A producer publishes once with another routing key (its other settings unchanged).
+    PublishKey(Id, String),
+    /// A consumer's client dies: its connection closes, its unacknowledged messages go back to
+    /// their queues (redelivered), its exclusive queues are deleted. It stays stopped.
+    Stop(Id),
     /// The broker restarts.
     Restart,
 }
@@ -88,6 +93,8 @@ pub struct Live {
     generation: BTreeMap<Id, u32>,
     /// Problems the broker reported (channel or connection errors), worded for a person.
     pub problems: Vec<String>,
+    /// Consumers whose client was stopped ([`Input::Stop`]).
+    pub stopped: std::collections::BTreeSet<Id>,
     clock: u64,
 }
 
@@ -112,6 +119,7 @@ impl Live {
             rngs: BTreeMap::new(),
             generation: BTreeMap::new(),
             problems: Vec::new(),
+            stopped: Default::default(),
             clock: 0,
             design,
         };
@@ -326,6 +334,12 @@ impl Live {
                 };
                 let (conn, c) = (node.name.clone(), c.clone());
                 if let (Some((to, corr, body)), false) = (reply, fail) {
+                    // a server-named queue is written by its alias, so the step means the same
+                    // on a real broker (which names the queue differently)
+                    let to = match self.runner.aliases().iter().find(|(_, q)| **q == to) {
+                        Some((alias, _)) => format!("${alias}"),
+                        None => to,
+                    };
                     let mut props = serde_json::Map::new();
                     if let Some(corr) = corr {
                         props.insert("correlation_id".into(), json!(corr));
@@ -350,6 +364,10 @@ impl Live {
 
     /// A producer publishes its burst now; an error if it is not linked to an exchange or queue.
     fn publish(&mut self, id: Id) -> Result<(), String> {
+        self.publish_with(id, None)
+    }
+
+    fn publish_with(&mut self, id: Id, key: Option<&str>) -> Result<(), String> {
         let (name, burst) = match self.design.node(id) {
             Some(n) => match &n.spec {
                 Spec::Producer(p) => (n.name.clone(), p.burst.max(1)),
@@ -361,10 +379,13 @@ impl Live {
             let n = self.published.entry(id).or_insert(0);
             *n += 1;
             let n = *n;
-            let step = self
+            let mut step = self
                 .design
                 .publish_step(id, n)
                 .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?;
+            if let Some(k) = key {
+                step["args"]["routing_key"] = json!(k);
+            }
             self.run(step);
         }
         Ok(())
@@ -378,21 +399,47 @@ impl Live {
         self.inputs.push((t, i.clone()));
         match i {
             Input::Publish(id) => self.publish(id),
+            Input::PublishKey(id, key) => self.publish_with(id, Some(&key)),
+            Input::Stop(id) => {
+                let name = match self.design.node(id) {
+                    Some(n) if n.kind() == crate::design::Kind::Consumer => n.name.clone(),
+                    Some(n) => return Err(format!("{} is not a consumer", n.name)),
+                    None => return Err("that consumer is gone".into()),
+                };
+                if !self.stopped.insert(id) {
+                    return Err(format!("{name} is already stopped"));
+                }
+                *self.generation.entry(id).or_default() += 1;
+                if self.runner.conn_id(&name).is_some() {
+                    self.run(json!({"conn": name, "call": "connection_close"}));
+                }
+                Ok(())
+            }
             Input::Restart => {
                 self.run(json!({"call": "restart"}));
-                // clients reconnect: consumers whose queue survived subscribe again
+                // clients reconnect: consumers whose queue survived subscribe again, producers ask for
+                // confirms again
                 let ids: Vec<Id> = self.design.nodes.iter().map(|n| n.id).collect();
                 for id in ids {
                     *self.generation.entry(id).or_default() += 1;
                 }
                 let names: Vec<String> = self.runner.broker.queues().map(|q| q.name.to_string()).collect();
+                let stopped: Vec<String> = self
+                    .stopped
+                    .iter()
+                    .filter_map(|id| self.design.node(*id).map(|n| n.name.clone()))
+                    .collect();
                 let again: Vec<Value> = self
                     .design
                     .setup_steps()
                     .into_iter()
                     .filter(|s| {
-                        matches!(s["call"].as_str(), Some("basic_qos" | "basic_consume"))
-                            && (s["call"] == "basic_qos"
+                        matches!(
+                            s["call"].as_str(),
+                            Some("basic_qos" | "basic_consume" | "confirm_select")
+                        ) && !stopped.iter().any(|c| s["conn"].as_str() == Some(c.as_str()))
+                            && (s["call"] != "basic_consume"
+                                || s["args"]["queue"] == crate::design::DIRECT_REPLY_TO
                                 || names.iter().any(|q| s["args"]["queue"].as_str() == Some(q.as_str())))
                     })
                     .collect();

@@ -75,11 +75,22 @@ pub struct Tally {
     pub queues: BTreeMap<String, (u64, u64)>,
     /// Per consumer (connection name, tag): unacknowledged deliveries.
     pub consumers: BTreeMap<(String, String), u64>,
+    /// Per client (connection name): deliveries it received in all, redeliveries and direct
+    /// replies included.
+    pub got: BTreeMap<String, u64>,
+    /// Per publisher (connection name): publisher confirms (acks, nacks).
+    pub confirms: BTreeMap<String, (u64, u64)>,
+    /// Per publisher (connection name): mandatory messages returned to it.
+    pub returned: BTreeMap<String, u64>,
 }
 
 impl Tally {
     pub fn queue(&self, q: &str) -> (u64, u64) {
         self.queues.get(q).copied().unwrap_or_default()
+    }
+    /// Deliveries a client received in all.
+    pub fn got(&self, conn: &str) -> u64 {
+        self.got.get(conn).copied().unwrap_or(0)
     }
     pub fn consumer(&self, conn: &str, tag: &str) -> u64 {
         self.consumers
@@ -130,6 +141,17 @@ impl Tally {
             }
             EventKind::Enqueued { msg, queue } => self.put(*msg, queue, Copy::Ready),
             EventKind::Delivered {
+                conn,
+                consumer_tag: Some(_),
+                msg,
+                queue,
+                auto_ack,
+                ..
+            } if queue.starts_with(DIRECT_REPLY_PREFIX) || *auto_ack => {
+                *self.got.entry(name(conn)).or_default() += 1;
+                self.take(*msg, queue);
+            }
+            EventKind::Delivered {
                 msg,
                 queue,
                 conn,
@@ -137,8 +159,22 @@ impl Tally {
                 auto_ack,
                 ..
             } if self.take(*msg, queue).is_some() && !auto_ack => {
+                if consumer_tag.is_some() {
+                    *self.got.entry(name(conn)).or_default() += 1;
+                }
                 let who = consumer_tag.as_ref().map(|t| (name(conn), t.to_string()));
                 self.put(*msg, queue, Copy::Unacked(who));
+            }
+            EventKind::Confirmed { conn, ack, .. } => {
+                let c = self.confirms.entry(name(conn)).or_default();
+                if *ack {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+            EventKind::Returned { conn, .. } => {
+                *self.returned.entry(name(conn)).or_default() += 1;
             }
             EventKind::Acked { msg, queue, .. } => {
                 self.take(*msg, queue);
@@ -183,6 +219,9 @@ impl Tally {
         }
     }
 }
+
+/// The queue name a direct reply-to delivery reports (the pseudo-queue and the channel's key).
+const DIRECT_REPLY_PREFIX: &str = "amq.rabbitmq.reply-to.";
 
 /// The timeline of a simulation: every engine event with the moment it is shown, the trips,
 /// and the counts at the playback position.
@@ -330,6 +369,15 @@ impl Timeline {
                 let s = at
                     .max(get(&self.copy_free, *msg, queue))
                     .max(self.chan_free.get(&(*conn, *ch)).copied().unwrap_or(0.0));
+                if queue.starts_with(DIRECT_REPLY_PREFIX) {
+                    // direct reply-to: from the replier (or the default exchange) to the client
+                    let f = self.exchange_place(*msg, "");
+                    let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
+                    let end = self.trip(*msg, f, Some(Place::Client(self.name(conn))), s, TripKind::Flow, i);
+                    let busy = self.conn_busy.entry(*conn).or_default();
+                    *busy = busy.max(end);
+                    return end;
+                }
                 let to = match consumer_tag {
                     Some(t) => Place::Consumer(self.name(conn), t.to_string()),
                     None => Place::Client(self.name(conn)),

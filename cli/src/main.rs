@@ -40,6 +40,13 @@ Usage:
   warren share SCENARIO.json               print the fragment of a link that holds the scenario
                                            (compressed; the page opens it as #FRAGMENT)
   warren unshare FRAGMENT|URL              print the scenario a link holds
+  warren tutorials                         list the page's guided tutorials
+  warren tutorials DIR                     play every tutorial to its end as a learner would and
+                                           write what it did as scenarios (NN-id.json; a tutorial
+                                           that changes a setting midway starts a second run,
+                                           NN-id.2.json), with the closing question's answer;
+                                           a run is cut before a direct reply-to request, whose
+                                           reply address a real broker makes up
   warren --help                            this text
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -71,6 +78,8 @@ fn main() -> ExitCode {
             }
         },
         ["export", "definitions", file] => export_definitions(file),
+        ["tutorials"] => tutorials(None),
+        ["tutorials", dir] => tutorials(Some(dir)),
         ["share", file] => share(file),
         ["export", "pika", file, dir] => export_pika(file, dir),
         ["unshare", link] => match warren_engine::share::decode(link) {
@@ -96,6 +105,49 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn tutorials(dir: Option<&str>) -> ExitCode {
+    use warren_app::i18n::Lang;
+    use warren_app::tutorial::{play, TUTORIALS};
+    if let Some(d) = dir {
+        if let Err(e) = std::fs::create_dir_all(d) {
+            eprintln!("warren: cannot create {d}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    for (i, t) in TUTORIALS.iter().enumerate() {
+        let Some(dir) = dir else {
+            println!("{:<20} {}", t.id, t.title.get(Lang::En));
+            continue;
+        };
+        let played = match play(t) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("warren: tutorial {}: {e}", t.id);
+                return ExitCode::FAILURE;
+            }
+        };
+        for (k, (mut sc, cut)) in played.replayable().into_iter().enumerate() {
+            sc["name"] = Value::String(format!("tutorial {}: {}", t.id, t.title.get(Lang::En)));
+            if cut > 0 {
+                sc["name"] = Value::String(format!(
+                    "{} (the last {cut} steps left out: a direct reply-to address is the broker's own)",
+                    sc["name"].as_str().unwrap_or("")
+                ));
+            }
+            let suffix = if k == 0 { String::new() } else { format!(".{}", k + 1) };
+            let path = std::path::Path::new(dir).join(format!("{:02}-{}{suffix}.json", i + 1, t.id));
+            let text = serde_json::to_string_pretty(&sc).expect("serializes") + "\n";
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("warren: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            println!("{}", path.display());
+        }
+        println!("  {} → {}", t.question.ask.get(Lang::En), played.answer);
+    }
+    ExitCode::SUCCESS
 }
 
 fn export_pika(file: &str, dir: &str) -> ExitCode {

@@ -1,0 +1,277 @@
+//! The guided tutorials: each runs to its end as a learner would run it, the broker reports no
+//! problem, what each step's narration says happens does happen, and the closing question's
+//! answer (read off the counts the canvas shows) is the one the explanation argues for.
+
+use warren_app::i18n::{tr, translated, Lang, ZH};
+use warren_app::sim::Live;
+use warren_app::tutorial::{by_id, play, settle, Act, Measure, Resolved, TUTORIALS};
+use warren_engine::scenario::Scenario;
+use warren_engine::trace::{run_steps, Runner};
+
+fn answer(id: &str) -> (u64, Live) {
+    let t = by_id(id).expect("a tutorial");
+    let p = play(t).unwrap_or_else(|e| panic!("{id}: {e}"));
+    assert!(p.live.problems.is_empty(), "{id}: {:?}", p.live.problems);
+    (p.answer, p.live)
+}
+
+#[test]
+fn ten_tutorials_in_the_issue_order_with_both_languages() {
+    let ids: Vec<&str> = TUTORIALS.iter().map(|t| t.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "hello-world",
+            "work-queues",
+            "publish-subscribe",
+            "routing",
+            "topics",
+            "headers",
+            "rpc",
+            "publisher-confirms",
+            "dead-letters",
+            "peak-shaving"
+        ]
+    );
+    for t in TUTORIALS {
+        let mut texts = vec![t.title, t.intro, t.question.ask, t.question.look, t.question.why];
+        for s in t.steps {
+            texts.push(s.say);
+            texts.push(s.watch);
+            assert!(!s.acts.is_empty(), "{}: a step that does nothing", t.id);
+        }
+        for x in texts {
+            assert!(!x.en.trim().is_empty() && !x.zh.trim().is_empty(), "{}: {x:?}", t.id);
+            assert_ne!(x.en, x.zh, "{}: not translated: {}", t.id, x.en);
+            assert!(
+                x.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {}",
+                t.id,
+                x.zh
+            );
+        }
+    }
+}
+
+#[test]
+fn every_act_names_a_node_of_its_tutorial() {
+    for t in TUTORIALS {
+        let mut d = t.design();
+        for s in t.steps {
+            for a in s.acts {
+                match a.resolve(&d).unwrap_or_else(|e| panic!("{}: {e}", t.id)) {
+                    Resolved::Edit { id, spec } => d.nodes.iter_mut().find(|n| n.id == id).unwrap().spec = spec,
+                    Resolved::Input(_) => {}
+                }
+            }
+        }
+        let live = Live::new(t.design());
+        let tally = live.timeline.tally();
+        // the measured node exists: reading it on a fresh canvas gives 0, not a panic
+        assert_eq!(t.question.measure.read(&live, tally), 0, "{}", t.id);
+    }
+}
+
+#[test]
+fn hello_world_messages_wait_for_a_consumer() {
+    let (n, live) = answer("hello-world");
+    assert_eq!(live.timeline.tally().got("receiver"), 1);
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn work_queues_round_robin_then_fair_then_redelivery_then_durability() {
+    let t = by_id("work-queues").unwrap();
+    // step 1 alone: round-robin gives each worker 3 of 6, whatever their speed
+    let mut live = Live::new(t.design());
+    let Resolved::Input(i) = Act::Publish("new_task").resolve(&live.design).unwrap() else {
+        panic!()
+    };
+    live.input(0, i).unwrap();
+    settle(&mut live);
+    let end = live.timeline.end();
+    let tally = live.timeline.seek(end);
+    assert_eq!((tally.got("worker-1"), tally.got("worker-2")), (3, 3));
+
+    let p = play(t).unwrap();
+    assert!(p.live.problems.is_empty(), "{:?}", p.live.problems);
+    // the run after the prefetch edit: fair dispatch gave the fast worker more of the first
+    // six, then worker-1 died holding one, which worker-2 got again, redelivered
+    let redelivered = p
+        .live
+        .timeline
+        .events
+        .iter()
+        .filter(|(e, _)| {
+            matches!(
+                &e.kind,
+                warren_engine::event::EventKind::Delivered { redelivered: true, .. }
+            )
+        })
+        .count();
+    assert_eq!(redelivered, 1, "the dying worker's one unacked task is delivered again");
+    let tally = p.live.timeline.tally();
+    assert!(tally.got("worker-2") > tally.got("worker-1") + 3, "{tally:?}");
+    assert_eq!(tally.got("worker-1") + tally.got("worker-2"), 12 + 1);
+    // durable queue, persistent tasks: the 6 of the last step survive the restart
+    assert_eq!(p.answer, 6);
+    assert_eq!(p.scenarios.len(), 2, "the prefetch edit starts a second run");
+}
+
+#[test]
+fn publish_subscribe_exclusive_queue_goes_with_its_subscriber() {
+    let (n, live) = answer("publish-subscribe");
+    assert_eq!(live.timeline.tally().got("receive_logs-1"), 3);
+    assert_eq!(n, 1);
+    let b = live.real_queue("queue-B");
+    assert!(b.starts_with("amq.gen-"), "{b}");
+    assert!(
+        !live.timeline.tally().queues.contains_key(&b),
+        "queue-B was deleted with its connection"
+    );
+}
+
+#[test]
+fn routing_topics_headers_count_what_the_narration_says() {
+    let (n, live) = answer("routing");
+    assert_eq!((n, live.timeline.tally().queue("disk").0), (3, 1));
+    let (n, live) = answer("topics");
+    assert_eq!((n, live.timeline.tally().queue("Q1").0), (5, 3));
+    let (n, live) = answer("headers");
+    assert_eq!((n, live.timeline.tally().queue("pdf_reports").0), (2, 1));
+}
+
+#[test]
+fn rpc_replies_by_callback_queue_and_by_direct_reply_to() {
+    let (n, live) = answer("rpc");
+    assert_eq!(n, 3);
+    assert_eq!(
+        live.timeline.tally().got("fast_client"),
+        1,
+        "the direct reply reached fast_client"
+    );
+    // the direct reply is drawn from the server straight to the client
+    assert!(live
+        .timeline
+        .trips
+        .iter()
+        .any(|t| t.from == warren_app::timeline::Place::Client("rpc_server".into())
+            && t.to == Some(warren_app::timeline::Place::Client("fast_client".into()))));
+}
+
+#[test]
+fn confirms_ack_the_returned_message_too() {
+    let (n, live) = answer("publisher-confirms");
+    assert_eq!(n, 3);
+    assert_eq!(live.timeline.tally().returned.get("shop"), Some(&1));
+    assert_eq!(live.timeline.tally().queue("new_orders").0, 2);
+}
+
+#[test]
+fn dead_letters_retry_until_every_job_is_acked() {
+    let (n, live) = answer("dead-letters");
+    let dead = |reason: &str| {
+        live.timeline
+            .events
+            .iter()
+            .filter(|(e, _)| matches!(&e.kind, warren_engine::event::EventKind::DeadLettered { reason: r, .. } if r.as_str() == reason))
+            .count()
+    };
+    assert!(dead("rejected") >= 1, "the seed makes the worker fail at least once");
+    assert_eq!(
+        dead("rejected"),
+        dead("expired"),
+        "every rejected job comes back after its TTL"
+    );
+    assert_eq!(n as usize, 3 + dead("rejected"));
+    assert_eq!(live.timeline.tally().queue("work_q"), (0, 0));
+    assert_eq!(live.timeline.tally().queue("retry_wait"), (0, 0));
+}
+
+#[test]
+fn peak_shaving_shares_forty_orders_between_three_workers() {
+    let (n, live) = answer("peak-shaving");
+    let t = live.timeline.tally();
+    assert_eq!(t.got("worker-1") + t.got("worker-2") + n, 40);
+    assert!((13..=14).contains(&n), "{n}");
+    assert_eq!(t.queue("orders"), (0, 0));
+}
+
+#[test]
+fn recorded_runs_are_scenarios_the_runner_replays_to_the_same_trace() {
+    for t in TUTORIALS {
+        let p = play(t).unwrap();
+        for (i, sc) in p.scenarios.iter().enumerate() {
+            let text = serde_json::to_string(sc).unwrap();
+            let parsed = Scenario::parse(&text).unwrap_or_else(|e| panic!("{} run {i}: {e}", t.id));
+            let mut r = Runner::new(parsed.seed);
+            let lines = run_steps(&parsed.steps, |i, st| r.step(i, st)).unwrap_or_else(|e| panic!("{}: {e}", t.id));
+            assert!(!lines.is_empty(), "{}", t.id);
+            assert!(
+                lines.iter().all(|l| l.get("code").is_none()),
+                "{}: a step failed on the engine: {lines:?}",
+                t.id
+            );
+        }
+    }
+}
+
+#[test]
+fn measures_read_what_the_canvas_shows_at_the_playback_position() {
+    // halfway through the peak, the queue holds a backlog; at the end it is empty
+    let t = by_id("peak-shaving").unwrap();
+    let mut live = Live::new(t.design());
+    let Resolved::Input(i) = Act::Publish("checkout").resolve(&live.design).unwrap() else {
+        panic!()
+    };
+    live.input(0, i).unwrap();
+    settle(&mut live);
+    let early = live.timeline.seek(2000.0).queue("orders").0;
+    assert!(early > 10, "{early}");
+    assert_eq!(Measure::Ready("orders").read(&live, live.timeline.tally()), early);
+}
+
+#[test]
+fn chinese_interface_strings_are_sorted_and_looked_up() {
+    assert!(ZH.windows(2).all(|w| w[0].0 < w[1].0), "ZH must stay sorted by key");
+    for (en, zh) in ZH {
+        assert!(translated(en));
+        assert_eq!(tr(Lang::Zh, en), *zh);
+        assert_eq!(tr(Lang::En, en), *en);
+    }
+    assert_eq!(tr(Lang::Zh, "no such string"), "no such string");
+    assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
+    assert_eq!(Lang::from_tag("zh"), Lang::Zh);
+    assert_eq!(Lang::from_tag("en-US"), Lang::En);
+    assert_eq!(Lang::from_tag("fr"), Lang::En);
+    assert_eq!(Lang::prefer(["fr-FR", "zh-TW", "en"]), Lang::Zh);
+    assert_eq!(Lang::prefer(["de", "en-GB", "zh-CN"]), Lang::En);
+}
+
+#[test]
+fn only_the_direct_reply_to_request_is_cut_from_what_a_broker_replays() {
+    for t in TUTORIALS {
+        let p = play(t).unwrap();
+        for (sc, cut) in p.replayable() {
+            let text = sc.to_string();
+            if t.id == "rpc" {
+                assert!(cut > 0, "the direct reply-to request and what follows");
+                let steps = sc["steps"].as_array().unwrap();
+                let publishes = |who: &str| {
+                    steps
+                        .iter()
+                        .filter(|s| s["conn"] == who && s["call"] == "basic_publish")
+                        .count()
+                };
+                assert_eq!((publishes("rpc_client"), publishes("fast_client")), (3, 0));
+            } else {
+                assert_eq!(cut, 0, "{}", t.id);
+            }
+            assert!(
+                !text.contains("amq.rabbitmq.reply-to."),
+                "{}: a made-up reply address",
+                t.id
+            );
+        }
+    }
+}
