@@ -3,8 +3,10 @@
 //! action becomes a design [`Action`] or a simulation [`Input`].
 
 use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
+use crate::i18n::{tr, Lang};
 use crate::sim::{Input, Live};
 use crate::timeline::{describe, messages_of, Place, TripKind};
+use crate::tutorial::{Resolved, TUTORIALS};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
@@ -22,6 +24,24 @@ const LOG_LINES: usize = 150;
 
 /// Where the canvas is kept between visits.
 pub const STORAGE_KEY: &str = "warren.design";
+
+/// Where the chosen language is kept (otherwise the browser's preference decides).
+pub const LANG_KEY: &str = "warren.lang";
+
+/// A guided tutorial in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tour {
+    /// Which of [`TUTORIALS`].
+    pub index: usize,
+    /// The step shown; `steps.len()` is the closing question.
+    pub step: usize,
+    /// Whether the shown step has been run.
+    pub done: bool,
+    /// The learner's answer as typed.
+    pub answer: String,
+    /// The last check: right (with why) or not (with where to look).
+    pub verdict: Option<(bool, String)>,
+}
 
 /// The built-in scenario: fair dispatch with prefetch 1 (the work queues tutorial).
 pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefetch 1", "steps": [
@@ -165,6 +185,15 @@ pub enum Msg {
     Tester(String),
     Error(String),
     New,
+    /// Start tutorial N (the design replaces the canvas, one Undo away).
+    Tutorial(usize),
+    /// Run the tutorial's shown step.
+    TourDo,
+    TourNext,
+    TourAnswer(String),
+    TourCheck,
+    TourClose,
+    Lang(Lang),
 }
 
 pub struct App {
@@ -220,6 +249,8 @@ pub struct App {
     related: Vec<MsgId>,
     /// The nodes those messages went through.
     path: std::collections::BTreeSet<Id>,
+    lang: Lang,
+    tour: Option<Tour>,
 }
 
 /// The design with positions left out: moving a node does not restart the simulation.
@@ -568,7 +599,14 @@ impl Component for App {
             render_at: f64::NEG_INFINITY,
             related: Vec::new(),
             path: Default::default(),
+            lang: start_lang(&query),
+            tour: None,
         };
+        set_document_lang(app.lang);
+        // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
+        if let Some(i) = query_value(&query, "tutorial").and_then(|id| TUTORIALS.iter().position(|t| t.id == id)) {
+            ctx.link().send_message(Msg::Tutorial(i));
+        }
         app.schedule_frame(ctx);
         app
     }
@@ -919,6 +957,99 @@ impl Component for App {
                 ctx.link().send_message(Msg::Do(Action::Replace(Design::default())));
                 self.sel = Sel::None;
             }
+            Msg::Tutorial(i) => {
+                let Some(t) = TUTORIALS.get(i) else {
+                    return false;
+                };
+                let mut d = t.design();
+                if self.embed.is_some() || !self.can_edit() {
+                    // an embed shows the tutorial without touching history or storage
+                    self.hist = History::new(d);
+                    self.changed();
+                } else {
+                    d.name = t.title.get(self.lang).to_string();
+                    let _ = Component::update(self, ctx, Msg::Do(Action::Replace(d)));
+                    if self.tour.is_none() {
+                        self.notice = Some(
+                            tr(
+                                self.lang,
+                                "The tutorial replaced the canvas: Undo (Ctrl+Z) brings yours back.",
+                            )
+                            .into(),
+                        );
+                    }
+                }
+                self.sel = Sel::None;
+                self.playing = true;
+                self.fit_pending = true;
+                self.tour = Some(Tour {
+                    index: i,
+                    step: 0,
+                    done: false,
+                    answer: String::new(),
+                    verdict: None,
+                });
+            }
+            Msg::TourDo => {
+                let Some(tour) = self.tour.clone() else {
+                    return false;
+                };
+                let Some(step) = TUTORIALS.get(tour.index).and_then(|t| t.steps.get(tour.step)) else {
+                    return false;
+                };
+                // acting after stepping back replays up to that moment first (as Input does)
+                for act in step.acts {
+                    match act.resolve(&self.hist.design) {
+                        Ok(Resolved::Input(i)) => {
+                            let _ = Component::update(self, ctx, Msg::Input(i));
+                        }
+                        Ok(Resolved::Edit { id, spec }) => {
+                            let _ = Component::update(self, ctx, Msg::Do(Action::SetSpec { id, spec }));
+                        }
+                        Err(e) => self.error = Some(e),
+                    }
+                }
+                self.playing = true;
+                if let Some(t) = &mut self.tour {
+                    t.done = true;
+                }
+            }
+            Msg::TourNext => {
+                if let Some(t) = &mut self.tour {
+                    t.step += 1;
+                    t.done = false;
+                }
+            }
+            Msg::TourAnswer(a) => {
+                if let Some(t) = &mut self.tour {
+                    t.answer = a;
+                }
+                return false;
+            }
+            Msg::TourCheck => {
+                let lang = self.lang;
+                let Some(tour) = &mut self.tour else {
+                    return false;
+                };
+                let q = &TUTORIALS[tour.index].question;
+                let shown = q.measure.read(&self.live, self.live.timeline.tally());
+                tour.verdict = Some(match tour.answer.trim().parse::<u64>() {
+                    Ok(n) if n == shown => (true, format!("{} {}", tr(lang, "Right."), q.why.get(lang))),
+                    Ok(_) => (
+                        false,
+                        format!("{} {}", tr(lang, "Not quite: look at"), q.look.get(lang)),
+                    ),
+                    Err(_) => (false, tr(lang, "Type a whole number, as the canvas shows it.").into()),
+                });
+            }
+            Msg::TourClose => self.tour = None,
+            Msg::Lang(l) => {
+                self.lang = l;
+                set_document_lang(l);
+                if self.embed.is_none() {
+                    let _ = LocalStorage::raw().set_item(LANG_KEY, l.tag());
+                }
+            }
         }
         self.live.timeline.seek(self.t);
         self.related = match self.sel {
@@ -941,6 +1072,7 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let l = self.lang;
         let d = &self.hist.design;
         let add = |k: Kind, label: &'static str| {
             html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={format!("add a {}", k.name())}>{ label }</button> }
@@ -959,6 +1091,7 @@ impl Component for App {
                     if let Some(e) = &self.error {
                         <p class="error" role="alert">{ e.clone() }</p>
                     }
+                    { self.tour_view(ctx) }
                     <main>{ self.canvas_view(ctx) }</main>
                     <a class="open" href={open} target="_blank" rel="noopener">{ format!("{} · open in Warren ↗", d.name) }</a>
                 </div>
@@ -970,25 +1103,38 @@ impl Component for App {
                     <h1>{ "Warren" }</h1>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
-                        { add(Kind::Producer, "+ Producer") }
-                        { add(Kind::Exchange, "+ Exchange") }
-                        { add(Kind::Queue, "+ Queue") }
-                        { add(Kind::Consumer, "+ Consumer") }
+                        { add(Kind::Producer, tr(l, "+ Producer")) }
+                        { add(Kind::Exchange, tr(l, "+ Exchange")) }
+                        { add(Kind::Queue, tr(l, "+ Queue")) }
+                        { add(Kind::Consumer, tr(l, "+ Consumer")) }
+                    </nav>
+                    <nav class="learn" aria-label="learn">
+                        <select aria-label="tutorials" onchange={link.batch_callback(|e: Event| input_value(&e).parse::<usize>().ok().map(Msg::Tutorial))}>
+                            <option value="" selected={self.tour.is_none()}>{ tr(self.lang, "Tutorials…") }</option>
+                            { for TUTORIALS.iter().enumerate().map(|(i, t)| html! {
+                                <option value={i.to_string()} selected={self.tour.as_ref().is_some_and(|x| x.index == i)}>{ t.title.get(self.lang) }</option>
+                            }) }
+                        </select>
+                        <select aria-label="language" onchange={link.callback(|e: Event| Msg::Lang(Lang::from_tag(&input_value(&e))))}>
+                            { for [Lang::En, Lang::Zh].into_iter().map(|l| html! {
+                                <option value={l.tag()} selected={self.lang == l}>{ l.own_name() }</option>
+                            }) }
+                        </select>
                     </nav>
                     <nav class="edit" aria-label="edit">
-                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label="undo" title="Undo (Ctrl+Z)">{ "Undo" }</button>
-                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label="redo" title="Redo (Ctrl+Y)">{ "Redo" }</button>
-                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label="delete selection" title="Delete">{ "Delete" }</button>
-                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label="tidy layout">{ "Tidy" }</button>
-                        <button onclick={link.callback(|_| Msg::Fit)} aria-label="fit to screen">{ "Fit" }</button>
+                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label="undo" title="Undo (Ctrl+Z)">{ tr(l, "Undo") }</button>
+                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label="redo" title="Redo (Ctrl+Y)">{ tr(l, "Redo") }</button>
+                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label="delete selection" title="Delete">{ tr(l, "Delete") }</button>
+                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label="tidy layout">{ tr(l, "Tidy") }</button>
+                        <button onclick={link.callback(|_| Msg::Fit)} aria-label="fit to screen">{ tr(l, "Fit") }</button>
                         <label><input type="checkbox" checked={d.show_default}
-                            onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ " default exchange" }</label>
-                        <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ "New" }</button>
-                        <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ "Save" }</button>
+                            onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ tr(l, " default exchange") }</label>
+                        <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ tr(l, "New") }</button>
+                        <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ tr(l, "Save") }</button>
                         <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label="export RabbitMQ definitions"
-                            title="The topology as rabbitmqctl export_definitions prints it">{ "Definitions" }</button>
-                        <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ "Share" }</button>
-                        <label class="load">{ "Load" }
+                            title="The topology as rabbitmqctl export_definitions prints it">{ tr(l, "Definitions") }</button>
+                        <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ tr(l, "Share") }</button>
+                        <label class="load">{ tr(l, "Load") }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
                                 onchange={link.batch_callback(|e: Event| {
                                     e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.files()).and_then(|f| f.get(0)).map(Msg::Load)
@@ -1015,7 +1161,8 @@ impl Component for App {
                 }
                 <main>
                     { self.canvas_view(ctx) }
-                    <aside>
+                    <aside class={classes!(self.tour.is_some().then_some("touring"))}>
+                        { self.tour_view(ctx) }
                         { self.inspector(ctx) }
                         { self.log_view(ctx) }
                     </aside>
@@ -1026,30 +1173,75 @@ impl Component for App {
 }
 
 impl App {
+    /// The tutorial in progress: its step (what to do, then what to watch), or its question.
+    fn tour_view(&self, ctx: &Context<Self>) -> Html {
+        let Some(tour) = &self.tour else {
+            return html! {};
+        };
+        let (link, l) = (ctx.link(), self.lang);
+        let t = &TUTORIALS[tour.index];
+        let n = t.steps.len();
+        let body = match t.steps.get(tour.step) {
+            Some(step) => {
+                let acts: Vec<String> = step.acts.iter().map(|a| a.label(l)).collect();
+                html! {<>
+                    <p class="step-count">{ format!("{} {} / {}", tr(l, "Step"), tour.step + 1, n) }</p>
+                    <p class="say">{ step.say.get(l) }</p>
+                    if !tour.done {
+                        <button class="do" onclick={link.callback(|_| Msg::TourDo)} aria-label="run this step">{ format!("▶ {}", acts.join(", ")) }</button>
+                    } else {
+                        <p class="watch"><strong>{ tr(l, "Watch:") }</strong>{ " " }{ step.watch.get(l) }</p>
+                        <button class="next" onclick={link.callback(|_| Msg::TourNext)} aria-label="next step">
+                            { if tour.step + 1 < n { tr(l, "Next step →") } else { tr(l, "The question →") } }</button>
+                    }
+                </>}
+            }
+            None => html! {<>
+                <p class="ask">{ t.question.ask.get(l) }</p>
+                <input class="answer" inputmode="numeric" aria-label="your answer"
+                    oninput={link.callback(|e: InputEvent| Msg::TourAnswer(e.target_unchecked_into::<HtmlInputElement>().value()))}
+                    onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::TourCheck))} />
+                <button class="check" onclick={link.callback(|_| Msg::TourCheck)} aria-label="check the answer">{ tr(l, "Check on the canvas") }</button>
+                if let Some((right, text)) = &tour.verdict {
+                    <p class={classes!("verdict", if *right { "right" } else { "wrong" })} role="status">{ text.clone() }</p>
+                }
+            </>},
+        };
+        html! {
+            <section class="tutorial" aria-label="tutorial">
+                <h2>{ t.title.get(l) }
+                    <button class="close" onclick={link.callback(|_| Msg::TourClose)} aria-label="close the tutorial">{ "×" }</button></h2>
+                if tour.step == 0 && !tour.done { <p class="intro">{ t.intro.get(l) }</p> }
+                { body }
+            </section>
+        }
+    }
+
     /// Play, pause, step, speed, restarts, the clock (the full page and the embed share them).
     fn controls(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let l = self.lang;
         let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
         let present = self.present;
         html! {
                 <section class="controls" aria-label="playback">
                     if self.playing {
-                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label="pause">{ "Pause" }</button>
+                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label="pause">{ tr(l, "Pause") }</button>
                     } else {
-                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label="play">{ "Play" }</button>
+                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label="play">{ tr(l, "Play") }</button>
                     }
-                    <button onclick={link.callback(|_| Msg::Step(false))} aria-label="step back" title="Step back (←)">{ "← Back" }</button>
-                    <button onclick={link.callback(|_| Msg::Step(true))} aria-label="step forward" title="Step forward (→)">{ "Step →" }</button>
-                    <label>{ "Speed " }
+                    <button onclick={link.callback(|_| Msg::Step(false))} aria-label="step back" title="Step back (←)">{ tr(l, "← Back") }</button>
+                    <button onclick={link.callback(|_| Msg::Step(true))} aria-label="step forward" title="Step forward (→)">{ tr(l, "Step →") }</button>
+                    <label>{ tr(l, "Speed ") }
                         <select aria-label="speed" onchange={link.callback(|e: Event| Msg::Speed(input_value(&e).parse().unwrap_or(1.0)))}>
                             { for speeds.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}x") }</option> }) }
                         </select>
                     </label>
-                    <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ "↺ Restart" }</button>
-                    <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label="restart the broker">{ "⚡ Broker restart" }</button>
+                    <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ tr(l, "↺ Restart") }</button>
+                    <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label="restart the broker">{ tr(l, "⚡ Broker restart") }</button>
                     if self.embed.is_none() {
                         <button onclick={link.callback(move |_| Msg::Present(!present))} aria-pressed={present.to_string()}
-                            aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { "Exit presentation" } else { "Present" } }</button>
+                            aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
                     }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
                 </section>
@@ -1185,6 +1377,7 @@ impl App {
 
     fn inspector(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let l = self.lang;
         let d = &self.hist.design;
         match self.sel {
             Sel::Node(id) => {
@@ -1215,26 +1408,26 @@ impl App {
                 let fields = match &n.spec {
                     Spec::Producer(p) => html! {<>
                         <button class="publish" onclick={link.callback(move |_| Msg::Input(Input::Publish(id)))}
-                            aria-label={format!("publish from {}", n.name)}>{ if p.burst > 1 { format!("Publish {}", p.burst) } else { "Publish".into() } }</button>
+                            aria-label={format!("publish from {}", n.name)}>{ if p.burst > 1 { format!("{} {}", tr(l, "Publish"), p.burst) } else { tr(l, "Publish").into() } }</button>
                         if d.producer_target(id).is_some_and(|t| t.0.is_empty()) {
-                            <p class="hint">{ "Linked to a queue: publishes through the default exchange with the queue's name as routing key." }</p>
+                            <p class="hint">{ tr(l, "Linked to a queue: publishes through the default exchange with the queue's name as routing key.") }</p>
                         } else {
-                            { field("routing key", p.routing_key.clone(), |s, v| { if let Spec::Producer(p) = s { p.routing_key = v.into() } Ok(()) }) }
+                            { field(tr(l, "routing key"), p.routing_key.clone(), |s, v| { if let Spec::Producer(p) = s { p.routing_key = v.into() } Ok(()) }) }
                         }
-                        { field("body", p.body.clone(), |s, v| { if let Spec::Producer(p) = s { p.body = v.into() } Ok(()) }) }
-                        { field("burst", p.burst.to_string(), |s, v| { if let Spec::Producer(p) = s { p.burst = num(v)? } Ok(()) }) }
-                        { field("every ms (0 = on click)", p.every_ms.to_string(), |s, v| { if let Spec::Producer(p) = s { p.every_ms = num(v)? } Ok(()) }) }
-                        { check("persistent (delivery_mode 2)", p.persistent, |s, v| { if let Spec::Producer(p) = s { p.persistent = v } }) }
-                        { check("mandatory", p.mandatory, |s, v| { if let Spec::Producer(p) = s { p.mandatory = v } }) }
-                        { check("publisher confirms", p.confirm, |s, v| { if let Spec::Producer(p) = s { p.confirm = v } }) }
-                        { field("correlation id", p.correlation_id.clone(), |s, v| { if let Spec::Producer(p) = s { p.correlation_id = v.into() } Ok(()) }) }
-                        { field("reply to", p.reply_to.clone(), |s, v| { if let Spec::Producer(p) = s { p.reply_to = v.into() } Ok(()) }) }
+                        { field(tr(l, "body"), p.body.clone(), |s, v| { if let Spec::Producer(p) = s { p.body = v.into() } Ok(()) }) }
+                        { field(tr(l, "burst"), p.burst.to_string(), |s, v| { if let Spec::Producer(p) = s { p.burst = num(v)? } Ok(()) }) }
+                        { field(tr(l, "every ms (0 = on click)"), p.every_ms.to_string(), |s, v| { if let Spec::Producer(p) = s { p.every_ms = num(v)? } Ok(()) }) }
+                        { check(tr(l, "persistent (delivery_mode 2)"), p.persistent, |s, v| { if let Spec::Producer(p) = s { p.persistent = v } }) }
+                        { check(tr(l, "mandatory"), p.mandatory, |s, v| { if let Spec::Producer(p) = s { p.mandatory = v } }) }
+                        { check(tr(l, "publisher confirms"), p.confirm, |s, v| { if let Spec::Producer(p) = s { p.confirm = v } }) }
+                        { field(tr(l, "correlation id"), p.correlation_id.clone(), |s, v| { if let Spec::Producer(p) = s { p.correlation_id = v.into() } Ok(()) }) }
+                        { field(tr(l, "reply to"), p.reply_to.clone(), |s, v| { if let Spec::Producer(p) = s { p.reply_to = v.into() } Ok(()) }) }
                         if p.reply_to == crate::design::DIRECT_REPLY_TO {
-                            <p class="hint">{ "Direct reply-to: it consumes amq.rabbitmq.reply-to itself; replies come straight back, through no queue." }</p>
+                            <p class="hint">{ tr(l, "Direct reply-to: it consumes amq.rabbitmq.reply-to itself; replies come straight back, through no queue.") }</p>
                         }
-                        { field("expiration ms", p.expiration.clone(), |s, v| { if let Spec::Producer(p) = s { if !v.is_empty() { num::<u32>(v)?; } p.expiration = v.into() } Ok(()) }) }
-                        { field("priority", p.priority.map(|p| p.to_string()).unwrap_or_default(), |s, v| { if let Spec::Producer(p) = s { p.priority = opt(v)? } Ok(()) }) }
-                        { field("headers (k=v, …)", p.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), |s, v| {
+                        { field(tr(l, "expiration ms"), p.expiration.clone(), |s, v| { if let Spec::Producer(p) = s { if !v.is_empty() { num::<u32>(v)?; } p.expiration = v.into() } Ok(()) }) }
+                        { field(tr(l, "priority"), p.priority.map(|p| p.to_string()).unwrap_or_default(), |s, v| { if let Spec::Producer(p) = s { p.priority = opt(v)? } Ok(()) }) }
+                        { field(tr(l, "headers (k=v, …)"), p.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), |s, v| {
                             if let Spec::Producer(p) = s { p.headers = pairs(v)? } Ok(()) }) }
                     </>},
                     Spec::Exchange(x) => {
@@ -1248,40 +1441,40 @@ impl App {
                         });
                         let tester = self.tester_view(ctx, &n.name);
                         html! {<>
-                            <label>{ "type" }<select aria-label="exchange type" onchange={kind_cb}>
+                            <label>{ tr(l, "type") }<select aria-label="exchange type" onchange={kind_cb}>
                                 { for ["direct", "fanout", "topic", "headers"].iter().map(|k| html! { <option value={*k} selected={x.kind == *k}>{ *k }</option> }) }
                             </select></label>
-                            { check("durable", x.durable, |s, v| { if let Spec::Exchange(x) = s { x.durable = v } }) }
-                            { field("alternate exchange", x.alternate_exchange.clone().unwrap_or_default(), |s, v| {
+                            { check(tr(l, "durable"), x.durable, |s, v| { if let Spec::Exchange(x) = s { x.durable = v } }) }
+                            { field(tr(l, "alternate exchange"), x.alternate_exchange.clone().unwrap_or_default(), |s, v| {
                                 if let Spec::Exchange(x) = s { x.alternate_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
                             { tester }
                         </>}
                     }
                     Spec::Queue(q) => html! {<>
-                        { check("durable", q.durable, |s, v| { if let Spec::Queue(q) = s { q.durable = v } }) }
-                        { check("exclusive", q.exclusive, |s, v| { if let Spec::Queue(q) = s { q.exclusive = v } }) }
-                        { check("auto-delete", q.auto_delete, |s, v| { if let Spec::Queue(q) = s { q.auto_delete = v } }) }
-                        { field("x-message-ttl ms", q.message_ttl.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.message_ttl = opt(v)? } Ok(()) }) }
-                        { field("x-max-length", q.max_length.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_length = opt(v)? } Ok(()) }) }
-                        { field("x-overflow", q.overflow.clone(), |s, v| { if let Spec::Queue(q) = s { q.overflow = v.into() } Ok(()) }) }
-                        { field("x-dead-letter-exchange", q.dead_letter_exchange.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
-                        { field("x-dead-letter-routing-key", q.dead_letter_routing_key.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_routing_key = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
-                        { field("x-max-priority", q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
+                        { check(tr(l, "durable"), q.durable, |s, v| { if let Spec::Queue(q) = s { q.durable = v } }) }
+                        { check(tr(l, "exclusive"), q.exclusive, |s, v| { if let Spec::Queue(q) = s { q.exclusive = v } }) }
+                        { check(tr(l, "auto-delete"), q.auto_delete, |s, v| { if let Spec::Queue(q) = s { q.auto_delete = v } }) }
+                        { field(tr(l, "x-message-ttl ms"), q.message_ttl.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.message_ttl = opt(v)? } Ok(()) }) }
+                        { field(tr(l, "x-max-length"), q.max_length.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_length = opt(v)? } Ok(()) }) }
+                        { field(tr(l, "x-overflow"), q.overflow.clone(), |s, v| { if let Spec::Queue(q) = s { q.overflow = v.into() } Ok(()) }) }
+                        { field(tr(l, "x-dead-letter-exchange"), q.dead_letter_exchange.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
+                        { field(tr(l, "x-dead-letter-routing-key"), q.dead_letter_routing_key.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_routing_key = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
+                        { field(tr(l, "x-max-priority"), q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
                     </>},
                     Spec::Consumer(c) => html! {<>
                         if self.live.stopped.contains(&id) {
-                            <p class="hint">{ "Stopped: its connection is closed. Restart the simulation to bring it back." }</p>
+                            <p class="hint">{ tr(l, "Stopped: its connection is closed. Restart the simulation to bring it back.") }</p>
                         } else {
                             <button class="stop" onclick={link.callback(move |_| Msg::Input(Input::Stop(id)))}
-                                aria-label={format!("stop {}", n.name)}>{ "Stop (its client dies)" }</button>
+                                aria-label={format!("stop {}", n.name)}>{ tr(l, "Stop (its client dies)") }</button>
                         }
-                        { field("prefetch", c.prefetch.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.prefetch = num(v)? } Ok(()) }) }
-                        { check("auto-ack", c.auto_ack, |s, v| { if let Spec::Consumer(c) = s { c.auto_ack = v } }) }
-                        { field("processing ms", c.processing_ms.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.processing_ms = num(v)? } Ok(()) }) }
-                        { field("failure %", c.failure_pct.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.failure_pct = num(v)? } Ok(()) }) }
-                        { check("on failure: reject (else nack)", c.on_failure == OnFailure::Reject, |s, v| { if let Spec::Consumer(c) = s { c.on_failure = if v { OnFailure::Reject } else { OnFailure::Nack } } }) }
-                        { check("requeue on failure", c.requeue, |s, v| { if let Spec::Consumer(c) = s { c.requeue = v } }) }
-                        { check("RPC server: reply to reply_to", c.reply, |s, v| { if let Spec::Consumer(c) = s { c.reply = v } }) }
+                        { field(tr(l, "prefetch"), c.prefetch.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.prefetch = num(v)? } Ok(()) }) }
+                        { check(tr(l, "auto-ack"), c.auto_ack, |s, v| { if let Spec::Consumer(c) = s { c.auto_ack = v } }) }
+                        { field(tr(l, "processing ms"), c.processing_ms.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.processing_ms = num(v)? } Ok(()) }) }
+                        { field(tr(l, "failure %"), c.failure_pct.to_string(), |s, v| { if let Spec::Consumer(c) = s { c.failure_pct = num(v)? } Ok(()) }) }
+                        { check(tr(l, "on failure: reject (else nack)"), c.on_failure == OnFailure::Reject, |s, v| { if let Spec::Consumer(c) = s { c.on_failure = if v { OnFailure::Reject } else { OnFailure::Nack } } }) }
+                        { check(tr(l, "requeue on failure"), c.requeue, |s, v| { if let Spec::Consumer(c) = s { c.requeue = v } }) }
+                        { check(tr(l, "RPC server: reply to reply_to"), c.reply, |s, v| { if let Spec::Consumer(c) = s { c.reply = v } }) }
                     </>},
                 };
                 html! {
@@ -1463,8 +1656,8 @@ impl App {
         let lines = self.log.clone();
         html! {
             <section class="log" aria-label="event log">
-                <h2>{ "Event log" }</h2>
-                <input aria-label="filter the log" placeholder="filter: deliver, ack, a queue…" value={self.filter.clone()}
+                <h2>{ tr(self.lang, "Event log") }</h2>
+                <input aria-label="filter the log" placeholder={tr(self.lang, "filter: deliver, ack, a queue…")} value={self.filter.clone()}
                     oninput={link.callback(|e: InputEvent| Msg::Filter(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()))} />
                 if !problems.is_empty() {
                     <ul class="problems" aria-label="broker errors">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
@@ -1874,6 +2067,42 @@ fn clear_hash() {
         if let Ok(h) = w.history() {
             let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
+    }
+}
+
+/// A query parameter's value (`?tutorial=topics&lang=zh`).
+fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v))
+}
+
+/// The page's language: `?lang=`, else the visitor's saved choice, else the browser's preference.
+fn start_lang(query: &str) -> Lang {
+    if let Some(l) = query_value(query, "lang") {
+        return Lang::from_tag(l);
+    }
+    if let Ok(Some(l)) = LocalStorage::raw().get_item(LANG_KEY) {
+        return Lang::from_tag(&l);
+    }
+    let tags: Vec<String> = web_sys::window()
+        .map(|w| {
+            let nav = w.navigator();
+            let mut v: Vec<String> = nav.languages().iter().filter_map(|l| l.as_string()).collect();
+            v.extend(nav.language());
+            v
+        })
+        .unwrap_or_default();
+    Lang::prefer(tags.iter().map(String::as_str))
+}
+
+fn set_document_lang(l: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", l.tag());
     }
 }
 

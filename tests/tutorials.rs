@@ -275,3 +275,33 @@ fn only_the_direct_reply_to_request_is_cut_from_what_a_broker_replays() {
         }
     }
 }
+
+/// Every interface string the page looks up (`tr(l, "…")` in src/app.rs) has a Chinese
+/// translation: a new English label without one fails here.
+#[test]
+fn every_interface_string_of_the_page_is_translated() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs")).unwrap();
+    let mut found = 0;
+    let mut missing = Vec::new();
+    for (i, _) in src.match_indices("tr(") {
+        if src[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue; // `as_str(`, `x.tr(`: not the lookup
+        }
+        let rest = &src[i + 3..];
+        let Some(comma) = rest.find(", \"") else { continue };
+        if comma > 12 {
+            continue; // not a `tr(lang, "…")` call
+        }
+        let lit = &rest[comma + 3..];
+        let end = lit.find('"').unwrap();
+        found += 1;
+        if !translated(&lit[..end]) {
+            missing.push(lit[..end].to_string());
+        }
+    }
+    assert!(
+        found > 60,
+        "only {found} looked-up strings found: has the page stopped using tr?"
+    );
+    assert!(missing.is_empty(), "no Chinese for: {missing:?}");
+}

@@ -24,7 +24,10 @@ function expect(cond, what) {
   if (!cond) throw new Error(what);
 }
 
-const label = (page, l) => page.locator(`[aria-label="${l}"]`);
+// a consumer's label ends with how many deliveries it got (and whether it was stopped): a test
+// that does not care matches up to there
+const label = (page, l) => page.locator(
+  /^consumer [^:]+: \d+ unacknowledged, prefetch \d+$/.test(l) ? `[aria-label^="${l}, got "]` : `[aria-label="${l}"]`);
 
 async function center(loc) {
   const b = await loc.boundingBox();
@@ -282,6 +285,11 @@ await test('embedded in a doc page: the canvas with play and step, no editing, t
   await doc.mouse.up();
   const g1 = await gap();
   expect(Math.abs(g1[0] - g0[0]) < 1 && Math.abs(g1[1] - g0[1]) < 1, `the node stayed in place: ${g0} → ${g1}`);
+  // a tutorial in a frame, in Chinese (?embed&tutorial=work-queues&lang=zh)
+  const tut = doc.frameLocator('#tutorial');
+  await tut.locator('.tutorial h2', { hasText: '工作队列' }).waitFor();
+  await tut.locator('[aria-label="run this step"]').click();
+  await tut.locator('.tutorial .watch', { hasText: '轮流分发' }).waitFor();
   await doc.close();
   expect((await page.evaluate(() => localStorage.getItem('warren.design'))) === before, 'autosave untouched');
 }, page);
@@ -403,6 +411,92 @@ await test('controls and the log have labels for screen readers and work from th
   const after = await label(page, 'pause').count();
   expect(before !== after, 'space toggles play and pause');
 }, page);
+
+/** Run every step of the tutorial shown, at 8x, waiting for each to be marked done. */
+async function runTutorial(page) {
+  await page.selectOption('select[aria-label="speed"]', '8');
+  for (;;) {
+    const run = label(page, 'run this step');
+    if (!(await run.count())) break;
+    await run.click();
+    await page.locator('.tutorial .watch').waitFor();
+    await label(page, 'next step').click();
+  }
+  await label(page, 'your answer').waitFor();
+}
+
+await test('a guided tutorial: steps, what to watch, a question checked against the canvas, Undo back', async (page) => {
+  await label(page, 'new empty canvas').click();
+  await label(page, 'add a queue').click();
+  await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
+  await page.selectOption('select[aria-label="tutorials"]', { label: '1. Hello World' });
+  await page.locator('.tutorial h2', { hasText: 'Hello World' }).waitFor();
+  await page.locator('.tutorial .intro', { hasText: 'default exchange' }).waitFor();
+  await label(page, 'run this step').click();
+  await page.locator('.tutorial .watch', { hasText: 'auto_ack' }).waitFor();
+  await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 1').waitFor({ timeout: 5000 });
+  await label(page, 'next step').click();
+  await runTutorial(page);
+  await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 1, stopped').waitFor();
+  await label(page, 'queue hello: 3 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await label(page, 'your answer').fill('2');
+  await label(page, 'check the answer').click();
+  await page.locator('.verdict.wrong', { hasText: 'hello' }).waitFor();
+  await label(page, 'your answer').fill('3');
+  await label(page, 'your answer').press('Enter');
+  await page.locator('.verdict.right', { hasText: 'Right.' }).waitFor();
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/tutorial.png` });
+  // the learner's own canvas is one Undo away
+  await label(page, 'close the tutorial').click();
+  await label(page, 'undo').click();
+  await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
+}, page);
+
+await test('tutorials with confirms, returns and direct reply-to count what came back to the producers', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '8. Publisher confirms and returns' });
+  await runTutorial(page);
+  await label(page, 'producer shop: acks 3 · returned 1').waitFor({ timeout: 5000 });
+  await logHas(page, '312 NO_ROUTE');
+  await label(page, 'your answer').fill('3');
+  await label(page, 'check the answer').click();
+  await page.locator('.verdict.right').waitFor();
+  await page.selectOption('select[aria-label="tutorials"]', { label: '7. RPC' });
+  await runTutorial(page);
+  await label(page, 'producer fast_client: replies 1').waitFor({ timeout: 8000 });
+  await page.waitForFunction(() => document.querySelector('[aria-label^="consumer rpc_client_replies"]')?.getAttribute('aria-label').endsWith('got 3'), null, { timeout: 8000 });
+  await label(page, 'your answer').fill('3');
+  await label(page, 'check the answer').click();
+  await page.locator('.verdict.right').waitFor();
+}, page);
+
+{
+  // a visitor whose browser prefers Chinese gets the page in Chinese, and can switch
+  const zh = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
+  const p = await zh.newPage();
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(URL);
+  await p.locator('#diagram').waitFor();
+  await test('Simplified Chinese follows the browser, switches to English, and the choice is kept', async (page) => {
+    await page.locator('button', { hasText: '撤销' }).waitFor();
+    expect((await page.getAttribute('html', 'lang')) === 'zh-CN', 'html lang is zh-CN');
+    await page.selectOption('select[aria-label="tutorials"]', { label: '5. Topics（主题）' });
+    await page.locator('.tutorial .intro', { hasText: '恰好代表一个单词' }).waitFor();
+    await label(page, 'run this step').click();
+    await page.locator('.tutorial .watch', { hasText: '两条都进入两个队列' }).waitFor();
+    await page.selectOption('select[aria-label="language"]', 'en');
+    await page.locator('button', { hasText: 'Undo' }).waitFor();
+    await page.locator('.tutorial .watch', { hasText: 'Each goes to both queues.' }).waitFor();
+    await page.reload();
+    await page.locator('button', { hasText: 'Undo' }).waitFor();
+    expect((await page.getAttribute('html', 'lang')) === 'en', 'html lang is en after reload');
+  }, p);
+  await test('a tutorial link (?tutorial=ID&lang=zh) opens that tutorial in that language', async (page) => {
+    await page.goto(URL + '?tutorial=work-queues&lang=zh');
+    await page.locator('.tutorial h2', { hasText: '工作队列' }).waitFor();
+    await label(page, 'consumer worker-1: 0 unacknowledged, prefetch 0, got 0').waitFor();
+  }, p);
+  await zh.close();
+}
 
 if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
 await browser.close();
