@@ -5,7 +5,7 @@
 use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
 use crate::i18n::{tr, Lang};
 use crate::sim::{Input, Live};
-use crate::timeline::{describe, messages_of, Place, TripKind};
+use crate::timeline::{describe_in, messages_of, Place, TripKind};
 use crate::tutorial::{Resolved, TUTORIALS};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
@@ -1045,6 +1045,8 @@ impl Component for App {
             Msg::TourClose => self.tour = None,
             Msg::Lang(l) => {
                 self.lang = l;
+                self.log = Lines(Rc::new(self.log_lines()));
+                self.log_version = (self.live_gen, self.live.timeline.version);
                 set_document_lang(l);
                 if self.embed.is_none() {
                     let _ = LocalStorage::raw().set_item(LANG_KEY, l.tag());
@@ -1152,9 +1154,9 @@ impl Component for App {
                 }
                 if let Some(url) = &self.share {
                     <div class="notice share">
-                        <label>{ "Link to this scenario (copied if the browser allowed it) " }
+                        <label>{ tr(self.lang, "Link to this scenario (copied if the browser allowed it) ") }
                             <input readonly=true aria-label="share link" value={url.clone()} /></label>
-                        <label>{ "Embed it in a page " }
+                        <label>{ tr(self.lang, "Embed it in a page ") }
                             <input readonly=true aria-label="embed snippet" value={embed_snippet(url, &d.name)} /></label>
                         <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button>
                     </div>
@@ -1338,7 +1340,7 @@ impl App {
                 Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
-            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} /> }
+            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
@@ -1351,7 +1353,7 @@ impl App {
             html! {
                 <g class="node exchange default" aria-label="direct exchange (default)">
                     <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
-                    <text x={x.to_string()} y={(y + 4.0).to_string()} class="label">{ "(default)" }</text>
+                    <text x={x.to_string()} y={(y + 4.0).to_string()} class="label">{ tr(self.lang, "(default)") }</text>
                 </g>
             }
         });
@@ -1496,13 +1498,13 @@ impl App {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("link {} → {}", a.map(|n| n.name.as_str()).unwrap_or("?"), b.map(|n| n.name.as_str()).unwrap_or("?")) }</h2>
                         if is_binding {
-                            <Field label="binding key" value={AttrValue::from(l.key.clone())} send={self.send.clone()}
+                            <Field label={tr(self.lang, "binding key")} value={AttrValue::from(l.key.clone())} send={self.send.clone()}
                                 target={Target::LinkKey { index: i, arguments: l.arguments.clone() }} />
-                            <Field label="headers arguments (x-match=all, k=v, …)" send={self.send.clone()}
+                            <Field label={tr(self.lang, "headers arguments (x-match=all, k=v, …)")} send={self.send.clone()}
                                 value={AttrValue::from(l.arguments.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))}
                                 target={Target::LinkArgs { index: i, key: l.key.clone() }} />
                         } else {
-                            <p>{ "This link has no settings: a producer's routing key is set on the producer." }</p>
+                            <p>{ tr(self.lang, "This link has no settings: a producer's routing key is set on the producer.") }</p>
                         }
                     </section>
                 }
@@ -1510,8 +1512,8 @@ impl App {
             Sel::Msg(m) => self.message_view(m),
             Sel::None => html! {
                 <section class="inspector" aria-label="inspector">
-                    <h2>{ "How to" }</h2>
-                    <p>{ "Add nodes from the palette, drag them to move, drag from a node's round handle onto another node to link it (producer → exchange or queue, exchange → queue or exchange, queue → consumer). Select a producer and press Publish. Click an event in the log to follow its message." }</p>
+                    <h2>{ tr(self.lang, "How to") }</h2>
+                    <p>{ tr(self.lang, "Add nodes from the palette, drag them to move, drag from a node's round handle onto another node to link it (producer → exchange or queue, exchange → queue or exchange, queue → consumer). Select a producer and press Publish. Click an event in the log to follow its message.") }</p>
                 </section>
             },
         }
@@ -1536,9 +1538,9 @@ impl App {
             v.parse::<Id>().ok().map(|to| Msg::Do(Action::Link { from, to }))
         });
         html! {
-            <label>{ "link to" }
+            <label>{ tr(self.lang, "link to") }
                 <select aria-label="link to" {onchange}>
-                    <option value="" selected=true>{ "choose a node…" }</option>
+                    <option value="" selected=true>{ tr(self.lang, "choose a node…") }</option>
                     { for targets.iter().map(|t| html! { <option value={t.id.to_string()}>{ format!("{} {}", t.kind().name(), t.name) }</option> }) }
                 </select>
             </label>
@@ -1548,7 +1550,7 @@ impl App {
     /// A topic tester: type a routing key (and headers), see which bindings of the exchange match.
     fn tester_view(&self, ctx: &Context<Self>, exchange: &str) -> Html {
         let Some(x) = self.live.broker().exchange(exchange) else {
-            return html! { <p>{ "This exchange is not on the broker (see the log for why)." }</p> };
+            return html! { <p>{ tr(self.lang, "This exchange is not on the broker (see the log for why).") }</p> };
         };
         let key: warren_engine::Name = self.tester.as_str().into();
         let rows = x.bindings.iter().map(|b| {
@@ -1560,7 +1562,7 @@ impl App {
         });
         html! {
             <div class="tester">
-                <label>{ "test a routing key" }<input aria-label="test routing key" value={self.tester.clone()}
+                <label>{ tr(self.lang, "test a routing key") }<input aria-label="test routing key" value={self.tester.clone()}
                     oninput={ctx.link().callback(|e: InputEvent| Msg::Tester(e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()))} /></label>
                 <ul aria-label="bindings that match">{ for rows }</ul>
             </div>
@@ -1574,7 +1576,7 @@ impl App {
             .events
             .iter()
             .filter(|(e, s)| *s <= self.t && messages_of(&e.kind).contains(&m))
-            .filter_map(|(e, _)| describe(&e.kind, &tl.names).map(|d| d.1))
+            .filter_map(|(e, _)| describe_in(self.lang, &e.kind, &tl.names).map(|d| d.1))
             .collect();
         let published = tl.events.iter().find_map(|(e, _)| match &e.kind {
             warren_engine::EventKind::Published { msg, message, .. } if *msg == m => Some(message.clone()),
@@ -1615,10 +1617,10 @@ impl App {
                 }
                 { for why }
                 if self.related.len() > 1 {
-                    <p class="pair">{ format!("Goes with: {}", self.related[1..].iter().map(|m| format!("#{}", m.0)).collect::<Vec<_>>().join(", ")) }
-                        { if published.as_ref().is_some_and(|p| p.properties.correlation_id.is_some()) { " (same correlation id: the RPC request and its reply; highlighted on the canvas and in the log)" } else { " (highlighted)" } }</p>
+                    <p class="pair">{ format!("{} {}", tr(self.lang, "Goes with:"), self.related[1..].iter().map(|m| format!("#{}", m.0)).collect::<Vec<_>>().join(", ")) }
+                        { if published.as_ref().is_some_and(|p| p.properties.correlation_id.is_some()) { tr(self.lang, " (same correlation id: the RPC request and its reply; highlighted on the canvas and in the log)") } else { tr(self.lang, " (highlighted)") } }</p>
                 }
-                <h3>{ "path" }</h3>
+                <h3>{ tr(self.lang, "path") }</h3>
                 <ol>{ for path.into_iter().map(|p| html! { <li>{ p }</li> }) }</ol>
             </section>
         }
@@ -1632,7 +1634,7 @@ impl App {
         let highlight = &self.related;
         tl.shown_latest_first()
             .filter_map(|(e, s)| {
-                let (cat, text) = describe(&e.kind, &tl.names)?;
+                let (cat, text) = describe_in(self.lang, &e.kind, &tl.names)?;
                 if !(filter.is_empty() || text.to_lowercase().contains(&filter) || cat.contains(&filter)) {
                     return None;
                 }
@@ -1760,6 +1762,7 @@ pub struct NodeProps {
     pub on_path: bool,
     pub state: NodeState,
     pub onselect: Callback<Id>,
+    pub lang: Lang,
 }
 
 /// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
@@ -1799,7 +1802,7 @@ fn node_view(p: &NodeProps) -> Html {
                 <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
                 <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
-                if !*live { <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{ "not on the broker" }</text> }
+                if !*live { <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{ tr(p.lang, "not on the broker") }</text> }
             </g>
         },
         NodeState::Consumer {
@@ -1823,8 +1826,8 @@ fn node_view(p: &NodeProps) -> Html {
                         <rect class={if i < *unacked { "slot full" } else { "slot" }}
                             x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
                     }) }
-                    if slots == 0 && *auto_ack && !*stopped { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ "auto-ack" }</text> }
-                    if *stopped { <text x={x.to_string()} y={(y + 20.0).to_string()} class="counts">{ "stopped" }</text> }
+                    if slots == 0 && *auto_ack && !*stopped { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ tr(p.lang, "auto-ack") }</text> }
+                    if *stopped { <text x={x.to_string()} y={(y + 20.0).to_string()} class="counts">{ tr(p.lang, "stopped") }</text> }
                 </g>
             }
         }

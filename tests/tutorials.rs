@@ -305,3 +305,24 @@ fn every_interface_string_of_the_page_is_translated() {
     );
     assert!(missing.is_empty(), "no Chinese for: {missing:?}");
 }
+
+#[test]
+fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
+    use warren_app::timeline::{describe, describe_in};
+    let mut lines = 0;
+    for t in TUTORIALS {
+        let p = play(t).unwrap();
+        let tl = &p.live.timeline;
+        for (e, _) in &tl.events {
+            let en = describe(&e.kind, &tl.names);
+            let zh = describe_in(Lang::Zh, &e.kind, &tl.names);
+            assert_eq!(en.as_ref().map(|l| l.0), zh.as_ref().map(|l| l.0), "{:?}", e.kind);
+            if let Some((_, text)) = zh {
+                assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{text}");
+                lines += 1;
+            }
+            assert_eq!(describe_in(Lang::En, &e.kind, &tl.names), describe(&e.kind, &tl.names));
+        }
+    }
+    assert!(lines > 300, "{lines}");
+}
