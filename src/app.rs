@@ -1556,7 +1556,7 @@ impl App {
         let rows = x.bindings.iter().map(|b| {
             let hit = x.binding_matches(b, std::slice::from_ref(&key), None);
             let to = self.live.canvas_queue(b.dest.name());
-            let (_, why) = crate::explain::binding(x.kind.name(), &b.key, &b.args, &key, None);
+            let (_, why) = crate::explain::binding_in(self.lang, x.kind.name(), &b.key, &b.args, &key, None);
             html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }
                 <br /><small>{ why }</small></li> }
         });
@@ -1593,7 +1593,8 @@ impl App {
                 .iter()
                 .map(|b| {
                     let hit = x.binding_matches(b, &msg.routing_keys, msg.properties.headers.as_ref());
-                    let (_, why) = crate::explain::binding(
+                    let (_, why) = crate::explain::binding_in(
+                        self.lang,
                         x.kind.name(),
                         &b.key,
                         &b.args,
@@ -1601,16 +1602,16 @@ impl App {
                         msg.properties.headers.as_ref(),
                     );
                     let to = self.live.canvas_queue(b.dest.name());
-                    html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} → {to}: {why}", if hit { "✔ matched" } else { "✘ no match" }) }</li> }
+                    html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} → {to}: {why}", if hit { tr(self.lang, "✔ matched") } else { tr(self.lang, "✘ no match") }) }</li> }
                 })
                 .collect();
-            Some(html! { <><h3>{ format!("bindings of '{}' ({})", msg.exchange, x.kind.name()) }</h3><ul>{ for rows }</ul></> })
+            Some(html! { <><h3>{ format!("{} '{}' ({})", tr(self.lang, "bindings of"), msg.exchange, x.kind.name()) }</h3><ul>{ for rows }</ul></> })
         });
         html! {
             <section class="inspector" aria-label="inspector">
-                <h2>{ format!("message #{}", m.0) }</h2>
+                <h2>{ format!("{} #{}", tr(self.lang, "message"), m.0) }</h2>
                 if let Some(msg) = &published {
-                    <p>{ format!("routing key '{}', body \"{}\"", msg.routing_key(), msg.body_text()) }</p>
+                    <p>{ format!("{} '{}', {} \"{}\"", tr(self.lang, "routing key"), msg.routing_key(), tr(self.lang, "body"), msg.body_text()) }</p>
                     if msg.properties != warren_engine::Properties::default() {
                         <pre class="props">{ msg.properties.to_trace_json().to_string() }</pre>
                     }

@@ -2,6 +2,7 @@
 //! The verdict is always the engine's; the explanation shows the reason (topic words aligned,
 //! each header of a headers binding compared). Tested against RabbitMQ's matching vectors.
 
+use crate::i18n::Lang;
 use warren_engine::field::{FieldTable, FieldValue};
 use warren_engine::headers::{self, XMatch};
 use warren_engine::topic::words;
@@ -9,28 +10,40 @@ use warren_engine::topic::words;
 /// Why a topic binding key matches a routing key (the words aligned), or where it fails.
 /// The first value is the verdict.
 pub fn topic(binding: &str, routing: &str) -> (bool, String) {
+    topic_in(Lang::En, binding, routing)
+}
+
+/// [`topic`] in the learner's language.
+pub fn topic_in(l: Lang, binding: &str, routing: &str) -> (bool, String) {
     let (b, r) = (words(binding), words(routing));
-    if let Some(parts) = align(&b, &r) {
+    if let Some(parts) = align(l, &b, &r) {
         let why = if parts.is_empty() {
-            "both have no words".to_string()
+            pick(l, "both have no words", "两边都没有单词").to_string()
         } else {
             parts.join(", ")
         };
         return (true, why);
     }
-    (false, mismatch(&b, &r))
+    (false, mismatch(l, &b, &r))
+}
+
+fn pick(l: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match l {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
 }
 
 /// The alignment of binding words to routing words, if there is one (the first found).
-fn align(b: &[&str], r: &[&str]) -> Option<Vec<String>> {
+fn align(l: Lang, b: &[&str], r: &[&str]) -> Option<Vec<String>> {
     match (b.first(), r.first()) {
         (None, None) => Some(Vec::new()),
         (Some(&"#"), _) => {
             // '#' takes 0, 1, 2… words: the fewest that let the rest align
             for n in 0..=r.len() {
-                if let Some(mut rest) = align(&b[1..], &r[n..]) {
+                if let Some(mut rest) = align(l, &b[1..], &r[n..]) {
                     let took = if n == 0 {
-                        "'#' = no words".to_string()
+                        pick(l, "'#' = no words", "'#' = 零个单词").to_string()
                     } else {
                         format!("'#' = '{}'", r[..n].join("."))
                     };
@@ -41,12 +54,12 @@ fn align(b: &[&str], r: &[&str]) -> Option<Vec<String>> {
             None
         }
         (Some(&"*"), Some(x)) => {
-            let mut rest = align(&b[1..], &r[1..])?;
+            let mut rest = align(l, &b[1..], &r[1..])?;
             rest.insert(0, format!("'*' = '{x}'"));
             Some(rest)
         }
         (Some(w), Some(x)) if w == x => {
-            let mut rest = align(&b[1..], &r[1..])?;
+            let mut rest = align(l, &b[1..], &r[1..])?;
             rest.insert(0, format!("'{w}' = '{x}'"));
             Some(rest)
         }
@@ -54,18 +67,29 @@ fn align(b: &[&str], r: &[&str]) -> Option<Vec<String>> {
     }
 }
 
-fn mismatch(b: &[&str], r: &[&str]) -> String {
+fn mismatch(l: Lang, b: &[&str], r: &[&str]) -> String {
+    let zh = l == Lang::Zh;
+    let word = |i: usize, w: &str, x: &str| {
+        if zh {
+            format!("第 {} 个单词：'{w}' ≠ '{x}'", i + 1)
+        } else {
+            format!("word {}: '{w}' ≠ '{x}'", i + 1)
+        }
+    };
     if !b.contains(&"#") {
         for (i, (w, x)) in b.iter().zip(r).enumerate() {
             if *w != "*" && w != x {
-                return format!("word {}: '{w}' ≠ '{x}'", i + 1);
+                return word(i, w, x);
             }
         }
         let stars = if b.contains(&"*") {
-            " ('*' is exactly one word)"
+            pick(l, " ('*' is exactly one word)", "（'*' 恰好是一个单词）")
         } else {
             ""
         };
+        if zh {
+            return format!("绑定键有 {} 个单词，路由键有 {} 个{stars}", b.len(), r.len());
+        }
         return format!(
             "the binding has {} word{}, the routing key {}{stars}",
             b.len(),
@@ -77,14 +101,25 @@ fn mismatch(b: &[&str], r: &[&str]) -> String {
     let head = b.iter().position(|w| *w == "#").unwrap_or(b.len());
     for (i, (w, x)) in b[..head].iter().zip(r).enumerate() {
         if *w != "*" && w != x {
-            return format!("word {}: '{w}' ≠ '{x}'", i + 1);
+            return word(i, w, x);
         }
     }
     let tail = b.len() - 1 - b.iter().rposition(|w| *w == "#").unwrap_or(0);
     for (i, (w, x)) in b.iter().rev().zip(r.iter().rev()).take(tail).enumerate() {
         if *w != "*" && w != x {
-            return format!("word {} from the end: '{w}' ≠ '{x}'", i + 1);
+            return if zh {
+                format!("倒数第 {} 个单词：'{w}' ≠ '{x}'", i + 1)
+            } else {
+                format!("word {} from the end: '{w}' ≠ '{x}'", i + 1)
+            };
         }
+    }
+    if zh {
+        return format!(
+            "'{}' 和 '{}' 无法对齐（'#' 是零个或多个单词，'*' 恰好一个）",
+            b.join("."),
+            r.join(".")
+        );
     }
     format!(
         "no way to line up '{}' with '{}' ('#' is zero or more words, '*' exactly one)",
@@ -96,6 +131,12 @@ fn mismatch(b: &[&str], r: &[&str]) -> String {
 /// Why a headers binding matches a message's headers: each header compared, and the x-match
 /// rule. The verdict is the engine's; `per header` results are the engine's too (one at a time).
 pub fn headers(args: &FieldTable, msg_headers: Option<&FieldTable>) -> (bool, String) {
+    headers_in(Lang::En, args, msg_headers)
+}
+
+/// [`headers`] in the learner's language.
+pub fn headers_in(l: Lang, args: &FieldTable, msg_headers: Option<&FieldTable>) -> (bool, String) {
+    let zh = l == Lang::Zh;
     let verdict = headers::matches(args, msg_headers);
     let kind = headers::validate(args).unwrap_or(XMatch::All);
     let (rule, with_x) = match kind {
@@ -117,12 +158,16 @@ pub fn headers(args: &FieldTable, msg_headers: Option<&FieldTable>) -> (bool, St
         let has = msg_headers.and_then(|h| h.get(k));
         let what = match (ok, has) {
             (true, _) => format!("{k}={v} ✓"),
+            (false, None) if zh => format!("{k}={v} ✗（消息没有 {k}）"),
+            (false, Some(m)) if zh => format!("{k}={v} ✗（消息里是 {m}）"),
             (false, None) => format!("{k}={v} ✗ (the message has no {k})"),
             (false, Some(m)) => format!("{k}={v} ✗ (the message has {m})"),
         };
         parts.push(what);
     }
-    let why = if parts.is_empty() {
+    let why = if parts.is_empty() && zh {
+        format!("x-match {rule}，没有要比较的头")
+    } else if parts.is_empty() {
         format!("x-match {rule} with no headers to compare")
     } else {
         format!("x-match {rule}: {}", parts.join(", "))
@@ -139,10 +184,33 @@ pub fn binding(
     routing_key: &str,
     msg_headers: Option<&FieldTable>,
 ) -> (bool, String) {
+    binding_in(Lang::En, kind, key, args, routing_key, msg_headers)
+}
+
+/// [`binding`] in the learner's language.
+pub fn binding_in(
+    l: Lang,
+    kind: &str,
+    key: &str,
+    args: &FieldTable,
+    routing_key: &str,
+    msg_headers: Option<&FieldTable>,
+) -> (bool, String) {
+    let zh = l == Lang::Zh;
     match kind {
-        "fanout" => (true, "a fanout exchange ignores keys: every binding gets a copy".into()),
-        "topic" => topic(key, routing_key),
-        "headers" => headers(args, msg_headers),
+        "fanout" => (
+            true,
+            pick(
+                l,
+                "a fanout exchange ignores keys: every binding gets a copy",
+                "fanout 交换机忽略键：每个绑定都得到一份",
+            )
+            .into(),
+        ),
+        "topic" => topic_in(l, key, routing_key),
+        "headers" => headers_in(l, args, msg_headers),
+        _ if key == routing_key && zh => (true, format!("绑定键 '{key}' = 路由键 '{routing_key}'")),
+        _ if zh => (false, format!("绑定键 '{key}' ≠ 路由键 '{routing_key}'")),
         _ if key == routing_key => (true, format!("binding key '{key}' = routing key '{routing_key}'")),
         _ => (false, format!("binding key '{key}' ≠ routing key '{routing_key}'")),
     }

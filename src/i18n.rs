@@ -140,6 +140,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("auto-ack", "自动确认（auto-ack）"),
     ("auto-delete", "自动删除（auto-delete）"),
     ("binding key", "绑定键（binding key）"),
+    ("bindings of", "绑定："),
     ("body", "消息体（body）"),
     ("burst", "每次条数（burst）"),
     ("choose a node…", "选择一个节点…"),
@@ -154,6 +155,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("headers arguments (x-match=all, k=v, …)", "headers 参数（x-match=all, k=v, …）"),
     ("link to", "连接到"),
     ("mandatory", "mandatory（无法路由时退回）"),
+    ("message", "消息"),
     ("not on the broker", "不在 broker 上"),
     ("on failure: reject (else nack)", "失败时：reject（否则 nack）"),
     ("path", "路径"),
@@ -177,4 +179,6 @@ pub const ZH: &[(&str, &str)] = &[
     ("← Back", "← 后退"),
     ("↺ Restart", "↺ 重新开始"),
     ("⚡ Broker restart", "⚡ 重启 broker"),
+    ("✔ matched", "✔ 匹配"),
+    ("✘ no match", "✘ 不匹配"),
 ];

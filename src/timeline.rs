@@ -817,10 +817,9 @@ fn describe_zh(e: &EventKind, names: &BTreeMap<ConnId, String>) -> Option<(&'sta
                 if *alternate { "（备用交换机）" } else { "" }
             ),
         ),
-        EventKind::Unroutable { msg, exchange } => (
-            "drop",
-            format!("#{} 不匹配{}的任何绑定：无法路由", msg.0, x(exchange)),
-        ),
+        EventKind::Unroutable { msg, exchange } => {
+            ("drop", format!("#{} 不匹配{}的任何绑定：无法路由", msg.0, x(exchange)))
+        }
         EventKind::Enqueued { msg, queue } => ("enqueue", format!("#{} 在队列 '{queue}' 中就绪", msg.0)),
         EventKind::Delivered {
             msg,

@@ -326,3 +326,34 @@ fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
     }
     assert!(lines > 300, "{lines}");
 }
+
+#[test]
+fn routing_explanations_read_in_chinese_with_the_same_verdicts() {
+    use warren_app::explain::{binding_in, topic, topic_in};
+    use warren_engine::field::{FieldTable, FieldValue};
+    for (b, r) in [
+        ("*.orange.*", "quick.orange.rabbit"),
+        ("*.*.rabbit", "quick.orange.fox"),
+        ("lazy.#", "lazy"),
+        ("a.b", "a.b.c"),
+        ("#.x.#.y", "x.z.q"),
+        ("", ""),
+    ] {
+        let (en, zh) = (topic(b, r), topic_in(Lang::Zh, b, r));
+        assert_eq!(en.0, zh.0, "{b} {r}");
+        if !en.0 || en.1.contains("words") {
+            assert!(
+                zh.1.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{b} {r}: {}",
+                zh.1
+            );
+        }
+    }
+    let mut args = FieldTable::new();
+    args.insert("x-match".into(), FieldValue::Str("all".into()));
+    args.insert("format".into(), FieldValue::Str("pdf".into()));
+    let (ok, why) = binding_in(Lang::Zh, "headers", "", &args, "", None);
+    assert!(!ok && why.contains("消息没有 format"), "{why}");
+    let (ok, why) = binding_in(Lang::Zh, "direct", "error", &FieldTable::new(), "info", None);
+    assert!(!ok && why.contains("绑定键 'error' ≠ 路由键 'info'"), "{why}");
+}
