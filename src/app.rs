@@ -283,8 +283,13 @@ impl App {
         }
         let text = self.hist.design.to_scenario().to_string();
         if LocalStorage::raw().set_item(STORAGE_KEY, &text).is_err() {
-            self.notice =
-                Some("Could not autosave: local storage is full or disabled. Use Save to keep your work.".into());
+            self.notice = Some(
+                tr(
+                    self.lang,
+                    "Could not autosave: local storage is full or disabled. Use Save to keep your work.",
+                )
+                .into(),
+            );
         }
     }
 
@@ -495,6 +500,7 @@ impl Component for App {
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
         let embed = query.contains("embed").then(|| query.contains("edit"));
+        let lang = start_lang(&query);
         let saved = if embed.is_some() {
             None // an embedded view shows its link's scenario, never the visitor's own canvas
         } else {
@@ -507,7 +513,11 @@ impl Component for App {
                     // keep what could not be read, under another key, and say so
                     let _ = LocalStorage::raw().set_item(&format!("{STORAGE_KEY}.unreadable"), &text);
                     notice = Some(format!(
-                        "The saved canvas could not be read ({e}); it is kept in local storage as '{STORAGE_KEY}.unreadable'. Showing the example."
+                        "{} ({e})",
+                        tr(
+                            lang,
+                            "The saved canvas could not be read; it is kept in local storage as 'warren.design.unreadable'. Showing the example."
+                        )
                     ));
                     example()
                 }
@@ -520,7 +530,7 @@ impl Component for App {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
         let hist = if hash.len() > 1 {
-            let opened = open_link(&hash);
+            let opened = open_link(lang, &hash);
             // an embed keeps its link (reloading the frame shows the same scenario)
             if embed.is_none() {
                 clear_hash();
@@ -528,7 +538,7 @@ impl Component for App {
             match opened {
                 Ok(shared) => {
                     if embed.is_none() {
-                        notice = Some(OPENED_LINK.into());
+                        notice = Some(opened_link(lang).into());
                     }
                     History::over(shared, design)
                 }
@@ -599,7 +609,7 @@ impl Component for App {
             render_at: f64::NEG_INFINITY,
             related: Vec::new(),
             path: Default::default(),
-            lang: start_lang(&query),
+            lang,
             tour: None,
         };
         set_document_lang(app.lang);
@@ -871,7 +881,7 @@ impl Component for App {
             Msg::Save => {
                 let text = serde_json::to_string_pretty(&self.hist.design.to_scenario()).expect("serializes");
                 download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
-                self.notice = Some("Saved: the file is a scenario `warren trace` can run.".into());
+                self.notice = Some(tr(self.lang, "Saved: the file is a scenario `warren trace` can run.").into());
             }
             Msg::ExportDefinitions => match self.hist.design.definitions() {
                 Ok(d) => {
@@ -881,10 +891,10 @@ impl Component for App {
                         &text,
                     );
                     self.notice = Some(
-                        "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.".into(),
+                        tr(self.lang, "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.").into(),
                     );
                 }
-                Err(e) => self.error = Some(format!("Could not make definitions: {e}")),
+                Err(e) => self.error = Some(format!("{} {e}", tr(self.lang, "Could not make definitions:"))),
             },
             Msg::Share => {
                 let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
@@ -914,11 +924,19 @@ impl Component for App {
                     Ok((d, left_out)) => {
                         ctx.link().send_message(Msg::Do(Action::Replace(d)));
                         ctx.link().send_message(Msg::Fit);
-                        self.notice = (!left_out.is_empty())
-                            .then(|| format!("Imported the definitions' topology; left out: {}.", left_out.join("; ")));
+                        self.notice = (!left_out.is_empty()).then(|| {
+                            format!(
+                                "{} {}.",
+                                tr(self.lang, "Imported the definitions' topology; left out:"),
+                                left_out.join("; ")
+                            )
+                        });
                     }
                     Err(e) => {
-                        self.error = Some(format!("That file could not be loaded; your canvas is unchanged. {e}"))
+                        self.error = Some(format!(
+                            "{} {e}",
+                            tr(self.lang, "That file could not be loaded; your canvas is unchanged.")
+                        ))
                     }
                 }
             }
@@ -939,11 +957,11 @@ impl Component for App {
                     .unwrap_or_default();
                 if hash.len() > 1 {
                     clear_hash();
-                    match open_link(&hash) {
+                    match open_link(self.lang, &hash) {
                         Ok(d) => {
                             ctx.link().send_message(Msg::Do(Action::Replace(d)));
                             ctx.link().send_message(Msg::Fit);
-                            self.notice = Some(OPENED_LINK.into());
+                            self.notice = Some(opened_link(self.lang).into());
                         }
                         Err(e) => self.error = Some(e),
                     }
@@ -1481,8 +1499,8 @@ impl App {
                 };
                 html! {
                     <section class="inspector" aria-label="inspector">
-                        <h2>{ format!("{} {}", n.kind().name(), n.name) }</h2>
-                        <Field label="name" value={AttrValue::from(n.name.clone())} send={self.send.clone()} target={Target::Rename(id)} />
+                        <h2>{ format!("{} {}", tr(self.lang, n.kind().name()), n.name) }</h2>
+                        <Field label={tr(self.lang, "name")} value={AttrValue::from(n.name.clone())} send={self.send.clone()} target={Target::Rename(id)} />
                         { self.link_to(ctx, n) }
                         { fields }
                     </section>
@@ -2054,13 +2072,20 @@ pub fn embed_snippet(share_url: &str, name: &str) -> String {
 }
 
 /// What the page says when a share link opened over the visitor's canvas.
-const OPENED_LINK: &str = "Opened the shared scenario. Undo returns to the canvas you had.";
+fn opened_link(l: Lang) -> &'static str {
+    tr(l, "Opened the shared scenario. Undo returns to the canvas you had.")
+}
 
 /// The design a share link (`#s1.…`) holds, or a message for the person who followed it.
-fn open_link(hash: &str) -> Result<Design, String> {
+fn open_link(l: Lang, hash: &str) -> Result<Design, String> {
     warren_engine::share::decode(hash)
         .and_then(Design::from_scenario_value)
-        .map_err(|e| format!("The link could not be opened; your canvas is unchanged. {e}"))
+        .map_err(|e| {
+            format!(
+                "{} {e}",
+                tr(l, "The link could not be opened; your canvas is unchanged.")
+            )
+        })
 }
 
 /// Take the share link out of the address: it has done its work, and a reload should show the

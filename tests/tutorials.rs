@@ -287,12 +287,20 @@ fn every_interface_string_of_the_page_is_translated() {
         if src[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
             continue; // `as_str(`, `x.tr(`: not the lookup
         }
-        let rest = &src[i + 3..];
-        let Some(comma) = rest.find(", \"") else { continue };
-        if comma > 12 {
-            continue; // not a `tr(lang, "…")` call
+        // `tr(` then an identifier (`l`, `lang`, `self.lang`), a comma, and a string literal
+        let rest = src[i + 3..].trim_start();
+        let ident = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(0);
+        let Some(lit) = rest[ident..].trim_start().strip_prefix(',') else {
+            continue;
+        };
+        let Some(lit) = lit.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        if ident == 0 {
+            continue;
         }
-        let lit = &rest[comma + 3..];
         let end = lit.find('"').unwrap();
         found += 1;
         if !translated(&lit[..end]) {
@@ -304,6 +312,11 @@ fn every_interface_string_of_the_page_is_translated() {
         "only {found} looked-up strings found: has the page stopped using tr?"
     );
     assert!(missing.is_empty(), "no Chinese for: {missing:?}");
+    // looked up by value: the kinds' names head the inspector
+    use warren_app::design::Kind;
+    for k in [Kind::Producer, Kind::Exchange, Kind::Queue, Kind::Consumer] {
+        assert!(translated(k.name()), "{}", k.name());
+    }
 }
 
 #[test]
