@@ -5,7 +5,8 @@
 #   2. definitions: for the scenarios of tests/definitions/, tests/conformance/ and the exchange
 #      family, `warren export definitions` is imported into the freshly reset broker
 #      (rabbitmqctl import_definitions) and the broker's own export must hold the same topology;
-#   3. pika code: `warren export pika` for tests/designs/ and two more scenarios; setup.py and
+#   3. pika code: `warren export pika` for tests/designs/, two more scenarios and the tutorials'
+#      designs (publisher confirms, mandatory, direct reply-to among them); setup.py and
 #      each producer run on the freshly reset broker, which must then hold what the simulator
 #      predicted (expected.txt, as `rabbitmqctl list_queues name messages`);
 #   4. the guided tutorials, played as a learner would (warren tutorials DIR), must give the
@@ -68,7 +69,7 @@ if ! python3 -c "import pika" 2>/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pika >/dev/null
 fi
 pika_same=0; pika_total=0
-for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions/topology.json; do
+for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions/topology.json target/tutorials/designs/*.json; do
   pika_total=$((pika_total + 1))
   d=target/pika/$(basename "$f" .json)
   rm -rf "$d"
@@ -86,6 +87,22 @@ for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions
   fi
 done
 echo "live pika code: $pika_same passed, $((pika_total - pika_same)) failed"
+
+echo "== the RPC tutorial's pika code: the server script answers both clients (callback queue, direct reply-to)"
+d=target/pika/07-rpc
+scripts/broker.sh reset
+AMQP_HOST=127.0.0.1 python3 "$d/setup.py" >/dev/null
+AMQP_HOST=127.0.0.1 timeout 20 python3 "$d/consumer_rpc_server.py" > "$d/server.out" 2>&1 &
+server=$!
+sleep 2
+rpc_ok=1
+for c in rpc_client fast_client; do
+  out=$(AMQP_HOST=127.0.0.1 timeout 20 python3 "$d/producer_$c.py" 2>&1) || true
+  if grep -q "Got b'reply to" <<<"$out"; then echo "$c: got its reply"; else rpc_ok=0; failed=1; echo "$c: no reply: $out"; fi
+done
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+echo "live pika RPC: $([ $rpc_ok = 1 ] && echo passed || echo failed)"
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}

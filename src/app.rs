@@ -194,6 +194,10 @@ pub enum Msg {
     TourCheck,
     TourClose,
     Lang(Lang),
+    /// Show or hide the pika code for the design.
+    Code(bool),
+    /// Download one generated file (its name).
+    DownloadCode(String),
 }
 
 pub struct App {
@@ -251,6 +255,8 @@ pub struct App {
     path: std::collections::BTreeSet<Id>,
     lang: Lang,
     tour: Option<Tour>,
+    /// The pika code panel is open.
+    code: bool,
 }
 
 /// The design with positions left out: moving a node does not restart the simulation.
@@ -611,6 +617,7 @@ impl Component for App {
             path: Default::default(),
             lang,
             tour: None,
+            code: false,
         };
         set_document_lang(app.lang);
         // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
@@ -1061,6 +1068,12 @@ impl Component for App {
                 });
             }
             Msg::TourClose => self.tour = None,
+            Msg::Code(on) => self.code = on,
+            Msg::DownloadCode(name) => {
+                if let Some((_, text)) = crate::pika::files(&self.hist.design).into_iter().find(|f| f.0 == name) {
+                    download(&name, &text);
+                }
+            }
             Msg::Lang(l) => {
                 self.lang = l;
                 self.log = Lines(Rc::new(self.log_lines()));
@@ -1117,6 +1130,7 @@ impl Component for App {
                 </div>
             };
         }
+        let code = self.code;
         html! {
             <div class={classes!("studio", self.present.then_some("present"))} tabindex="-1">
                 <header>
@@ -1154,6 +1168,8 @@ impl Component for App {
                         <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label="export RabbitMQ definitions"
                             title="The topology as rabbitmqctl export_definitions prints it">{ tr(l, "Definitions") }</button>
                         <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ tr(l, "Share") }</button>
+                        <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label="python code"
+                            title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ tr(l, "Python") }</button>
                         <label class="load">{ tr(l, "Load") }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
                                 onchange={link.batch_callback(|e: Event| {
@@ -1179,6 +1195,9 @@ impl Component for App {
                         <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button>
                     </div>
                 }
+                if self.code {
+                    { self.code_view(ctx) }
+                }
                 <main>
                     { self.canvas_view(ctx) }
                     <aside class={classes!(self.tour.is_some().then_some("touring"))}>
@@ -1193,6 +1212,28 @@ impl Component for App {
 }
 
 impl App {
+    /// The design as Python (pika) scripts, one per actor, each to read or download.
+    fn code_view(&self, ctx: &Context<Self>) -> Html {
+        let (link, l) = (ctx.link(), self.lang);
+        let files = crate::pika::files(&self.hist.design);
+        html! {
+            <section class="code" aria-label="pika code">
+                <p>{ tr(l, "Python (pika) for this design, in the style of the RabbitMQ tutorials: run setup.py, then the consumers and producers, against your own RabbitMQ (AMQP_HOST, default localhost). expected.txt is what rabbitmqctl list_queues name messages should print after setup and each producer once.") }
+                    <button class="close" onclick={link.callback(|_| Msg::Code(false))} aria-label="close the code">{ "×" }</button></p>
+                { for files.into_iter().map(|(name, text)| {
+                    let n = name.clone();
+                    html! {
+                        <details>
+                            <summary>{ name.clone() }{ " " }
+                                <button onclick={link.callback(move |_| Msg::DownloadCode(n.clone()))} aria-label={format!("download {name}")}>{ tr(l, "Download") }</button></summary>
+                            <pre>{ text }</pre>
+                        </details>
+                    }
+                }) }
+            </section>
+        }
+    }
+
     /// The tutorial in progress: its step (what to do, then what to watch), or its question.
     fn tour_view(&self, ctx: &Context<Self>) -> Html {
         let Some(tour) = &self.tour else {
@@ -2036,7 +2077,12 @@ pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
 
 /// Offer `text` as a file download called `name`.
 fn download(name: &str, text: &str) {
-    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let mime = if name.ends_with(".json") {
+        "application/json"
+    } else {
+        "text/plain"
+    };
+    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
     let url = gloo::file::ObjectUrl::from(blob);
     if let Some(a) = gloo::utils::document()
         .create_element("a")

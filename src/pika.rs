@@ -131,6 +131,17 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                     );
                 }
                 let direct = p.reply_to == crate::design::DIRECT_REPLY_TO;
+                let callback = matches!(d.by_name(Kind::Queue, &p.reply_to).map(|q| &q.spec),
+                    Some(crate::design::Spec::Queue(q)) if q.server_named);
+                if callback {
+                    // as in the RPC tutorial: the client declares its own callback queue (exclusive,
+                    // named by the broker) and reads the replies from it
+                    let v = var(&p.reply_to);
+                    let _ = write!(
+                        f,
+                        "# the callback queue: exclusive, named by the broker (as in the RPC tutorial)\n{v} = channel.queue_declare(queue='', exclusive=True).method.queue\nchannel.basic_consume(queue={v}, auto_ack=True,\n                      on_message_callback=lambda ch, m, props, body: print(' [.] Got %r (%s)' % (body, props.correlation_id)))\n"
+                    );
+                }
                 if direct {
                     f.push_str("# direct reply-to: consume the pseudo-queue (no-ack) before publishing\nchannel.basic_consume(queue='amq.rabbitmq.reply-to', auto_ack=True,\n                      on_message_callback=lambda ch, m, props, body: print(' [.] Got %r' % body))\n");
                 }
@@ -149,7 +160,7 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                     "\nfor n in range(1, {} + 1):\n    body = {}.replace('{{n}}', str(n))\n{publish}    print(' [x] Sent %r' % body)\n{}connection.close()\n",
                     p.burst,
                     py(&Value::String(p.body.clone())),
-                    if direct { "connection.process_data_events(time_limit=2)  # let the replies arrive\n" } else { "" },
+                    if direct || callback { "connection.process_data_events(time_limit=2)  # let the replies arrive\n" } else { "" },
                 );
                 out.push((file_name("producer", &n.name), f));
             }

@@ -46,7 +46,8 @@ Usage:
                                            that changes a setting midway starts a second run,
                                            NN-id.2.json), with the closing question's answer;
                                            a run is cut before a direct reply-to request, whose
-                                           reply address a real broker makes up
+                                           reply address a real broker makes up; and each
+                                           tutorial's design as DIR/designs/NN-id.json
   warren --help                            this text
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -145,6 +146,15 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
             }
             println!("{}", path.display());
         }
+        // the tutorial's design as a scenario file the page loads (and `warren export pika` reads)
+        let designs = std::path::Path::new(dir).join("designs");
+        let path = designs.join(format!("{:02}-{}.json", i + 1, t.id));
+        let text = serde_json::to_string_pretty(&t.design().to_scenario()).expect("serializes") + "\n";
+        if let Err(e) = std::fs::create_dir_all(&designs).and_then(|_| std::fs::write(&path, text)) {
+            eprintln!("warren: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("{}", path.display());
         println!("  {} → {}", t.question.ask.get(Lang::En), played.answer);
     }
     ExitCode::SUCCESS

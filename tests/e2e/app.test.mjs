@@ -469,6 +469,22 @@ await test('tutorials with confirms, returns and direct reply-to count what came
   await page.locator('.verdict.right').waitFor();
 }, page);
 
+await test('the design as pika code: read in the page, each script downloadable', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
+  await label(page, 'direct exchange direct_logs').waitFor();
+  await label(page, 'python code').click();
+  const panel = page.locator('section[aria-label="pika code"]');
+  for (const f of ['setup.py', 'producer_emit_log_direct.py', 'expected.txt']) {
+    await panel.locator('summary', { hasText: f }).waitFor();
+  }
+  const [dl] = await Promise.all([page.waitForEvent('download'), label(page, 'download setup.py').click()]);
+  expect(dl.suggestedFilename() === 'setup.py', dl.suggestedFilename());
+  const py = readFileSync(await dl.path(), 'utf8');
+  expect(py.includes('pika.BlockingConnection') && py.includes("exchange='direct_logs'") && py.includes("routing_key='warning'"), py);
+  await label(page, 'close the code').click();
+  await panel.waitFor({ state: 'detached' });
+}, page);
+
 {
   // a visitor whose browser prefers Chinese gets the page in Chinese, and can switch
   const zh = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
