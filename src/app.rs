@@ -1367,6 +1367,17 @@ impl App {
         }
         if d.show_default {
             let (dx, dy) = default_exchange_at(d);
+            // a producer linked to a queue publishes to the default exchange: that leg too
+            for p in d.nodes.iter().filter(|n| n.kind() == Kind::Producer) {
+                if d.producer_target(p.id).is_some_and(|t| t.0.is_empty()) {
+                    let (px, py) = pos(p);
+                    edges.push(html! {
+                        <g class="edge implicit" aria-label={format!("{} publishes to the default exchange", p.name)}>
+                            <line x1={px.to_string()} y1={py.to_string()} x2={dx.to_string()} y2={dy.to_string()} />
+                        </g>
+                    });
+                }
+            }
             for q in d.nodes.iter().filter(|n| n.kind() == Kind::Queue) {
                 let (qx, qy) = pos(q);
                 edges.push(html! {
@@ -1569,6 +1580,7 @@ impl App {
                 }
             }
             Sel::Msg(m) => self.message_view(m),
+            Sel::None if self.tour.is_some() => html! {},
             Sel::None => html! {
                 <section class="inspector" aria-label="inspector">
                     <h2>{ tr(self.lang, "How to") }</h2>

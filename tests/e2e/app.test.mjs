@@ -467,6 +467,13 @@ await test('tutorials with confirms, returns and direct reply-to count what came
   await label(page, 'your answer').fill('3');
   await label(page, 'check the answer').click();
   await page.locator('.verdict.right').waitFor();
+  // in class: presentation mode keeps the tutorial on screen, without the inspector and log
+  await label(page, 'presentation mode').click();
+  await page.locator('.studio.present').waitFor();
+  expect(await page.locator('.tutorial').isVisible(), 'the tutorial stays in presentation mode');
+  expect(!(await page.locator('.log').isVisible()), 'the log is hidden');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/present-tutorial.png` });
+  await label(page, 'presentation mode').click();
 }, page);
 
 await test('the design as pika code: read in the page, each script downloadable', async (page) => {
