@@ -1122,7 +1122,7 @@ impl Component for App {
                 <div class={classes!("studio", "embed", edit.then_some("editable"))} tabindex="-1">
                     { self.controls(ctx) }
                     if let Some(e) = &self.error {
-                        <p class="error" role="alert">{ e.clone() }</p>
+                        <p class="error" role="alert">{ crate::i18n::message(self.lang, e) }</p>
                     }
                     { self.tour_view(ctx) }
                     <main>{ self.canvas_view(ctx) }</main>
@@ -1180,7 +1180,7 @@ impl Component for App {
                 </header>
                 { self.controls(ctx) }
                 if let Some(e) = &self.error {
-                    <p class="error" role="alert">{ e.clone() }
+                    <p class="error" role="alert">{ crate::i18n::message(self.lang, e) }
                         <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="dismiss">{ "×" }</button></p>
                 }
                 if let Some(n) = &self.notice {

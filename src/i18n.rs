@@ -81,6 +81,86 @@ pub fn tr(l: Lang, en: &'static str) -> &'static str {
     }
 }
 
+/// A message from the view-model (a refused edit, a bad field, a step that cannot run) in
+/// language `l`. Fixed messages are looked up like interface strings; messages with varying
+/// parts match a template of [`ZH_MESSAGES`] (`{}` for each part, in order), and the parts that
+/// are interface words (kinds: `queue`, `exchange`…) are translated too. Anything else, such as
+/// RabbitMQ's own error texts, stays as it is.
+pub fn message(l: Lang, msg: &str) -> String {
+    if l == Lang::En {
+        return msg.to_string();
+    }
+    if translated(msg) {
+        return tr_owned(l, msg);
+    }
+    for (en, zh) in ZH_MESSAGES {
+        if let Some(parts) = fill(en, msg) {
+            let mut out = zh.to_string();
+            for (i, p) in parts.iter().enumerate() {
+                out = out.replace(&format!("{{{i}}}"), &tr_owned(l, p));
+            }
+            return out;
+        }
+    }
+    msg.to_string()
+}
+
+fn tr_owned(l: Lang, en: &str) -> String {
+    match ZH.binary_search_by(|(k, _)| (*k).cmp(en)) {
+        Ok(i) if l == Lang::Zh => ZH[i].1.to_string(),
+        _ => en.to_string(),
+    }
+}
+
+/// The parts of `msg` where `template` has `{}`, if `msg` has the template's shape.
+fn fill(template: &str, msg: &str) -> Option<Vec<String>> {
+    let pieces: Vec<&str> = template.split("{}").collect();
+    let mut rest = msg.strip_prefix(pieces[0])?;
+    let mut parts = Vec::new();
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        let last = i == pieces.len() - 1;
+        let at = if last {
+            if !rest.ends_with(piece) {
+                return None;
+            }
+            rest.len() - piece.len()
+        } else if piece.is_empty() {
+            return None; // two parts side by side: ambiguous, not used
+        } else {
+            rest.find(piece)?
+        };
+        parts.push(rest[..at].to_string());
+        rest = &rest[at + piece.len()..];
+    }
+    Some(parts)
+}
+
+/// Messages with varying parts: the English shape (`{}` per part) and the Chinese, which names
+/// the parts `{0}`, `{1}`… (so they may come in another order).
+pub const ZH_MESSAGES: &[(&str, &str)] = &[
+    ("another {} is already called '{}'", "已经有一个叫 '{1}' 的{0}"),
+    ("a {} cannot become a {}", "{0}不能变成{1}"),
+    ("unknown exchange type '{}'", "未知的交换机类型 '{0}'"),
+    (
+        "a {} cannot be linked to a {} (link producers to exchanges or queues, exchanges to queues or exchanges, queues to consumers)",
+        "{0}不能连接到{1}（生产者连到交换机或队列，交换机连到队列或交换机，队列连到消费者）",
+    ),
+    ("x-match is all or any, not '{}'", "x-match 只能是 all 或 any，不能是 '{0}'"),
+    ("a {} needs a name", "{0}需要一个名字"),
+    ("an {} needs a name", "{0}需要一个名字"),
+    (
+        "{} is not linked to an exchange or a queue: draw a link from it first",
+        "{0} 没有连接到交换机或队列：先从它拖出一条连线",
+    ),
+    ("{} is not a producer", "{0} 不是生产者"),
+    ("{} is not a consumer", "{0} 不是消费者"),
+    ("{} is already stopped", "{0} 已经停止了"),
+    ("the tutorial needs the {} {}, which is not on the canvas", "教程需要{0} {1}，但它不在画布上"),
+    ("'{}' is not a number in range", "'{0}' 不是范围内的数字"),
+    ("'{}' is not key=value", "'{0}' 不是 key=value 的形式"),
+    ("arguments: {}", "参数：{0}"),
+];
+
 /// Whether `en` has a Chinese translation (tests check every interface string has one).
 pub fn translated(en: &str) -> bool {
     ZH.binary_search_by(|(k, _)| (*k).cmp(en)).is_ok()
@@ -148,7 +228,12 @@ pub const ZH: &[(&str, &str)] = &[
     ("Type a whole number, as the canvas shows it.", "请输入一个整数，就像画布上显示的那样。"),
     ("Undo", "撤销"),
     ("Watch:", "观察："),
+    ("a burst is from 1 to 10000 messages", "每次条数（burst）在 1 到 10000 之间"),
+    ("a failure rate is a percentage from 0 to 100", "失败率是 0 到 100 之间的百分比"),
+    ("a name is at most 255 bytes (AMQP short string)", "名字最多 255 字节（AMQP short string）"),
+    ("a position must be a number", "位置必须是数字"),
     ("alternate exchange", "备用交换机（alternate exchange）"),
+    ("an exchange cannot be bound to itself here", "这里交换机不能绑定到自己"),
     ("auto-ack", "自动确认（auto-ack）"),
     ("auto-delete", "自动删除（auto-delete）"),
     ("binding key", "绑定键（binding key）"),
@@ -160,7 +245,9 @@ pub const ZH: &[(&str, &str)] = &[
     ("correlation id", "关联 ID（correlation id）"),
     ("durable", "持久化（durable）"),
     ("every ms (0 = on click)", "每隔毫秒数（0 = 点击时）"),
+    ("every: 0 (publish on click) or at least 50 ms", "间隔：0（点击时发布）或至少 50 毫秒"),
     ("exchange", "交换机"),
+    ("exchange names starting with 'amq.' are reserved by RabbitMQ", "以 'amq.' 开头的交换机名是 RabbitMQ 保留的"),
     ("exclusive", "排他（exclusive）"),
     ("expiration ms", "过期时间 expiration（毫秒）"),
     ("failure %", "失败率 %"),
@@ -186,6 +273,12 @@ pub const ZH: &[(&str, &str)] = &[
     ("routing key", "路由键（routing key）"),
     ("stopped", "已停止"),
     ("test a routing key", "测试一个路由键"),
+    ("that consumer is gone", "这个消费者已经不存在了"),
+    ("that link is gone", "这条连线已经不存在了"),
+    ("that producer is gone", "这个生产者已经不存在了"),
+    ("the link's end is gone", "连线的终点已经不存在了"),
+    ("the link's start is gone", "连线的起点已经不存在了"),
+    ("these two are already linked", "这两个节点已经连接了"),
     ("type", "类型"),
     ("x-dead-letter-exchange", "死信交换机 x-dead-letter-exchange"),
     ("x-dead-letter-routing-key", "死信路由键 x-dead-letter-routing-key"),

@@ -48,7 +48,7 @@ use warren_engine::scenario::Step;
 pub enum Input {
     /// A producer publishes (once, or its burst).
     Publish(Id),
-    /// A producer publishes once with another routing key (its other settings unchanged).
+    /// A producer publishes (its burst) with another routing key, its other settings unchanged.
     PublishKey(Id, String),
     /// A consumer's client dies: its connection closes, its unacknowledged messages go back to
     /// their queues (redelivered), its exclusive queues are deleted. It stays stopped.

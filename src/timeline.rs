@@ -147,7 +147,8 @@ impl Tally {
                 queue,
                 auto_ack,
                 ..
-            } if queue.starts_with(DIRECT_REPLY_PREFIX) || *auto_ack => {
+            } if *auto_ack => {
+                // direct replies among them (always no-ack)
                 *self.got.entry(name(conn)).or_default() += 1;
                 self.take(*msg, queue);
             }

@@ -506,6 +506,9 @@ await test('the design as pika code: read in the page, each script downloadable'
     await page.locator('.tutorial .intro', { hasText: '恰好代表一个单词' }).waitFor();
     await label(page, 'run this step').click();
     await page.locator('.tutorial .watch', { hasText: '两条都进入两个队列' }).waitFor();
+    // the log reads in Chinese too
+    await page.locator('ol[role="log"] li', { hasText: '以路由键' }).first().waitFor({ state: 'attached', timeout: 5000 });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/tutorial-zh.png` });
     await page.selectOption('select[aria-label="language"]', 'en');
     await page.locator('button', { hasText: 'Undo' }).waitFor();
     await page.locator('.tutorial .watch', { hasText: 'Each goes to both queues.' }).waitFor();
