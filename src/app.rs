@@ -1004,6 +1004,10 @@ impl Component for App {
                         );
                     }
                 }
+                // from the start, also when the canvas already held this tutorial
+                self.live = Live::new(self.hist.design.clone());
+                self.live_gen += 1;
+                self.t = 0.0;
                 self.sel = Sel::None;
                 self.playing = true;
                 self.fit_pending = true;
@@ -1241,7 +1245,7 @@ impl App {
         };
         let (link, l) = (ctx.link(), self.lang);
         let t = &TUTORIALS[tour.index];
-        let n = t.steps.len();
+        let (n, index) = (t.steps.len(), tour.index);
         let body = match t.steps.get(tour.step) {
             Some(step) => {
                 let acts: Vec<String> = step.acts.iter().map(|a| a.label(l)).collect();
@@ -1274,6 +1278,9 @@ impl App {
                     <button class="close" onclick={link.callback(|_| Msg::TourClose)} aria-label="close the tutorial">{ "×" }</button></h2>
                 if tour.step == 0 && !tour.done { <p class="intro">{ t.intro.get(l) }</p> }
                 { body }
+                if tour.step > 0 || tour.done {
+                    <button class="again" onclick={link.callback(move |_| Msg::Tutorial(index))} aria-label="start the tutorial over">{ tr(l, "Start over") }</button>
+                }
             </section>
         }
     }

@@ -212,6 +212,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Saved: the file is a scenario `warren trace` can run.", "已保存：这个文件是 `warren trace` 可以运行的场景。"),
     ("Share", "分享"),
     ("Speed ", "速度 "),
+    ("Start over", "从头开始"),
     ("Step", "步骤"),
     ("Step →", "单步 →"),
     ("Stop (its client dies)", "停止（客户端退出）"),

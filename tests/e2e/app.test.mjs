@@ -446,6 +446,11 @@ await test('a guided tutorial: steps, what to watch, a question checked against 
   await label(page, 'your answer').press('Enter');
   await page.locator('.verdict.right', { hasText: 'Right.' }).waitFor();
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/tutorial.png` });
+  // start over: step 1 again, the simulation from the beginning
+  await label(page, 'start the tutorial over').click();
+  await label(page, 'run this step').waitFor();
+  await label(page, 'queue hello: 0 ready, 0 unacknowledged').waitFor();
+  await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 0').waitFor();
   // the learner's own canvas is one Undo away
   await label(page, 'close the tutorial').click();
   await label(page, 'undo').click();
