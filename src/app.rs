@@ -1743,7 +1743,7 @@ impl App {
                 if !problems.is_empty() {
                     <ul class="problems" aria-label="broker errors">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
                 }
-                <p class="count">{ format!("{} events so far; the newest {} shown", self.live.timeline.shown(), lines.0.len()) }</p>
+                <p class="count">{ crate::i18n::message(self.lang, &format!("{} events so far; the newest {} shown", self.live.timeline.shown(), lines.0.len())) }</p>
                 <LogList lines={lines} onselect={self.select_msg.clone()} />
             </section>
         }

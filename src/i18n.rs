@@ -159,6 +159,7 @@ pub const ZH_MESSAGES: &[(&str, &str)] = &[
     ("'{}' is not a number in range", "'{0}' 不是范围内的数字"),
     ("'{}' is not key=value", "'{0}' 不是 key=value 的形式"),
     ("arguments: {}", "参数：{0}"),
+    ("{} events so far; the newest {} shown", "已有 {0} 个事件；显示最新的 {1} 个"),
 ];
 
 /// Whether `en` has a Chinese translation (tests check every interface string has one).
