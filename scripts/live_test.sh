@@ -11,7 +11,9 @@
 #      predicted (expected.txt, as `rabbitmqctl list_queues name messages`);
 #   4. the guided tutorials, played as a learner would (warren tutorials DIR), must give the
 #      same trace on the broker;
-#   5. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   5. `warren ctl` prints what rabbitmqctl -q list_queues / list_exchanges / list_bindings print
+#      after the scenarios of tests/ctl/scenarios.txt (scripts/ctl_compare.sh);
+#   6. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -42,6 +44,9 @@ echo "$tut_out"
 tut_same=$(grep -c ': same$' <<<"$tut_out" || true)
 tut_total=$(ls target/tutorials/*.json | wc -l)
 echo "live tutorials: $tut_same passed, $((tut_total - tut_same)) failed"
+
+echo "== warren ctl against rabbitmqctl: list_queues, list_exchanges, list_bindings after each scenario of tests/ctl/scenarios.txt"
+scripts/ctl_compare.sh || failed=1
 
 echo "== definitions exported by warren, imported into the broker, exported again"
 CTL="$WARREN_RABBITMQCTL -q -n $RABBITMQ_NODENAME"

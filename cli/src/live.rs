@@ -825,6 +825,24 @@ impl Live {
         out
     }
 
+    /// Run a scenario, then `rabbitmqctl -q ARGS` while its clients are still connected (as a
+    /// learner types into a console beside running programs): rabbitmqctl's stdout, stderr and
+    /// exit status. The names the scenario uses are deleted before and after.
+    pub fn ctl(url: &str, scenario: &Scenario, args: &[&str]) -> Result<(String, String, i32), Fatal> {
+        Live::clean(url, scenario)?;
+        let out = (|| {
+            let mut live = Live::new(url, scenario.seed)?;
+            run_steps(&scenario.steps, |i, st| live.step(i, st))?;
+            let out = rabbitmqctl_output(args);
+            for c in live.conns.values_mut() {
+                c.close();
+            }
+            out
+        })();
+        Live::clean(url, scenario)?;
+        out
+    }
+
     fn run_only(url: &str, scenario: &Scenario) -> Result<Vec<Value>, Fatal> {
         let mut live = Live::new(url, scenario.seed)?;
         let out = run_steps(&scenario.steps, |i, st| live.step(i, st))?;
@@ -843,8 +861,8 @@ pub fn reset_broker() -> Result<(), Fatal> {
     rabbitmqctl(&["start_app"])
 }
 
-/// `rabbitmqctl -q [-n $RABBITMQ_NODENAME] ARGS` (for the `restart` step and `--reset`).
-fn rabbitmqctl(args: &[&str]) -> Result<(), Fatal> {
+/// `rabbitmqctl -q [-n $RABBITMQ_NODENAME] ARGS`: stdout, stderr and exit status.
+fn rabbitmqctl_output(args: &[&str]) -> Result<(String, String, i32), Fatal> {
     let mut cmd =
         std::process::Command::new(std::env::var("WARREN_RABBITMQCTL").unwrap_or_else(|_| "rabbitmqctl".into()));
     cmd.arg("-q");
@@ -854,13 +872,19 @@ fn rabbitmqctl(args: &[&str]) -> Result<(), Fatal> {
     let out = cmd
         .args(args)
         .output()
-        .map_err(|e| format!("a restart step needs rabbitmqctl: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "rabbitmqctl {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        .map_err(|e| format!("cannot run rabbitmqctl: {e}"))?;
+    Ok((
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    ))
+}
+
+/// `rabbitmqctl -q [-n $RABBITMQ_NODENAME] ARGS` (for the `restart` step and `--reset`).
+fn rabbitmqctl(args: &[&str]) -> Result<(), Fatal> {
+    let (_, err, status) = rabbitmqctl_output(args)?;
+    if status != 0 {
+        return Err(format!("rabbitmqctl {} failed: {}", args.join(" "), err.trim()));
     }
     Ok(())
 }

@@ -40,6 +40,13 @@ Usage:
   warren share SCENARIO.json               print the fragment of a link that holds the scenario
                                            (compressed; the page opens it as #FRAGMENT)
   warren unshare FRAGMENT|URL              print the scenario a link holds
+  warren ctl SCENARIO.json COMMAND [ARGS...]
+                                           run the scenario, then print what `rabbitmqctl -q
+                                           COMMAND ARGS` prints on a broker after it, its clients
+                                           still connected (list_queues, list_exchanges,
+                                           list_bindings, with their columns)
+  warren ctl --amqp URL SCENARIO.json COMMAND [ARGS...]
+                                           the same on a real broker (runs rabbitmqctl)
   warren tutorials                         list the page's guided tutorials
   warren tutorials DIR                     play every tutorial to its end as a learner would and
                                            write what it did as scenarios (NN-id.json; a tutorial
@@ -79,6 +86,8 @@ fn main() -> ExitCode {
             }
         },
         ["export", "definitions", file] => export_definitions(file),
+        ["ctl", "--amqp", url, file, args @ ..] if !args.is_empty() => ctl_live(url, file, args),
+        ["ctl", file, args @ ..] if !args.is_empty() => ctl_sim(file, args),
         ["tutorials"] => tutorials(None),
         ["tutorials", dir] => tutorials(Some(dir)),
         ["share", file] => share(file),
@@ -104,6 +113,40 @@ fn main() -> ExitCode {
         _ => {
             eprint!("warren: unknown arguments {args:?}\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn ctl_sim(file: &str, args: &[&str]) -> ExitCode {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut r = Runner::new(scenario.seed);
+    if let Err(e) = warren_engine::trace::run_steps(&scenario.steps, |i, st| r.step(i, st)) {
+        eprintln!("warren: {file}: {e}");
+        return ExitCode::from(2);
+    }
+    let out = warren_engine::ctl::run(&r.broker, args);
+    print!("{}", out.stdout);
+    eprint!("{}", out.stderr);
+    ExitCode::from(out.status.clamp(0, 255) as u8)
+}
+
+fn ctl_live(url: &str, file: &str, args: &[&str]) -> ExitCode {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match live::Live::ctl(url, &scenario, args) {
+        Ok((out, err, code)) => {
+            print!("{out}");
+            eprint!("{err}");
+            ExitCode::from(code.clamp(0, 255) as u8)
+        }
+        Err(e) => {
+            eprintln!("warren: {e}");
+            ExitCode::from(3)
         }
     }
 }

@@ -34,6 +34,7 @@
 //! ```
 
 pub mod broker;
+pub mod ctl;
 pub mod deadletter;
 pub mod definitions;
 pub mod error;
