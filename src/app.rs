@@ -198,6 +198,8 @@ pub enum Msg {
     Code(bool),
     /// Download one generated file (its name).
     DownloadCode(String),
+    /// A key in the console's line: Enter runs it, the arrows walk the history.
+    ConsoleKey(KeyboardEvent),
 }
 
 pub struct App {
@@ -257,6 +259,10 @@ pub struct App {
     tour: Option<Tour>,
     /// The pika code panel is open.
     code: bool,
+    console: crate::console::Console,
+    console_input: NodeRef,
+    console_out: NodeRef,
+    console_scroll: bool,
 }
 
 /// The design with positions left out: moving a node does not restart the simulation.
@@ -618,6 +624,10 @@ impl Component for App {
             lang,
             tour: None,
             code: false,
+            console: Default::default(),
+            console_input: NodeRef::default(),
+            console_out: NodeRef::default(),
+            console_scroll: false,
         };
         set_document_lang(app.lang);
         // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
@@ -632,6 +642,11 @@ impl Component for App {
         // fitting needs the laid-out size, and the SVG then needs drawing with the new transform
         if first || std::mem::take(&mut self.fit_pending) {
             ctx.link().send_message(Msg::Fit);
+        }
+        if std::mem::take(&mut self.console_scroll) {
+            if let Some(out) = self.console_out.cast::<web_sys::Element>() {
+                out.set_scroll_top(out.scroll_height());
+            }
         }
     }
 
@@ -1073,6 +1088,31 @@ impl Component for App {
             }
             Msg::TourClose => self.tour = None,
             Msg::Code(on) => self.code = on,
+            Msg::ConsoleKey(e) => {
+                let Some(input) = self.console_input.cast::<HtmlInputElement>() else {
+                    return false;
+                };
+                match e.key().as_str() {
+                    "Enter" => {
+                        self.console.run(&input.value(), self.live.broker());
+                        input.set_value("");
+                        self.console_scroll = true; // the newest output in view once drawn
+                    }
+                    "ArrowUp" => {
+                        e.prevent_default();
+                        if let Some(line) = self.console.up() {
+                            input.set_value(line);
+                        }
+                        return false;
+                    }
+                    "ArrowDown" => {
+                        e.prevent_default();
+                        input.set_value(self.console.down());
+                        return false;
+                    }
+                    _ => return false,
+                }
+            }
             Msg::DownloadCode(name) => {
                 if let Some((_, text)) = crate::pika::files(&self.hist.design).into_iter().find(|f| f.0 == name) {
                     download(&name, &text);
@@ -1207,6 +1247,7 @@ impl Component for App {
                     <aside class={classes!(self.tour.is_some().then_some("touring"))}>
                         { self.tour_view(ctx) }
                         { self.inspector(ctx) }
+                        { self.console_view(ctx) }
                         { self.log_view(ctx) }
                     </aside>
                 </main>
@@ -1216,6 +1257,26 @@ impl Component for App {
 }
 
 impl App {
+    /// rabbitmqctl against the simulated broker: what was typed, what it printed, a prompt.
+    fn console_view(&self, ctx: &Context<Self>) -> Html {
+        let (link, l) = (ctx.link(), self.lang);
+        html! {
+            <details class="console" open={!self.console.entries.is_empty()}>
+                <summary>{ tr(l, "rabbitmqctl console") }</summary>
+                <div class="screen" ref={self.console_out.clone()} role="log" aria-label="console output">
+                    { for self.console.entries.iter().map(|e| html! {<>
+                        <div class="cmd">{ format!("$ rabbitmqctl {}", e.command.trim_start_matches("rabbitmqctl ")) }</div>
+                        <pre class={classes!(e.error.then_some("error"))}>{ e.output.clone() }</pre>
+                    </>}) }
+                </div>
+                <label class="prompt">{ "$ rabbitmqctl " }
+                    <input ref={self.console_input.clone()} aria-label="console command" spellcheck="false" autocomplete="off"
+                        placeholder="list_queues name messages_ready messages_unacknowledged"
+                        onkeydown={link.callback(Msg::ConsoleKey)} /></label>
+            </details>
+        }
+    }
+
     /// The design as Python (pika) scripts, one per actor, each to read or download.
     fn code_view(&self, ctx: &Context<Self>) -> Html {
         let (link, l) = (ctx.link(), self.lang);

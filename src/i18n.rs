@@ -270,6 +270,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("producer", "生产者"),
     ("publisher confirms", "发布确认（publisher confirms）"),
     ("queue", "队列"),
+    ("rabbitmqctl console", "rabbitmqctl 控制台"),
     ("reply to", "回复队列 reply_to"),
     ("requeue on failure", "失败时重新入队（requeue）"),
     ("routing key", "路由键（routing key）"),

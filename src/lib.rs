@@ -3,6 +3,7 @@
 //! render it and turn user actions into engine commands.
 
 pub mod app;
+pub mod console;
 pub mod design;
 pub mod diagram;
 pub mod explain;

@@ -404,7 +404,8 @@ await test('controls and the log have labels for screen readers and work from th
   for (const l of ['play', 'step back', 'step forward', 'speed', 'restart from the same seed', 'restart the broker', 'undo', 'redo', 'event log', 'filter the log']) {
     expect((await label(page, l).count()) + (await label(page, 'pause').count()) > 0, `labelled: ${l}`);
   }
-  expect((await page.locator('[role="log"]').count()) === 1, 'a log region');
+  expect((await page.locator('ol[role="log"]').count()) === 1, 'a log region');
+  expect((await page.locator('[role="log"][aria-label="console output"]').count()) === 1, 'the console output is a log region too');
   await page.locator('.studio').focus();
   const before = await label(page, 'pause').count();
   await page.keyboard.press(' ');
@@ -495,6 +496,34 @@ await test('the design as pika code: read in the page, each script downloadable'
   expect(py.includes('pika.BlockingConnection') && py.includes("exchange='direct_logs'") && py.includes("routing_key='warning'"), py);
   await label(page, 'close the code').click();
   await panel.waitFor({ state: 'detached' });
+}, page);
+
+await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up arrow recalls a command', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
+  await label(page, 'run this step').click();
+  await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await page.locator('.console summary').click();
+  const cmd = label(page, 'console command');
+  await cmd.fill('list_queues name messages');
+  await cmd.press('Enter');
+  const out = page.locator('[aria-label="console output"]');
+  await out.locator('pre', { hasText: 'screen' }).waitFor();
+  const text = await out.locator('pre').last().textContent();
+  expect(text === 'name\tmessages\ndisk\t1\nscreen\t1\n', JSON.stringify(text));
+  await cmd.fill('rabbitmqctl list_bindings source_name destination_name routing_key');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'warning' }).waitFor();
+  expect((await out.locator('pre').last().textContent()).includes('direct_logs\tscreen\twarning\n'), 'the binding');
+  await cmd.fill('list_queues nosuch');
+  await cmd.press('Enter');
+  await out.locator('pre.error', { hasText: 'Info key(s) nosuch are not supported' }).waitFor();
+  await cmd.press('ArrowUp');
+  expect((await cmd.inputValue()) === 'list_queues nosuch', await cmd.inputValue());
+  await cmd.press('ArrowUp');
+  expect((await cmd.inputValue()).startsWith('rabbitmqctl list_bindings'), await cmd.inputValue());
+  await cmd.press('ArrowDown');
+  await cmd.press('ArrowDown');
+  expect((await cmd.inputValue()) === '', 'a fresh line');
 }, page);
 
 {
