@@ -209,9 +209,15 @@ pub fn binding_in(
         ),
         "topic" => topic_in(l, key, routing_key),
         "headers" => headers_in(l, args, msg_headers),
-        _ if key == routing_key && zh => (true, format!("绑定键 '{key}' = 路由键 '{routing_key}'")),
-        _ if zh => (false, format!("绑定键 '{key}' ≠ 路由键 '{routing_key}'")),
-        _ if key == routing_key => (true, format!("binding key '{key}' = routing key '{routing_key}'")),
-        _ => (false, format!("binding key '{key}' ≠ routing key '{routing_key}'")),
+        _ => {
+            let hit = key == routing_key;
+            let sign = if hit { "=" } else { "≠" };
+            let why = if zh {
+                format!("绑定键 '{key}' {sign} 路由键 '{routing_key}'")
+            } else {
+                format!("binding key '{key}' {sign} routing key '{routing_key}'")
+            };
+            (hit, why)
+        }
     }
 }

@@ -74,11 +74,13 @@ impl T {
 pub fn tr(l: Lang, en: &'static str) -> &'static str {
     match l {
         Lang::En => en,
-        Lang::Zh => match ZH.binary_search_by(|(k, _)| k.cmp(&en)) {
-            Ok(i) => ZH[i].1,
-            Err(_) => en,
-        },
+        Lang::Zh => zh(en).unwrap_or(en),
     }
+}
+
+/// The Chinese for an interface string, if there is one.
+fn zh(en: &str) -> Option<&'static str> {
+    ZH.binary_search_by(|(k, _)| (*k).cmp(en)).ok().map(|i| ZH[i].1)
 }
 
 /// A message from the view-model (a refused edit, a bad field, a step that cannot run) in
@@ -106,9 +108,9 @@ pub fn message(l: Lang, msg: &str) -> String {
 }
 
 fn tr_owned(l: Lang, en: &str) -> String {
-    match ZH.binary_search_by(|(k, _)| (*k).cmp(en)) {
-        Ok(i) if l == Lang::Zh => ZH[i].1.to_string(),
-        _ => en.to_string(),
+    match l {
+        Lang::Zh => zh(en).unwrap_or(en).to_string(),
+        Lang::En => en.to_string(),
     }
 }
 
@@ -164,7 +166,7 @@ pub const ZH_MESSAGES: &[(&str, &str)] = &[
 
 /// Whether `en` has a Chinese translation (tests check every interface string has one).
 pub fn translated(en: &str) -> bool {
-    ZH.binary_search_by(|(k, _)| (*k).cmp(en)).is_ok()
+    zh(en).is_some()
 }
 
 /// The Chinese interface strings, sorted by their English key (a test keeps them sorted).
