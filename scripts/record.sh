@@ -7,7 +7,12 @@ eval "export $("$here/broker.sh" env)"
 export PATH=/usr/lib/rabbitmq/bin:$PATH
 recorder=${WARREN_RECORDER:-$here/../../shared/tools/pika_trace.py}
 for f in "$@"; do
-  python3 "$recorder" "$f" --reset > "${f%.json}.jsonl.tmp"
+  # logins, vhosts and rabbitmqctl steps: the recorder with its extension for them
+  rec=$recorder
+  if grep -qE '"(user|password|vhost)":|"call": *"(add_user|delete_user|change_password|set_user_tags|add_vhost|delete_vhost|set_permissions|clear_permissions)"' "$f"; then
+    rec=$here/pika_trace_access.py
+  fi
+  python3 "$rec" "$f" --reset > "${f%.json}.jsonl.tmp"
   mv "${f%.json}.jsonl.tmp" "${f%.json}.jsonl"
   echo "recorded ${f%.json}.jsonl" >&2
 done

@@ -1094,7 +1094,7 @@ impl Component for App {
                 };
                 match e.key().as_str() {
                     "Enter" => {
-                        self.console.run(&input.value(), self.live.broker());
+                        self.console.run(&input.value(), self.live.server());
                         input.set_value("");
                         self.console_scroll = true; // the newest output in view once drawn
                     }

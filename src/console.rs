@@ -2,7 +2,7 @@
 //! printed as RabbitMQ prints them ([`warren_engine::ctl`]), with a history the up and down
 //! arrows walk through (as a shell's does).
 
-use warren_engine::Broker;
+use warren_engine::Server;
 
 /// One command and what it printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ fn command_words(words: &[String]) -> Vec<&str> {
 
 impl Console {
     /// Run a line against the broker and keep it (and its output). `clear` empties the screen.
-    pub fn run(&mut self, line: &str, broker: &Broker) {
+    pub fn run(&mut self, line: &str, server: &Server) {
         let line = line.trim();
         self.cursor = None;
         if line.is_empty() {
@@ -94,7 +94,7 @@ impl Console {
                 if args.is_empty() {
                     ("Usage: rabbitmqctl <command> [<command options>]".into(), true)
                 } else {
-                    let out = warren_engine::ctl::run(broker, &args);
+                    let out = warren_engine::ctl::run(server, &args);
                     (format!("{}{}", out.stdout, out.stderr), out.status != 0)
                 }
             }

@@ -875,7 +875,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
     };
     let mut ids: BTreeMap<(Kind, String), Id> = BTreeMap::new();
     for x in r
-        .broker
+        .broker()
         .exchanges()
         .filter(|x| !x.name.is_empty() && !x.name.starts_with("amq."))
     {
@@ -890,7 +890,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
         );
     }
     let alias_of: BTreeMap<String, String> = r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())).collect();
-    for q in r.broker.queues() {
+    for q in r.broker().queues() {
         let alias = alias_of.get(&*q.name);
         let spec = QueueSpec {
             server_named: alias.is_some(),
@@ -907,7 +907,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
         let name = alias.cloned().unwrap_or_else(|| q.name.to_string());
         ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &name, Spec::Queue(spec)));
     }
-    for x in r.broker.exchanges() {
+    for x in r.broker().exchanges() {
         let Some(&from) = ids.get(&(Kind::Exchange, x.name.to_string())) else {
             continue;
         };
@@ -931,7 +931,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             }
         }
     }
-    for (_, c) in r.broker.connections() {
+    for (_, c) in r.broker().connections() {
         for chan in c.channels.values() {
             for (tag, cons) in &chan.consumers {
                 let name = tag.to_string();

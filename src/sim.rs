@@ -30,7 +30,7 @@ pub fn simulate(text: &str) -> Result<Simulation, String> {
     let show_default = publishers.iter().any(|(_, x)| x.is_empty());
     Ok(Simulation {
         name: sc.name.clone(),
-        diagram: Diagram::of(&r.broker, &publishers, show_default),
+        diagram: Diagram::of(r.broker(), &publishers, show_default),
         trace: to_jsonl(&lines),
     })
 }
@@ -268,7 +268,7 @@ impl Live {
     pub fn advance_to(&mut self, t: u64) {
         loop {
             let due = self.due.keys().next().map(|k| k.0);
-            let timer = self.runner.broker.next_timeout();
+            let timer = self.runner.server.next_timeout();
             let next = match (due, timer) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -282,7 +282,7 @@ impl Live {
                     } else {
                         let ms = n.saturating_sub(self.runner.now());
                         self.run(json!({"call": "wait", "args": {"ms": ms}}));
-                        if self.runner.broker.next_timeout() == Some(n) {
+                        if self.runner.server.next_timeout() == Some(n) {
                             break; // a timer that does not fire (never expected): do not spin
                         }
                     }
@@ -296,7 +296,7 @@ impl Live {
     /// The next instant something is due (a publish, a settle, a TTL), if any.
     pub fn next_due(&self) -> Option<u64> {
         let due = self.due.keys().next().map(|k| k.0);
-        let timer = self.runner.broker.next_timeout();
+        let timer = self.runner.server.next_timeout();
         match (due, timer) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -423,7 +423,7 @@ impl Live {
                 for id in ids {
                     *self.generation.entry(id).or_default() += 1;
                 }
-                let names: Vec<String> = self.runner.broker.queues().map(|q| q.name.to_string()).collect();
+                let names: Vec<String> = self.runner.broker().queues().map(|q| q.name.to_string()).collect();
                 let stopped: Vec<String> = self
                     .stopped
                     .iter()
@@ -469,9 +469,14 @@ impl Live {
             .map_or(real, |(a, _)| a.as_str())
     }
 
+    /// The node (vhosts, users), for the console.
+    pub fn server(&self) -> &warren_engine::Server {
+        &self.runner.server
+    }
+
     /// The broker, for views that read its state directly.
     pub fn broker(&self) -> &warren_engine::Broker {
-        &self.runner.broker
+        self.runner.broker()
     }
 
     /// The steps run so far as a scenario (for `warren trace` or a real broker).

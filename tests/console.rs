@@ -30,12 +30,12 @@ fn lines_split_on_spaces_and_keep_quoted_words() {
 fn commands_print_what_rabbitmqctl_prints_with_or_without_its_name_and_options() {
     let r = broker();
     let mut c = Console::default();
-    c.run("list_queues name messages_ready messages_unacknowledged", &r.broker);
+    c.run("list_queues name messages_ready messages_unacknowledged", &r.server);
     c.run(
         "rabbitmqctl -q -n rabbit@host list_queues name messages_ready messages_unacknowledged",
-        &r.broker,
+        &r.server,
     );
-    c.run("sudo rabbitmqctl list_queues --no-table-headers name", &r.broker);
+    c.run("sudo rabbitmqctl list_queues --no-table-headers name", &r.server);
     assert_eq!(
         c.entries[0].output,
         "name\tmessages_ready\tmessages_unacknowledged\ntask_queue\t0\t1\n"
@@ -43,15 +43,15 @@ fn commands_print_what_rabbitmqctl_prints_with_or_without_its_name_and_options()
     assert_eq!(c.entries[1].output, c.entries[0].output);
     assert_eq!(c.entries[2].output, "task_queue\n");
     assert!(c.entries.iter().all(|e| !e.error));
-    c.run("list_queues nosuch", &r.broker);
-    c.run("frobnicate", &r.broker);
-    c.run("rabbitmqctl -q", &r.broker);
-    c.run("list_queues \"name", &r.broker);
+    c.run("list_queues nosuch", &r.server);
+    c.run("frobnicate", &r.server);
+    c.run("rabbitmqctl -q", &r.server);
+    c.run("list_queues \"name", &r.server);
     let errors: Vec<bool> = c.entries[3..].iter().map(|e| e.error).collect();
     assert_eq!(errors, [true; 4]);
     assert!(c.entries[3].output.contains("Info key(s) nosuch are not supported"));
     assert!(c.entries[4].output.contains("Command 'frobnicate' not found"));
-    c.run("clear", &r.broker);
+    c.run("clear", &r.server);
     assert!(c.entries.is_empty());
 }
 
@@ -61,7 +61,7 @@ fn the_arrows_walk_the_history_like_a_shell() {
     let mut c = Console::default();
     assert_eq!(c.up(), None);
     for l in ["list_queues", "list_exchanges", "list_exchanges", "", "list_bindings"] {
-        c.run(l, &r.broker);
+        c.run(l, &r.server);
     }
     // repeated and empty lines are kept once / not at all
     assert_eq!(c.up(), Some("list_bindings"));

@@ -402,7 +402,7 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
             }
             tl.push(std::mem::take(&mut r.events));
             let tally = tl.seek(f64::INFINITY).clone();
-            for q in r.broker.queue_info() {
+            for q in r.broker().queue_info() {
                 assert_eq!(
                     tally.queue(&q.name),
                     (q.messages_ready, q.messages_unacknowledged),
@@ -410,11 +410,11 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
                     q.name
                 );
             }
-            let live: usize = r.broker.queues().count();
+            let live: usize = r.broker().queues().count();
             let shown = tally.queues.len();
             assert_eq!(live, shown, "seed {seed} step {i}: queues");
             let mut consumers = BTreeMap::new();
-            for (conn, c) in r.broker.connections() {
+            for (conn, c) in r.broker().connections() {
                 for ch in c.channels.values() {
                     for (tag, cons) in &ch.consumers {
                         consumers.insert((tl.names[conn].clone(), tag.to_string()), cons.unacked as u64);

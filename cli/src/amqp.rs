@@ -170,6 +170,18 @@ const FRAME_MAX: u32 = 131_072;
 impl Conn {
     /// Connect and log in; the error is one line a user can act on.
     pub fn connect(url: &Url) -> Result<Conn, String> {
+        match Conn::login(url)? {
+            Ok(c) => Ok(c),
+            Err((code, text)) => Err(format!(
+                "the broker at {}:{} refused the connection: {code} {text}",
+                url.host, url.port
+            )),
+        }
+    }
+
+    /// Connect and log in: `Ok(Err((code, text)))` when the broker refused the login or the
+    /// vhost (the `connection.close` it sent), `Err` when no broker answered.
+    pub fn login(url: &Url) -> Result<Result<Conn, (u16, String)>, String> {
         let addr = (url.host.as_str(), url.port)
             .to_socket_addrs()
             .map_err(|e| format!("cannot resolve {}:{}: {e}", url.host, url.port))?
@@ -190,14 +202,14 @@ impl Conn {
             body_pending: (0, Vec::new(), BasicProperties::default()),
             got: None,
         };
-        c.handshake(url).map_err(|e| match e {
-            Error::Connection(code, text) => format!(
-                "the broker at {}:{} refused the connection: {code} {text}",
+        match c.handshake(url) {
+            Ok(()) => Ok(Ok(c)),
+            Err(Error::Connection(code, text)) => Ok(Err((code, text))),
+            Err(other) => Err(format!(
+                "no AMQP 0-9-1 broker answered at {}:{}: {other}",
                 url.host, url.port
-            ),
-            other => format!("no AMQP 0-9-1 broker answered at {}:{}: {other}", url.host, url.port),
-        })?;
-        Ok(c)
+            )),
+        }
     }
 
     fn handshake(&mut self, url: &Url) -> Result<(), Error> {

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use warren_engine::field::{FieldTable as Table, FieldValue, IntType};
 use warren_engine::rng::Rng;
-use warren_engine::scenario::{Call, Scenario, Step};
+use warren_engine::scenario::{Call, Login, Scenario, Step};
 use warren_engine::trace::{resolve, resolve_alias, run_steps};
 use warren_engine::Method;
 use warren_engine::Properties;
@@ -306,17 +306,38 @@ impl Live {
         Ok(())
     }
 
-    fn conn(&mut self, name: &str) -> Result<(), Fatal> {
+    /// Open connection `name` if it is not open, logging in as the step says (the URL's user,
+    /// password and vhost where it says nothing). `Ok(false)`: the broker refused the login or
+    /// the vhost, and the trace has its `connection_error`.
+    fn conn(&mut self, name: &str, login: &Login) -> Result<bool, Fatal> {
         if !self.conns.get(name).is_some_and(|c| c.is_open()) {
-            let c = Conn::connect(&self.url)?;
-            self.conns.insert(name.to_string(), c);
+            let (user, password, vhost) = login.or((&self.url.user, &self.url.password, &self.url.vhost));
+            let url = Url {
+                user: user.to_string(),
+                password: password.to_string(),
+                vhost: vhost.to_string(),
+                ..self.url.clone()
+            };
             self.chans.retain(|(cn, _), _| cn != name);
+            match Conn::login(&url)? {
+                Ok(c) => {
+                    self.conns.insert(name.to_string(), c);
+                }
+                Err((code, text)) => {
+                    self.conns.remove(name);
+                    self.events.push((
+                        name.into(),
+                        0,
+                        json!({"kind": "connection_error", "conn": name, "code": code, "text": text}),
+                    ));
+                    return Ok(false);
+                }
+            }
         }
-        Ok(())
+        Ok(true)
     }
 
     fn chan(&mut self, conn: &str, ch: u16) -> Result<u16, Fatal> {
-        self.conn(conn)?;
         let key = (conn.to_string(), ch);
         let c = self.conns.get_mut(conn).expect("connected");
         if let Some(st) = self.chans.get(&key) {
@@ -408,7 +429,25 @@ impl Live {
                 self.ok(json!({"kind": "ok", "call": "connection_close", "conn": cn}));
                 return Ok(());
             }
+            call if call.is_ctl() => {
+                let args = call.ctl_args().expect("a rabbitmqctl command");
+                let args: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
+                let (_, err, status) = rabbitmqctl_output(&args)?;
+                if status == 0 {
+                    self.ok(json!({"kind": "ok", "call": call.name()}));
+                } else {
+                    // what rabbitmqctl prints after "Error:" (log lines before it left out)
+                    let lines: Vec<&str> = err.lines().collect();
+                    let from = lines.iter().position(|l| *l == "Error:").map_or(0, |i| i + 1);
+                    let text = lines[from..].join("\n").trim().to_string();
+                    self.ok(json!({"kind": "ctl_error", "call": call.name(), "status": status, "text": text}));
+                }
+                return Ok(());
+            }
             _ => {}
+        }
+        if !self.conn(cn, &st.login)? {
+            return Ok(());
         }
         let real = self.chan(cn, n)?;
         let r = self.call(index, cn, n, real, st);

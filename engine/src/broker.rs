@@ -1,5 +1,7 @@
-//! The broker: one vhost `/`, RabbitMQ 3.10's rules, simulated time.
+//! The broker of one virtual host: RabbitMQ 3.10's rules, simulated time (the vhosts, users and
+//! permissions around it are [`crate::server::Server`]'s).
 
+use crate::access::{Perm, Permissions};
 use crate::deadletter;
 use crate::error::AmqpError;
 use crate::event::{DeathReason, DropReason, Event, EventKind, QueueGone};
@@ -17,7 +19,7 @@ use std::rc::Rc;
 const REPLY_TO: &str = "amq.rabbitmq.reply-to";
 const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 
-/// A deterministic RabbitMQ 3.10 broker (one vhost, `/`).
+/// A deterministic RabbitMQ 3.10 broker: one virtual host (`/` unless made with [`Broker::for_vhost`]).
 ///
 /// # Driving it
 /// Every call takes `now`, the simulated time in milliseconds, which never goes backwards. Calls:
@@ -33,6 +35,7 @@ const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 /// up (`amq.gen-…`, `amq.ctag-…`, reply-to names) come from the seed given to [`Broker::new`], so
 /// the same calls always give the same events.
 pub struct Broker {
+    vhost: Name,
     now: u64,
     names: Rng,
     ctags: Rng,
@@ -66,6 +69,10 @@ enum Timer {
 #[derive(Debug, Default)]
 pub struct Connection {
     pub channels: BTreeMap<u16, Channel>,
+    /// The user it logged in as (`guest` unless opened by [`Broker::attach`]).
+    pub user: Name,
+    /// The user's permissions in this vhost; `None` checks nothing (a bare broker's connections).
+    perms: Option<Rc<Permissions>>,
 }
 
 /// A channel: delivery tags, unacknowledged deliveries, consumers, prefetch, confirms.
@@ -84,6 +91,9 @@ pub struct Channel {
     next_seq: u64,
     last_queue: Option<Name>,
     reply_consumer: Option<(Name, String)>,
+    /// rabbit_channel's permission cache: the last 12 checks that passed (perm, queue?, name),
+    /// newest first. A permission taken away later still passes for these on this channel.
+    perm_cache: VecDeque<(Perm, bool, Name)>,
 }
 
 impl Channel {
@@ -130,13 +140,6 @@ type R<T> = Result<T, AmqpError>;
 
 fn strip_crlf(s: &str) -> String {
     s.chars().filter(|c| *c != '\r' && *c != '\n').collect()
-}
-
-fn rs_queue(q: &str) -> String {
-    format!("queue '{q}' in vhost '/'")
-}
-fn rs_exchange(x: &str) -> String {
-    format!("exchange '{x}' in vhost '/'")
 }
 
 /// `rabbit_misc:val/1` for a value present on one side only.
@@ -408,11 +411,24 @@ fn parse_expiration(e: &str) -> Result<u64, String> {
 impl Broker {
     /// A broker with the pre-declared exchanges (semantics §2.1); `seed` fixes generated names.
     pub fn new(seed: u64) -> Broker {
+        Broker::for_vhost(seed, "/")
+    }
+
+    /// The broker of virtual host `vhost` (its generated names are forked by the vhost's name).
+    pub fn for_vhost(seed: u64, vhost: &str) -> Broker {
+        let label = |what: &str| {
+            if vhost == "/" {
+                what.to_string()
+            } else {
+                format!("{what}@{vhost}")
+            }
+        };
         let mut b = Broker {
+            vhost: vhost.into(),
             now: 0,
-            names: Rng::fork(seed, "queue-names"),
-            ctags: Rng::fork(seed, "consumer-tags"),
-            replies: Rng::fork(seed, "reply-to"),
+            names: Rng::fork(seed, &label("queue-names")),
+            ctags: Rng::fork(seed, &label("consumer-tags")),
+            replies: Rng::fork(seed, &label("reply-to")),
             exchanges: NameMap::default(),
             queues: NameMap::default(),
             queue_by_id: BTreeMap::new(),
@@ -449,6 +465,56 @@ impl Broker {
                 );
             }
         }
+    }
+
+    /// The virtual host this broker is.
+    pub fn vhost(&self) -> &str {
+        &self.vhost
+    }
+
+    fn rs_queue(&self, q: &str) -> String {
+        format!("queue '{q}' in vhost '{}'", self.vhost)
+    }
+    fn rs_exchange(&self, x: &str) -> String {
+        format!("exchange '{x}' in vhost '{}'", self.vhost)
+    }
+
+    /// `check_resource_access` as rabbit_channel calls it: `perm` on a queue (`queue`) or an
+    /// exchange named `name` (the default exchange is `amq.default`), through the channel's cache.
+    fn check(&mut self, conn: ConnId, ch: u16, perm: Perm, queue: bool, name: &str) -> R<()> {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return Ok(());
+        };
+        let Some(p) = &c.perms else {
+            return Ok(());
+        };
+        let name = if !queue && name.is_empty() { "amq.default" } else { name };
+        let chan = c.channels.get_mut(&ch);
+        if let Some(chan) = &chan {
+            if chan
+                .perm_cache
+                .iter()
+                .any(|(pp, qq, n)| *pp == perm && *qq == queue && &**n == name)
+            {
+                return Ok(());
+            }
+        }
+        if p.allows(perm, name) {
+            if let Some(chan) = chan {
+                chan.perm_cache.push_front((perm, queue, name.into()));
+                chan.perm_cache.truncate(12);
+            }
+            return Ok(());
+        }
+        let user = c.user.clone();
+        let what = if queue {
+            self.rs_queue(name)
+        } else {
+            self.rs_exchange(name)
+        };
+        Err(AmqpError::access_refused(format!(
+            "access to {what} refused for user '{user}'"
+        )))
     }
 
     /// The current simulated time (ms).
@@ -514,9 +580,58 @@ impl Broker {
         self.advance(now);
         self.next_conn += 1;
         let id = ConnId(self.next_conn);
-        self.conns.insert(id, Connection::default());
+        self.conns.insert(
+            id,
+            Connection {
+                user: "guest".into(),
+                ..Connection::default()
+            },
+        );
         self.emit(EventKind::ConnectionOpened { conn: id });
         id
+    }
+
+    /// Open connection `id` (chosen by the server, unique across vhosts) for `user`, whose
+    /// permissions in this vhost are `perms`.
+    pub fn attach(&mut self, now: u64, id: ConnId, user: &str, perms: Rc<Permissions>) {
+        self.advance(now);
+        self.next_conn = self.next_conn.max(id.0);
+        self.conns.insert(
+            id,
+            Connection {
+                channels: BTreeMap::new(),
+                user: user.into(),
+                perms: Some(perms),
+            },
+        );
+        self.emit(EventKind::ConnectionOpened { conn: id });
+    }
+
+    /// `set_permissions` / `clear_permissions` took effect: `user`'s open connections check
+    /// `perms` from now on (`None`: the user has no permissions here any more).
+    pub fn set_user_permissions(&mut self, user: &str, perms: Option<Rc<Permissions>>) {
+        let perms = perms.unwrap_or_else(|| Rc::new(Permissions::new("", "", "").expect("empty compiles")));
+        for c in self.conns.values_mut() {
+            if &*c.user == user {
+                c.perms = Some(perms.clone());
+            }
+        }
+    }
+
+    /// Close every connection of `user` with `error` (`delete_user`), or every connection when
+    /// `user` is `None` (the vhost is deleted).
+    pub fn close_connections_of(&mut self, now: u64, user: Option<&str>, error: Option<AmqpError>) {
+        self.advance(now);
+        let ids: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| user.is_none_or(|u| &*c.user == u))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.close_connection_inner(id, error.clone());
+        }
+        self.run_dirty();
     }
 
     /// Open channel `ch` on `conn`. Opening a channel that is open is a connection error.
@@ -587,10 +702,20 @@ impl Broker {
                 internal,
                 arguments,
             } => self
-                .exchange_declare(&exchange, &kind, passive, durable, auto_delete, internal, arguments)
+                .exchange_declare(
+                    conn,
+                    ch,
+                    &exchange,
+                    &kind,
+                    passive,
+                    durable,
+                    auto_delete,
+                    internal,
+                    arguments,
+                )
                 .map(|_| Reply::Ok),
             Method::ExchangeDelete { exchange, if_unused } => {
-                self.exchange_delete(&exchange, if_unused).map(|_| Reply::Ok)
+                self.exchange_delete(conn, ch, &exchange, if_unused).map(|_| Reply::Ok)
             }
             Method::ExchangeBind {
                 destination,
@@ -600,6 +725,7 @@ impl Broker {
             } => self
                 .bind(
                     conn,
+                    ch,
                     &source,
                     Dest::Exchange(strip_crlf(&destination).into()),
                     &routing_key,
@@ -614,6 +740,7 @@ impl Broker {
             } => self
                 .unbind(
                     conn,
+                    ch,
                     &source,
                     Dest::Exchange(strip_crlf(&destination).into()),
                     &routing_key,
@@ -635,7 +762,7 @@ impl Broker {
                 arguments,
             } => {
                 let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
-                self.bind(conn, &exchange, Dest::Queue(q), &key, arguments)
+                self.bind(conn, ch, &exchange, Dest::Queue(q), &key, arguments)
                     .map(|_| Reply::Ok)
             }
             Method::QueueUnbind {
@@ -645,11 +772,12 @@ impl Broker {
                 arguments,
             } => {
                 let (q, key) = self.shortcut_bind(conn, ch, &queue, &routing_key)?;
-                self.unbind(conn, &exchange, Dest::Queue(q), &key, arguments)
+                self.unbind(conn, ch, &exchange, Dest::Queue(q), &key, arguments)
                     .map(|_| Reply::Ok)
             }
             Method::QueuePurge { queue } => {
                 let q = self.shortcut(conn, ch, &queue)?;
+                self.check(conn, ch, Perm::Read, true, &q)?;
                 self.queue_purge(conn, &q)
             }
             Method::QueueDelete {
@@ -658,6 +786,7 @@ impl Broker {
                 if_empty,
             } => {
                 let q = self.shortcut(conn, ch, &queue)?;
+                self.check(conn, ch, Perm::Configure, true, &q)?;
                 self.queue_delete(conn, &q, if_unused, if_empty)
             }
             Method::BasicQos {
@@ -704,6 +833,7 @@ impl Broker {
                 .map(|_| Reply::None),
             Method::BasicGet { queue, no_ack } => {
                 let q = self.shortcut(conn, ch, &queue)?;
+                self.check(conn, ch, Perm::Read, true, &q)?;
                 self.basic_get(conn, ch, &q, no_ack)
             }
             Method::BasicAck { delivery_tag, multiple } => {
@@ -773,6 +903,8 @@ impl Broker {
     #[allow(clippy::too_many_arguments)]
     fn exchange_declare(
         &mut self,
+        conn: ConnId,
+        ch: u16,
         name: &str,
         kind: &str,
         passive: bool,
@@ -789,7 +921,7 @@ impl Broker {
             return if self.exchanges.contains_key(name.as_str()) {
                 Ok(())
             } else {
-                Err(AmqpError::no_exchange(&name))
+                Err(AmqpError::no_exchange(&name, &self.vhost))
             };
         }
         let Some(kind) = ExchangeKind::parse(kind) else {
@@ -798,7 +930,8 @@ impl Broker {
         if name.is_empty() {
             return Err(AmqpError::default_exchange());
         }
-        let what = rs_exchange(&name);
+        self.check(conn, ch, Perm::Configure, false, &name)?;
+        let what = self.rs_exchange(&name);
         if !self.exchanges.contains_key(name.as_str()) {
             if name.starts_with("amq.") {
                 return Err(AmqpError::access_refused(format!(
@@ -806,12 +939,15 @@ impl Broker {
                 )));
             }
             if let Some(v) = args.get("alternate-exchange") {
-                if v.as_str().is_none() {
+                let Some(ae) = v.as_str() else {
                     return Err(AmqpError::precondition_failed(format!(
                         "invalid type '{}' for arg 'alternate-exchange' in {what}",
                         v.type_name()
                     )));
-                }
+                };
+                let ae = ae.to_string();
+                self.check(conn, ch, Perm::Read, false, &name)?;
+                self.check(conn, ch, Perm::Write, false, &ae)?;
             }
             let n: Name = name.as_str().into();
             self.exchanges.insert(
@@ -835,7 +971,7 @@ impl Broker {
         assert_arg("alternate-exchange", &what, &x.arguments, &args)
     }
 
-    fn exchange_delete(&mut self, name: &str, if_unused: bool) -> R<()> {
+    fn exchange_delete(&mut self, conn: ConnId, ch: u16, name: &str, if_unused: bool) -> R<()> {
         let name = strip_crlf(name);
         if name.is_empty() {
             return Err(AmqpError::default_exchange());
@@ -843,14 +979,18 @@ impl Broker {
         if name.starts_with("amq.") {
             return Err(AmqpError::access_refused(format!(
                 "deletion of system {} not allowed",
-                rs_exchange(&name)
+                self.rs_exchange(&name)
             )));
         }
+        self.check(conn, ch, Perm::Configure, false, &name)?;
         let Some(x) = self.exchanges.get(name.as_str()) else {
             return Ok(());
         };
         if if_unused && !x.bindings.is_empty() {
-            return Err(AmqpError::precondition_failed(format!("{} in use", rs_exchange(&name))));
+            return Err(AmqpError::precondition_failed(format!(
+                "{} in use",
+                self.rs_exchange(&name)
+            )));
         }
         self.delete_exchange(&Name::from(name.as_str()), false);
         Ok(())
@@ -918,23 +1058,21 @@ impl Broker {
         }
     }
 
-    fn bind(&mut self, conn: ConnId, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
+    fn bind(&mut self, conn: ConnId, ch: u16, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
         let source = strip_crlf(source);
-        if source.is_empty() || matches!(&dest, Dest::Exchange(d) if d.is_empty()) {
-            return Err(AmqpError::default_exchange());
-        }
+        self.check_binding(conn, ch, &source, &dest)?;
         let Some(x) = self.exchanges.get(source.as_str()) else {
-            return Err(AmqpError::no_exchange(&source));
+            return Err(AmqpError::no_exchange(&source, &self.vhost));
         };
         match &dest {
             Dest::Exchange(d) => {
                 if !self.exchanges.contains_key(d) {
-                    return Err(AmqpError::no_exchange(d));
+                    return Err(AmqpError::no_exchange(d, &self.vhost));
                 }
             }
             Dest::Queue(q) => {
                 if !self.queues.contains_key(q) {
-                    return Err(AmqpError::no_queue(q));
+                    return Err(AmqpError::no_queue(q, &self.vhost));
                 }
             }
         }
@@ -966,11 +1104,22 @@ impl Broker {
         Ok(())
     }
 
-    fn unbind(&mut self, conn: ConnId, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
-        let source = strip_crlf(source);
-        if source.is_empty() || matches!(&dest, Dest::Exchange(d) if d.is_empty()) {
+    /// rabbit_channel's binding_action: write on the destination, neither end the default
+    /// exchange, read on the source; existence is checked after.
+    fn check_binding(&mut self, conn: ConnId, ch: u16, source: &str, dest: &Dest) -> R<()> {
+        match dest {
+            Dest::Queue(q) => self.check(conn, ch, Perm::Write, true, q)?,
+            Dest::Exchange(d) => self.check(conn, ch, Perm::Write, false, d)?,
+        }
+        if source.is_empty() || matches!(dest, Dest::Exchange(d) if d.is_empty()) {
             return Err(AmqpError::default_exchange());
         }
+        self.check(conn, ch, Perm::Read, false, source)
+    }
+
+    fn unbind(&mut self, conn: ConnId, ch: u16, source: &str, dest: Dest, key: &str, args: FieldTable) -> R<()> {
+        let source = strip_crlf(source);
+        self.check_binding(conn, ch, &source, &dest)?;
         let src: Name = source.as_str().into();
         let b = Binding {
             dest: dest.clone(),
@@ -1005,14 +1154,14 @@ impl Broker {
 
     fn check_exclusive(&self, conn: ConnId, q: &str) -> R<()> {
         match self.queues.get(q).and_then(|q| q.exclusive_owner) {
-            Some(owner) if owner != conn => Err(AmqpError::queue_locked(q)),
+            Some(owner) if owner != conn => Err(AmqpError::queue_locked(q, &self.vhost)),
             _ => Ok(()),
         }
     }
 
     fn lookup_queue(&self, conn: ConnId, q: &str) -> R<()> {
         if !self.queues.contains_key(q) {
-            return Err(AmqpError::no_queue(q));
+            return Err(AmqpError::no_queue(q, &self.vhost));
         }
         self.check_exclusive(conn, q)
     }
@@ -1040,11 +1189,11 @@ impl Broker {
             });
         }
         if name.starts_with(REPLY_TO_PREFIX) {
-            return Err(AmqpError::no_queue(&name));
+            return Err(AmqpError::no_queue(&name, &self.vhost));
         }
         if passive {
             let Some(q) = self.queues.get(name.as_str()) else {
-                return Err(AmqpError::no_queue(&name));
+                return Err(AmqpError::no_queue(&name, &self.vhost));
             };
             let (id, reply) = (
                 q.id,
@@ -1077,12 +1226,13 @@ impl Broker {
         } else {
             name
         };
+        self.check(conn, ch, Perm::Configure, true, &name)?;
         let owner = exclusive.then_some(conn);
         let durable = durable && !exclusive;
-        let what = rs_queue(&name);
+        let what = self.rs_queue(&name);
         if let Some(q) = self.queues.get(name.as_str()) {
             if q.exclusive_owner != owner {
-                return Err(AmqpError::queue_locked(&name));
+                return Err(AmqpError::queue_locked(&name, &self.vhost));
             }
             bool_field("durable", &what, q.durable, durable)?;
             bool_field("auto_delete", &what, q.auto_delete, auto_delete)?;
@@ -1115,12 +1265,15 @@ impl Broker {
             return Ok(reply);
         }
         if let Some(v) = args.get("x-dead-letter-exchange") {
-            if v.as_str().is_none() {
+            let Some(dlx) = v.as_str() else {
                 return Err(AmqpError::precondition_failed(format!(
                     "invalid type '{}' for arg 'x-dead-letter-exchange' in {what}",
                     v.type_name()
                 )));
-            }
+            };
+            let dlx = dlx.to_string();
+            self.check(conn, ch, Perm::Read, true, &name)?;
+            self.check(conn, ch, Perm::Write, false, &dlx)?;
         }
         let cfg = check_queue_args(&args)
             .map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
@@ -1206,10 +1359,16 @@ impl Broker {
         };
         self.check_exclusive(conn, name)?;
         if if_empty && !q.is_empty() {
-            return Err(AmqpError::precondition_failed(format!("{} not empty", rs_queue(name))));
+            return Err(AmqpError::precondition_failed(format!(
+                "{} not empty",
+                self.rs_queue(name)
+            )));
         }
         if if_unused && q.consumer_count() > 0 {
-            return Err(AmqpError::precondition_failed(format!("{} in use", rs_queue(name))));
+            return Err(AmqpError::precondition_failed(format!(
+                "{} in use",
+                self.rs_queue(name)
+            )));
         }
         let count = self.delete_queue(name, QueueGone::Deleted);
         Ok(Reply::DeleteOk { message_count: count })
@@ -1292,6 +1451,9 @@ impl Broker {
         if self.chan(conn, ch).consumers.contains_key(tag.as_str()) {
             return Err(AmqpError::not_allowed(format!("attempt to reuse consumer tag '{tag}'")));
         }
+        if &*queue != REPLY_TO {
+            self.check(conn, ch, Perm::Read, true, &queue)?;
+        }
         if &*queue == REPLY_TO {
             let c = self.chan(conn, ch);
             if !no_ack {
@@ -1319,7 +1481,7 @@ impl Broker {
             Some(v) => {
                 return Err(AmqpError::precondition_failed(format!(
                     "invalid arg 'x-priority' for {}: {{unacceptable_type,{}}}",
-                    rs_queue(&queue),
+                    self.rs_queue(&queue),
                     v.type_name()
                 )))
             }
@@ -1328,7 +1490,7 @@ impl Broker {
         if q.cfg.quorum && self.chan(conn, ch).global_prefetch > 0 {
             return Err(AmqpError::not_implemented(format!(
                 "{} does not support global qos",
-                rs_queue(&queue)
+                self.rs_queue(&queue)
             )));
         }
         let q = &self.queues[&queue];
@@ -1336,7 +1498,7 @@ impl Broker {
         if q.has_exclusive_consumer || (exclusive && q.consumer_count() > 0) {
             return Err(AmqpError::access_refused(format!(
                 "{} in exclusive use",
-                rs_queue(&queue)
+                self.rs_queue(&queue)
             )));
         }
         let tag: Name = if tag.is_empty() {
@@ -1443,13 +1605,14 @@ impl Broker {
         if immediate {
             return Err(AmqpError::not_implemented("immediate=true"));
         }
+        self.check(conn, ch, Perm::Write, false, exchange)?;
         let Some(x) = self.exchanges.get(exchange) else {
-            return Err(AmqpError::no_exchange(exchange));
+            return Err(AmqpError::no_exchange(exchange, &self.vhost));
         };
         if x.internal {
             return Err(AmqpError::access_refused(format!(
                 "cannot publish to internal {}",
-                rs_exchange(exchange)
+                self.rs_exchange(exchange)
             )));
         }
         let xname = x.name.clone();
@@ -1460,9 +1623,10 @@ impl Broker {
             }
         }
         if let Some(uid) = &props.user_id {
-            if uid != "guest" {
+            let user = &self.conns[&conn].user;
+            if uid != &**user {
                 return Err(AmqpError::precondition_failed(format!(
-                    "user_id property set to '{uid}' but authenticated user was 'guest'"
+                    "user_id property set to '{uid}' but authenticated user was '{user}'"
                 )));
             }
         }

@@ -9,7 +9,7 @@
 
 use crate::exchange::Dest;
 use crate::field::{FieldTable, FieldValue};
-use crate::Broker;
+use crate::{Broker, Server};
 
 /// What `rabbitmqctl` prints, and its exit status (0, or 64 for a usage error).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +51,8 @@ const BINDING_INFO: &[&str] = &[
     "arguments",
 ];
 
-/// Run `rabbitmqctl -q ARGS` against the broker as it is now.
-pub fn run(b: &Broker, args: &[&str]) -> Output {
+/// Run `rabbitmqctl -q ARGS` against the node as it is now.
+pub fn run(server: &Server, args: &[&str]) -> Output {
     let Some((&cmd, rest)) = args.split_first() else {
         return usage_error(
             "Command '' not found.".into(),
@@ -62,13 +62,17 @@ pub fn run(b: &Broker, args: &[&str]) -> Output {
     // options these commands accept and that change nothing here
     let mut cols: Vec<&str> = Vec::new();
     let mut headers = true;
+    let mut vhost = "/";
     let mut it = rest.iter();
     while let Some(&a) = it.next() {
         match a {
             "--no-table-headers" => headers = false,
             "-p" | "--vhost" | "-t" | "--timeout" => {
-                if it.next().is_none() {
+                let Some(&v) = it.next() else {
                     return usage_error(format!("option {a} needs a value"), usage(cmd));
+                };
+                if a == "-p" || a == "--vhost" {
+                    vhost = v;
                 }
             }
             "--online" | "--offline" | "--local" => {}
@@ -95,6 +99,9 @@ pub fn run(b: &Broker, args: &[&str]) -> Output {
             usage(cmd),
         );
     }
+    // a vhost that does not exist lists nothing
+    let empty = Broker::for_vhost(0, vhost);
+    let b = server.vhost(vhost).unwrap_or(&empty);
     let rows = match cmd {
         "list_queues" => queue_rows(b, &cols),
         "list_exchanges" => exchange_rows(b, &cols),

@@ -219,9 +219,8 @@ pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Result<Value, crate:
     let mut r = crate::trace::Runner::new(scenario.seed);
     crate::trace::run_steps(&scenario.steps, |i, st| r.step(i, st))?;
     let now = r.now();
-    let conns: Vec<_> = r.broker.connections().map(|(c, _)| *c).collect();
-    for c in conns {
-        r.broker.close_connection(now, c);
+    for c in r.server.connection_ids() {
+        r.server.close_connection(now, c);
     }
-    Ok(export(&r.broker))
+    Ok(export(r.broker()))
 }

@@ -11,7 +11,7 @@ pub struct AmqpError {
 }
 
 impl AmqpError {
-    fn new(code: u16, constant: &str, why: impl fmt::Display) -> AmqpError {
+    pub fn new(code: u16, constant: &str, why: impl fmt::Display) -> AmqpError {
         AmqpError {
             code,
             text: format!("{constant} - {why}"),
@@ -38,26 +38,30 @@ impl AmqpError {
     pub fn not_allowed(why: impl fmt::Display) -> AmqpError {
         AmqpError::new(530, "NOT_ALLOWED", why)
     }
+    /// 320: the broker closed the connection on an operator's command (`delete_user`).
+    pub fn connection_forced(why: impl fmt::Display) -> AmqpError {
+        AmqpError::new(320, "CONNECTION_FORCED", why)
+    }
     pub fn not_implemented(why: impl fmt::Display) -> AmqpError {
         AmqpError::new(540, "NOT_IMPLEMENTED", why)
     }
 
     /// Connection errors (5xx) close the connection; the 4xx ones close only the channel.
     pub fn is_connection_error(&self) -> bool {
-        self.code >= 500
+        self.code >= 500 || self.code == 320
     }
 
     /// `no queue 'q' in vhost '/'`
-    pub fn no_queue(name: &str) -> AmqpError {
-        AmqpError::not_found(format!("no queue '{name}' in vhost '/'"))
+    pub fn no_queue(name: &str, vhost: &str) -> AmqpError {
+        AmqpError::not_found(format!("no queue '{name}' in vhost '{vhost}'"))
     }
     /// `no exchange 'x' in vhost '/'`
-    pub fn no_exchange(name: &str) -> AmqpError {
-        AmqpError::not_found(format!("no exchange '{name}' in vhost '/'"))
+    pub fn no_exchange(name: &str, vhost: &str) -> AmqpError {
+        AmqpError::not_found(format!("no exchange '{name}' in vhost '{vhost}'"))
     }
-    pub fn queue_locked(name: &str) -> AmqpError {
+    pub fn queue_locked(name: &str, vhost: &str) -> AmqpError {
         AmqpError::resource_locked(format!(
-            "cannot obtain exclusive access to locked queue '{name}' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration."
+            "cannot obtain exclusive access to locked queue '{name}' in vhost '{vhost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration."
         ))
     }
     pub fn default_exchange() -> AmqpError {

@@ -302,7 +302,7 @@ impl Gen {
                 self.push(&c, ch, "basic_consume", args, None);
                 if self
                     .runner
-                    .broker
+                    .server
                     .channel(self.conn_id(&c), ch)
                     .is_some_and(|chan| chan.consumers.contains_key(tag.as_str()))
                 {

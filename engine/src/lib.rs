@@ -6,7 +6,9 @@
 //! natively and in WebAssembly. The rules it follows are `shared/rabbitmq-semantics.md`.
 //!
 //! ## Map
-//! - [`broker`]: [`Broker`], the state machine (exchanges, queues, channels, consumers, time).
+//! - [`broker`]: [`Broker`], the state machine of one vhost (exchanges, queues, channels,
+//!   consumers, time); [`server`]: [`Server`], the node (vhosts, users, logins);
+//!   [`access`]: users, vhosts and permissions as RabbitMQ's internal backend keeps them.
 //! - [`method`]: [`Method`] (what a client sends) and [`Reply`] (what the broker answers).
 //! - [`event`]: [`Event`]/[`EventKind`], the fact stream the UI animates.
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
@@ -33,6 +35,7 @@
 //! b.advance(5_000); // time passes only when told
 //! ```
 
+pub mod access;
 pub mod broker;
 pub mod ctl;
 pub mod deadletter;
@@ -49,6 +52,7 @@ pub mod names;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
+pub mod server;
 pub mod share;
 pub mod topic;
 pub mod trace;
@@ -60,3 +64,4 @@ pub use field::{FieldTable, FieldValue};
 pub use message::{Message, MsgId, Name, Properties};
 pub use method::{Method, Reply};
 pub use queue::ConnId;
+pub use server::Server;

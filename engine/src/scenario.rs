@@ -29,6 +29,29 @@ pub struct Step {
     pub call: Call,
     /// `as`: the name later steps use (`$name`) for the queue this `queue_declare` returns.
     pub alias: Option<String>,
+    /// How the connection logs in when this step opens it (`user`, `password`, `vhost`).
+    pub login: Login,
+}
+
+/// The credentials and vhost a connection opens with (pika's `PlainCredentials` and
+/// `virtual_host`), as the step gives them; unset: `guest` / `guest` on `/` (or, on a real
+/// broker, what the `--amqp` URL names).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Login {
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub vhost: Option<String>,
+}
+
+impl Login {
+    /// (user, password, vhost), the unset ones taken from `default`.
+    pub fn or<'a>(&'a self, default: (&'a str, &'a str, &'a str)) -> (&'a str, &'a str, &'a str) {
+        (
+            self.user.as_deref().unwrap_or(default.0),
+            self.password.as_deref().unwrap_or(default.1),
+            self.vhost.as_deref().unwrap_or(default.2),
+        )
+    }
 }
 
 /// The calls of the scenario format, with pika's argument defaults applied.
@@ -139,9 +162,83 @@ pub enum Call {
         ms: u64,
     },
     Restart,
+    /// `rabbitmqctl` commands (the operator's, not a client's): they take no connection.
+    AddUser {
+        user: String,
+        password: String,
+    },
+    DeleteUser {
+        user: String,
+    },
+    ChangePassword {
+        user: String,
+        password: String,
+    },
+    SetUserTags {
+        user: String,
+        tags: Vec<String>,
+    },
+    AddVhost {
+        vhost: String,
+    },
+    DeleteVhost {
+        vhost: String,
+    },
+    SetPermissions {
+        vhost: String,
+        user: String,
+        configure: String,
+        write: String,
+        read: String,
+    },
+    ClearPermissions {
+        vhost: String,
+        user: String,
+    },
 }
 
 impl Call {
+    /// Is this an operator's `rabbitmqctl` command (no connection, `ok` or `ctl_error`)?
+    pub fn is_ctl(&self) -> bool {
+        matches!(
+            self,
+            Call::AddUser { .. }
+                | Call::DeleteUser { .. }
+                | Call::ChangePassword { .. }
+                | Call::SetUserTags { .. }
+                | Call::AddVhost { .. }
+                | Call::DeleteVhost { .. }
+                | Call::SetPermissions { .. }
+                | Call::ClearPermissions { .. }
+        )
+    }
+
+    /// The `rabbitmqctl` arguments of an operator's command (`add_user bob secret`).
+    pub fn ctl_args(&self) -> Option<Vec<String>> {
+        let v = |xs: &[&str]| Some(xs.iter().map(|x| x.to_string()).collect());
+        match self {
+            Call::AddUser { user, password } => v(&["add_user", user, password]),
+            Call::DeleteUser { user } => v(&["delete_user", user]),
+            Call::ChangePassword { user, password } => v(&["change_password", user, password]),
+            Call::SetUserTags { user, tags } => {
+                let mut a = vec!["set_user_tags".to_string(), user.clone()];
+                a.extend(tags.iter().cloned());
+                Some(a)
+            }
+            Call::AddVhost { vhost } => v(&["add_vhost", vhost]),
+            Call::DeleteVhost { vhost } => v(&["delete_vhost", vhost]),
+            Call::SetPermissions {
+                vhost,
+                user,
+                configure,
+                write,
+                read,
+            } => v(&["set_permissions", "-p", vhost, user, configure, write, read]),
+            Call::ClearPermissions { vhost, user } => v(&["clear_permissions", "-p", vhost, user]),
+            _ => None,
+        }
+    }
+
     /// The scenario name of the call.
     pub fn name(&self) -> &'static str {
         match self {
@@ -168,6 +265,14 @@ impl Call {
             Call::ConnectionClose => "connection_close",
             Call::Wait { .. } => "wait",
             Call::Restart => "restart",
+            Call::AddUser { .. } => "add_user",
+            Call::DeleteUser { .. } => "delete_user",
+            Call::ChangePassword { .. } => "change_password",
+            Call::SetUserTags { .. } => "set_user_tags",
+            Call::AddVhost { .. } => "add_vhost",
+            Call::DeleteVhost { .. } => "delete_vhost",
+            Call::SetPermissions { .. } => "set_permissions",
+            Call::ClearPermissions { .. } => "clear_permissions",
         }
     }
 }
@@ -458,6 +563,52 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
             ms: a.uint("ms", 1 << 53)?,
         },
         "restart" => Call::Restart,
+        "add_user" => Call::AddUser {
+            user: a.req_string("user")?,
+            password: a.req_string("password")?,
+        },
+        "delete_user" => Call::DeleteUser {
+            user: a.req_string("user")?,
+        },
+        "change_password" => Call::ChangePassword {
+            user: a.req_string("user")?,
+            password: a.req_string("password")?,
+        },
+        "set_user_tags" => {
+            let user = a.req_string("user")?;
+            let tags = match a.take("tags") {
+                None => Vec::new(),
+                Some(Value::Array(xs)) => {
+                    let mut tags = Vec::new();
+                    for x in xs {
+                        match x {
+                            Value::String(t) => tags.push(t),
+                            other => return Err(a.e("tags", format!("expected a list of tag names, got {other}"))),
+                        }
+                    }
+                    tags
+                }
+                Some(v) => return Err(a.e("tags", format!("expected a list of tag names, got {v}"))),
+            };
+            Call::SetUserTags { user, tags }
+        }
+        "add_vhost" => Call::AddVhost {
+            vhost: a.req_string("vhost")?,
+        },
+        "delete_vhost" => Call::DeleteVhost {
+            vhost: a.req_string("vhost")?,
+        },
+        "set_permissions" => Call::SetPermissions {
+            vhost: a.string("vhost")?.unwrap_or_else(|| "/".into()),
+            user: a.req_string("user")?,
+            configure: a.req_string("configure")?,
+            write: a.req_string("write")?,
+            read: a.req_string("read")?,
+        },
+        "clear_permissions" => Call::ClearPermissions {
+            vhost: a.string("vhost")?.unwrap_or_else(|| "/".into()),
+            user: a.req_string("user")?,
+        },
         other => {
             return Err(err(
                 Some(step),
@@ -518,11 +669,11 @@ impl Scenario {
                 ));
             };
             for k in o.keys() {
-                if !["conn", "ch", "call", "args", "as"].contains(&k.as_str()) {
+                if !["conn", "ch", "call", "args", "as", "user", "password", "vhost"].contains(&k.as_str()) {
                     return Err(err(
                         Some(i),
                         k.clone(),
-                        "unknown step field (a step has conn, ch, call, args, as)",
+                        "unknown step field (a step has conn, ch, call, args, as, user, password, vhost)",
                     ));
                 }
             }
@@ -578,8 +729,32 @@ impl Scenario {
                 }
                 Some(v) => return Err(err(Some(i), "as".to_string(), format!("expected a name, got {v}"))),
             };
+            let mut login = Login::default();
+            for (field, slot) in [
+                ("user", &mut login.user),
+                ("password", &mut login.password),
+                ("vhost", &mut login.vhost),
+            ] {
+                match o.get(field) {
+                    None | Some(Value::Null) => {}
+                    Some(Value::String(v)) if v.len() <= 255 => *slot = Some(v.clone()),
+                    Some(v) => {
+                        return Err(err(
+                            Some(i),
+                            field.to_string(),
+                            format!("expected a string of at most 255 bytes, got {v}"),
+                        ))
+                    }
+                }
+            }
             let call = parse_call(i, call, args)?;
-            steps.push(Step { conn, ch, call, alias });
+            steps.push(Step {
+                conn,
+                ch,
+                call,
+                alias,
+                login,
+            });
         }
         Ok(Scenario { name, seed, steps, raw })
     }

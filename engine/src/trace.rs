@@ -1,20 +1,23 @@
 //! Running a scenario and printing the trace a pika client would observe
 //! (`shared/scenario-format.md`, and `shared/tools/pika_trace.py`, which this mirrors).
 
+use crate::access::CtlError;
 use crate::broker::Broker;
+use crate::error::AmqpError;
 use crate::event::{Event, EventKind};
 use crate::message::Message;
 use crate::method::{Method, Reply};
 use crate::queue::ConnId;
 use crate::rng::Rng;
-use crate::scenario::{Call, Scenario, Step};
+use crate::scenario::{Call, Login, Scenario, Step};
+use crate::server::Server;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-/// Runs a scenario step by step against a [`Broker`], keeping connections, channels and aliases
+/// Runs a scenario step by step against a [`Server`], keeping connections, channels and aliases
 /// as the reference recorder does, and turns what a client sees into trace lines.
 pub struct Runner {
-    pub broker: Broker,
+    pub server: Server,
     conns: BTreeMap<String, ConnId>,
     conn_names: BTreeMap<ConnId, String>,
     aliases: BTreeMap<String, String>,
@@ -41,7 +44,7 @@ impl std::error::Error for RunError {}
 impl Runner {
     pub fn new(seed: u64) -> Runner {
         Runner {
-            broker: Broker::new(seed),
+            server: Server::new(seed),
             conns: BTreeMap::new(),
             conn_names: BTreeMap::new(),
             aliases: BTreeMap::new(),
@@ -49,6 +52,11 @@ impl Runner {
             pika_tags: Rng::fork(seed, "pika-consumer-tags"),
             events: Vec::new(),
         }
+    }
+
+    /// The broker of vhost `/` (what the canvas shows).
+    pub fn broker(&self) -> &Broker {
+        self.server.broker()
     }
 
     /// The engine's id for a scenario connection name, while it is open.
@@ -75,16 +83,19 @@ impl Runner {
         v.to_string()
     }
 
-    fn conn(&mut self, name: &str) -> ConnId {
+    /// The open connection named `name`, or a new one logged in with `login` (refused as the
+    /// broker refuses it).
+    fn conn(&mut self, name: &str, login: &Login) -> Result<ConnId, AmqpError> {
         if let Some(&c) = self.conns.get(name) {
-            if self.broker.connection(c).is_some() {
-                return c;
+            if self.server.connection(c).is_some() {
+                return Ok(c);
             }
         }
-        let c = self.broker.connect(self.now);
+        let (user, password, vhost) = login.or(("guest", "guest", "/"));
+        let c = self.server.connect(self.now, user, password, vhost)?;
         self.conns.insert(name.to_string(), c);
         self.conn_names.insert(c, name.to_string());
-        c
+        Ok(c)
     }
 
     /// Run one step; returns its trace lines (without `step`), in the recorder's order.
@@ -93,37 +104,44 @@ impl Runner {
         match &st.call {
             Call::Wait { ms } => {
                 self.now = self.now.saturating_add(*ms);
-                self.broker.advance(self.now);
+                self.server.advance(self.now);
             }
             Call::Restart => {
-                self.broker.restart(self.now);
+                self.server.restart(self.now);
                 self.conns.clear();
                 oks.push(json!({"kind": "ok", "call": "restart"}));
             }
             Call::ConnectionClose => {
                 if let Some(&c) = self.conns.get(&st.conn) {
-                    self.broker.close_connection(self.now, c);
+                    self.server.close_connection(self.now, c);
                     self.conns.remove(&st.conn);
                 }
                 oks.push(json!({"kind": "ok", "call": "connection_close", "conn": st.conn}));
             }
-            call => {
-                let c = self.conn(&st.conn);
-                if self.broker.channel(c, st.ch).is_none() {
-                    self.broker
-                        .open_channel(self.now, c, st.ch)
-                        .expect("a closed channel number opens");
-                }
-                let method = self.method(index, st.ch, call)?;
-                // an error is reported from the ChannelClosed / ConnectionClosed event it causes
-                if let Ok(reply) = self.broker.handle(self.now, c, st.ch, method) {
-                    if let Some(ok) = self.ok_line(call, &reply, st) {
-                        oks.push(ok);
+            call if call.is_ctl() => oks.push(match ctl_call(&mut self.server, call) {
+                Ok(()) => json!({"kind": "ok", "call": call.name()}),
+                Err(e) => ctl_error_line(call, &e),
+            }),
+            call => match self.conn(&st.conn, &st.login) {
+                Err(refused) => oks.push(json!({"kind": "connection_error", "conn": st.conn,
+                    "code": refused.code, "text": refused.text})),
+                Ok(c) => {
+                    if self.server.channel(c, st.ch).is_none() {
+                        self.server
+                            .open_channel(self.now, c, st.ch)
+                            .expect("a closed channel number opens");
+                    }
+                    let method = self.method(index, st.ch, call)?;
+                    // an error is reported from the ChannelClosed / ConnectionClosed event it causes
+                    if let Ok(reply) = self.server.handle(self.now, c, st.ch, method) {
+                        if let Some(ok) = self.ok_line(call, &reply, st) {
+                            oks.push(ok);
+                        }
                     }
                 }
-            }
+            },
         }
-        let events: Vec<Event> = self.broker.drain_events().collect();
+        let events: Vec<Event> = self.server.drain_events();
         let mut lines: Vec<(String, u16, Value)> = oks
             .into_iter()
             .map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v))
@@ -280,6 +298,35 @@ impl Runner {
         let mut r = Runner::new(scenario.seed);
         run_steps(&scenario.steps, |i, st| r.step(i, st))
     }
+}
+
+/// Run an operator's `rabbitmqctl` command (`call.is_ctl()`) on the node.
+pub fn ctl_call(server: &mut Server, call: &Call) -> Result<(), CtlError> {
+    match call {
+        Call::AddUser { user, password } => server.add_user(user, password),
+        Call::DeleteUser { user } => server.delete_user(user),
+        Call::ChangePassword { user, password } => server.change_password(user, password),
+        Call::SetUserTags { user, tags } => server.set_user_tags(user, tags),
+        Call::AddVhost { vhost } => {
+            server.add_vhost(vhost);
+            Ok(())
+        }
+        Call::DeleteVhost { vhost } => server.delete_vhost(vhost),
+        Call::SetPermissions {
+            vhost,
+            user,
+            configure,
+            write,
+            read,
+        } => server.set_permissions(vhost, user, configure, write, read),
+        Call::ClearPermissions { vhost, user } => server.clear_permissions(vhost, user),
+        other => unreachable!("{} is not a rabbitmqctl command", other.name()),
+    }
+}
+
+/// The trace line of a failed operator's command: rabbitmqctl's exit status and message.
+pub fn ctl_error_line(call: &Call, e: &CtlError) -> Value {
+    json!({"kind": "ctl_error", "call": call.name(), "status": e.status, "text": e.text})
 }
 
 /// Run `steps` one by one with `step` and collect their trace lines, each stamped with its `step`
@@ -514,9 +561,7 @@ pub fn resolve(
         Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
         Call::ConfirmSelect => Method::ConfirmSelect,
         Call::ChannelClose => Method::ChannelClose,
-        Call::ConnectionClose | Call::Wait { .. } | Call::Restart => {
-            unreachable!("handled by step()")
-        }
+        other => unreachable!("{} is handled by step()", other.name()),
     })
 }
 

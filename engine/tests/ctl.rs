@@ -127,7 +127,7 @@ fn listings_equal_what_rabbitmqctl_printed() {
     for (name, scenario, recorded) in CASES {
         let r = after(scenario);
         for (args, recorded) in COMMANDS.iter().zip(recorded) {
-            let out = ctl::run(&r.broker, args);
+            let out = ctl::run(&r.server, args);
             assert_eq!(out.status, 0, "{name}: {}", out.stderr);
             assert_eq!(norm(&out.stdout), norm(recorded), "{name} {}", args[0]);
         }
@@ -138,16 +138,16 @@ fn listings_equal_what_rabbitmqctl_printed() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn no_rows_prints_nothing_and_no_headers_drops_the_header() {
     let r = after(r#"{"steps": []}"#);
-    assert_eq!(ctl::run(&r.broker, &["list_queues"]).stdout, "");
-    assert_eq!(ctl::run(&r.broker, &["list_bindings"]).stdout, "");
+    assert_eq!(ctl::run(&r.server, &["list_queues"]).stdout, "");
+    assert_eq!(ctl::run(&r.server, &["list_bindings"]).stdout, "");
     let r = after(r#"{"steps": [{"call": "queue_declare", "args": {"queue": "q"}}]}"#);
-    assert_eq!(ctl::run(&r.broker, &["list_queues"]).stdout, "name\tmessages\nq\t0\n");
+    assert_eq!(ctl::run(&r.server, &["list_queues"]).stdout, "name\tmessages\nq\t0\n");
     assert_eq!(
-        ctl::run(&r.broker, &["list_queues", "--no-table-headers", "name"]).stdout,
+        ctl::run(&r.server, &["list_queues", "--no-table-headers", "name"]).stdout,
         "q\n"
     );
     assert_eq!(
-        ctl::run(&r.broker, &["list_queues", "-p", "/", "name"]).stdout,
+        ctl::run(&r.server, &["list_queues", "-p", "/", "name"]).stdout,
         "name\nq\n"
     );
 }
@@ -156,7 +156,7 @@ fn no_rows_prints_nothing_and_no_headers_drops_the_header() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn unknown_columns_and_commands_are_usage_errors_as_rabbitmqctl_words_them() {
     let r = after(r#"{"steps": []}"#);
-    let out = ctl::run(&r.broker, &["list_queues", "name", "nosuch"]);
+    let out = ctl::run(&r.server, &["list_queues", "name", "nosuch"]);
     assert_eq!(out.status, 64);
     assert!(
         out.stderr
@@ -164,8 +164,8 @@ fn unknown_columns_and_commands_are_usage_errors_as_rabbitmqctl_words_them() {
         "{}",
         out.stderr
     );
-    let out = ctl::run(&r.broker, &["frob"]);
+    let out = ctl::run(&r.server, &["frob"]);
     assert_eq!(out.status, 64);
     assert!(out.stderr.starts_with("Command 'frob' not found."), "{}", out.stderr);
-    assert_eq!(ctl::run(&r.broker, &["list_queues", "-p"]).status, 64);
+    assert_eq!(ctl::run(&r.server, &["list_queues", "-p"]).status, 64);
 }

@@ -189,6 +189,7 @@ fn step() -> impl Strategy<Value = Step> {
         ch,
         call,
         alias: None,
+        login: Default::default(),
     })
 }
 
