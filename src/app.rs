@@ -196,6 +196,7 @@ pub enum Msg {
     Lang(Lang),
     /// Show or hide the pika code for the design.
     Code(bool),
+    Overview(bool),
     /// Download one generated file (its name).
     DownloadCode(String),
     /// A key in the console's line: Enter runs it, the arrows walk the history.
@@ -259,6 +260,8 @@ pub struct App {
     tour: Option<Tour>,
     /// The pika code panel is open.
     code: bool,
+    /// The overview panel (management UI style) is open.
+    overview: bool,
     console: crate::console::Console,
     console_input: NodeRef,
     console_out: NodeRef,
@@ -624,6 +627,7 @@ impl Component for App {
             lang,
             tour: None,
             code: false,
+            overview: false,
             console: Default::default(),
             console_input: NodeRef::default(),
             console_out: NodeRef::default(),
@@ -1088,13 +1092,15 @@ impl Component for App {
             }
             Msg::TourClose => self.tour = None,
             Msg::Code(on) => self.code = on,
+            Msg::Overview(on) => self.overview = on,
             Msg::ConsoleKey(e) => {
                 let Some(input) = self.console_input.cast::<HtmlInputElement>() else {
                     return false;
                 };
                 match e.key().as_str() {
                     "Enter" => {
-                        self.console.run(&input.value(), self.live.server());
+                        let t = self.t as u64;
+                        self.console.run(&input.value(), |args| self.live.console(t, args));
                         input.set_value("");
                         self.console_scroll = true; // the newest output in view once drawn
                     }
@@ -1175,6 +1181,7 @@ impl Component for App {
             };
         }
         let code = self.code;
+        let overview = self.overview;
         html! {
             <div class={classes!("studio", self.present.then_some("present"))} tabindex="-1">
                 <header>
@@ -1214,6 +1221,8 @@ impl Component for App {
                         <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ tr(l, "Share") }</button>
                         <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label="python code"
                             title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ tr(l, "Python") }</button>
+                        <button onclick={link.callback(move |_| Msg::Overview(!overview))} aria-pressed={overview.to_string()} aria-label="overview"
+                            title="Totals, message rates, queues and consumers, as the management UI shows them">{ tr(l, "Overview") }</button>
                         <label class="load">{ tr(l, "Load") }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
                                 onchange={link.batch_callback(|e: Event| {
@@ -1241,6 +1250,9 @@ impl Component for App {
                 }
                 if self.code {
                     { self.code_view(ctx) }
+                }
+                if self.overview {
+                    { self.overview_view(ctx) }
                 }
                 <main>
                     { self.canvas_view(ctx) }
@@ -1274,6 +1286,88 @@ impl App {
                         placeholder="list_queues name messages_ready messages_unacknowledged"
                         onkeydown={link.callback(Msg::ConsoleKey)} /></label>
             </details>
+        }
+    }
+
+    /// The management UI's overview of the simulated broker at the moment shown.
+    fn overview_view(&self, ctx: &Context<Self>) -> Html {
+        use crate::overview::{rate_text, CHART_BINS, CHART_MS};
+        let (link, l) = (ctx.link(), self.lang);
+        let o = crate::overview::at(&self.live, self.t);
+        // the chart: three lines over the last 30 s of simulated time
+        let (w, h) = (300.0, 70.0);
+        let top = o
+            .series
+            .iter()
+            .flat_map(|r| [r.publish, r.deliver, r.ack])
+            .fold(1.0f64, f64::max);
+        let line = |f: fn(&crate::overview::Rates) -> f64| -> String {
+            o.series
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let x = w * (i as f64 + 0.5) / CHART_BINS as f64;
+                    let y = h - 4.0 - (h - 8.0) * f(r) / top;
+                    format!("{x:.1},{y:.1}")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let total =
+            |label: &str, v: String| html! { <div class="total"><span>{ label.to_string() }</span><b>{ v }</b></div> };
+        html! {
+            <section class="overview" aria-label="overview">
+                <p>{ tr(l, "Overview of the simulated broker (vhost /) at this moment; rates over the last 5 s of simulated time.") }
+                    <button class="close" onclick={link.callback(|_| Msg::Overview(false))} aria-label="close the overview">{ "×" }</button></p>
+                <div class="totals" aria-label="totals">
+                    { total(tr(l, "Connections"), o.connections.to_string()) }
+                    { total(tr(l, "Channels"), o.channels.to_string()) }
+                    { total(tr(l, "Exchanges"), o.exchanges.to_string()) }
+                    { total(tr(l, "Queues"), o.queues.to_string()) }
+                    { total(tr(l, "Consumers"), o.consumers.to_string()) }
+                    { total(tr(l, "Ready"), o.ready.to_string()) }
+                    { total(tr(l, "Unacked"), o.unacked.to_string()) }
+                    { total(tr(l, "Total"), o.total().to_string()) }
+                    { total(tr(l, "Publish"), rate_text(o.rates.publish)) }
+                    { total(tr(l, "Deliver"), rate_text(o.rates.deliver)) }
+                    { total(tr(l, "Ack"), rate_text(o.rates.ack)) }
+                </div>
+                <figure class="rates">
+                    <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("message rates over the last {} s", CHART_MS / 1000.0)}>
+                        <polyline class="publish" points={line(|r| r.publish)} />
+                        <polyline class="deliver" points={line(|r| r.deliver)} />
+                        <polyline class="ack" points={line(|r| r.ack)} />
+                    </svg>
+                    <figcaption><span class="publish">{ tr(l, "publish") }</span>{ " · " }<span class="deliver">{ tr(l, "deliver") }</span>
+                        { " · " }<span class="ack">{ tr(l, "ack") }</span>{ format!(" · {} /s · 30 s", rate_text(top).trim_end_matches("/s")) }</figcaption>
+                </figure>
+                <table aria-label="queues">
+                    <thead><tr><th>{ tr(l, "Queue") }</th><th>{ tr(l, "Ready") }</th><th>{ tr(l, "Unacked") }</th><th>{ tr(l, "Total") }</th>
+                        <th>{ tr(l, "Consumers") }</th><th>{ tr(l, "incoming") }</th><th>{ tr(l, "deliver") }</th><th>{ tr(l, "ack") }</th></tr></thead>
+                    <tbody>{ for o.queue_rows.iter().map(|q| html! {
+                        <tr><td>{ q.name.clone() }</td><td>{ q.ready }</td><td>{ q.unacked }</td><td>{ q.ready + q.unacked }</td>
+                            <td>{ q.consumers }</td><td>{ rate_text(q.incoming) }</td><td>{ rate_text(q.deliver) }</td><td>{ rate_text(q.ack) }</td></tr>
+                    }) }</tbody>
+                </table>
+                <table aria-label="consumers">
+                    <thead><tr><th>{ tr(l, "Consumer") }</th><th>{ tr(l, "Queue") }</th><th>{ tr(l, "Ack required") }</th>
+                        <th>{ tr(l, "Prefetch") }</th><th>{ tr(l, "Unacked") }</th><th>{ tr(l, "Utilisation") }</th></tr></thead>
+                    <tbody>{ for o.consumer_rows.iter().map(|c| {
+                        let prefetch = match (c.prefetch, c.global_prefetch) {
+                            (0, 0) => tr(l, "unlimited").to_string(),
+                            (p, 0) => p.to_string(),
+                            (0, g) => format!("{g} (global)"),
+                            (p, g) => format!("{p} · {g} (global)"),
+                        };
+                        let used = c.utilisation.map(|u| format!("{:.0}%", u * 100.0)).unwrap_or_else(|| "—".into());
+                        html! {
+                            <tr><td>{ format!("{} ({})", c.client, c.tag) }</td><td>{ c.queue.clone() }</td>
+                                <td>{ if c.ack_required { "●" } else { "○" } }</td><td>{ prefetch }</td><td>{ c.unacked }</td>
+                                <td><meter min="0" max="1" value={c.utilisation.unwrap_or(0.0).to_string()} />{ " " }{ used }</td></tr>
+                        }
+                    }) }</tbody>
+                </table>
+            </section>
         }
     }
 

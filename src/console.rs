@@ -2,7 +2,7 @@
 //! printed as RabbitMQ prints them ([`warren_engine::ctl`]), with a history the up and down
 //! arrows walk through (as a shell's does).
 
-use warren_engine::Server;
+use warren_engine::ctl::Output;
 
 /// One command and what it printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,8 +73,9 @@ fn command_words(words: &[String]) -> Vec<&str> {
 }
 
 impl Console {
-    /// Run a line against the broker and keep it (and its output). `clear` empties the screen.
-    pub fn run(&mut self, line: &str, server: &Server) {
+    /// Run a line and keep it (and its output): `exec` runs rabbitmqctl's words on the node
+    /// (listing it, or changing it through the simulation). `clear` empties the screen.
+    pub fn run(&mut self, line: &str, exec: impl FnOnce(&[&str]) -> Output) {
         let line = line.trim();
         self.cursor = None;
         if line.is_empty() {
@@ -94,7 +95,7 @@ impl Console {
                 if args.is_empty() {
                     ("Usage: rabbitmqctl <command> [<command options>]".into(), true)
                 } else {
-                    let out = warren_engine::ctl::run(server, &args);
+                    let out = exec(&args);
                     (format!("{}{}", out.stdout, out.stderr), out.status != 0)
                 }
             }

@@ -8,6 +8,7 @@ pub mod design;
 pub mod diagram;
 pub mod explain;
 pub mod i18n;
+pub mod overview;
 pub mod pika;
 pub mod sim;
 pub mod timeline;

@@ -55,6 +55,8 @@ pub enum Input {
     Stop(Id),
     /// The broker restarts.
     Restart,
+    /// A `rabbitmqctl` command that changes the node, typed in the console (its words).
+    Ctl(Vec<String>),
 }
 
 /// What a producer or consumer will do at a later simulated instant.
@@ -417,38 +419,74 @@ impl Live {
             }
             Input::Restart => {
                 self.run(json!({"call": "restart"}));
-                // clients reconnect: consumers whose queue survived subscribe again, producers ask for
-                // confirms again
-                let ids: Vec<Id> = self.design.nodes.iter().map(|n| n.id).collect();
-                for id in ids {
-                    *self.generation.entry(id).or_default() += 1;
-                }
-                let names: Vec<String> = self.runner.broker().queues().map(|q| q.name.to_string()).collect();
-                let stopped: Vec<String> = self
-                    .stopped
-                    .iter()
-                    .filter_map(|id| self.design.node(*id).map(|n| n.name.clone()))
-                    .collect();
-                let again: Vec<Value> = self
-                    .design
-                    .setup_steps()
-                    .into_iter()
-                    .filter(|s| {
-                        matches!(
-                            s["call"].as_str(),
-                            Some("basic_qos" | "basic_consume" | "confirm_select")
-                        ) && !stopped.iter().any(|c| s["conn"].as_str() == Some(c.as_str()))
-                            && (s["call"] != "basic_consume"
-                                || s["args"]["queue"] == crate::design::DIRECT_REPLY_TO
-                                || names.iter().any(|q| s["args"]["queue"].as_str() == Some(q.as_str())))
-                    })
-                    .collect();
-                // a qos without its consume is harmless; keep pairs together as setup made them
-                for s in again {
-                    self.run(s);
+                self.reconnect();
+                Ok(())
+            }
+            Input::Ctl(words) => {
+                self.run(json!({"call": "rabbitmqctl", "args": {"command": words}}));
+                match words.first().map(String::as_str) {
+                    // the clients' connections dropped: what they were processing is forgotten
+                    Some("stop_app") => {
+                        for n in self.design.nodes.iter() {
+                            *self.generation.entry(n.id).or_default() += 1;
+                        }
+                    }
+                    Some("start_app") => self.reconnect(),
+                    _ => {}
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A console line's rabbitmqctl words, run at instant `t`: a listing reads the node as it is;
+    /// a command that changes it is an input (recorded, replayed on rewind) run as a scenario
+    /// step. What rabbitmqctl prints.
+    pub fn console(&mut self, t: u64, words: &[&str]) -> warren_engine::ctl::Output {
+        let changes = words.first().is_some_and(|w| warren_engine::ctl::changes_node(w));
+        if !changes {
+            return warren_engine::ctl::run(&self.runner.server, words);
+        }
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        self.runner.last_ctl = None;
+        let _ = self.input(t, Input::Ctl(words));
+        self.runner.last_ctl.take().unwrap_or(warren_engine::ctl::Output {
+            stdout: String::new(),
+            stderr: String::new(),
+            status: 0,
+        })
+    }
+
+    /// After a restart (or start_app) the clients reconnect: consumers whose queue survived
+    /// subscribe again, producers ask for confirms again.
+    fn reconnect(&mut self) {
+        let ids: Vec<Id> = self.design.nodes.iter().map(|n| n.id).collect();
+        for id in ids {
+            *self.generation.entry(id).or_default() += 1;
+        }
+        let names: Vec<String> = self.runner.broker().queues().map(|q| q.name.to_string()).collect();
+        let stopped: Vec<String> = self
+            .stopped
+            .iter()
+            .filter_map(|id| self.design.node(*id).map(|n| n.name.clone()))
+            .collect();
+        let again: Vec<Value> = self
+            .design
+            .setup_steps()
+            .into_iter()
+            .filter(|s| {
+                matches!(
+                    s["call"].as_str(),
+                    Some("basic_qos" | "basic_consume" | "confirm_select")
+                ) && !stopped.iter().any(|c| s["conn"].as_str() == Some(c.as_str()))
+                    && (s["call"] != "basic_consume"
+                        || s["args"]["queue"] == crate::design::DIRECT_REPLY_TO
+                        || names.iter().any(|q| s["args"]["queue"].as_str() == Some(q.as_str())))
+            })
+            .collect();
+        // a qos without its consume is harmless; keep pairs together as setup made them
+        for s in again {
+            self.run(s);
         }
     }
 

@@ -2,6 +2,9 @@
 //! options dropped, output as the engine's rabbitmqctl prints it, history on the arrows.
 
 use warren_app::console::{split, Console};
+use warren_app::design::Design;
+use warren_app::sim::{Input, Live};
+use warren_engine::ctl;
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::{run_steps, Runner};
 
@@ -28,14 +31,18 @@ fn lines_split_on_spaces_and_keep_quoted_words() {
 
 #[test]
 fn commands_print_what_rabbitmqctl_prints_with_or_without_its_name_and_options() {
-    let r = broker();
+    let mut r = broker();
     let mut c = Console::default();
-    c.run("list_queues name messages_ready messages_unacknowledged", &r.server);
+    c.run("list_queues name messages_ready messages_unacknowledged", |a| {
+        ctl::execute(&mut r.server, a)
+    });
     c.run(
         "rabbitmqctl -q -n rabbit@host list_queues name messages_ready messages_unacknowledged",
-        &r.server,
+        |a| ctl::execute(&mut r.server, a),
     );
-    c.run("sudo rabbitmqctl list_queues --no-table-headers name", &r.server);
+    c.run("sudo rabbitmqctl list_queues --no-table-headers name", |a| {
+        ctl::execute(&mut r.server, a)
+    });
     assert_eq!(
         c.entries[0].output,
         "name\tmessages_ready\tmessages_unacknowledged\ntask_queue\t0\t1\n"
@@ -43,25 +50,25 @@ fn commands_print_what_rabbitmqctl_prints_with_or_without_its_name_and_options()
     assert_eq!(c.entries[1].output, c.entries[0].output);
     assert_eq!(c.entries[2].output, "task_queue\n");
     assert!(c.entries.iter().all(|e| !e.error));
-    c.run("list_queues nosuch", &r.server);
-    c.run("frobnicate", &r.server);
-    c.run("rabbitmqctl -q", &r.server);
-    c.run("list_queues \"name", &r.server);
+    c.run("list_queues nosuch", |a| ctl::execute(&mut r.server, a));
+    c.run("frobnicate", |a| ctl::execute(&mut r.server, a));
+    c.run("rabbitmqctl -q", |a| ctl::execute(&mut r.server, a));
+    c.run("list_queues \"name", |a| ctl::execute(&mut r.server, a));
     let errors: Vec<bool> = c.entries[3..].iter().map(|e| e.error).collect();
     assert_eq!(errors, [true; 4]);
     assert!(c.entries[3].output.contains("Info key(s) nosuch are not supported"));
     assert!(c.entries[4].output.contains("Command 'frobnicate' not found"));
-    c.run("clear", &r.server);
+    c.run("clear", |a| ctl::execute(&mut r.server, a));
     assert!(c.entries.is_empty());
 }
 
 #[test]
 fn the_arrows_walk_the_history_like_a_shell() {
-    let r = broker();
+    let mut r = broker();
     let mut c = Console::default();
     assert_eq!(c.up(), None);
     for l in ["list_queues", "list_exchanges", "list_exchanges", "", "list_bindings"] {
-        c.run(l, &r.server);
+        c.run(l, |a| ctl::execute(&mut r.server, a));
     }
     // repeated and empty lines are kept once / not at all
     assert_eq!(c.up(), Some("list_bindings"));
@@ -72,4 +79,115 @@ fn the_arrows_walk_the_history_like_a_shell() {
     assert_eq!(c.down(), "list_bindings");
     assert_eq!(c.down(), "", "past the newest: a fresh line");
     assert_eq!(c.up(), Some("list_bindings"));
+}
+
+/// The topics tutorial's design: producers, a topic exchange, queues and consumers.
+fn workqueue_live() -> Live {
+    let design = Design::from_scenario(include_str!("designs/topic_logs.json")).unwrap();
+    Live::new(design)
+}
+
+#[test]
+fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
+    let mut live = workqueue_live();
+    let producer = live
+        .design
+        .nodes
+        .iter()
+        .find(|n| n.kind() == warren_app::design::Kind::Producer)
+        .unwrap()
+        .id;
+    live.input(0, Input::Publish(producer)).unwrap();
+    live.advance_to(100);
+    let mut c = Console::default();
+    c.run("add_user bob secret", |a| live.console(100, a));
+    c.run("set_user_tags bob management", |a| live.console(100, a));
+    c.run("add_user bob again", |a| live.console(100, a));
+    c.run("list_users", |a| live.console(100, a));
+    assert_eq!(c.entries[0].output, "");
+    assert!(!c.entries[0].error);
+    assert_eq!(c.entries[2].output, "Error:\nUser \"bob\" already exists\n");
+    assert!(c.entries[2].error);
+    assert_eq!(
+        c.entries[3].output,
+        "user\ttags\nbob\t[management]\nguest\t[administrator]\n"
+    );
+    // the commands are steps of the recorded scenario, and inputs a rewind replays
+    let calls: Vec<&str> = live.steps.iter().filter_map(|s| s["call"].as_str()).collect();
+    assert_eq!(calls.iter().filter(|c| **c == "rabbitmqctl").count(), 3);
+    live.rewind(100);
+    assert!(live.server().access().user("bob").is_some(), "replayed");
+    // the app stopped: listings and clients refused until start_app
+    c.run("rabbitmqctl stop_app", |a| live.console(200, a));
+    c.run("list_queues", |a| live.console(200, a));
+    assert!(c.entries[5]
+        .output
+        .starts_with("Error: this command requires the 'rabbit' app to be running"));
+    live.input(300, Input::Publish(producer)).unwrap();
+    assert!(
+        live.problems.iter().any(|p| p.contains("CONNECTION_REFUSED")),
+        "{:?}",
+        live.problems
+    );
+    c.run("reset", |a| live.console(400, a));
+    c.run("start_app", |a| live.console(400, a));
+    c.run("list_users", |a| live.console(400, a));
+    c.run("list_queues", |a| live.console(400, a));
+    assert!(!c.entries[6].error && !c.entries[7].error, "{:?}", &c.entries[6..]);
+    assert_eq!(
+        c.entries[8].output, "user\ttags\nguest\t[administrator]\n",
+        "reset forgot bob"
+    );
+    assert_eq!(c.entries[9].output, "", "and every queue");
+    c.run("reset", |a| live.console(500, a));
+    assert!(c.entries[10].output.contains("requires the 'rabbit' app to be stopped"));
+}
+
+#[test]
+fn purge_and_delete_queue_from_the_console() {
+    let mut live = workqueue_live();
+    let producer = live
+        .design
+        .nodes
+        .iter()
+        .find(|n| n.kind() == warren_app::design::Kind::Producer)
+        .unwrap()
+        .id;
+    // stop every consumer so messages wait in their queues
+    let consumers: Vec<_> = live
+        .design
+        .nodes
+        .iter()
+        .filter(|n| n.kind() == warren_app::design::Kind::Consumer)
+        .map(|n| n.id)
+        .collect();
+    for id in consumers {
+        live.input(0, Input::Stop(id)).unwrap();
+    }
+    live.input(0, Input::Publish(producer)).unwrap();
+    live.advance_to(1000);
+    let waiting: Vec<(String, u64)> = live
+        .broker()
+        .queues()
+        .map(|q| (q.name.to_string(), q.len()))
+        .filter(|q| q.1 > 0)
+        .collect();
+    let (name, n) = waiting.first().cloned().expect("a message waits");
+    let mut c = Console::default();
+    c.run(&format!("delete_queue {name} --if-empty"), |a| live.console(1000, a));
+    assert_eq!(c.entries[0].output, "Error:\nQueue is not empty\n");
+    c.run(&format!("purge_queue {name}"), |a| live.console(1000, a));
+    assert_eq!(live.broker().queue(&name).unwrap().len(), 0);
+    c.run(&format!("delete_queue {name}"), |a| live.console(1000, a));
+    assert_eq!(
+        c.entries[2].output,
+        "Queue was successfully deleted with 0 ready messages\n"
+    );
+    assert!(live.broker().queue(&name).is_none());
+    c.run("purge_queue nosuch", |a| live.console(1000, a));
+    assert_eq!(
+        (c.entries[3].output.as_str(), c.entries[3].error),
+        ("Error:\nnot_found\n", true)
+    );
+    let _ = n;
 }

@@ -432,16 +432,17 @@ impl Live {
             call if call.is_ctl() => {
                 let args = call.ctl_args().expect("a rabbitmqctl command");
                 let args: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
-                let (_, err, status) = rabbitmqctl_output(&args)?;
-                if status == 0 {
-                    self.ok(json!({"kind": "ok", "call": call.name()}));
-                } else {
-                    // what rabbitmqctl prints after "Error:" (log lines before it left out)
-                    let lines: Vec<&str> = err.lines().collect();
-                    let from = lines.iter().position(|l| *l == "Error:").map_or(0, |i| i + 1);
-                    let text = lines[from..].join("\n").trim().to_string();
-                    self.ok(json!({"kind": "ctl_error", "call": call.name(), "status": status, "text": text}));
+                if matches!(args.first(), Some(&"stop_app" | &"reset")) {
+                    // our clients go first, as for a restart (a dropped socket is not a trace line)
+                    for c in self.conns.values_mut() {
+                        c.close();
+                    }
+                    self.conns.clear();
+                    self.chans.clear();
                 }
+                let (stdout, stderr, status) = rabbitmqctl_output(&args)?;
+                let out = warren_engine::ctl::Output { stdout, stderr, status };
+                self.ok(warren_engine::trace::ctl_line(call, &out));
                 return Ok(());
             }
             _ => {}

@@ -127,7 +127,7 @@ fn ctl_sim(file: &str, args: &[&str]) -> ExitCode {
         eprintln!("warren: {file}: {e}");
         return ExitCode::from(2);
     }
-    let out = warren_engine::ctl::run(&r.server, args);
+    let out = warren_engine::ctl::execute(&mut r.server, args);
     print!("{}", out.stdout);
     eprint!("{}", out.stderr);
     ExitCode::from(out.status.clamp(0, 255) as u8)

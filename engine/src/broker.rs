@@ -71,6 +71,8 @@ pub struct Connection {
     pub channels: BTreeMap<u16, Channel>,
     /// The user it logged in as (`guest` unless opened by [`Broker::attach`]).
     pub user: Name,
+    /// When it opened (simulated ms).
+    pub opened_at: u64,
     /// The user's permissions in this vhost; `None` checks nothing (a bare broker's connections).
     perms: Option<Rc<Permissions>>,
 }
@@ -584,6 +586,7 @@ impl Broker {
             id,
             Connection {
                 user: "guest".into(),
+                opened_at: now,
                 ..Connection::default()
             },
         );
@@ -601,6 +604,7 @@ impl Broker {
             Connection {
                 channels: BTreeMap::new(),
                 user: user.into(),
+                opened_at: now,
                 perms: Some(perms),
             },
         );
@@ -1335,6 +1339,44 @@ impl Broker {
 
     fn queue_purge(&mut self, conn: ConnId, name: &Name) -> R<Reply> {
         self.lookup_queue(conn, name)?;
+        let count = self.purge(name);
+        Ok(Reply::PurgeOk { message_count: count })
+    }
+
+    /// `rabbitmqctl purge_queue`: the operator empties a queue (no permission or exclusivity
+    /// check). `None` if there is no such queue.
+    pub fn purge_queue(&mut self, now: u64, name: &str) -> Option<u64> {
+        self.advance(now);
+        let name = self.queues.get(name)?.name.clone();
+        let n = self.purge(&name);
+        self.run_dirty();
+        Some(n)
+    }
+
+    /// `rabbitmqctl delete_queue [--if-empty] [--if-unused]`: the ready messages it had, or
+    /// rabbitmqctl's reason (`Queue not found`, `Queue is not empty`, `Queue is in use`).
+    pub fn delete_queue_now(
+        &mut self,
+        now: u64,
+        name: &str,
+        if_unused: bool,
+        if_empty: bool,
+    ) -> Result<u64, &'static str> {
+        self.advance(now);
+        let q = self.queues.get(name).ok_or("Queue not found")?;
+        if if_empty && !q.is_empty() {
+            return Err("Queue is not empty");
+        }
+        if if_unused && q.consumer_count() > 0 {
+            return Err("Queue is in use");
+        }
+        let name = q.name.clone();
+        let n = self.delete_queue(&name, QueueGone::Deleted);
+        self.run_dirty();
+        Ok(n)
+    }
+
+    fn purge(&mut self, name: &Name) -> u64 {
         let q = self.queues.get_mut(name).expect("checked");
         let gone = q.drain();
         let count = gone.len() as u64;
@@ -1350,7 +1392,7 @@ impl Broker {
             count,
         });
         self.refresh_timers(name);
-        Ok(Reply::PurgeOk { message_count: count })
+        count
     }
 
     fn queue_delete(&mut self, conn: ConnId, name: &Name, if_unused: bool, if_empty: bool) -> R<Reply> {

@@ -1,16 +1,20 @@
-//! `rabbitmqctl -q` on the simulated broker: the listing commands, printed as RabbitMQ 3.10.8
+//! `rabbitmqctl -q` on the simulated node: the listing commands, printed as RabbitMQ 3.10.8
 //! prints them (a tab-separated header and rows; nothing at all when there are no rows; values
-//! as its Erlang-flavoured formatter writes them: `true`, `[{"x-message-ttl",5000}]`). Row order
-//! is RabbitMQ's internal table order there; here it is declaration order (queues, bindings of
-//! the default exchange) and name order, which compare equal once sorted.
+//! as its Erlang-flavoured formatter writes them: `true`, `[{"x-message-ttl",5000}]`), and the
+//! commands that change the node (users, vhosts, permissions, purge/delete a queue, stop_app,
+//! start_app, reset) with its messages and exit statuses. Row order is RabbitMQ's internal
+//! table order there; here it is declaration order (queues, bindings of the default exchange)
+//! and name order, which compare equal once sorted. Process ids (`<rabbit@warren.1.2.3>`) and
+//! client ports are made up: they name the simulated connection and channel.
 //!
 //! Recorded against a real 3.10.8 broker: `tests/ctl/` (engine/tests/ctl.rs), and live in
 //! `scripts/live_test.sh` (`warren ctl --amqp`).
 
+use crate::access::CtlError;
 use crate::exchange::Dest;
 use crate::field::{FieldTable, FieldValue};
+use crate::queue::ConnId;
 use crate::{Broker, Server};
-
 /// What `rabbitmqctl` prints, and its exit status (0, or 64 for a usage error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
@@ -51,65 +55,417 @@ const BINDING_INFO: &[&str] = &[
     "arguments",
 ];
 
-/// Run `rabbitmqctl -q ARGS` against the node as it is now.
-pub fn run(server: &Server, args: &[&str]) -> Output {
+const CONSUMER_INFO: &[&str] = &[
+    "queue_name",
+    "channel_pid",
+    "consumer_tag",
+    "ack_required",
+    "prefetch_count",
+    "active",
+    "activity_status",
+    "arguments",
+];
+const CONNECTION_INFO: &[&str] = &[
+    "auth_mechanism",
+    "channel_max",
+    "channels",
+    "client_properties",
+    "connected_at",
+    "frame_max",
+    "host",
+    "name",
+    "peer_cert_issuer",
+    "peer_cert_subject",
+    "peer_cert_validity",
+    "peer_host",
+    "peer_port",
+    "pid",
+    "port",
+    "protocol",
+    "recv_cnt",
+    "recv_oct",
+    "send_cnt",
+    "send_oct",
+    "send_pend",
+    "ssl",
+    "ssl_cipher",
+    "ssl_hash",
+    "ssl_key_exchange",
+    "ssl_protocol",
+    "state",
+    "timeout",
+    "user",
+    "vhost",
+];
+const CHANNEL_INFO: &[&str] = &[
+    "acks_uncommitted",
+    "confirm",
+    "connection",
+    "consumer_count",
+    "global_prefetch_count",
+    "messages_unacknowledged",
+    "messages_uncommitted",
+    "messages_unconfirmed",
+    "name",
+    "number",
+    "pid",
+    "prefetch_count",
+    "transactional",
+    "user",
+    "vhost",
+];
+const VHOST_INFO: &[&str] = &[
+    "cluster_state",
+    "default_queue_type",
+    "description",
+    "name",
+    "tags",
+    "tracing",
+];
+
+const GENERAL_USAGE: &str =
+    "rabbitmqctl [--node <node>] [--timeout <timeout>] [--longnames] [--quiet] <command> [<command options>]";
+const PREFIX: &str = "rabbitmqctl [--node <node>] [--longnames] [--quiet] ";
+
+/// The commands: name, usage after the prefix, positional arguments (min, max).
+const COMMANDS: &[(&str, &str, usize, usize)] = &[
+    ("list_queues", "list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_exchanges", "list_exchanges [--vhost <vhost>] [--no-table-headers] [<column>, ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_bindings", "list_bindings [--vhost <vhost>] [--no-table-headers] [<column>, ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_consumers", "list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_connections", "list_connections [--no-table-headers] [<column> ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_channels", "list_channels [--no-table-headers] [<column> ...]", 0, usize::MAX),
+    ("list_users", "list_users [--no-table-headers] [--timeout <timeout>]", 0, 0),
+    ("list_vhosts", "list_vhosts [--no-table-headers] [<column> ...] [--timeout <timeout>]", 0, usize::MAX),
+    ("list_permissions", "list_permissions [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]", 0, 0),
+    ("list_user_permissions", "list_user_permissions [--no-table-headers] <username> [--timeout <timeout>]", 1, 1),
+    ("purge_queue", "purge_queue <queue> [--timeout <timeout>]", 1, 1),
+    ("delete_queue", "delete_queue <queue_name> [--if-empty|-e] [--if-unused|-u] [--timeout <timeout>]", 1, 1),
+    ("add_user", "add_user <username> <password>", 2, 2),
+    ("delete_user", "delete_user <username>", 1, 1),
+    ("change_password", "change_password <username> <password>", 2, 2),
+    ("set_user_tags", "set_user_tags <username> <tag> [...]", 1, usize::MAX),
+    ("add_vhost", "add_vhost <vhost> [--description <description> --tags \"<tag1>,<tag2>,<...>\" --default-queue-type <quorum|classic|stream>]", 1, 1),
+    ("delete_vhost", "delete_vhost <vhost>", 1, 1),
+    ("set_permissions", "set_permissions [--vhost <vhost>] <username> <conf> <write> <read>", 4, 4),
+    ("clear_permissions", "clear_permissions [--vhost <vhost>] <username>", 1, 1),
+    ("stop_app", "stop_app", 0, 0),
+    ("start_app", "start_app", 0, 0),
+    ("reset", "reset", 0, 0),
+];
+
+/// The commands this console knows, for a learner's `help`.
+pub fn commands() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|c| c.0)
+}
+
+/// Does this command change the node (as opposed to listing it)?
+pub fn changes_node(cmd: &str) -> bool {
+    COMMANDS.iter().any(|c| c.0 == cmd) && !cmd.starts_with("list_")
+}
+
+/// A command line taken apart: the command, its positional words and its options.
+struct Parsed<'a> {
+    cmd: &'a str,
+    usage: String,
+    words: Vec<&'a str>,
+    headers: bool,
+    vhost: &'a str,
+    if_empty: bool,
+    if_unused: bool,
+}
+
+fn parse<'a>(args: &[&'a str]) -> Result<Parsed<'a>, Output> {
     let Some((&cmd, rest)) = args.split_first() else {
-        return usage_error(
-            "Command '' not found.".into(),
-            "rabbitmqctl [--node <node>] [--timeout <timeout>] [--longnames] [--quiet] <command> [<command options>]",
-        );
+        return Err(usage_error("Command '' not found.".into(), GENERAL_USAGE));
     };
-    // options these commands accept and that change nothing here
-    let mut cols: Vec<&str> = Vec::new();
-    let mut headers = true;
-    let mut vhost = "/";
+    let Some(&(_, usage, min, max)) = COMMANDS.iter().find(|c| c.0 == cmd) else {
+        return Err(usage_error(format!("Command '{cmd}' not found. "), GENERAL_USAGE));
+    };
+    let usage = format!("{PREFIX}{usage}");
+    let mut p = Parsed {
+        cmd,
+        usage,
+        words: Vec::new(),
+        headers: true,
+        vhost: "/",
+        if_empty: false,
+        if_unused: false,
+    };
     let mut it = rest.iter();
     while let Some(&a) = it.next() {
         match a {
-            "--no-table-headers" => headers = false,
-            "-p" | "--vhost" | "-t" | "--timeout" => {
+            "--no-table-headers" => p.headers = false,
+            "-p" | "--vhost" | "-t" | "--timeout" | "--description" | "--tags" | "--default-queue-type" => {
                 let Some(&v) = it.next() else {
-                    return usage_error(format!("option {a} needs a value"), usage(cmd));
+                    return Err(usage_error(format!("option {a} needs a value"), &p.usage));
                 };
                 if a == "-p" || a == "--vhost" {
-                    vhost = v;
+                    p.vhost = v;
                 }
             }
             "--online" | "--offline" | "--local" => {}
-            _ => cols.push(a),
+            "--if-empty" | "-e" if cmd == "delete_queue" => p.if_empty = true,
+            "--if-unused" | "-u" if cmd == "delete_queue" => p.if_unused = true,
+            _ => p.words.push(a),
         }
     }
-    let (known, default): (&[&str], &[&str]) = match cmd {
-        "list_queues" => (QUEUE_INFO, &["name", "messages"]),
-        "list_exchanges" => (EXCHANGE_INFO, &["name", "type"]),
-        "list_bindings" => (BINDING_INFO, BINDING_INFO),
-        _ => return usage_error(
-            format!("Command '{cmd}' not found. "),
-            "rabbitmqctl [--node <node>] [--timeout <timeout>] [--longnames] [--quiet] <command> [<command options>]",
-        ),
+    if p.words.len() < min {
+        return Err(usage_error(
+            "Error (argument validation): not enough arguments.".into(),
+            &p.usage,
+        ));
+    }
+    if p.words.len() > max {
+        return Err(usage_error(
+            "Error (argument validation): too many arguments.".into(),
+            &p.usage,
+        ));
+    }
+    Ok(p)
+}
+
+/// Run `rabbitmqctl -q ARGS` on the node as it is now: a listing, or a command that changes it.
+pub fn execute(server: &mut Server, args: &[&str]) -> Output {
+    let p = match parse(args) {
+        Ok(p) => p,
+        Err(out) => return out,
     };
-    let cols: Vec<&str> = if cols.is_empty() { default.to_vec() } else { cols };
+    if let Some(out) = app_state_error(server, &p) {
+        return out;
+    }
+    if !changes_node(p.cmd) {
+        return list(server, &p);
+    }
+    let w = &p.words;
+    let done = |r: Result<(), CtlError>| match r {
+        Ok(()) => ok(String::new()),
+        Err(e) => error(e),
+    };
+    match p.cmd {
+        "purge_queue" => match server.purge_queue(p.vhost, w[0]) {
+            Some(_) => ok(String::new()),
+            None => error(CtlError::new(69, "not_found")),
+        },
+        "delete_queue" => match server.delete_queue(p.vhost, w[0], p.if_unused, p.if_empty) {
+            Ok(n) => ok(format!("Queue was successfully deleted with {n} ready messages\n")),
+            Err(why) => error(CtlError::new(64, why)),
+        },
+        "add_user" => done(server.add_user(w[0], w[1])),
+        "delete_user" => done(server.delete_user(w[0])),
+        "change_password" => done(server.change_password(w[0], w[1])),
+        "set_user_tags" => {
+            let tags: Vec<String> = w[1..].iter().map(|t| t.to_string()).collect();
+            done(server.set_user_tags(w[0], &tags))
+        }
+        "add_vhost" => {
+            server.add_vhost(w[0]);
+            ok(String::new())
+        }
+        "delete_vhost" => match server.delete_vhost(w[0]) {
+            Ok(()) => ok(String::new()),
+            // printed without the "Error:" line
+            Err(e) => Output {
+                stdout: String::new(),
+                stderr: format!("{}\n", e.text),
+                status: e.status,
+            },
+        },
+        "set_permissions" => done(server.set_permissions(p.vhost, w[0], w[1], w[2], w[3])),
+        "clear_permissions" => done(server.clear_permissions(p.vhost, w[0])),
+        "stop_app" => {
+            let now = server.now();
+            server.stop_app(now);
+            ok(String::new())
+        }
+        "start_app" => {
+            let now = server.now();
+            server.start_app(now);
+            ok(String::new())
+        }
+        _ => {
+            // reset (app_state_error made sure the app is stopped)
+            let now = server.now();
+            server.reset(now);
+            ok(String::new())
+        }
+    }
+}
+
+/// Run a listing command (`list_*`) on the node as it is now; a command that would change the
+/// node is refused with a usage error (use [`execute`]).
+pub fn run(server: &Server, args: &[&str]) -> Output {
+    let p = match parse(args) {
+        Ok(p) => p,
+        Err(out) => return out,
+    };
+    if let Some(out) = app_state_error(server, &p) {
+        return out;
+    }
+    if changes_node(p.cmd) {
+        return usage_error(
+            format!("Error: '{}' changes the node; this view only lists it.", p.cmd),
+            &p.usage,
+        );
+    }
+    list(server, &p)
+}
+
+/// Commands other than stop_app, start_app and reset need the application running; reset needs
+/// it stopped.
+fn app_state_error(server: &Server, p: &Parsed) -> Option<Output> {
+    match (p.cmd, server.running()) {
+        ("stop_app" | "start_app", _) => None,
+        ("reset", true) => Some(usage_error(
+            "Error: this command requires the 'rabbit' app to be stopped on the target node. Stop it with 'rabbitmqctl stop_app'.".into(),
+            &p.usage,
+        )),
+        ("reset", false) => None,
+        (_, false) => Some(usage_error(
+            "Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.".into(),
+            &p.usage,
+        )),
+        _ => None,
+    }
+}
+
+/// What rabbitmqctl printed after its `Error:` line (all of stderr when there is none), trimmed:
+/// the `text` of a `ctl_error` trace line.
+pub fn error_text(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let from = lines.iter().position(|l| *l == "Error:").map_or(0, |i| i + 1);
+    lines[from..].join("\n").trim().to_string()
+}
+
+fn ok(stdout: String) -> Output {
+    Output {
+        stdout,
+        stderr: String::new(),
+        status: 0,
+    }
+}
+
+fn error(e: CtlError) -> Output {
+    Output {
+        stdout: String::new(),
+        stderr: format!("Error:\n{}\n", e.text),
+        status: e.status,
+    }
+}
+
+fn list(server: &Server, p: &Parsed) -> Output {
+    let cmd = p.cmd;
+    let fixed = |cols: &[&'static str]| -> Vec<&'static str> { cols.to_vec() };
+    let (known, default): (&[&str], Vec<&str>) = match cmd {
+        "list_queues" => (QUEUE_INFO, fixed(&["name", "messages"])),
+        "list_exchanges" => (EXCHANGE_INFO, fixed(&["name", "type"])),
+        "list_bindings" => (BINDING_INFO, BINDING_INFO.to_vec()),
+        "list_consumers" => (
+            CONSUMER_INFO,
+            fixed(&[
+                "queue_name",
+                "channel_pid",
+                "consumer_tag",
+                "ack_required",
+                "prefetch_count",
+                "active",
+                "arguments",
+            ]),
+        ),
+        "list_connections" => (CONNECTION_INFO, fixed(&["user", "peer_host", "peer_port", "state"])),
+        "list_channels" => (
+            CHANNEL_INFO,
+            fixed(&["pid", "user", "consumer_count", "messages_unacknowledged"]),
+        ),
+        "list_vhosts" => (VHOST_INFO, fixed(&["name"])),
+        _ => (&[], Vec::new()),
+    };
+    let cols: Vec<&str> = if p.words.is_empty() || known.is_empty() {
+        default
+    } else {
+        p.words.clone()
+    };
     let bad: Vec<&str> = cols.iter().copied().filter(|c| !known.contains(c)).collect();
-    if !bad.is_empty() {
+    if !known.is_empty() && !bad.is_empty() {
         return usage_error(
             format!(
                 "Error (argument validation): Info key(s) {} are not supported",
                 bad.join(",")
             ),
-            usage(cmd),
+            &p.usage,
         );
     }
     // a vhost that does not exist lists nothing
-    let empty = Broker::for_vhost(0, vhost);
-    let b = server.vhost(vhost).unwrap_or(&empty);
-    let rows = match cmd {
-        "list_queues" => queue_rows(b, &cols),
-        "list_exchanges" => exchange_rows(b, &cols),
-        _ => binding_rows(b, &cols),
+    let empty = Broker::for_vhost(0, p.vhost);
+    let b = server.vhost(p.vhost).unwrap_or(&empty);
+    let (cols, rows): (Vec<&str>, Vec<Vec<String>>) = match cmd {
+        "list_queues" => (cols.clone(), queue_rows(b, &cols)),
+        "list_exchanges" => (cols.clone(), exchange_rows(b, &cols)),
+        "list_bindings" => (cols.clone(), binding_rows(b, &cols)),
+        "list_consumers" => (cols.clone(), consumer_rows(b, &cols)),
+        "list_connections" => (cols.clone(), connection_rows(server, &cols)),
+        "list_channels" => (cols.clone(), channel_rows(server, &cols)),
+        "list_vhosts" => (cols.clone(), vhost_rows(server, &cols)),
+        "list_users" => (
+            vec!["user", "tags"],
+            server
+                .access()
+                .users()
+                .map(|(name, u)| vec![name.clone(), format!("[{}]", u.tags.join(", "))])
+                .collect(),
+        ),
+        "list_permissions" => {
+            if !server.access().has_vhost(p.vhost) {
+                return Output {
+                    stdout: String::new(),
+                    stderr: format!("Virtual host '{}' does not exist\n", p.vhost),
+                    status: 65,
+                };
+            }
+            (
+                vec!["user", "configure", "write", "read"],
+                server
+                    .access()
+                    .permissions()
+                    .filter(|((_, v), _)| v == p.vhost)
+                    .map(|((u, _), perm)| {
+                        vec![
+                            u.clone(),
+                            perm.configure.source().to_string(),
+                            perm.write.source().to_string(),
+                            perm.read.source().to_string(),
+                        ]
+                    })
+                    .collect(),
+            )
+        }
+        _ => {
+            // list_user_permissions USER
+            let user = p.words[0];
+            if server.access().user(user).is_none() {
+                return error(CtlError::new(69, format!("{{:no_such_user, \"{user}\"}}")));
+            }
+            (
+                vec!["vhost", "configure", "write", "read"],
+                server
+                    .access()
+                    .permissions()
+                    .filter(|((u, _), _)| u == user)
+                    .map(|((_, v), perm)| {
+                        vec![
+                            v.clone(),
+                            perm.configure.source().to_string(),
+                            perm.write.source().to_string(),
+                            perm.read.source().to_string(),
+                        ]
+                    })
+                    .collect(),
+            )
+        }
     };
     let mut stdout = String::new();
     if !rows.is_empty() {
-        if headers {
+        if p.headers {
             stdout.push_str(&cols.join("\t"));
             stdout.push('\n');
         }
@@ -118,19 +474,7 @@ pub fn run(server: &Server, args: &[&str]) -> Output {
             stdout.push('\n');
         }
     }
-    Output {
-        stdout,
-        stderr: String::new(),
-        status: 0,
-    }
-}
-
-fn usage(cmd: &str) -> &'static str {
-    match cmd {
-        "list_queues" => "rabbitmqctl [--node <node>] [--longnames] [--quiet] list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
-        "list_exchanges" => "rabbitmqctl [--node <node>] [--longnames] [--quiet] list_exchanges [--vhost <vhost>] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
-        _ => "rabbitmqctl [--node <node>] [--longnames] [--quiet] list_bindings [--vhost <vhost>] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
-    }
+    ok(stdout)
 }
 
 fn usage_error(what: String, usage: &str) -> Output {
@@ -139,6 +483,142 @@ fn usage_error(what: String, usage: &str) -> Output {
         stderr: format!("{what}\n\nUsage\n\n{usage}\n"),
         status: 64,
     }
+}
+
+/// The made-up Erlang process id of a connection (`ch` 0) or one of its channels.
+fn pid(conn: ConnId, ch: u16) -> String {
+    format!("<rabbit@warren.1.{}.{ch}>", conn.0)
+}
+
+/// The made-up client port of a connection.
+fn peer_port(conn: ConnId) -> u32 {
+    50_000 + conn.0
+}
+
+fn connection_name(conn: ConnId) -> String {
+    format!("127.0.0.1:{} -> 127.0.0.1:5672", peer_port(conn))
+}
+
+fn consumer_rows(b: &Broker, cols: &[&str]) -> Vec<Vec<String>> {
+    let mut qs: Vec<_> = b.queues().collect();
+    qs.sort_by_key(|q| q.id);
+    let mut rows = Vec::new();
+    for q in qs {
+        for (i, k) in q.registered.iter().enumerate() {
+            let Some(c) = b.channel(k.conn, k.ch).and_then(|ch| ch.consumers.get(&k.tag)) else {
+                continue;
+            };
+            let active = !q.cfg.single_active_consumer || i == 0;
+            rows.push(
+                cols.iter()
+                    .map(|col| match *col {
+                        "queue_name" => q.name.to_string(),
+                        "channel_pid" => pid(k.conn, k.ch),
+                        "consumer_tag" => k.tag.to_string(),
+                        "ack_required" => bool_text(!c.no_ack),
+                        "prefetch_count" => c.prefetch.to_string(),
+                        "active" => bool_text(active),
+                        "activity_status" => match (q.cfg.single_active_consumer, active) {
+                            (false, _) => "up".into(),
+                            (true, true) => "single_active".into(),
+                            (true, false) => "waiting".into(),
+                        },
+                        _ if c.priority != 0 => format!("[{{\"x-priority\",{}}}]", c.priority),
+                        _ => "[]".into(), // arguments
+                    })
+                    .collect(),
+            );
+        }
+    }
+    rows
+}
+
+fn connection_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for b in server.vhosts() {
+        for (&id, c) in b.connections() {
+            rows.push((
+                id,
+                cols.iter()
+                    .map(|col| match *col {
+                        "auth_mechanism" => "PLAIN".into(),
+                        "channel_max" => "2047".into(),
+                        "channels" => c.channels.len().to_string(),
+                        "client_properties" => "[]".into(),
+                        "connected_at" => c.opened_at.to_string(),
+                        "frame_max" => "131072".into(),
+                        "host" | "peer_host" => "127.0.0.1".into(),
+                        "name" => connection_name(id),
+                        "peer_port" => peer_port(id).to_string(),
+                        "pid" => pid(id, 0),
+                        "port" => "5672".into(),
+                        "protocol" => "{0,9,1}".into(),
+                        "ssl" => "false".into(),
+                        "state" => "running".into(),
+                        "timeout" => "0".into(),
+                        "user" => c.user.to_string(),
+                        "vhost" => b.vhost().to_string(),
+                        "send_pend" | "recv_cnt" | "recv_oct" | "send_cnt" | "send_oct" => "0".into(),
+                        _ => String::new(), // peer_cert_* and ssl_*: no TLS here
+                    })
+                    .collect(),
+            ));
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter().map(|r| r.1).collect()
+}
+
+fn channel_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for b in server.vhosts() {
+        for (&id, c) in b.connections() {
+            for (&n, ch) in &c.channels {
+                rows.push((
+                    (id, n),
+                    cols.iter()
+                        .map(|col| match *col {
+                            "confirm" => bool_text(ch.confirm),
+                            "connection" => pid(id, 0),
+                            "consumer_count" => ch.consumers.len().to_string(),
+                            "global_prefetch_count" => ch.global_prefetch.to_string(),
+                            "messages_unacknowledged" => ch.unacked().to_string(),
+                            "name" => format!("{} ({n})", connection_name(id)),
+                            "number" => n.to_string(),
+                            "pid" => pid(id, n),
+                            "prefetch_count" => ch.prefetch.to_string(),
+                            "transactional" => "false".into(),
+                            "user" => c.user.to_string(),
+                            "vhost" => b.vhost().to_string(),
+                            // confirms are immediate here; no transactions
+                            _ => "0".into(),
+                        })
+                        .collect(),
+                ));
+            }
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter().map(|r| r.1).collect()
+}
+
+fn vhost_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
+    server
+        .access()
+        .vhosts()
+        .map(|v| {
+            cols.iter()
+                .map(|col| match *col {
+                    "name" => v.clone(),
+                    "tracing" => "false".into(),
+                    "cluster_state" => "[{rabbit@warren,running}]".into(),
+                    "tags" => "[]".into(),
+                    "default_queue_type" => "undefined".into(),
+                    _ => String::new(), // description
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn bool_text(v: bool) -> String {

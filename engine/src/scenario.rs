@@ -195,6 +195,10 @@ pub enum Call {
         vhost: String,
         user: String,
     },
+    /// Any other `rabbitmqctl` command, as its words: `["purge_queue", "q"]`, `["stop_app"]`.
+    Rabbitmqctl {
+        command: Vec<String>,
+    },
 }
 
 impl Call {
@@ -210,6 +214,7 @@ impl Call {
                 | Call::DeleteVhost { .. }
                 | Call::SetPermissions { .. }
                 | Call::ClearPermissions { .. }
+                | Call::Rabbitmqctl { .. }
         )
     }
 
@@ -235,6 +240,7 @@ impl Call {
                 read,
             } => v(&["set_permissions", "-p", vhost, user, configure, write, read]),
             Call::ClearPermissions { vhost, user } => v(&["clear_permissions", "-p", vhost, user]),
+            Call::Rabbitmqctl { command } => Some(command.clone()),
             _ => None,
         }
     }
@@ -273,6 +279,7 @@ impl Call {
             Call::DeleteVhost { .. } => "delete_vhost",
             Call::SetPermissions { .. } => "set_permissions",
             Call::ClearPermissions { .. } => "clear_permissions",
+            Call::Rabbitmqctl { .. } => "rabbitmqctl",
         }
     }
 }
@@ -336,6 +343,20 @@ impl<'a> Args<'a> {
                 Ok(Some(s))
             }
             Some(v) => Err(self.e(k, format!("expected a string, got {v}"))),
+        }
+    }
+    /// A list of strings (`tags`, a command's words).
+    fn words(&mut self, k: &str) -> Result<Vec<String>, ScenarioError> {
+        match self.take(k) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(xs)) => xs
+                .into_iter()
+                .map(|x| match x {
+                    Value::String(t) => Ok(t),
+                    other => Err(self.e(k, format!("expected a list of strings, got {other} in it"))),
+                })
+                .collect(),
+            Some(v) => Err(self.e(k, format!("expected a list of strings, got {v}"))),
         }
     }
     fn req_string(&mut self, k: &str) -> Result<String, ScenarioError> {
@@ -576,21 +597,18 @@ fn parse_call(step: usize, call: &str, args: Map<String, Value>) -> Result<Call,
         },
         "set_user_tags" => {
             let user = a.req_string("user")?;
-            let tags = match a.take("tags") {
-                None => Vec::new(),
-                Some(Value::Array(xs)) => {
-                    let mut tags = Vec::new();
-                    for x in xs {
-                        match x {
-                            Value::String(t) => tags.push(t),
-                            other => return Err(a.e("tags", format!("expected a list of tag names, got {other}"))),
-                        }
-                    }
-                    tags
-                }
-                Some(v) => return Err(a.e("tags", format!("expected a list of tag names, got {v}"))),
-            };
+            let tags = a.words("tags")?;
             Call::SetUserTags { user, tags }
+        }
+        "rabbitmqctl" => {
+            let command = a.words("command")?;
+            if command.is_empty() {
+                return Err(a.e(
+                    "command",
+                    "rabbitmqctl needs 'command': its words, e.g. [\"purge_queue\", \"q\"]",
+                ));
+            }
+            Call::Rabbitmqctl { command }
         }
         "add_vhost" => Call::AddVhost {
             vhost: a.req_string("vhost")?,

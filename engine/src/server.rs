@@ -27,6 +27,9 @@ pub struct Server {
     events: Vec<Event>,
     /// What [`Server::broker`] shows when `/` has been deleted.
     empty: Broker,
+    /// `rabbitmqctl stop_app` stopped the RabbitMQ application (the node still answers
+    /// rabbitmqctl; clients cannot connect).
+    stopped: bool,
 }
 
 impl Server {
@@ -42,6 +45,7 @@ impl Server {
             next_conn: 0,
             events: Vec::new(),
             empty: Broker::new(seed),
+            stopped: false,
         }
     }
 
@@ -83,6 +87,14 @@ impl Server {
     /// or one the user has no permissions in.
     pub fn connect(&mut self, now: u64, user: &str, password: &str, vhost: &str) -> R<ConnId> {
         self.advance(now);
+        if self.stopped {
+            // a real client's TCP connection is refused: nothing listens on the port
+            return Err(AmqpError::new(
+                0,
+                "CONNECTION_REFUSED",
+                "the RabbitMQ application is stopped (rabbitmqctl start_app starts it)",
+            ));
+        }
         let perms = self.access.login(user, password, vhost)?;
         self.next_conn += 1;
         let id = ConnId(self.next_conn);
@@ -157,7 +169,50 @@ impl Server {
         }
     }
 
-    /// `rabbitmqctl reset`: a fresh node (only `/` and guest), nothing kept.
+    /// Is the RabbitMQ application running (not stopped by `stop_app`)?
+    pub fn running(&self) -> bool {
+        !self.stopped
+    }
+
+    /// `rabbitmqctl stop_app`: every connection drops and, as on a restart, only durable things
+    /// (and persistent messages in durable queues) will be there when it starts again.
+    pub fn stop_app(&mut self, now: u64) {
+        if !self.stopped {
+            self.restart(now);
+            self.stopped = true;
+        }
+    }
+
+    /// `rabbitmqctl start_app`.
+    pub fn start_app(&mut self, now: u64) {
+        self.advance(now);
+        self.stopped = false;
+    }
+
+    /// `rabbitmqctl purge_queue -p VHOST NAME`: the number of messages purged, `None` if no such
+    /// queue (or vhost).
+    pub fn purge_queue(&mut self, vhost: &str, name: &str) -> Option<u64> {
+        let now = self.now;
+        self.vhosts.get_mut(vhost)?.purge_queue(now, name)
+    }
+
+    /// `rabbitmqctl delete_queue -p VHOST NAME [--if-unused] [--if-empty]`.
+    pub fn delete_queue(
+        &mut self,
+        vhost: &str,
+        name: &str,
+        if_unused: bool,
+        if_empty: bool,
+    ) -> Result<u64, &'static str> {
+        let now = self.now;
+        match self.vhosts.get_mut(vhost) {
+            Some(b) => b.delete_queue_now(now, name, if_unused, if_empty),
+            None => Err("Queue not found"),
+        }
+    }
+
+    /// `rabbitmqctl reset` (with the application stopped): a fresh node (only `/` and guest),
+    /// nothing kept.
     pub fn reset(&mut self, now: u64) {
         let now = self.now.max(now);
         for b in self.vhosts.values_mut() {
@@ -166,7 +221,9 @@ impl Server {
         self.collect_events();
         let events = std::mem::take(&mut self.events);
         let next_conn = self.next_conn;
+        let stopped = self.stopped;
         *self = Server::new(self.seed);
+        self.stopped = stopped;
         self.next_conn = next_conn;
         self.events = events;
         self.vhosts.get_mut("/").expect("a fresh node has /").advance(now);

@@ -1,7 +1,6 @@
 //! Running a scenario and printing the trace a pika client would observe
 //! (`shared/scenario-format.md`, and `shared/tools/pika_trace.py`, which this mirrors).
 
-use crate::access::CtlError;
 use crate::broker::Broker;
 use crate::error::AmqpError;
 use crate::event::{Event, EventKind};
@@ -25,6 +24,8 @@ pub struct Runner {
     pika_tags: Rng,
     /// Every engine event so far, in order (for tools that want more than the trace).
     pub events: Vec<Event>,
+    /// What the last operator's command printed (the page's console shows it).
+    pub last_ctl: Option<crate::ctl::Output>,
 }
 
 /// A step refers to something the scenario never defined (a `$alias` with no `as`).
@@ -51,6 +52,7 @@ impl Runner {
             now: 0,
             pika_tags: Rng::fork(seed, "pika-consumer-tags"),
             events: Vec::new(),
+            last_ctl: None,
         }
     }
 
@@ -118,10 +120,11 @@ impl Runner {
                 }
                 oks.push(json!({"kind": "ok", "call": "connection_close", "conn": st.conn}));
             }
-            call if call.is_ctl() => oks.push(match ctl_call(&mut self.server, call) {
-                Ok(()) => json!({"kind": "ok", "call": call.name()}),
-                Err(e) => ctl_error_line(call, &e),
-            }),
+            call if call.is_ctl() => {
+                let out = ctl_call(&mut self.server, call);
+                oks.push(ctl_line(call, &out));
+                self.last_ctl = Some(out);
+            }
             call => match self.conn(&st.conn, &st.login) {
                 Err(refused) => oks.push(json!({"kind": "connection_error", "conn": st.conn,
                     "code": refused.code, "text": refused.text})),
@@ -300,33 +303,22 @@ impl Runner {
     }
 }
 
-/// Run an operator's `rabbitmqctl` command (`call.is_ctl()`) on the node.
-pub fn ctl_call(server: &mut Server, call: &Call) -> Result<(), CtlError> {
-    match call {
-        Call::AddUser { user, password } => server.add_user(user, password),
-        Call::DeleteUser { user } => server.delete_user(user),
-        Call::ChangePassword { user, password } => server.change_password(user, password),
-        Call::SetUserTags { user, tags } => server.set_user_tags(user, tags),
-        Call::AddVhost { vhost } => {
-            server.add_vhost(vhost);
-            Ok(())
-        }
-        Call::DeleteVhost { vhost } => server.delete_vhost(vhost),
-        Call::SetPermissions {
-            vhost,
-            user,
-            configure,
-            write,
-            read,
-        } => server.set_permissions(vhost, user, configure, write, read),
-        Call::ClearPermissions { vhost, user } => server.clear_permissions(vhost, user),
-        other => unreachable!("{} is not a rabbitmqctl command", other.name()),
-    }
+/// Run an operator's `rabbitmqctl` command (`call.is_ctl()`) on the node: what it printed.
+pub fn ctl_call(server: &mut Server, call: &Call) -> crate::ctl::Output {
+    let words = call.ctl_args().expect("a rabbitmqctl command");
+    let words: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
+    crate::ctl::execute(server, &words)
 }
 
-/// The trace line of a failed operator's command: rabbitmqctl's exit status and message.
-pub fn ctl_error_line(call: &Call, e: &CtlError) -> Value {
-    json!({"kind": "ctl_error", "call": call.name(), "status": e.status, "text": e.text})
+/// The trace line of an operator's command: `ok`, or `ctl_error` with rabbitmqctl's exit status
+/// and what it printed after "Error:".
+pub fn ctl_line(call: &Call, out: &crate::ctl::Output) -> Value {
+    if out.status == 0 {
+        json!({"kind": "ok", "call": call.name()})
+    } else {
+        json!({"kind": "ctl_error", "call": call.name(), "status": out.status,
+               "text": crate::ctl::error_text(&out.stderr)})
+    }
 }
 
 /// Run `steps` one by one with `step` and collect their trace lines, each stamped with its `step`

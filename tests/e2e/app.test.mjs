@@ -526,6 +526,59 @@ await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up 
   expect((await cmd.inputValue()) === '', 'a fresh line');
 }, page);
 
+await test('console commands change the simulated node: purge a queue, add a user, stop and start the app', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
+  await label(page, 'run this step').click();
+  await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  const cmd = label(page, 'console command');
+  const out = page.locator('[aria-label="console output"]');
+  await cmd.fill('purge_queue screen');
+  await cmd.press('Enter');
+  await label(page, 'queue screen: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await cmd.fill('add_user bob "s3cret pw"');
+  await cmd.press('Enter');
+  await cmd.fill('set_permissions -p / bob "^bob-.*" ".*" ".*"');
+  await cmd.press('Enter');
+  await cmd.fill('list_permissions');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'bob\t^bob-.*' }).waitFor();
+  expect((await out.locator('pre').last().textContent()) === 'user\tconfigure\twrite\tread\nbob\t^bob-.*\t.*\t.*\nguest\t.*\t.*\t.*\n',
+    await out.locator('pre').last().textContent());
+  await cmd.fill('add_user bob again');
+  await cmd.press('Enter');
+  await out.locator('pre.error', { hasText: 'User "bob" already exists' }).waitFor();
+  await cmd.fill('stop_app');
+  await cmd.press('Enter');
+  await cmd.fill('list_queues');
+  await cmd.press('Enter');
+  await out.locator('pre.error', { hasText: "requires the 'rabbit' app to be running" }).waitFor();
+  await cmd.fill('start_app');
+  await cmd.press('Enter');
+  await cmd.fill('list_users');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'bob\t[]' }).waitFor();
+}, page);
+
+await test('the overview shows totals, rates, queues and each consumer\'s prefetch window', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '2. Work queues' });
+  await label(page, 'run this step').click();
+  await label(page, 'overview').click();
+  const panel = page.locator('section[aria-label="overview"]');
+  await panel.waitFor();
+  const queues = panel.locator('table[aria-label="queues"] tbody tr');
+  await queues.first().waitFor();
+  expect((await queues.first().locator('td').first().textContent()) === 'task_queue', await queues.first().textContent());
+  const consumers = panel.locator('table[aria-label="consumers"] tbody tr');
+  expect((await consumers.count()) === 2, `two workers: ${await consumers.count()}`);
+  expect((await consumers.first().textContent()).includes('worker-1'), await consumers.first().textContent());
+  const queuesTotal = panel.locator('.total', { hasText: 'Queues' }).locator('b');
+  expect((await queuesTotal.textContent()) === '1', await queuesTotal.textContent());
+  expect(/^\d+\.\d\/s$/.test(await panel.locator('.total', { hasText: 'Publish' }).locator('b').textContent()), 'a rate');
+  expect((await panel.locator('svg polyline').count()) === 3, 'publish, deliver, ack lines');
+  await label(page, 'close the overview').click();
+  await panel.waitFor({ state: 'detached' });
+}, page);
+
 {
   // a visitor whose browser prefers Chinese gets the page in Chinese, and can switch
   const zh = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });

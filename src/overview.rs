@@ -1,0 +1,214 @@
+//! The overview panel, in the style of the management UI's Overview and Queues tabs: totals,
+//! per-queue ready / unacked / total with rates, message rates over simulated time, and each
+//! consumer's prefetch window.
+//!
+//! Everything is read at the moment the canvas shows (`t`): message counts from the timeline's
+//! tally (the numbers drawn on the queues), rates from the engine events shown in the last
+//! [`WINDOW_MS`] of simulated time, objects (connections, channels, consumers) from the broker.
+//! The management UI samples every 5 s of real time; here the window slides with the playback.
+
+use crate::sim::Live;
+use warren_engine::event::EventKind;
+
+/// The span rates are averaged over (ms of simulated time), as the management UI's 5 s samples.
+pub const WINDOW_MS: f64 = 5_000.0;
+/// The chart's span and its bars.
+pub const CHART_MS: f64 = 30_000.0;
+pub const CHART_BINS: usize = 30;
+
+/// Messages per second of simulated time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rates {
+    /// Published by clients (`basic.publish`).
+    pub publish: f64,
+    /// Delivered to consumers or handed out by `basic.get`.
+    pub deliver: f64,
+    /// Acknowledged by clients.
+    pub ack: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRow {
+    pub name: String,
+    pub ready: u64,
+    pub unacked: u64,
+    pub consumers: u64,
+    /// Enqueued into this queue (incoming), delivered from it, acked.
+    pub incoming: f64,
+    pub deliver: f64,
+    pub ack: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerRow {
+    pub queue: String,
+    /// The client (the canvas name of its connection).
+    pub client: String,
+    pub tag: String,
+    pub ack_required: bool,
+    /// Its prefetch (0: unlimited), and the channel-wide global one if set.
+    pub prefetch: u16,
+    pub global_prefetch: u16,
+    /// Deliveries it holds unacknowledged (as the canvas shows them).
+    pub unacked: u64,
+    /// How full its prefetch window is, 0..=1 (`None`: unlimited or auto-ack).
+    pub utilisation: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overview {
+    pub connections: usize,
+    pub channels: usize,
+    pub exchanges: usize,
+    pub queues: usize,
+    pub consumers: usize,
+    pub ready: u64,
+    pub unacked: u64,
+    pub rates: Rates,
+    /// The chart: rates per bar of `CHART_MS / CHART_BINS`, oldest first, the last ending at `t`.
+    pub series: Vec<Rates>,
+    pub queue_rows: Vec<QueueRow>,
+    pub consumer_rows: Vec<ConsumerRow>,
+}
+
+impl Overview {
+    pub fn total(&self) -> u64 {
+        self.ready + self.unacked
+    }
+}
+
+/// What kind of rate an event counts toward, and for which queue.
+fn counted(k: &EventKind) -> Option<(u8, Option<&str>)> {
+    match k {
+        EventKind::Published { .. } => Some((0, None)),
+        EventKind::Enqueued { queue, .. } => Some((3, Some(queue))),
+        EventKind::Delivered { queue, .. } => Some((1, Some(queue))),
+        EventKind::Acked { queue, .. } => Some((2, Some(queue))),
+        _ => None,
+    }
+}
+
+/// The overview of `live` at shown time `t` (ms), once the timeline has been sought to `t` (as
+/// the canvas does before it draws).
+pub fn at(live: &Live, t: f64) -> Overview {
+    let tally = live.timeline.tally();
+    let broker = live.broker();
+    let per_s = 1000.0 / WINDOW_MS;
+    let bin_ms = CHART_MS / CHART_BINS as f64;
+    let mut rates = Rates::default();
+    let mut series = vec![Rates::default(); CHART_BINS];
+    let mut by_queue: std::collections::BTreeMap<&str, [f64; 3]> = Default::default();
+    for (e, shown) in &live.timeline.events {
+        if *shown > t || *shown <= t - CHART_MS {
+            continue;
+        }
+        let Some((kind, queue)) = counted(&e.kind) else {
+            continue;
+        };
+        let bin = (((t - shown) / bin_ms) as usize).min(CHART_BINS - 1);
+        let slot = &mut series[CHART_BINS - 1 - bin];
+        let in_window = *shown > t - WINDOW_MS;
+        match kind {
+            0 => {
+                slot.publish += 1000.0 / bin_ms;
+                if in_window {
+                    rates.publish += per_s;
+                }
+            }
+            1 => {
+                slot.deliver += 1000.0 / bin_ms;
+                if in_window {
+                    rates.deliver += per_s;
+                }
+            }
+            2 => {
+                slot.ack += 1000.0 / bin_ms;
+                if in_window {
+                    rates.ack += per_s;
+                }
+            }
+            _ => {}
+        }
+        if let (true, Some(q), true) = (in_window, queue, kind > 0) {
+            let r = by_queue.entry(q).or_default();
+            match kind {
+                3 => r[0] += per_s,
+                1 => r[1] += per_s,
+                _ => r[2] += per_s,
+            }
+        }
+    }
+    let mut qs: Vec<_> = broker.queues().collect();
+    qs.sort_by_key(|q| q.id);
+    let queue_rows: Vec<QueueRow> = qs
+        .iter()
+        .map(|q| {
+            let (ready, unacked) = tally.queue(&q.name);
+            let r = by_queue.get(&*q.name).copied().unwrap_or_default();
+            QueueRow {
+                name: live.canvas_queue(&q.name).to_string(),
+                ready,
+                unacked,
+                consumers: q.consumer_count(),
+                incoming: r[0],
+                deliver: r[1],
+                ack: r[2],
+            }
+        })
+        .collect();
+    let mut consumer_rows = Vec::new();
+    let mut channels = 0;
+    for (conn, c) in broker.connections() {
+        channels += c.channels.len();
+        let client = live
+            .timeline
+            .names
+            .get(conn)
+            .cloned()
+            .unwrap_or_else(|| format!("connection {}", conn.0));
+        for ch in c.channels.values() {
+            for (tag, cons) in &ch.consumers {
+                let unacked = tally.consumer(&client, tag);
+                let limit = match (cons.prefetch, ch.global_prefetch) {
+                    (0, 0) => 0,
+                    (0, g) => g,
+                    (p, 0) => p,
+                    (p, g) => p.min(g),
+                };
+                consumer_rows.push(ConsumerRow {
+                    queue: live.canvas_queue(&cons.queue).to_string(),
+                    client: client.clone(),
+                    tag: tag.to_string(),
+                    ack_required: !cons.no_ack,
+                    prefetch: cons.prefetch,
+                    global_prefetch: ch.global_prefetch,
+                    unacked,
+                    utilisation: (limit > 0 && !cons.no_ack).then(|| (unacked as f64 / limit as f64).min(1.0)),
+                });
+            }
+        }
+    }
+    consumer_rows.sort_by(|a, b| (&a.queue, &a.client, &a.tag).cmp(&(&b.queue, &b.client, &b.tag)));
+    Overview {
+        connections: broker.connections().count(),
+        channels,
+        exchanges: broker.exchanges().count(),
+        queues: queue_rows.len(),
+        consumers: consumer_rows.len(),
+        ready: queue_rows.iter().map(|q| q.ready).sum(),
+        unacked: queue_rows.iter().map(|q| q.unacked).sum(),
+        rates,
+        series,
+        queue_rows,
+        consumer_rows,
+    }
+}
+
+/// A rate as the management UI prints it: `0.0/s`, `2.4/s`, `120/s`.
+pub fn rate_text(r: f64) -> String {
+    if r >= 100.0 {
+        format!("{:.0}/s", r)
+    } else {
+        format!("{:.1}/s", r)
+    }
+}
