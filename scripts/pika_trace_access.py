@@ -7,8 +7,9 @@ users, vhosts and permissions (../shared/scenario-format.md, "Users, virtual hos
 - a login the broker refuses is the step's only line: `connection_error` with the code and text of
   the connection.close it sent (pika raises ProbableAuthenticationError / ProbableAccessDeniedError);
 - the operator's calls (add_user, delete_user, change_password, set_user_tags, add_vhost,
-  delete_vhost, set_permissions, clear_permissions) run `rabbitmqctl -q` and write `ok`, or
-  `ctl_error` with its exit status and what it printed after "Error:";
+  delete_vhost, set_permissions, clear_permissions, and `rabbitmqctl` with any command's words)
+  run `rabbitmqctl -q` and write `ok`, or `ctl_error` with its exit status and what it printed
+  after "Error:"; before stop_app and reset the clients close, as for `restart`;
 - a connection the broker closes while the recorder waits (delete_user: 320 CONNECTION_FORCED) is
   written as `connection_error`, as a pika on_close callback would see it.
 
@@ -32,6 +33,7 @@ CTL = {
     "set_permissions": lambda a: ["set_permissions", "-p", a.get("vhost", "/"), a["user"],
                                   a["configure"], a["write"], a["read"]],
     "clear_permissions": lambda a: ["clear_permissions", "-p", a.get("vhost", "/"), a["user"]],
+    "rabbitmqctl": lambda a: list(a["command"]),
 }
 
 
@@ -76,6 +78,14 @@ class AccessOracle(pika_trace.Oracle):
         call, a = st["call"], dict(st.get("args", {}))
         self.login = {k: st[k] for k in ("user", "password", "vhost") if k in st}
         if call in CTL:
+            if CTL[call](a)[:1] in (["stop_app"], ["reset"]):
+                # the clients go first, as for the recorder's restart step
+                for conn in self.conns.values():
+                    try:
+                        conn.close()
+                    except Exception:
+                        pass
+                self.conns.clear(); self.chans.clear()
             r = subprocess.run(["rabbitmqctl", "-q", "-n", pika_trace.NODE] + CTL[call](a),
                                capture_output=True, text=True)
             if r.returncode == 0:

@@ -28,3 +28,9 @@ golden!(access_vhosts, "access_vhosts");
 
 // rabbitmqctl's own errors and exit statuses for users, vhosts and permissions.
 golden!(access_ctl_errors, "access_ctl_errors");
+
+// rabbitmqctl on queues: delete_queue --if-unused / --if-empty refused with its messages, a
+// missing queue for delete_queue (64) and purge_queue (69), purge_queue empties a queue with a
+// consumer; stop_app + start_app keeps durable queues and persistent messages only; reset forgets
+// users and queues.
+golden!(ctl_queue_commands, "ctl_queue_commands");
