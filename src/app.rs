@@ -1259,6 +1259,7 @@ impl Component for App {
                     <aside class={classes!(self.tour.is_some().then_some("touring"))}>
                         { self.tour_view(ctx) }
                         { self.inspector(ctx) }
+                        { self.users_view(ctx) }
                         { self.console_view(ctx) }
                         { self.log_view(ctx) }
                     </aside>
@@ -1285,6 +1286,52 @@ impl App {
                     <input ref={self.console_input.clone()} aria-label="console command" spellcheck="false" autocomplete="off"
                         placeholder="list_queues name messages_ready messages_unacknowledged"
                         onkeydown={link.callback(Msg::ConsoleKey)} /></label>
+            </details>
+        }
+    }
+
+    /// The design's users and their permissions on vhost `/`: the setup creates them before the
+    /// producers and consumers connect (a producer or consumer names its user in the inspector).
+    fn users_view(&self, ctx: &Context<Self>) -> Html {
+        use crate::design::UserSpec;
+        let (link, l) = (ctx.link(), self.lang);
+        let users = self.hist.design.users.clone();
+        let add = {
+            let mut more = users.clone();
+            let mut n = more.len() + 1;
+            while more.iter().any(|u| u.name == format!("user{n}")) {
+                n += 1;
+            }
+            more.push(UserSpec {
+                name: format!("user{n}"),
+                ..UserSpec::default()
+            });
+            link.callback(move |_| Msg::Do(Action::SetUsers(more.clone())))
+        };
+        let field = |index: usize, label: &'static str, value: &str, set: fn(&mut UserSpec, &str)| {
+            html! { <Field label={label} value={AttrValue::from(value.to_string())} send={self.send.clone()}
+            target={Target::User { index, users: users.clone(), set }} /> }
+        };
+        html! {
+            <details class="users" open={!users.is_empty()}>
+                <summary>{ tr(l, "Users and permissions") }</summary>
+                <p class="hint">{ tr(l, "Created before the producers and consumers connect, with their permissions on vhost / (regular expressions: configure, write, read). guest / guest has .* on everything.") }</p>
+                { for users.iter().enumerate().map(|(i, u)| {
+                    let mut fewer = users.clone();
+                    fewer.remove(i);
+                    html! {
+                        <fieldset aria-label={format!("user {}", u.name)}>
+                            { field(i, tr(l, "user"), &u.name, |u, v| u.name = v.trim().into()) }
+                            { field(i, tr(l, "password"), &u.password, |u, v| u.password = v.into()) }
+                            { field(i, tr(l, "configure"), &u.configure, |u, v| u.configure = v.into()) }
+                            { field(i, tr(l, "write"), &u.write, |u, v| u.write = v.into()) }
+                            { field(i, tr(l, "read"), &u.read, |u, v| u.read = v.into()) }
+                            <button onclick={link.callback(move |_| Msg::Do(Action::SetUsers(fewer.clone())))}
+                                aria-label={format!("remove user {}", u.name)}>{ tr(l, "Remove") }</button>
+                        </fieldset>
+                    }
+                }) }
+                <button onclick={add} aria-label="add a user">{ tr(l, "+ User") }</button>
             </details>
         }
     }
@@ -1663,6 +1710,8 @@ impl App {
                         { field(tr(l, "priority"), p.priority.map(|p| p.to_string()).unwrap_or_default(), |s, v| { if let Spec::Producer(p) = s { p.priority = opt(v)? } Ok(()) }) }
                         { field(tr(l, "headers (k=v, …)"), p.headers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), |s, v| {
                             if let Spec::Producer(p) = s { p.headers = pairs(v)? } Ok(()) }) }
+                        { field(tr(l, "user (empty: guest)"), p.user.clone(), |s, v| { if let Spec::Producer(p) = s { p.user = v.trim().into() } Ok(()) }) }
+                        { field(tr(l, "password"), p.password.clone(), |s, v| { if let Spec::Producer(p) = s { p.password = v.into() } Ok(()) }) }
                     </>},
                     Spec::Exchange(x) => {
                         let spec2 = spec.clone();
@@ -1709,6 +1758,8 @@ impl App {
                         { check(tr(l, "on failure: reject (else nack)"), c.on_failure == OnFailure::Reject, |s, v| { if let Spec::Consumer(c) = s { c.on_failure = if v { OnFailure::Reject } else { OnFailure::Nack } } }) }
                         { check(tr(l, "requeue on failure"), c.requeue, |s, v| { if let Spec::Consumer(c) = s { c.requeue = v } }) }
                         { check(tr(l, "RPC server: reply to reply_to"), c.reply, |s, v| { if let Spec::Consumer(c) = s { c.reply = v } }) }
+                        { field(tr(l, "user (empty: guest)"), c.user.clone(), |s, v| { if let Spec::Consumer(c) = s { c.user = v.trim().into() } Ok(()) }) }
+                        { field(tr(l, "password"), c.password.clone(), |s, v| { if let Spec::Consumer(c) = s { c.password = v.into() } Ok(()) }) }
                     </>},
                 };
                 html! {
@@ -2142,6 +2193,12 @@ pub enum Target {
         index: usize,
         key: String,
     },
+    /// A field of the design's user `index`.
+    User {
+        index: usize,
+        users: Vec<crate::design::UserSpec>,
+        set: fn(&mut crate::design::UserSpec, &str),
+    },
 }
 
 /// Equal when they change the same thing from the same state; the setter is not compared (a
@@ -2157,6 +2214,7 @@ impl PartialEq for Target {
                 a == b && x == y
             }
             (Target::LinkArgs { index: a, key: x }, Target::LinkArgs { index: b, key: y }) => a == b && x == y,
+            (Target::User { index: a, users: x, .. }, Target::User { index: b, users: y, .. }) => a == b && x == y,
             _ => false,
         }
     }
@@ -2212,6 +2270,11 @@ fn field(p: &FieldProps) -> Html {
                 }),
                 Err(err) => Msg::Error(format!("arguments: {err}")),
             },
+            Target::User { index, users, set } => {
+                let mut users = users.clone();
+                set(&mut users[*index], &text);
+                Msg::Do(Action::SetUsers(users))
+            }
         };
         send.emit(msg);
     });

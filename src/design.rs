@@ -69,6 +69,11 @@ pub struct Producer {
     pub burst: u32,
     /// While playing, publish a burst every this many simulated ms (0 = only when told).
     pub every_ms: u64,
+    /// The user its connection logs in as (empty: guest) and that user's password.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub password: String,
 }
 
 impl Default for Producer {
@@ -86,6 +91,8 @@ impl Default for Producer {
             headers: BTreeMap::new(),
             burst: 1,
             every_ms: 0,
+            user: String::new(),
+            password: String::new(),
         }
     }
 }
@@ -113,6 +120,11 @@ pub struct Consumer {
     /// RPC server: after processing, publish a reply to the message's `reply_to` with its
     /// `correlation_id`.
     pub reply: bool,
+    /// The user its connection logs in as (empty: guest) and that user's password.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub password: String,
 }
 
 impl Default for Consumer {
@@ -125,6 +137,8 @@ impl Default for Consumer {
             on_failure: OnFailure::Nack,
             requeue: true,
             reply: false,
+            user: String::new(),
+            password: String::new(),
         }
     }
 }
@@ -238,6 +252,34 @@ pub struct Design {
     pub show_default: bool,
     pub nodes: Vec<Node>,
     pub links: Vec<Link>,
+    /// Users the setup creates (add_user) with their permissions on vhost `/`, before any
+    /// producer or consumer connects; `guest` here only changes guest's permissions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<UserSpec>,
+}
+
+/// A user of the design, with its permissions on vhost `/` (regular expressions, as
+/// `rabbitmqctl set_permissions` takes them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserSpec {
+    pub name: String,
+    pub password: String,
+    pub configure: String,
+    pub write: String,
+    pub read: String,
+}
+
+impl Default for UserSpec {
+    fn default() -> Self {
+        UserSpec {
+            name: "user".into(),
+            password: "secret".into(),
+            configure: ".*".into(),
+            write: ".*".into(),
+            read: ".*".into(),
+        }
+    }
 }
 
 impl Default for Design {
@@ -248,6 +290,7 @@ impl Default for Design {
             show_default: false,
             nodes: Vec::new(),
             links: Vec::new(),
+            users: Vec::new(),
         }
     }
 }
@@ -294,6 +337,8 @@ pub enum Action {
     },
     ShowDefault(bool),
     SetName(String),
+    /// Replace the design's users (add, edit, remove one).
+    SetUsers(Vec<UserSpec>),
     /// Lay everything out in columns (producers, exchanges, queues, consumers) with few crossings.
     Tidy,
     /// Replace the whole design (a loaded file).
@@ -532,6 +577,22 @@ impl Design {
             }
             Action::ShowDefault(b) => self.show_default = b,
             Action::SetName(n) => self.name = n,
+            Action::SetUsers(users) => {
+                let mut seen = std::collections::BTreeSet::new();
+                for u in &users {
+                    if u.name.is_empty() {
+                        return Err("a user needs a name".into());
+                    }
+                    if !seen.insert(u.name.as_str()) {
+                        return Err(format!("there is already a user {}", u.name));
+                    }
+                    for (what, re) in [("configure", &u.configure), ("write", &u.write), ("read", &u.read)] {
+                        warren_engine::access::Pattern::new(re)
+                            .map_err(|e| format!("{}: {what}: {}", u.name, e.text))?;
+                    }
+                }
+                self.users = users;
+            }
             Action::Tidy => self.tidy(),
             Action::Replace(d) => *self = d,
         }
@@ -607,6 +668,13 @@ impl Design {
     pub fn setup_steps(&self) -> Vec<Value> {
         let mut steps = Vec::new();
         const ADMIN: &str = "setup"; // see queue_owner
+        for u in &self.users {
+            if u.name != "guest" {
+                steps.push(json!({"call": "add_user", "args": {"user": u.name, "password": u.password}}));
+            }
+            steps.push(json!({"call": "set_permissions", "args": {"vhost": "/", "user": u.name,
+                "configure": u.configure, "write": u.write, "read": u.read}}));
+        }
         for n in &self.nodes {
             if let Spec::Exchange(x) = &n.spec {
                 let mut args = serde_json::Map::new();
@@ -722,6 +790,30 @@ impl Design {
             "mandatory": p.mandatory, "properties": props}}))
     }
 
+    /// The user and password a producer's or consumer's connection (named `conn`) logs in
+    /// with, when it is not guest.
+    pub fn login_of(&self, conn: &str) -> Option<(&str, &str)> {
+        self.nodes.iter().find_map(|n| match &n.spec {
+            Spec::Producer(Producer { user, password, .. }) | Spec::Consumer(Consumer { user, password, .. })
+                if n.name == conn && !user.is_empty() =>
+            {
+                Some((user.as_str(), password.as_str()))
+            }
+            _ => None,
+        })
+    }
+
+    /// `step` with the `user` and `password` its connection logs in with (scenario format
+    /// extension), if its actor is not guest.
+    pub fn with_login(&self, mut step: Value) -> Value {
+        let login = step["conn"].as_str().and_then(|c| self.login_of(c));
+        if let (Some((user, password)), Some(o)) = (login, step.as_object_mut()) {
+            o.insert("user".into(), json!(user));
+            o.insert("password".into(), json!(password));
+        }
+        step
+    }
+
     /// The scenario file for this design: setup and one publish per producer as `steps`, the
     /// canvas under `"canvas"`.
     pub fn to_scenario(&self) -> Value {
@@ -731,6 +823,7 @@ impl Design {
                 steps.push(s);
             }
         }
+        let steps: Vec<Value> = steps.into_iter().map(|s| self.with_login(s)).collect();
         let mut canvas = serde_json::to_value(self).expect("a design serializes");
         let c = canvas.as_object_mut().expect("an object");
         c.remove("name");

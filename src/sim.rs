@@ -167,6 +167,7 @@ impl Live {
     /// Run one step now: record it and its trace, put its events on the timeline, and let the
     /// consumers react to their deliveries.
     fn run(&mut self, v: Value) {
+        let v = self.design.with_login(v);
         let index = self.steps.len();
         let st = match step_of(v.clone()) {
             Ok(st) => st,

@@ -559,6 +559,31 @@ await test('console commands change the simulated node: purge a queue, add a use
   await out.locator('pre', { hasText: 'bob\t[]' }).waitFor();
 }, page);
 
+await test('a design user with narrow permissions: the consumer logging in as it is refused, as RabbitMQ refuses it', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '1. Hello World' });
+  await page.locator('details.users').evaluate((d) => { d.open = true; });
+  await label(page, 'add a user').click();
+  const user = page.locator('fieldset[aria-label="user user1"]');
+  await user.waitFor();
+  const read = user.locator('input[aria-label="read"]');
+  await read.fill('^nothing$');
+  await page.waitForTimeout(300);
+  await read.press('Enter');
+  await read.evaluate((e) => e.blur());
+  await clickNode(page, 'consumer receiver: 0 unacknowledged, prefetch 1');
+  await setField(page, 'user (empty: guest)', 'user1');
+  await setField(page, 'password', 'secret');
+  await page.locator('ul[aria-label="broker errors"] li', { hasText: "receiver: 403 ACCESS_REFUSED - access to queue 'hello' in vhost '/' refused for user 'user1'" }).waitFor({ timeout: 5000 });
+  // the console sees the user and its permissions
+  await page.locator('details.console').evaluate((d) => { d.open = true; });
+  const cmd = label(page, 'console command');
+  await cmd.fill('list_permissions');
+  await cmd.press('Enter');
+  await page.locator('[aria-label="console output"] pre', { hasText: 'user1\t.*\t.*\t^nothing$' }).waitFor();
+  for (let i = 0; i < 4; i++) await label(page, 'undo').click(); // password, user, permission, new user
+  await page.locator('fieldset[aria-label="user user1"]').waitFor({ state: 'detached' });
+}, page);
+
 await test('the overview shows totals, rates, queues and each consumer\'s prefetch window', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '2. Work queues' });
   await label(page, 'run this step').click();
