@@ -109,3 +109,38 @@ fn users_are_checked_when_edited() {
     assert_eq!(h.design.users.len(), 1, "refused edits change nothing");
     assert_eq!(h.design.users[0].read, ".*");
 }
+
+#[test]
+fn pika_scripts_log_in_as_the_actor_and_setup_says_which_users_to_create() {
+    let files = warren_app::pika::files(&design("pw"));
+    let get = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.1.clone()).unwrap();
+    let worker = get("consumer_worker.py");
+    assert!(
+        worker.contains("credentials=pika.PlainCredentials('bob', 'pw')"),
+        "{worker}"
+    );
+    assert!(
+        !get("producer_orders.py").contains("credentials"),
+        "orders logs in as guest"
+    );
+    let setup = get("setup.py");
+    assert!(setup.contains("#   rabbitmqctl add_user 'bob' 'pw'\n"), "{setup}");
+    assert!(
+        setup.contains("#   rabbitmqctl set_permissions -p / 'bob' '^bob-' '.*' '^bob-'\n"),
+        "{setup}"
+    );
+    // every script is Python that compiles
+    let dir = std::env::temp_dir().join(format!("warren-users-pika-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let ok = std::process::Command::new("python3")
+        .arg("-m")
+        .arg("py_compile")
+        .args(files.iter().filter(|f| f.0.ends_with(".py")).map(|f| dir.join(&f.0)))
+        .status()
+        .map(|s| s.success());
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(ok.expect("python3 runs"), "py_compile failed");
+}
