@@ -77,13 +77,21 @@ impl Overview {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Kind {
+    Publish,
+    Enqueue,
+    Deliver,
+    Ack,
+}
+
 /// What kind of rate an event counts toward, and for which queue.
-fn counted(k: &EventKind) -> Option<(u8, Option<&str>)> {
+fn counted(k: &EventKind) -> Option<(Kind, Option<&str>)> {
     match k {
-        EventKind::Published { .. } => Some((0, None)),
-        EventKind::Enqueued { queue, .. } => Some((3, Some(queue))),
-        EventKind::Delivered { queue, .. } => Some((1, Some(queue))),
-        EventKind::Acked { queue, .. } => Some((2, Some(queue))),
+        EventKind::Published { .. } => Some((Kind::Publish, None)),
+        EventKind::Enqueued { queue, .. } => Some((Kind::Enqueue, Some(queue))),
+        EventKind::Delivered { queue, .. } => Some((Kind::Deliver, Some(queue))),
+        EventKind::Acked { queue, .. } => Some((Kind::Ack, Some(queue))),
         _ => None,
     }
 }
@@ -106,35 +114,24 @@ pub fn at(live: &Live, t: f64) -> Overview {
             continue;
         };
         let bin = (((t - shown) / bin_ms) as usize).min(CHART_BINS - 1);
-        let slot = &mut series[CHART_BINS - 1 - bin];
         let in_window = *shown > t - WINDOW_MS;
-        match kind {
-            0 => {
-                slot.publish += 1000.0 / bin_ms;
-                if in_window {
-                    rates.publish += per_s;
+        let add = |r: &mut Rates, by: f64| match kind {
+            Kind::Publish => r.publish += by,
+            Kind::Deliver => r.deliver += by,
+            Kind::Ack => r.ack += by,
+            Kind::Enqueue => {}
+        };
+        add(&mut series[CHART_BINS - 1 - bin], 1000.0 / bin_ms);
+        if in_window {
+            add(&mut rates, per_s);
+            if let Some(q) = queue {
+                let r = by_queue.entry(q).or_default();
+                match kind {
+                    Kind::Enqueue => r[0] += per_s,
+                    Kind::Deliver => r[1] += per_s,
+                    Kind::Ack => r[2] += per_s,
+                    Kind::Publish => {}
                 }
-            }
-            1 => {
-                slot.deliver += 1000.0 / bin_ms;
-                if in_window {
-                    rates.deliver += per_s;
-                }
-            }
-            2 => {
-                slot.ack += 1000.0 / bin_ms;
-                if in_window {
-                    rates.ack += per_s;
-                }
-            }
-            _ => {}
-        }
-        if let (true, Some(q), true) = (in_window, queue, kind > 0) {
-            let r = by_queue.entry(q).or_default();
-            match kind {
-                3 => r[0] += per_s,
-                1 => r[1] += per_s,
-                _ => r[2] += per_s,
             }
         }
     }

@@ -2,7 +2,7 @@
 //! options dropped, output as the engine's rabbitmqctl prints it, history on the arrows.
 
 use warren_app::console::{split, Console};
-use warren_app::design::Design;
+use warren_app::design::{Design, Id, Kind};
 use warren_app::sim::{Input, Live};
 use warren_engine::ctl;
 use warren_engine::scenario::Scenario;
@@ -82,21 +82,20 @@ fn the_arrows_walk_the_history_like_a_shell() {
 }
 
 /// The topics tutorial's design: producers, a topic exchange, queues and consumers.
-fn workqueue_live() -> Live {
+fn topic_logs_live() -> Live {
     let design = Design::from_scenario(include_str!("designs/topic_logs.json")).unwrap();
     Live::new(design)
 }
 
+/// The design's first node of a kind.
+fn first(live: &Live, kind: Kind) -> Id {
+    live.design.nodes.iter().find(|n| n.kind() == kind).unwrap().id
+}
+
 #[test]
 fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
-    let mut live = workqueue_live();
-    let producer = live
-        .design
-        .nodes
-        .iter()
-        .find(|n| n.kind() == warren_app::design::Kind::Producer)
-        .unwrap()
-        .id;
+    let mut live = topic_logs_live();
+    let producer = first(&live, Kind::Producer);
     live.input(0, Input::Publish(producer)).unwrap();
     live.advance_to(100);
     let mut c = Console::default();
@@ -145,20 +144,14 @@ fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
 
 #[test]
 fn purge_and_delete_queue_from_the_console() {
-    let mut live = workqueue_live();
-    let producer = live
-        .design
-        .nodes
-        .iter()
-        .find(|n| n.kind() == warren_app::design::Kind::Producer)
-        .unwrap()
-        .id;
+    let mut live = topic_logs_live();
+    let producer = first(&live, Kind::Producer);
     // stop every consumer so messages wait in their queues
     let consumers: Vec<_> = live
         .design
         .nodes
         .iter()
-        .filter(|n| n.kind() == warren_app::design::Kind::Consumer)
+        .filter(|n| n.kind() == Kind::Consumer)
         .map(|n| n.id)
         .collect();
     for id in consumers {
