@@ -172,6 +172,71 @@ pub fn topic_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
     delivered
 }
 
+/// A fanout exchange bound to `queues` queues, each with an auto-ack consumer on channel 2.
+pub fn fanout_setup(queues: u32) -> (Broker, ConnId) {
+    let (mut b, c) = broker();
+    declare_exchange(&mut b, c, "wide", "fanout");
+    for i in 0..queues {
+        let q = format!("f{i}");
+        declare_queue(&mut b, c, &q);
+        bind(&mut b, c, &q, "wide", "");
+        ok(
+            &mut b,
+            c,
+            2,
+            Method::BasicConsume {
+                queue: q.as_str().into(),
+                consumer_tag: q.as_str().into(),
+                no_ack: true,
+                exclusive: false,
+                arguments: FieldTable::new(),
+            },
+        );
+    }
+    b.drain_events().count();
+    (b, c)
+}
+
+/// Publish `n` messages to the fanout of [`fanout_setup`]; returns the deliveries (n × queues).
+pub fn fanout_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
+    let mut delivered = 0;
+    for _ in 0..n {
+        publish(b, c, "wide", "");
+        delivered += b
+            .drain_events()
+            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
+            .count() as u64;
+    }
+    delivered
+}
+
+/// `n` messages of `body_len` bytes waiting in one queue with no consumer (for memory figures);
+/// the events are drained as they come, as the page's timeline would take them.
+pub fn fill(n: u64, body_len: usize) -> Broker {
+    let (mut b, c) = broker();
+    declare_queue(&mut b, c, "waiting");
+    b.drain_events().count();
+    let body = vec![b'x'; body_len];
+    for _ in 0..n {
+        ok(
+            &mut b,
+            c,
+            1,
+            Method::BasicPublish {
+                exchange: "".into(),
+                routing_key: "waiting".into(),
+                mandatory: false,
+                immediate: false,
+                properties: Properties::default(),
+                body: body.clone(),
+            },
+        );
+        b.drain_events().count();
+    }
+    assert_eq!(b.queue("waiting").map(|q| q.len()), Some(n), "every message waits");
+    b
+}
+
 /// wasm entry point: run the direct pump (Node times it).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -2,7 +2,20 @@
 #![allow(clippy::disallowed_methods)] // a benchmark reads the wall clock; the engine never does
 
 use std::time::Instant;
-use warren_bench::{direct_pump, topic_pump, topic_setup};
+use warren_bench::{direct_pump, fanout_pump, fanout_setup, fill, topic_pump, topic_setup};
+
+/// Resident memory of this process in bytes (Linux `/proc/self/status` VmRSS), if readable.
+fn rss() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024.0)
+}
 
 fn best_of<F: FnMut() -> f64>(runs: usize, mut f: F) -> f64 {
     (0..runs).map(|_| f()).fold(f64::MAX, f64::min)
@@ -13,6 +26,27 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
+    // memory first, before other work leaves freed pages to reuse: the resident memory that
+    // 200,000 waiting messages add, less their bodies, per message
+    let (count, body) = (200_000u64, 64usize);
+    let before = rss();
+    let filled = fill(count, body);
+    let per_msg = match (before, rss()) {
+        (Some(a), Some(z)) => {
+            let bytes = z - a;
+            let per = bytes / count as f64 - body as f64;
+            println!(
+                "memory: {count} messages of {body} bytes waiting in a queue: {:.1} MB more resident, {per:.0} bytes per message beyond its body",
+                bytes / 1e6
+            );
+            per
+        }
+        _ => {
+            println!("memory: /proc/self/status not readable here; bytes per message not measured");
+            f64::NAN
+        }
+    };
+    drop(filled);
     let secs = best_of(3, || {
         let t = Instant::now();
         let events = direct_pump(n);
@@ -40,8 +74,25 @@ fn main() {
         println!("topic routing with {bindings:>6} bindings: {ns:.0} ns/msg (publish, route, deliver)");
         topic.push(ns);
     }
+    // one publish copied to 100 queues, each with an auto-ack consumer
+    let (mut b, c) = fanout_setup(100);
+    let m = 20_000u64;
+    let secs = best_of(3, || {
+        let t = Instant::now();
+        assert_eq!(
+            fanout_pump(&mut b, c, m),
+            m * 100,
+            "each publish delivered to every queue"
+        );
+        t.elapsed().as_secs_f64()
+    });
+    let fanout = m as f64 / secs;
     println!(
-        "engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0}",
+        "fanout to 100 queues (auto-ack consumers): {fanout:.0} publishes/s, {:.0} deliveries/s",
+        fanout * 100.0
+    );
+    println!(
+        "engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0} fanout100_msgs_per_s={fanout:.0} bytes_per_msg={per_msg:.0}",
         topic[0], topic[1], topic[2]
     );
 }
