@@ -106,10 +106,13 @@ pub fn at(live: &Live, t: f64) -> Overview {
     let mut rates = Rates::default();
     let mut series = vec![Rates::default(); CHART_BINS];
     let mut by_queue: std::collections::BTreeMap<&str, [f64; 3]> = Default::default();
-    for (e, shown) in &live.timeline.events {
-        if *shown > t || *shown <= t - CHART_MS {
-            continue;
-        }
+    // the shown events, latest first, back to the chart's start: a frame's work is the window's
+    // events, not the whole run's
+    for (e, shown) in live
+        .timeline
+        .shown_latest_first()
+        .take_while(|(_, shown)| *shown > t - CHART_MS)
+    {
         let Some((kind, queue)) = counted(&e.kind) else {
             continue;
         };

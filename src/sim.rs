@@ -451,11 +451,15 @@ impl Live {
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         self.runner.last_ctl = None;
         let _ = self.input(t, Input::Ctl(words));
-        self.runner.last_ctl.take().unwrap_or(warren_engine::ctl::Output {
-            stdout: String::new(),
-            stderr: String::new(),
-            status: 0,
-        })
+        // the step always runs; were it refused, the reason is the last problem
+        self.runner
+            .last_ctl
+            .take()
+            .unwrap_or_else(|| warren_engine::ctl::Output {
+                stdout: String::new(),
+                stderr: format!("{}\n", self.problems.last().map_or("not run", String::as_str)),
+                status: 70,
+            })
     }
 
     /// After a restart (or start_app) the clients reconnect: consumers whose queue survived

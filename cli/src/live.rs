@@ -358,6 +358,15 @@ impl Live {
         Ok(real)
     }
 
+    /// Close every client connection (before the broker's application stops).
+    fn close_all(&mut self) {
+        for c in self.conns.values_mut() {
+            c.close();
+        }
+        self.conns.clear();
+        self.chans.clear();
+    }
+
     fn ok(&mut self, v: Value) {
         let conn = v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string();
         self.events.push((conn, 0, v));
@@ -410,11 +419,7 @@ impl Live {
                 return Ok(());
             }
             Call::Restart => {
-                for c in self.conns.values_mut() {
-                    c.close();
-                }
-                self.conns.clear();
-                self.chans.clear();
+                self.close_all();
                 rabbitmqctl(&["stop_app"])?;
                 rabbitmqctl(&["start_app"])?;
                 self.ok(json!({"kind": "ok", "call": "restart"}));
@@ -434,11 +439,7 @@ impl Live {
                 let args: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
                 if matches!(args.first(), Some(&"stop_app" | &"reset")) {
                     // our clients go first, as for a restart (a dropped socket is not a trace line)
-                    for c in self.conns.values_mut() {
-                        c.close();
-                    }
-                    self.conns.clear();
-                    self.chans.clear();
+                    self.close_all();
                 }
                 let (stdout, stderr, status) = rabbitmqctl_output(&args)?;
                 let out = warren_engine::ctl::Output { stdout, stderr, status };

@@ -1355,20 +1355,11 @@ impl Broker {
 
     /// `rabbitmqctl delete_queue [--if-empty] [--if-unused]`: the ready messages it had, or
     /// rabbitmqctl's reason (`Queue not found`, `Queue is not empty`, `Queue is in use`).
-    pub fn delete_queue_now(
-        &mut self,
-        now: u64,
-        name: &str,
-        if_unused: bool,
-        if_empty: bool,
-    ) -> Result<u64, &'static str> {
+    pub fn delete_queue_now(&mut self, now: u64, name: &str, if_unused: bool, if_empty: bool) -> Result<u64, String> {
         self.advance(now);
         let q = self.queues.get(name).ok_or("Queue not found")?;
-        if if_empty && !q.is_empty() {
-            return Err("Queue is not empty");
-        }
-        if if_unused && q.consumer_count() > 0 {
-            return Err("Queue is in use");
+        if let Some(why) = delete_refused(q, if_unused, if_empty) {
+            return Err(format!("Queue is {why}"));
         }
         let name = q.name.clone();
         let n = self.delete_queue(&name, QueueGone::Deleted);
@@ -1400,17 +1391,8 @@ impl Broker {
             return Ok(Reply::DeleteOk { message_count: 0 });
         };
         self.check_exclusive(conn, name)?;
-        if if_empty && !q.is_empty() {
-            return Err(AmqpError::precondition_failed(format!(
-                "{} not empty",
-                self.rs_queue(name)
-            )));
-        }
-        if if_unused && q.consumer_count() > 0 {
-            return Err(AmqpError::precondition_failed(format!(
-                "{} in use",
-                self.rs_queue(name)
-            )));
+        if let Some(why) = delete_refused(q, if_unused, if_empty) {
+            return Err(AmqpError::precondition_failed(format!("{} {why}", self.rs_queue(name))));
         }
         let count = self.delete_queue(name, QueueGone::Deleted);
         Ok(Reply::DeleteOk { message_count: count })
@@ -2411,12 +2393,7 @@ impl Broker {
     /// Restart the broker (semantics §4.6): connections close; durable exchanges, queues and
     /// bindings between durable ends survive, and in durable queues only persistent messages.
     pub fn restart(&mut self, now: u64) {
-        self.advance(now);
-        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
-        for c in conns {
-            self.close_connection_inner(c, None);
-        }
-        self.run_dirty();
+        self.close_connections_of(now, None, None);
         let transient: Vec<Name> = self
             .queues
             .values()
@@ -2534,6 +2511,18 @@ impl Broker {
 }
 
 /// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
+/// Why `queue.delete` / `rabbitmqctl delete_queue` with `if_unused` / `if_empty` refuses to
+/// delete `q` (`not empty` is checked first), if it does.
+fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static str> {
+    if if_empty && !q.is_empty() {
+        Some("not empty")
+    } else if if_unused && q.consumer_count() > 0 {
+        Some("in use")
+    } else {
+        None
+    }
+}
+
 fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
     if !q.cfg.quorum {
         return e.msg.clone();

@@ -154,11 +154,6 @@ const COMMANDS: &[(&str, &str, usize, usize)] = &[
     ("reset", "reset", 0, 0),
 ];
 
-/// The commands this console knows, for a learner's `help`.
-pub fn commands() -> impl Iterator<Item = &'static str> {
-    COMMANDS.iter().map(|c| c.0)
-}
-
 /// Does this command change the node (as opposed to listing it)?
 pub fn changes_node(cmd: &str) -> bool {
     COMMANDS.iter().any(|c| c.0 == cmd) && !cmd.starts_with("list_")
@@ -378,7 +373,10 @@ fn list(server: &Server, p: &Parsed) -> Output {
             fixed(&["pid", "user", "consumer_count", "messages_unacknowledged"]),
         ),
         "list_vhosts" => (VHOST_INFO, fixed(&["name"])),
-        _ => (&[], Vec::new()),
+        // no columns to choose: the header is fixed
+        "list_users" => (&[], fixed(&["user", "tags"])),
+        "list_permissions" => (&[], fixed(&["user", "configure", "write", "read"])),
+        _ => (&[], fixed(&["vhost", "configure", "write", "read"])), // list_user_permissions
     };
     let cols: Vec<&str> = if p.words.is_empty() || known.is_empty() {
         default
@@ -396,24 +394,22 @@ fn list(server: &Server, p: &Parsed) -> Output {
         );
     }
     // a vhost that does not exist lists nothing
-    let empty = Broker::for_vhost(0, p.vhost);
-    let b = server.vhost(p.vhost).unwrap_or(&empty);
-    let (cols, rows): (Vec<&str>, Vec<Vec<String>>) = match cmd {
-        "list_queues" => (cols.clone(), queue_rows(b, &cols)),
-        "list_exchanges" => (cols.clone(), exchange_rows(b, &cols)),
-        "list_bindings" => (cols.clone(), binding_rows(b, &cols)),
-        "list_consumers" => (cols.clone(), consumer_rows(b, &cols)),
-        "list_connections" => (cols.clone(), connection_rows(server, &cols)),
-        "list_channels" => (cols.clone(), channel_rows(server, &cols)),
-        "list_vhosts" => (cols.clone(), vhost_rows(server, &cols)),
-        "list_users" => (
-            vec!["user", "tags"],
-            server
-                .access()
-                .users()
-                .map(|(name, u)| vec![name.clone(), format!("[{}]", u.tags.join(", "))])
-                .collect(),
-        ),
+    let in_vhost = |rows: fn(&Broker, &[&str]) -> Vec<Vec<String>>| {
+        server.vhost(p.vhost).map(|b| rows(b, &cols)).unwrap_or_default()
+    };
+    let rows: Vec<Vec<String>> = match cmd {
+        "list_queues" => in_vhost(queue_rows),
+        "list_exchanges" => in_vhost(exchange_rows),
+        "list_bindings" => in_vhost(binding_rows),
+        "list_consumers" => in_vhost(consumer_rows),
+        "list_connections" => connection_rows(server, &cols),
+        "list_channels" => channel_rows(server, &cols),
+        "list_vhosts" => vhost_rows(server, &cols),
+        "list_users" => server
+            .access()
+            .users()
+            .map(|(name, u)| vec![name.clone(), format!("[{}]", u.tags.join(", "))])
+            .collect(),
         "list_permissions" => {
             if !server.access().has_vhost(p.vhost) {
                 return Output {
@@ -422,22 +418,12 @@ fn list(server: &Server, p: &Parsed) -> Output {
                     status: 65,
                 };
             }
-            (
-                vec!["user", "configure", "write", "read"],
-                server
-                    .access()
-                    .permissions()
-                    .filter(|((_, v), _)| v == p.vhost)
-                    .map(|((u, _), perm)| {
-                        vec![
-                            u.clone(),
-                            perm.configure.source().to_string(),
-                            perm.write.source().to_string(),
-                            perm.read.source().to_string(),
-                        ]
-                    })
-                    .collect(),
-            )
+            server
+                .access()
+                .permissions()
+                .filter(|((_, v), _)| v == p.vhost)
+                .map(|((u, _), perm)| permission_row(u, perm))
+                .collect()
         }
         _ => {
             // list_user_permissions USER
@@ -445,22 +431,12 @@ fn list(server: &Server, p: &Parsed) -> Output {
             if server.access().user(user).is_none() {
                 return error(CtlError::new(69, format!("{{:no_such_user, \"{user}\"}}")));
             }
-            (
-                vec!["vhost", "configure", "write", "read"],
-                server
-                    .access()
-                    .permissions()
-                    .filter(|((u, _), _)| u == user)
-                    .map(|((_, v), perm)| {
-                        vec![
-                            v.clone(),
-                            perm.configure.source().to_string(),
-                            perm.write.source().to_string(),
-                            perm.read.source().to_string(),
-                        ]
-                    })
-                    .collect(),
-            )
+            server
+                .access()
+                .permissions()
+                .filter(|((u, _), _)| u == user)
+                .map(|((_, v), perm)| permission_row(v, perm))
+                .collect()
         }
     };
     let mut stdout = String::new();
@@ -475,6 +451,16 @@ fn list(server: &Server, p: &Parsed) -> Output {
         }
     }
     ok(stdout)
+}
+
+/// A row of list_permissions (by user) or list_user_permissions (by vhost).
+fn permission_row(who: &str, perm: &crate::access::Permissions) -> Vec<String> {
+    vec![
+        who.to_string(),
+        perm.configure.source().to_string(),
+        perm.write.source().to_string(),
+        perm.read.source().to_string(),
+    ]
 }
 
 fn usage_error(what: String, usage: &str) -> Output {

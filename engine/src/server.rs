@@ -77,11 +77,6 @@ impl Server {
         self.vhosts.get_mut(v)
     }
 
-    /// The vhost a connection was opened into.
-    pub fn vhost_of(&self, conn: ConnId) -> Option<&str> {
-        self.conn_vhost.get(&conn).map(|v| v.as_str())
-    }
-
     /// Open a connection as `user` into `vhost`. Refused as RabbitMQ refuses it: 403
     /// ACCESS_REFUSED for unknown users and wrong passwords, 530 NOT_ALLOWED for a missing vhost
     /// or one the user has no permissions in.
@@ -197,17 +192,11 @@ impl Server {
     }
 
     /// `rabbitmqctl delete_queue -p VHOST NAME [--if-unused] [--if-empty]`.
-    pub fn delete_queue(
-        &mut self,
-        vhost: &str,
-        name: &str,
-        if_unused: bool,
-        if_empty: bool,
-    ) -> Result<u64, &'static str> {
+    pub fn delete_queue(&mut self, vhost: &str, name: &str, if_unused: bool, if_empty: bool) -> Result<u64, String> {
         let now = self.now;
         match self.vhosts.get_mut(vhost) {
             Some(b) => b.delete_queue_now(now, name, if_unused, if_empty),
-            None => Err("Queue not found"),
+            None => Err("Queue not found".into()),
         }
     }
 
