@@ -67,12 +67,24 @@ done
 echo "live definitions: $defs_same passed, $((defs_total - defs_same)) failed"
 
 echo "== generated pika code run on the broker, against what the simulator predicts"
-if ! python3 -c "import pika" 2>/dev/null; then
+# The python3 first on PATH may not be Debian's (pyenv's, say), and Debian's
+# python3-pika only serves /usr/bin/python3: use whichever interpreter has pika.
+PY=""
+for cand in python3 /usr/bin/python3; do
+  if "$cand" -c "import pika" 2>/dev/null; then PY=$cand; break; fi
+done
+if [ -z "$PY" ]; then
   echo "live: installing Debian's python3-pika" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pika >/dev/null
+  if /usr/bin/python3 -c "import pika" 2>/dev/null; then PY=/usr/bin/python3; fi
 fi
+if [ -z "$PY" ]; then
+  echo "live: no python3 with pika (Debian's python3-pika did not install)" >&2
+  exit 1
+fi
+echo "live: pika code runs with $PY ($("$PY" -c 'import pika; print("pika", pika.__version__)'))"
 pika_same=0; pika_total=0
 for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions/topology.json target/tutorials/designs/*.json; do
   pika_total=$((pika_total + 1))
@@ -80,9 +92,9 @@ for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions
   rm -rf "$d"
   scripts/broker.sh reset
   ./target/debug/warren export pika "$f" "$d" >/dev/null
-  AMQP_HOST=127.0.0.1 python3 "$d/setup.py" >/dev/null
+  AMQP_HOST=127.0.0.1 "$PY" "$d/setup.py" >/dev/null
   for p in "$d"/producer_*.py; do
-    [ -e "$p" ] && AMQP_HOST=127.0.0.1 python3 "$p" >/dev/null
+    [ -e "$p" ] && AMQP_HOST=127.0.0.1 "$PY" "$p" >/dev/null
   done
   $CTL list_queues --no-table-headers name messages | sort > "$d/actual.txt"
   if diff -u "$d/expected.txt" "$d/actual.txt"; then
@@ -96,13 +108,13 @@ echo "live pika code: $pika_same passed, $((pika_total - pika_same)) failed"
 echo "== the RPC tutorial's pika code: the server script answers both clients (callback queue, direct reply-to)"
 d=target/pika/07-rpc
 scripts/broker.sh reset
-AMQP_HOST=127.0.0.1 python3 "$d/setup.py" >/dev/null
-AMQP_HOST=127.0.0.1 timeout 20 python3 "$d/consumer_rpc_server.py" > "$d/server.out" 2>&1 &
+AMQP_HOST=127.0.0.1 "$PY" "$d/setup.py" >/dev/null
+AMQP_HOST=127.0.0.1 timeout 20 "$PY" "$d/consumer_rpc_server.py" > "$d/server.out" 2>&1 &
 server=$!
 sleep 2
 rpc_ok=1
 for c in rpc_client fast_client; do
-  out=$(AMQP_HOST=127.0.0.1 timeout 20 python3 "$d/producer_$c.py" 2>&1) || true
+  out=$(AMQP_HOST=127.0.0.1 timeout 20 "$PY" "$d/producer_$c.py" 2>&1) || true
   if grep -q "Got b'reply to" <<<"$out"; then echo "$c: got its reply"; else rpc_ok=0; failed=1; echo "$c: no reply: $out"; fi
 done
 kill "$server" 2>/dev/null || true

@@ -1896,7 +1896,7 @@ impl App {
                 <h2>{ format!("{} #{}", tr(self.lang, "message"), m.0) }</h2>
                 if let Some(msg) = &published {
                     <p>{ format!("{} '{}', {} \"{}\"", tr(self.lang, "routing key"), msg.routing_key(), tr(self.lang, "body"), msg.body_text()) }</p>
-                    if msg.properties != warren_engine::Properties::default() {
+                    if *msg.properties != warren_engine::Properties::default() {
                         <pre class="props">{ msg.properties.to_trace_json().to_string() }</pre>
                     }
                 }

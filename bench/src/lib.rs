@@ -1,7 +1,9 @@
 //! Workloads for the engine's benchmarks. The same code runs natively (`warren-bench`) and in
 //! wasm under Node (`scripts/bench.sh`), so the two figures compare like with like.
 
+use std::rc::Rc;
 use warren_engine::field::FieldTable;
+use warren_engine::message::Name;
 use warren_engine::{Broker, ConnId, EventKind, Method, Properties};
 
 fn ok(b: &mut Broker, c: ConnId, ch: u16, m: Method) {
@@ -64,20 +66,38 @@ fn broker() -> (Broker, ConnId) {
     (b, c)
 }
 
-fn publish(b: &mut Broker, c: ConnId, x: &str, key: &str) {
-    ok(
-        b,
-        c,
-        1,
-        Method::BasicPublish {
-            exchange: x.into(),
-            routing_key: key.into(),
-            mandatory: false,
-            immediate: false,
-            properties: Properties::default(),
-            body: b"payload".to_vec(),
-        },
-    );
+/// What a client publishes again and again: its exchange and key as shared names, one set of
+/// properties (cloning them is a reference count); the body is a new buffer each time.
+struct Publisher {
+    exchange: Name,
+    key: Name,
+    properties: Rc<Properties>,
+}
+
+impl Publisher {
+    fn new(exchange: &str, key: &str) -> Publisher {
+        Publisher {
+            exchange: exchange.into(),
+            key: key.into(),
+            properties: Rc::default(),
+        }
+    }
+
+    fn publish(&self, b: &mut Broker, c: ConnId, body: &[u8]) {
+        ok(
+            b,
+            c,
+            1,
+            Method::BasicPublish {
+                exchange: self.exchange.clone(),
+                routing_key: self.key.clone(),
+                mandatory: false,
+                immediate: false,
+                properties: self.properties.clone(),
+                body: body.to_vec(),
+            },
+        );
+    }
 }
 
 /// Publish → route (direct exchange, one queue) → deliver → ack, `n` times. Returns the number of
@@ -110,8 +130,9 @@ pub fn direct_pump(n: u64) -> u64 {
         },
     );
     let mut events = b.drain_events().count() as u64;
+    let p = Publisher::new("work", "task");
     for i in 0..n {
-        publish(&mut b, c, "work", "task");
+        p.publish(&mut b, c, b"payload");
         ok(
             &mut b,
             c,
@@ -162,8 +183,9 @@ pub fn topic_setup(bindings: u32) -> (Broker, ConnId) {
 
 pub fn topic_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
     let mut delivered = 0;
+    let p = Publisher::new("logs", "app.web1.error");
     for _ in 0..n {
-        publish(b, c, "logs", "app.web1.error");
+        p.publish(b, c, b"payload");
         delivered += b
             .drain_events()
             .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
@@ -200,8 +222,9 @@ pub fn fanout_setup(queues: u32) -> (Broker, ConnId) {
 /// Publish `n` messages to the fanout of [`fanout_setup`]; returns the deliveries (n × queues).
 pub fn fanout_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
     let mut delivered = 0;
+    let p = Publisher::new("wide", "");
     for _ in 0..n {
-        publish(b, c, "wide", "");
+        p.publish(b, c, b"payload");
         delivered += b
             .drain_events()
             .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
@@ -217,20 +240,9 @@ pub fn fill(n: u64, body_len: usize) -> Broker {
     declare_queue(&mut b, c, "waiting");
     b.drain_events().count();
     let body = vec![b'x'; body_len];
+    let p = Publisher::new("", "waiting");
     for _ in 0..n {
-        ok(
-            &mut b,
-            c,
-            1,
-            Method::BasicPublish {
-                exchange: "".into(),
-                routing_key: "waiting".into(),
-                mandatory: false,
-                immediate: false,
-                properties: Properties::default(),
-                body: body.clone(),
-            },
-        );
+        p.publish(&mut b, c, &body);
         b.drain_events().count();
     }
     assert_eq!(b.queue("waiting").map(|q| q.len()), Some(n), "every message waits");

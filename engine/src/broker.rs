@@ -55,6 +55,11 @@ pub struct Broker {
     dirty: Vec<Name>,
     /// Reused buffers for routing (no allocation per publish).
     scratch: (Vec<Name>, Vec<Name>, Vec<Dest>),
+    /// The routing keys and properties of the last message published: the next message with the
+    /// same shares them (see [`Message`]).
+    last_shared: Option<(Rc<[Name]>, Rc<Properties>)>,
+    /// The queues a publish routed to, reused (see [`Broker::recycle`]).
+    routed: Vec<Name>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -96,6 +101,10 @@ pub struct Channel {
     /// rabbit_channel's permission cache: the last 12 checks that passed (perm, queue?, name),
     /// newest first. A permission taken away later still passes for these on this channel.
     perm_cache: VecDeque<(Perm, bool, Name)>,
+    /// A consumer of this channel may wait to be unblocked: set when one is set aside as blocked
+    /// or consumes from a single-active-consumer queue, cleared when a look finds none (so an
+    /// ack on a channel with nothing blocked looks no further).
+    may_unblock: bool,
 }
 
 impl Channel {
@@ -444,6 +453,8 @@ impl Broker {
             events: Vec::new(),
             dirty: Vec::new(),
             scratch: Default::default(),
+            last_shared: None,
+            routed: Vec::new(),
         };
         b.predeclare();
         b
@@ -527,6 +538,23 @@ impl Broker {
     /// Take the events of the calls so far (see [`EventKind`]).
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
         self.events.drain(..)
+    }
+
+    /// The routing keys and properties of a new message, shared with the last message published
+    /// when they are the same.
+    fn share(&mut self, key: Name, cc: Vec<Name>, props: Rc<Properties>) -> (Rc<[Name]>, Rc<Properties>) {
+        let last = self.last_shared.take();
+        let keys = match &last {
+            // `Rc<str>` equality looks at the pointer first
+            Some((k, _)) if cc.is_empty() && k.len() == 1 && k[0] == key => k.clone(),
+            _ => std::iter::once(key).chain(cc).collect(),
+        };
+        let props = match last {
+            Some((_, p)) if Rc::ptr_eq(&p, &props) || *p == *props => p,
+            _ => props,
+        };
+        self.last_shared = Some((keys.clone(), props.clone()));
+        (keys, props)
     }
 
     fn emit(&mut self, kind: EventKind) {
@@ -824,16 +852,7 @@ impl Broker {
                 properties,
                 body,
             } => self
-                .basic_publish(
-                    conn,
-                    ch,
-                    &exchange,
-                    &routing_key,
-                    mandatory,
-                    immediate,
-                    properties,
-                    body,
-                )
+                .basic_publish(conn, ch, &exchange, routing_key, mandatory, immediate, properties, body)
                 .map(|_| Reply::None),
             Method::BasicGet { queue, no_ack } => {
                 let q = self.shortcut(conn, ch, &queue)?;
@@ -1531,8 +1550,10 @@ impl Broker {
             tag.into()
         };
         let queue_id = q.id;
+        let sac = q.cfg.single_active_consumer;
         let c = self.chan(conn, ch);
         let prefetch = c.prefetch;
+        c.may_unblock |= sac;
         c.consumers.insert(
             tag.clone(),
             Consumer {
@@ -1620,10 +1641,10 @@ impl Broker {
         conn: ConnId,
         ch: u16,
         exchange: &str,
-        routing_key: &str,
+        routing_key: Name,
         mandatory: bool,
         immediate: bool,
-        mut props: Properties,
+        mut props: Rc<Properties>,
         body: Vec<u8>,
     ) -> R<()> {
         if immediate {
@@ -1642,7 +1663,7 @@ impl Broker {
         let xname = x.name.clone();
         if props.reply_to.as_deref() == Some(REPLY_TO) {
             match &self.chan(conn, ch).reply_consumer {
-                Some((_, suffix)) => props.reply_to = Some(format!("{REPLY_TO_PREFIX}{suffix}")),
+                Some((_, suffix)) => Rc::make_mut(&mut props).reply_to = Some(format!("{REPLY_TO_PREFIX}{suffix}")),
                 None => return Err(AmqpError::precondition_failed("fast reply consumer does not exist")),
             }
         }
@@ -1661,12 +1682,12 @@ impl Broker {
                 )));
             }
         }
-        let mut keys: Vec<Name> = vec![Name::from(routing_key)];
-        if let Some(h) = &mut props.headers {
+        let mut cc: Vec<Name> = Vec::new();
+        if let Some(h) = &props.headers {
             for hk in ["CC", "BCC"] {
                 match h.get(hk) {
                     None => {}
-                    Some(FieldValue::Array(a)) => keys.extend(a.iter().filter_map(|v| v.as_str()).map(Name::from)),
+                    Some(FieldValue::Array(a)) => cc.extend(a.iter().filter_map(|v| v.as_str()).map(Name::from)),
                     Some(v) => {
                         return Err(AmqpError::precondition_failed(format!(
                             "invalid message: {{unacceptable_type_in_header,\"{hk}\",{}}}",
@@ -1675,8 +1696,13 @@ impl Broker {
                     }
                 }
             }
-            h.remove("BCC");
+            if h.contains_key("BCC") {
+                if let Some(h) = &mut Rc::make_mut(&mut props).headers {
+                    h.remove("BCC");
+                }
+            }
         }
+        let (keys, props) = self.share(routing_key, cc, props);
         let c = self.chan(conn, ch);
         let seq = if c.confirm {
             c.next_seq += 1;
@@ -1702,6 +1728,7 @@ impl Broker {
         });
         let queues = self.route(&xname, &msg);
         if queues.is_empty() {
+            self.recycle(queues);
             self.emit(EventKind::Unroutable {
                 msg: msg.id,
                 exchange: xname,
@@ -1730,6 +1757,7 @@ impl Broker {
         for q in &queues {
             all &= self.enqueue(q, msg.clone());
         }
+        self.recycle(queues);
         if let Some(seq) = seq {
             self.emit(EventKind::Confirmed {
                 conn,
@@ -1744,7 +1772,8 @@ impl Broker {
     /// Route through the exchange graph (semantics §2.7, §2.8, §10): the queues that get a copy,
     /// sorted and each once. Emits a `Routed` event per hop.
     fn route(&mut self, exchange: &Name, msg: &Rc<Message>) -> Vec<Name> {
-        let mut out: Vec<Name> = Vec::new();
+        let mut out = std::mem::take(&mut self.routed);
+        out.clear();
         if exchange.is_empty() {
             let mut keys: Vec<&Name> = msg.routing_keys.iter().collect();
             keys.sort();
@@ -1833,6 +1862,12 @@ impl Broker {
         out
     }
 
+    /// Give back the list [`Broker::route`] returned, for the next routing.
+    fn recycle(&mut self, mut queues: Vec<Name>) {
+        queues.clear();
+        self.routed = queues;
+    }
+
     fn deliver_reply(&mut self, key: &Name, msg: &Rc<Message>) {
         let Some(&(conn, ch)) = self.reply_routes.get(&key[REPLY_TO_PREFIX.len()..]) else {
             return;
@@ -1847,7 +1882,7 @@ impl Broker {
         c.next_tag += 1;
         // The reply shows the key it was published with, whatever the message's first key.
         let mut m = (**msg).clone();
-        m.routing_keys = vec![key.clone()];
+        m.routing_keys = Rc::from([key.clone()]);
         self.emit(EventKind::Delivered {
             msg: msg.id,
             queue: key.clone(),
@@ -2010,11 +2045,13 @@ impl Broker {
                 queue: qname.clone(),
                 reason: DropReason::DeadLetterCycle,
             });
+            self.recycle(queues);
             return;
         }
-        for target in queues {
-            self.enqueue(&target, new.clone());
+        for target in &queues {
+            self.enqueue(target, new.clone());
         }
+        self.recycle(queues);
     }
 
     // ---- delivery ----------------------------------------------------------------------------
@@ -2302,15 +2339,20 @@ impl Broker {
     /// Consumers of this channel that were blocked and can now take messages go back into their
     /// queues' rotation, at the back (`rabbit_queue_consumers:unblock/2`).
     fn unblock_channel(&mut self, conn: ConnId, ch: u16) {
-        let Some(chan) = self.conns.get(&conn).and_then(|c| c.channels.get(&ch)) else {
+        let Some(chan) = self.conns.get_mut(&conn).and_then(|c| c.channels.get_mut(&ch)) else {
             return;
         };
+        if !chan.may_unblock {
+            return;
+        }
+        let queues = &self.queues;
         let waiting = |c: &Consumer| {
-            self.queues
+            queues
                 .get(&c.queue)
                 .is_some_and(|q| !q.blocked.is_empty() || q.cfg.single_active_consumer)
         };
         if !chan.consumers.values().any(waiting) {
+            chan.may_unblock = false;
             return;
         }
         let mut queues: Vec<Name> = chan.consumers.values().map(|c| c.queue.clone()).collect();
@@ -2528,10 +2570,13 @@ fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
         return e.msg.clone();
     }
     let mut m = (*e.msg).clone();
-    m.properties.headers.get_or_insert_with(FieldTable::new).insert(
-        "x-delivery-count".into(),
-        FieldValue::Int(crate::field::IntType::Long, e.delivery_count as i64),
-    );
+    Rc::make_mut(&mut m.properties)
+        .headers
+        .get_or_insert_with(FieldTable::new)
+        .insert(
+            "x-delivery-count".into(),
+            FieldValue::Int(crate::field::IntType::Long, e.delivery_count as i64),
+        );
     Rc::new(m)
 }
 
@@ -2560,6 +2605,9 @@ fn pick_consumer(q: &mut Queue, conns: &mut BTreeMap<ConnId, Connection>) -> Opt
         if can_accept(conns, &front) {
             q.activate(front.clone());
             return Some(front);
+        }
+        if let Some(chan) = conns.get_mut(&front.conn).and_then(|c| c.channels.get_mut(&front.ch)) {
+            chan.may_unblock = true;
         }
         q.blocked.push(front);
     }

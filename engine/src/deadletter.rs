@@ -3,6 +3,7 @@
 use crate::event::DeathReason;
 use crate::field::{FieldTable, FieldValue, IntType};
 use crate::message::{Message, MsgId, Name};
+use std::rc::Rc;
 
 /// `rabbit_dead_letter:make_msg/5`: the message as the dead-letter exchange receives it.
 pub fn make_message(
@@ -14,7 +15,7 @@ pub fn make_message(
     queue: &str,
     time_s: u64,
 ) -> Message {
-    let mut props = msg.properties.clone();
+    let mut props = (*msg.properties).clone();
     let mut headers = props.headers.take().unwrap_or_default();
     // routing-keys: the publish's key, then the CC keys still in the headers (never BCC)
     let mut rks = vec![FieldValue::Str(msg.routing_keys[0].to_string())];
@@ -34,7 +35,7 @@ pub fn make_message(
     let routing_keys = match dlrk {
         Some(k) => {
             headers.remove("CC");
-            vec![k.clone()]
+            Rc::from([k.clone()])
         }
         None => msg.routing_keys.clone(),
     };
@@ -44,7 +45,7 @@ pub fn make_message(
         id,
         exchange: dlx.clone(),
         routing_keys,
-        properties: props,
+        properties: Rc::new(props),
         body: msg.body.clone(),
     }
 }

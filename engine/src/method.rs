@@ -76,12 +76,14 @@ pub enum Method {
     BasicCancel {
         consumer_tag: String,
     },
+    /// The names and properties are shared: a client that publishes again to the same exchange
+    /// with the same key and properties passes clones, and the broker copies nothing.
     BasicPublish {
-        exchange: String,
-        routing_key: String,
+        exchange: Name,
+        routing_key: Name,
         mandatory: bool,
         immediate: bool,
-        properties: Properties,
+        properties: Rc<Properties>,
         body: Vec<u8>,
     },
     BasicGet {

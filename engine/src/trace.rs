@@ -12,6 +12,7 @@ use crate::scenario::{Call, Login, Scenario, Step};
 use crate::server::Server;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Runs a scenario step by step against a [`Server`], keeping connections, channels and aliases
 /// as the reference recorder does, and turns what a client sees into trace lines.
@@ -510,11 +511,11 @@ pub fn resolve(
                 properties.reply_to = Some(name(r)?);
             }
             Method::BasicPublish {
-                exchange,
-                routing_key: name(&routing_key)?,
+                exchange: exchange.into(),
+                routing_key: name(&routing_key)?.into(),
                 mandatory,
                 immediate: false,
-                properties,
+                properties: Rc::new(properties),
                 body: body.into_bytes(),
             }
         }

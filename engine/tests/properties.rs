@@ -420,7 +420,7 @@ fn run(ops: &[Op]) -> Result<Vec<String>, TestCaseError> {
                         routing_key: KEYS[key].into(),
                         mandatory: true,
                         immediate: false,
-                        properties,
+                        properties: properties.into(),
                         body: vec![b'x'; key + 1],
                     },
                 );
