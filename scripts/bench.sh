@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# Engine benchmarks (figures, not pass/fail):
-#   natively: publish→route→deliver→ack through a direct exchange with one queue (msgs/s), and topic
-#   routing with 10, 1,000 and 100,000 bindings (ns per message; should stay flat);
-#   in wasm under Node: the same first workload, and its ratio to native.
-# Then the page's frame times on a large topology (scripts/frames.sh) and its compressed size.
-# Usage: scripts/bench.sh [MESSAGES]   (default 1000000)
+# Warren's figures, in one run (figures, not pass/fail):
+#   natively: the engine's bytes per waiting message beyond its body; publish→route→deliver→ack
+#   through a direct exchange with one queue (msgs/s); topic routing with 10, 1,000 and 100,000
+#   bindings (ns per message; should stay flat); a 100-queue fanout;
+#   in wasm under Node: the same first workload, and its ratio to native;
+#   the page in headless Chromium (scripts/frames.sh): navigation → first interactive canvas, frame
+#   times on a large topology without and with 4x CPU throttling at several loads, the page's
+#   memory with 100,000 messages waiting; and the compressed size of what the page loads.
+# The last line sums it up as key=value pairs. With --publish, the run also rewrites
+# BENCHMARKS.md (figures, goals, the machine) and its chart, docs/bench/frames.svg.
+# Usage: scripts/bench.sh [--publish] [MESSAGES]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+publish=0
+if [ "${1:-}" = "--publish" ]; then publish=1; shift; fi
 N=${1:-1000000}
-scripts/setup.sh >/dev/null
+case $N in ''|*[!0-9]*) echo "bench: MESSAGES is a count of messages, not '$N'" >&2; exit 2 ;; esac
+scripts/setup.sh --browser >/dev/null
+out_dir=target/bench
+mkdir -p "$out_dir"
 cargo build --release -q -p warren-bench
 native=$(./target/release/warren-bench "$N")
 echo "$native" | sed '$d'
 cargo build --release -q -p warren-bench --lib --target wasm32-unknown-unknown
-out=target/bench-wasm
-rm -rf "$out"
-wasm-bindgen --target nodejs --out-dir "$out" target/wasm32-unknown-unknown/release/warren_bench.wasm
+wasm_out=target/bench-wasm
+rm -rf "$wasm_out"
+wasm-bindgen --target nodejs --out-dir "$wasm_out" target/wasm32-unknown-unknown/release/warren_bench.wasm
 wasm_per_s=$(node -e "
-const m = require('./$out/warren_bench.js');
+const m = require('./$wasm_out/warren_bench.js');
 const n = $N;
 let best = Infinity;
 for (let i = 0; i < 3; i++) {
@@ -33,8 +43,27 @@ console.log(Math.round(n / best));
 native_per_s=$(echo "$native" | tail -1 | sed 's/.*engine_msgs_per_s=\([0-9]*\).*/\1/')
 ratio=$(python3 -c "print(f'{$native_per_s / $wasm_per_s:.2f}')")
 echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
-frames=$(scripts/frames.sh)
+frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
 page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js'))/1024))")
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"
-echo "$(echo "$native" | tail -1) wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz"
+summary="$(echo "$native" | tail -1) wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz"
+# the issue's keys first, in its order; then the rest
+python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
+import sys
+kv = dict(p.split("=", 1) for p in sys.argv[1].split())
+first = ["fps_4x", "frame_ms_median_4x", "engine_msgs_per_s", "wasm_over_native", "topic_ns_10",
+         "topic_ns_100k", "page_kb_gz", "first_canvas_ms", "bytes_per_msg", "page_mb_100k"]
+print(" ".join(f"{k}={kv[k]}" for k in first + [k for k in kv if k not in first]))
+EOF
+{ echo "$native" | sed '$d'
+  echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
+  echo "$frames" | sed '$d'
+  echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"; } > "$out_dir/figures.txt"
+if [ $publish = 1 ]; then
+  mkdir -p docs/bench
+  cp "$out_dir/frames.svg" docs/bench/frames.svg
+  scripts/benchmarks_md.py "$out_dir/summary.txt" "$out_dir/figures.txt" "$N" > BENCHMARKS.md
+  echo "bench: wrote BENCHMARKS.md and docs/bench/frames.svg" >&2
+fi
+cat "$out_dir/summary.txt"

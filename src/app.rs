@@ -120,6 +120,16 @@ fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
     Some((n.x, n.y))
 }
 
+/// What the counts layer was drawn from (see [`App::counts_key`]).
+#[derive(Clone, Debug, PartialEq)]
+struct CountsKey {
+    /// Design, simulation, transform, canvas size, a node being dragged, presentation, language.
+    #[allow(clippy::type_complexity)]
+    layout: (u64, u64, [u32; 3], (i32, i32), Option<(Id, u32, u32)>, bool, Lang),
+    /// The timeline's counts.
+    version: u64,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Sel {
     None,
@@ -240,6 +250,16 @@ pub struct App {
     reader: Option<gloo::file::callbacks::FileReader>,
     svg: NodeRef,
     canvas: NodeRef,
+    /// The counts layer (under the dots): redrawn only when what it shows changes.
+    counts_canvas: NodeRef,
+    /// What the counts layer was last drawn from, and when (page ms).
+    counts_drawn: Option<CountsKey>,
+    counts_at: f64,
+    /// Bumped whenever the design changes (positions included): the counts layer follows it.
+    design_gen: u64,
+    /// The recent frame interval (page ms, smoothed): while playing, the counts (SVG and layer)
+    /// are redrawn at most every [`RENDER_MS`], or every few frames when frames come slower.
+    frame_ms: f64,
     select_link: Callback<usize>,
     select_node: Callback<Id>,
     /// One callback for every form field (compared by identity, so unchanged fields are skipped).
@@ -285,6 +305,7 @@ impl App {
     }
 
     fn changed(&mut self) {
+        self.design_gen += 1;
         if topology(&self.hist.design) != topology(&self.live.design) {
             self.live = Live::new(self.hist.design.clone());
             self.live_gen += 1;
@@ -364,10 +385,17 @@ impl App {
         self.ty = (h - (y1 - y0) * s) / 2.0 - y0 * s;
     }
 
-    fn draw_dots(&self) {
-        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
-            return;
-        };
+    /// While playing, how long (page ms) the counts stay drawn before they are drawn anew:
+    /// [`RENDER_MS`], or five frames when frames come slower than one every 20 ms (a slow machine
+    /// keeps the dots moving every frame and updates the counts less often).
+    fn cadence(&self) -> f64 {
+        RENDER_MS.max(5.0 * self.frame_ms)
+    }
+
+    /// A canvas over the diagram sized to its box (device pixels), cleared, with the diagram's
+    /// transform set.
+    fn canvas_ctx(&self, r: &NodeRef) -> Option<(HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+        let canvas = r.cast::<HtmlCanvasElement>()?;
         let (w, h) = (canvas.client_width() as u32, canvas.client_height() as u32);
         let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
         let (pw, ph) = ((w as f64 * dpr) as u32, (h as f64 * dpr) as u32);
@@ -375,21 +403,51 @@ impl App {
             canvas.set_width(pw);
             canvas.set_height(ph);
         }
-        let Some(ctx) = canvas
+        let ctx = canvas
             .get_context("2d")
             .ok()
             .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())?;
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, pw as f64, ph as f64);
         let s = self.scale as f64 * dpr;
         let _ = ctx.set_transform(s, 0.0, 0.0, s, self.tx as f64 * dpr, self.ty as f64 * dpr);
+        Some((canvas, ctx))
+    }
+
+    /// What the counts layer shows is drawn from: when it differs from what was drawn, the layer
+    /// is drawn anew (at once for a change of layout, at the playing cadence for new counts).
+    fn counts_key(&self) -> CountsKey {
+        let dragged = match &self.drag {
+            Some(Drag::Node { id, x, y, .. }) => Some((*id, x.to_bits(), y.to_bits())),
+            _ => None,
+        };
+        let (w, h) = self
+            .counts_canvas
+            .cast::<web_sys::Element>()
+            .map_or((0, 0), |c| (c.client_width(), c.client_height()));
+        CountsKey {
+            layout: (
+                self.design_gen,
+                self.live_gen,
+                [self.tx.to_bits(), self.ty.to_bits(), self.scale.to_bits()],
+                (w, h),
+                dragged,
+                self.present,
+                self.lang,
+            ),
+            version: self.live.timeline.version,
+        }
+    }
+
+    /// The counts RabbitMQ would report, drawn on their own layer under the dots: a queue's
+    /// ready/unacked and its ready messages as squares, a consumer's `got N`, a producer's
+    /// acks/returns/replies.
+    fn draw_counts(&self) {
+        let Some((_, ctx)) = self.canvas_ctx(&self.counts_canvas) else {
+            return;
+        };
         let live = &self.live;
-        let highlight = &self.related;
-        // the counts RabbitMQ would report, under the dots
         let tally = live.timeline.tally();
         ctx.set_font(if self.present {
             "bold 12px system-ui, sans-serif"
@@ -439,6 +497,29 @@ impl App {
             let dy = if node.kind() == Kind::Queue { 20.0 } else { 9.0 };
             let _ = ctx.fill_text(&text, x as f64, (y + dy) as f64);
         }
+    }
+
+    /// The messages in flight, drawn every frame (and the counts layer when it is due).
+    fn draw_dots(&mut self) {
+        let key = self.counts_key();
+        let due = match &self.counts_drawn {
+            None => true,
+            Some(k) if k.layout != key.layout => true,
+            Some(k) => {
+                k.version != key.version
+                    && (!self.playing || self.last_frame.unwrap_or(0.0) - self.counts_at >= self.cadence())
+            }
+        };
+        if due {
+            self.draw_counts();
+            self.counts_at = self.last_frame.unwrap_or(0.0);
+            self.counts_drawn = Some(key);
+        }
+        let Some((canvas, ctx)) = self.canvas_ctx(&self.canvas) else {
+            return;
+        };
+        let live = &self.live;
+        let highlight = &self.related;
         let mut n = 0;
         let mut cache: BTreeMap<&Place, Option<(f32, f32)>> = BTreeMap::new();
         // one path per colour: a few fills a frame, however many dots
@@ -484,7 +565,10 @@ impl App {
         }
         let _ = canvas.set_attribute("data-dots", &n.to_string());
         if let Some(c) = self.clock.cast::<web_sys::Element>() {
-            c.set_text_content(Some(&clock_text(self.t)));
+            // the clock follows the counts' cadence while playing (a text change lays out)
+            if due || !self.playing {
+                c.set_text_content(Some(&clock_text(self.t)));
+            }
         }
     }
 
@@ -612,6 +696,11 @@ impl Component for App {
             reader: None,
             svg: NodeRef::default(),
             canvas: NodeRef::default(),
+            counts_canvas: NodeRef::default(),
+            counts_drawn: None,
+            counts_at: f64::NEG_INFINITY,
+            design_gen: 0,
+            frame_ms: 16.7,
             select_link: ctx.link().callback(|i| Msg::Select(Sel::Link(i))),
             select_node: ctx.link().callback(|i| Msg::Select(Sel::Node(i))),
             send: ctx.link().callback(|m: Msg| m),
@@ -643,6 +732,12 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if first {
+            // navigation → the first interactive canvas (scripts/frames.sh reads this mark)
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("warren-interactive");
+            }
+        }
         // fitting needs the laid-out size, and the SVG then needs drawing with the new transform
         if first || std::mem::take(&mut self.fit_pending) {
             ctx.link().send_message(Msg::Fit);
@@ -658,6 +753,9 @@ impl Component for App {
         match msg {
             Msg::Frame(ts) => {
                 let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+                if self.last_frame.is_some() {
+                    self.frame_ms += (dt - self.frame_ms) * 0.1;
+                }
                 self.last_frame = Some(ts);
                 if self.playing {
                     self.t += dt * self.speed;
@@ -669,13 +767,13 @@ impl Component for App {
                 let v = (self.live_gen, self.live.timeline.version);
                 // while playing, counts are redrawn at most every RENDER_MS (the dots every frame)
                 let mut render = false;
-                if v != self.shown_version && (!self.playing || ts - self.render_at >= RENDER_MS) {
+                if v != self.shown_version && (!self.playing || ts - self.render_at >= self.cadence()) {
                     self.shown_version = v;
                     self.render_at = ts;
                     render = true;
                 }
-                // the log catches up at most 4 times a second while playing, at once otherwise
-                if v != self.log_version && (!self.playing || ts - self.log_at >= 250.0) {
+                // the log catches up at most 4 times a second while playing (less often when frames come slowly), at once otherwise
+                if v != self.log_version && (!self.playing || ts - self.log_at >= 2.5 * self.cadence()) {
                     self.log = Lines(Rc::new(self.log_lines()));
                     self.log_version = v;
                     self.log_at = ts;
@@ -1651,6 +1749,7 @@ impl App {
                         { for drawing }
                     </g>
                 </svg>
+                <canvas id="counts" ref={self.counts_canvas.clone()} aria-hidden="true"></canvas>
                 <canvas id="dots" ref={self.canvas.clone()} aria-hidden="true"></canvas>
             </div>
         }

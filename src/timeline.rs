@@ -232,6 +232,12 @@ pub struct Timeline {
     pub events: Vec<(Event, f64)>,
     /// Every trip, in the order they were made (not sorted by start).
     pub trips: Vec<Trip>,
+    /// Trip indices sorted by (start, index), for the first `trips_indexed` trips: the trips in
+    /// flight at an instant are one slice of it (every trip lasts [`HOP`]), however long the run.
+    trip_order: Vec<usize>,
+    trips_indexed: usize,
+    /// The latest moment a trip ends.
+    trips_end: f64,
     /// Event indices sorted by (shown time, index): the order counts change in.
     order: Vec<usize>,
     sorted_upto: usize,
@@ -289,6 +295,7 @@ impl Timeline {
     fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind, event: usize) -> f64 {
         let end = start + HOP;
         if to.as_ref() != Some(&from) {
+            self.trips_end = self.trips_end.max(end);
             self.trips.push(Trip {
                 msg,
                 from,
@@ -462,7 +469,7 @@ impl Timeline {
 
     /// The latest moment anything is shown at.
     pub fn end(&self) -> f64 {
-        self.last.max(self.trips.iter().map(|t| t.end).fold(0.0, f64::max))
+        self.last.max(self.trips_end)
     }
 
     /// Keep `order` sorted: the applied prefix stays, new events join the unapplied tail (the
@@ -500,6 +507,7 @@ impl Timeline {
     /// Move the counts to playback time `t` (forward or back).
     pub fn seek(&mut self, t: f64) -> &Tally {
         self.sort();
+        self.index_trips();
         let upto = self.order.partition_point(|&i| self.events[i].1 <= t);
         if upto < self.applied {
             self.recount();
@@ -529,9 +537,34 @@ impl Timeline {
         &self.tally
     }
 
-    /// The trips in flight at `t`.
+    /// Bring `trip_order` up to date: new trips join it, and only the part from the earliest new
+    /// start on is re-sorted (new trips start near the end of what is there).
+    fn index_trips(&mut self) {
+        let (first, n) = (self.trips_indexed, self.trips.len());
+        if first == n {
+            return;
+        }
+        self.trips_indexed = n;
+        let trips = &self.trips;
+        let earliest = trips[first..].iter().map(|t| t.start).fold(f64::INFINITY, f64::min);
+        let from = self.trip_order.partition_point(|&i| trips[i].start < earliest);
+        self.trip_order.extend(first..n);
+        self.trip_order[from..].sort_by(|a, b| trips[*a].start.total_cmp(&trips[*b].start).then(a.cmp(b)));
+    }
+
+    /// The trips in flight at `t`: those indexed (by [`Timeline::seek`]) found by two binary
+    /// searches, since every trip lasts [`HOP`] (sorted by start, they are sorted by end too);
+    /// trips made since, looked at one by one.
     pub fn active(&self, t: f64) -> impl Iterator<Item = &Trip> {
-        self.trips.iter().filter(move |tr| tr.start <= t && t < tr.end)
+        let trips = &self.trips;
+        let order = &self.trip_order;
+        let lo = order.partition_point(|&i| trips[i].end <= t);
+        let hi = order.partition_point(|&i| trips[i].start <= t).max(lo);
+        order[lo..hi]
+            .iter()
+            .map(move |&i| &trips[i])
+            .chain(trips[self.trips_indexed..].iter())
+            .filter(move |tr| tr.start <= t && t < tr.end)
     }
 
     /// The shown times at which something starts or lands, sorted (for stepping).

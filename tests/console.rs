@@ -112,7 +112,8 @@ fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
         "user\ttags\nbob\t[management]\nguest\t[administrator]\n"
     );
     // the commands are steps of the recorded scenario, and inputs a rewind replays
-    let calls: Vec<&str> = live.steps.iter().filter_map(|s| s["call"].as_str()).collect();
+    let steps = live.steps();
+    let calls: Vec<&str> = steps.iter().filter_map(|s| s["call"].as_str()).collect();
     assert_eq!(calls.iter().filter(|c| **c == "rabbitmqctl").count(), 3);
     live.rewind(100);
     assert!(live.server().access().user("bob").is_some(), "replayed");

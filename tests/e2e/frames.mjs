@@ -1,39 +1,20 @@
-// Frame times of the page while it animates a large topology: 200 nodes, 500 links and several
-// hundred messages in flight, in headless Chromium, without and with 4x CPU throttling (Chrome
-// DevTools Protocol Emulation.setCPUThrottlingRate). Prints figures; asserts nothing about speed.
+// The page's figures in headless Chromium (prints them; asserts nothing about speed):
+//   - the time from navigation to the first interactive canvas (the app's `warren-interactive`
+//     performance mark, set when its first render is on the page; median of 5 cold loads);
+//   - frame times while the page animates a large topology (200 nodes, 500 links), without and with
+//     4x CPU throttling (Chrome DevTools Protocol Emulation.setCPUThrottlingRate), at several loads:
+//     the producers publish more or less often, so more or fewer messages are in flight;
+//   - the page's memory (JS heap in use after a garbage collection, plus the wasm memory) with
+//     100,000 messages waiting in a queue.
+// The last line is key=value. With WARREN_CHART=FILE, also writes an SVG chart of frame time
+// against messages in flight.
 //   WARREN_URL=http://127.0.0.1:PORT/ node tests/e2e/frames.mjs [seconds]
 import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { largeDesign } from './large.mjs';
 
 const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
 const SECONDS = Number(process.argv[2] ?? 8);
-
-/** The large topology, in the scenario file's "canvas" format (README: Scenario files). */
-export function largeDesign({ producers = 20, exchanges = 30, queues = 100, consumers = 50, bindings = 401, every = 500 } = {}) {
-  const nodes = [];
-  const links = [];
-  let id = 0;
-  const add = (kind, name, col, row, extra) => {
-    id += 1;
-    nodes.push({ id, name, kind, x: 110 + col * 240, y: 60 + row * 70, ...extra });
-    return id;
-  };
-  const P = [], X = [], Q = [], C = [];
-  for (let i = 0; i < producers; i++) P.push(add('producer', `p${i}`, 0, i * 5, { body: 'm{n}', burst: 1, every_ms: every + 10 * i }));
-  for (let i = 0; i < exchanges; i++) X.push(add('exchange', `x${i}`, 1 + (i % 3), i * 3.3, { exchange_type: 'fanout' }));
-  for (let i = 0; i < queues; i++) Q.push(add('queue', `q${i}`, 4, i, {}));
-  for (let i = 0; i < consumers; i++) C.push(add('consumer', `c${i}`, 5, i * 2, { prefetch: 5, processing_ms: 400 }));
-  P.forEach((p, i) => links.push({ from: p, to: X[i % exchanges] }));
-  // exchange-to-exchange, two layers deep (no cycles): x0..x9 feed x10..x29
-  for (let i = 0; i < 10; i++) {
-    links.push({ from: X[i], to: X[10 + 2 * i] }, { from: X[i], to: X[11 + 2 * i] }, { from: X[i], to: X[20 + (i % 10)] });
-  }
-  for (let k = 0; k < bindings; k++) links.push({ from: X[k % exchanges], to: Q[(k * 7 + Math.floor(k / 300)) % queues], key: '' });
-  C.forEach((c, i) => links.push({ from: Q[i * 2], to: c }));
-  // drop self-links and duplicates
-  const seen = new Set();
-  const unique = links.filter((l) => l.from !== l.to && !seen.has(`${l.from}-${l.to}`) && seen.add(`${l.from}-${l.to}`));
-  return { name: 'Large topology', seed: 7, steps: [], canvas: { version: 1, nodes, links: unique } };
-}
 
 function stats(intervals) {
   const s = [...intervals].sort((a, b) => a - b);
@@ -54,40 +35,146 @@ async function measure(page, seconds) {
   }), seconds * 1000);
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
-const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+const viewport = { width: 1400, height: 860 };
+
+// the wasm instance's exports (its memory among them), as Trunk's loader announces them
+const keepWasm = () => addEventListener('TrunkApplicationStarted', (e) => { window.__warrenWasm = e.detail.wasm; });
+
+async function loadDesign(page, design, waitFor) {
+  await page.setInputFiles('input[aria-label="load scenario file"]', {
+    name: 'design.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(design)),
+  });
+  await page.locator(waitFor).waitFor();
+}
+
+// 1. navigation → first interactive canvas, each load in a fresh context (nothing cached)
+const firstCanvas = [];
+for (let i = 0; i < 5; i++) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(URL);
+  await page.waitForFunction(() => performance.getEntriesByName('warren-interactive').length > 0);
+  firstCanvas.push(await page.evaluate(() => performance.getEntriesByName('warren-interactive')[0].startTime));
+  await context.close();
+}
+const firstCanvasMs = median(firstCanvas);
+console.log(`first interactive canvas: median ${firstCanvasMs.toFixed(0)} ms after navigation (5 cold loads: ${firstCanvas.map((t) => t.toFixed(0)).join(', ')} ms)`);
+
+// 2. frame times on the large topology, at several loads; `every` 500 ms is the headline one
+const context = await browser.newContext({ viewport });
+const page = await context.newPage();
 await page.goto(URL);
 await page.locator('#diagram').waitFor();
-const design = largeDesign();
-await page.setInputFiles('input[aria-label="load scenario file"]', {
-  name: 'large.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(design)),
-});
-await page.locator('[aria-label="queue q99: 0 ready, 0 unacknowledged"]').waitFor();
-const counts = await page.evaluate(() => ({
-  nodes: document.querySelectorAll('svg .node').length,
-  links: document.querySelectorAll('svg g.edge').length,
-}));
-// lay it out as an imported topology would be: tidy, then fit to the screen
-await page.locator('[aria-label="tidy layout"]').click();
-await page.locator('[aria-label="fit to screen"]').click();
-// warm up: let the producers fill the pipes
-await page.waitForTimeout(3000);
-if (process.env.WARREN_SCREENSHOTS) await page.screenshot({ path: `${process.env.WARREN_SCREENSHOTS}/large.png` });
-const cdp = await page.context().newCDPSession(page);
-const out = {};
-for (const rate of [1, 4]) {
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-  const { ts, dots } = await measure(page, SECONDS);
-  const iv = ts.slice(1).map((t, i) => t - ts[i]);
-  const st = stats(iv);
-  const inflight = dots.reduce((a, b) => a + b, 0) / dots.length;
-  out[rate] = { ...st, frames: iv.length, dots_mean: inflight, dots_max: Math.max(...dots) };
-  console.log(`throttle ${rate}x: ${iv.length} frames, median ${st.median.toFixed(1)} ms, p95 ${st.p95.toFixed(1)} ms, ${st.fps.toFixed(1)} fps; messages in flight: mean ${inflight.toFixed(0)}, max ${Math.max(...dots)}`);
+const cdp = await context.newCDPSession(page);
+const loads = (process.env.WARREN_FRAMES_LOADS ?? '4000,2000,1000,500,250').split(',').map(Number);
+const series = [];
+let counts, headline;
+for (const every of loads) {
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await loadDesign(page, largeDesign({ every }), '[aria-label="queue q99: 0 ready, 0 unacknowledged"]');
+  counts ??= await page.evaluate(() => ({
+    nodes: document.querySelectorAll('svg .node').length,
+    links: document.querySelectorAll('svg g.edge').length,
+  }));
+  // lay it out as an imported topology would be: tidy, then fit to the screen
+  await page.locator('[aria-label="tidy layout"]').click();
+  await page.locator('[aria-label="fit to screen"]').click();
+  // warm up: let the producers fill the pipes
+  await page.waitForTimeout(3000);
+  if (process.env.WARREN_SCREENSHOTS && every === 500) await page.screenshot({ path: `${process.env.WARREN_SCREENSHOTS}/large.png` });
+  const point = { every };
+  for (const rate of [1, 4]) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const secs = every === 500 ? SECONDS : Math.max(2, SECONDS / 2);
+    const { ts, dots } = await measure(page, secs);
+    const iv = ts.slice(1).map((t, i) => t - ts[i]);
+    const st = stats(iv);
+    const inflight = dots.reduce((a, b) => a + b, 0) / dots.length;
+    point[rate] = { ...st, frames: iv.length, dots_mean: inflight, dots_max: Math.max(...dots) };
+    console.log(`producers every ${every} ms, throttle ${rate}x: ${iv.length} frames, median ${st.median.toFixed(1)} ms, p95 ${st.p95.toFixed(1)} ms, ${st.fps.toFixed(1)} fps; messages in flight: mean ${inflight.toFixed(0)}, max ${Math.max(...dots)}`);
+  }
+  series.push(point);
+  if (every === 500) headline = point;
 }
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+headline ??= series[series.length - 1];
 console.log(`topology: ${counts.nodes} nodes, ${counts.links} links`);
-console.log(`frames nodes=${counts.nodes} links=${counts.links} dots_mean=${out[1].dots_mean.toFixed(0)} fps=${out[1].fps.toFixed(1)} frame_ms_median=${out[1].median.toFixed(1)} frame_ms_p95=${out[1].p95.toFixed(1)} fps_4x=${out[4].fps.toFixed(1)} frame_ms_median_4x=${out[4].median.toFixed(1)}`);
+await context.close();
+
+// 3. the page's memory with 100,000 messages waiting: one producer publishing bursts of 10,000
+// into a queue nobody consumes from
+const memContext = await browser.newContext({ viewport });
+await memContext.addInitScript(keepWasm);
+const memPage = await memContext.newPage();
+await memPage.goto(URL);
+await memPage.locator('#diagram').waitFor();
+await loadDesign(memPage, {
+  name: 'waiting', seed: 1, steps: [], canvas: { version: 1, nodes: [
+    { id: 1, name: 'p', kind: 'producer', x: 120, y: 100, body: 'message {n}', burst: 10000, every_ms: 0 },
+    { id: 2, name: 'q', kind: 'queue', x: 420, y: 100 },
+  ], links: [{ from: 1, to: 2 }] },
+}, '[aria-label="queue q: 0 ready, 0 unacknowledged"]');
+const WAITING = 100000;
+{ // select the producer (press and let go on it): its inspector has the publish button
+  const b = await memPage.locator('[aria-label="producer p"]').boundingBox();
+  await memPage.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await memPage.mouse.down();
+  await memPage.mouse.up();
+}
+for (let i = 0; i < WAITING / 10000; i++) await memPage.locator('[aria-label="publish from p"]').click();
+await memPage.locator(`[aria-label="queue q: ${WAITING} ready, 0 unacknowledged"]`).waitFor({ timeout: 180000 });
+// let the dots arrive, so what remains is what a page holding waiting messages keeps
+await memPage.waitForTimeout(3000);
+const memCdp = await memContext.newCDPSession(memPage);
+await memCdp.send('HeapProfiler.enable');
+await memCdp.send('HeapProfiler.collectGarbage');
+const heap = await memCdp.send('Runtime.getHeapUsage');
+const wasmBytes = await memPage.evaluate(() => window.__warrenWasm.memory.buffer.byteLength);
+const pageMb = (heap.usedSize + wasmBytes) / 1e6;
+console.log(`page memory with ${WAITING} messages waiting: ${pageMb.toFixed(1)} MB (JS heap ${(heap.usedSize / 1e6).toFixed(1)} MB in use, wasm memory ${(wasmBytes / 1e6).toFixed(1)} MB)`);
+await memContext.close();
 await browser.close();
+
+if (process.env.WARREN_CHART) {
+  writeFileSync(process.env.WARREN_CHART, chart(series));
+  console.log(`chart: ${process.env.WARREN_CHART}`);
+}
+
+const h = headline;
+console.log(`frames nodes=${counts.nodes} links=${counts.links} dots_mean=${h[1].dots_mean.toFixed(0)} fps=${h[1].fps.toFixed(1)} frame_ms_median=${h[1].median.toFixed(1)} frame_ms_p95=${h[1].p95.toFixed(1)} fps_4x=${h[4].fps.toFixed(1)} frame_ms_median_4x=${h[4].median.toFixed(1)} first_canvas_ms=${firstCanvasMs.toFixed(0)} page_mb_100k=${pageMb.toFixed(1)}`);
+
+/** An SVG line chart: median frame time (and p95, dashed) against mean messages in flight, 1x and 4x. */
+function chart(points) {
+  const W = 640, H = 360, L = 56, R = 130, T = 34, B = 46;
+  const xs = points.flatMap((p) => [p[1].dots_mean, p[4].dots_mean]);
+  const ys = points.flatMap((p) => [p[1].p95, p[4].p95]).concat([16.7]);
+  const xmax = Math.max(...xs) * 1.05, ymax = Math.max(...ys) * 1.1;
+  const X = (v) => L + (v / xmax) * (W - L - R), Y = (v) => H - B - (v / ymax) * (H - T - B);
+  const tick = (m) => { const e = 10 ** Math.floor(Math.log10(m / 4)); return [1, 2, 5, 10].map((k) => k * e).find((s) => m / s <= 6); };
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${L}" y="20" font-size="14" font-weight="bold">Frame time against messages in flight (200 nodes, 500 links)</text>`];
+  for (let v = 0, s = tick(ymax); v <= ymax; v += s) out.push(`<line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/><text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${+v.toFixed(1)}</text>`);
+  for (let v = 0, s = tick(xmax); v <= xmax; v += s) out.push(`<text x="${X(v)}" y="${H - B + 16}" text-anchor="middle">${Math.round(v)}</text>`);
+  out.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`);
+  out.push(`<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">messages in flight (mean)</text>`);
+  out.push(`<text transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">frame time, ms</text>`);
+  out.push(`<line x1="${L}" x2="${W - R}" y1="${Y(16.7)}" y2="${Y(16.7)}" stroke="#2a9d8f" stroke-dasharray="6 4"/><text x="${W - R + 6}" y="${Y(16.7) + 4}" fill="#2a9d8f">16.7 ms (60 fps)</text>`);
+  const line = (rate, key, colour, dash) => {
+    const pts = points.map((p) => [X(p[rate].dots_mean), Y(p[rate][key])]).sort((a, b) => a[0] - b[0]);
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ' stroke-dasharray="3 3"' : ''} points="${pts.map((q) => q.map((v) => v.toFixed(1)).join(',')).join(' ')}"/>`);
+    if (!dash) for (const [x, y] of pts) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${colour}"/>`);
+  };
+  line(1, 'median', '#1f77b4'); line(1, 'p95', '#1f77b4', true);
+  line(4, 'median', '#d62728'); line(4, 'p95', '#d62728', true);
+  const key = [['#1f77b4', '', 'median, no throttle'], ['#1f77b4', '3 3', 'p95, no throttle'], ['#d62728', '', 'median, 4x throttle'], ['#d62728', '3 3', 'p95, 4x throttle']];
+  key.forEach(([c, d, label], i) => out.push(`<line x1="${W - R + 6}" x2="${W - R + 26}" y1="${T + 14 + i * 18}" y2="${T + 14 + i * 18}" stroke="${c}" stroke-width="2"${d ? ` stroke-dasharray="${d}"` : ''}/><text x="${W - R + 30}" y="${T + 18 + i * 18}" font-size="11">${label}</text>`));
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
