@@ -645,3 +645,18 @@ fn active_trips_are_exactly_those_in_flight() {
     }
     assert!(checked > 100, "trips were in flight to compare ({checked})");
 }
+
+/// The timeline's chunked list reads back what was pushed, by index and in order, across chunks.
+#[test]
+fn chunked_list_reads_back_across_chunks() {
+    let mut c = warren_app::timeline::Chunked::default();
+    assert!(c.is_empty());
+    for i in 0..10_000u32 {
+        c.push(i * 3);
+    }
+    assert_eq!(c.len(), 10_000);
+    assert!((0..10_000).all(|i| c[i as usize] == i * 3));
+    assert!(c.iter().copied().eq((0..10_000).map(|i| i * 3)));
+    assert!(c.iter().rev().copied().eq((0..10_000).rev().map(|i| i * 3)));
+    assert_eq!((&c).into_iter().count(), 10_000);
+}
