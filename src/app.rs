@@ -104,7 +104,7 @@ fn node_at(live: &Live, p: &Place) -> Option<Id> {
         Place::Client(c) => d
             .nodes
             .iter()
-            .find(|n| &n.name == c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
+            .find(|n| *n.name == **c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
         Place::Exchange(x) => d.by_name(Kind::Exchange, x),
         Place::Queue(q) => d.by_name(Kind::Queue, live.canvas_queue(q)),
         Place::Consumer(_, tag) => d.by_name(Kind::Consumer, tag),

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use warren_engine::event::{Event, EventKind};
 use warren_engine::exchange::Dest;
-use warren_engine::{ConnId, MsgId};
+use warren_engine::{ConnId, MsgId, Name};
 
 /// How long a dot takes along one edge, in simulated ms.
 pub const HOP: f64 = 400.0;
@@ -22,11 +22,11 @@ pub const HOP: f64 = 400.0;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Place {
     /// A client connection (a producer, or a consumer's connection).
-    Client(String),
-    Exchange(String),
-    Queue(String),
+    Client(Name),
+    Exchange(Name),
+    Queue(Name),
     /// A consumer: connection name and consumer tag.
-    Consumer(String, String),
+    Consumer(Name, Name),
 }
 
 /// What a trip means (its dot's colour).
@@ -70,7 +70,7 @@ enum Copy {
 /// Counts as `rabbitmqctl` would report them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
-    copies: BTreeMap<(MsgId, String), Copy>,
+    copies: BTreeMap<(MsgId, Name), Copy>,
     /// Per queue: (messages_ready, messages_unacknowledged).
     pub queues: BTreeMap<String, (u64, u64)>,
     /// Per consumer (connection name, tag): unacknowledged deliveries.
@@ -99,8 +99,8 @@ impl Tally {
             .unwrap_or(0)
     }
 
-    fn take(&mut self, msg: MsgId, q: &str) -> Option<Copy> {
-        let c = self.copies.remove(&(msg, q.to_string()))?;
+    fn take(&mut self, msg: MsgId, q: &Name) -> Option<Copy> {
+        let c = self.copies.remove(&(msg, q.clone()))?;
         let counts = self.queues.entry(q.to_string()).or_default();
         match &c {
             Copy::Ready => counts.0 -= 1,
@@ -117,7 +117,7 @@ impl Tally {
         Some(c)
     }
 
-    fn put(&mut self, msg: MsgId, q: &str, c: Copy) {
+    fn put(&mut self, msg: MsgId, q: &Name, c: Copy) {
         let counts = self.queues.entry(q.to_string()).or_default();
         match &c {
             Copy::Ready => counts.0 += 1,
@@ -129,7 +129,7 @@ impl Tally {
             }
             Copy::Settling => {}
         }
-        self.copies.insert((msg, q.to_string()), c);
+        self.copies.insert((msg, q.clone()), c);
     }
 
     /// Apply one engine event (`names` maps connections to their scenario names).
@@ -199,7 +199,7 @@ impl Tally {
                 let gone: Vec<MsgId> = self
                     .copies
                     .keys()
-                    .filter(|(_, q)| q == &**queue)
+                    .filter(|(_, q)| **q == **queue)
                     .map(|(m, _)| *m)
                     .collect();
                 for m in gone {
@@ -248,7 +248,7 @@ impl<T> Default for Chunked<T> {
 
 impl<T> Chunked<T> {
     pub fn push(&mut self, v: T) {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         self.chunks.last_mut().expect("a chunk with room").push(v);
@@ -309,16 +309,18 @@ pub struct Timeline {
     pub version: u64,
     // scheduling state
     arrive: BTreeMap<(MsgId, Place), f64>,
-    copy_free: BTreeMap<(MsgId, String), f64>,
-    holder: BTreeMap<(MsgId, String), Place>,
+    copy_free: BTreeMap<(MsgId, Name), f64>,
+    holder: BTreeMap<(MsgId, Name), Place>,
     chan_free: BTreeMap<(ConnId, u16), f64>,
     /// When the last delivery to a connection lands (its later publishes are shown after).
     conn_busy: BTreeMap<ConnId, f64>,
-    origin: BTreeMap<MsgId, (Place, String)>,
+    origin: BTreeMap<MsgId, (Place, Name)>,
     floor: f64,
     last: f64,
     /// Connection names (kept up to date by the simulation).
     pub names: BTreeMap<ConnId, String>,
+    /// The same names shared by the places that hold them.
+    client_names: BTreeMap<ConnId, Name>,
     /// Whether the default exchange is drawn (if not, its hops start at the publisher).
     pub show_default: bool,
 }
@@ -331,22 +333,31 @@ impl Timeline {
         }
     }
 
-    fn name(&self, c: &ConnId) -> String {
-        self.names.get(c).cloned().unwrap_or_else(|| format!("#{}", c.0))
+    /// A connection's name as places hold it: one shared copy per connection.
+    fn name(&mut self, c: &ConnId) -> Name {
+        match (self.names.get(c), self.client_names.get(c)) {
+            (Some(s), Some(n)) if **n == **s => n.clone(),
+            (Some(s), _) => {
+                let n: Name = s.as_str().into();
+                self.client_names.insert(*c, n.clone());
+                n
+            }
+            (None, _) => format!("#{}", c.0).into(),
+        }
     }
 
-    fn exchange_place(&self, msg: MsgId, x: &str) -> Place {
+    fn exchange_place(&self, msg: MsgId, x: &Name) -> Place {
         if x.is_empty() && !self.show_default {
             if let Some((p, _)) = self.origin.get(&msg) {
                 return p.clone();
             }
         }
-        Place::Exchange(x.to_string())
+        Place::Exchange(x.clone())
     }
 
     fn dest_place(&self, msg: MsgId, d: &Dest) -> Place {
         match d {
-            Dest::Queue(q) => Place::Queue(q.to_string()),
+            Dest::Queue(q) => Place::Queue(q.clone()),
             Dest::Exchange(x) => self.exchange_place(msg, x),
         }
     }
@@ -381,9 +392,8 @@ impl Timeline {
 
     /// When event `i` is shown (its effect on the counts), making its trips.
     fn schedule(&mut self, i: usize, k: &EventKind, at: f64) -> f64 {
-        let get = |m: &BTreeMap<(MsgId, String), f64>, msg: MsgId, q: &str| {
-            m.get(&(msg, q.to_string())).copied().unwrap_or(0.0)
-        };
+        let get =
+            |m: &BTreeMap<(MsgId, Name), f64>, msg: MsgId, q: &Name| m.get(&(msg, q.clone())).copied().unwrap_or(0.0);
         match k {
             EventKind::Published {
                 msg, conn, exchange, ..
@@ -391,7 +401,7 @@ impl Timeline {
                 // a client does not publish before it was seen to receive what it answers
                 let at = at.max(self.conn_busy.get(conn).copied().unwrap_or(0.0));
                 let p = Place::Client(self.name(conn));
-                self.origin.insert(*msg, (p.clone(), exchange.to_string()));
+                self.origin.insert(*msg, (p.clone(), exchange.clone()));
                 let x = self.exchange_place(*msg, exchange);
                 let end = self.trip(*msg, p, Some(x.clone()), at, TripKind::Flow, i);
                 let end = if matches!(x, Place::Client(_)) { at } else { end };
@@ -408,9 +418,9 @@ impl Timeline {
             }
             EventKind::Enqueued { msg, queue } => {
                 // the only reader of a queue's arrival: a waiting message keeps no entry for it
-                let p = Place::Queue(queue.to_string());
+                let p = Place::Queue(queue.clone());
                 let s = at.max(self.arrive.remove(&(*msg, p)).unwrap_or(at));
-                self.copy_free.insert((*msg, queue.to_string()), s);
+                self.copy_free.insert((*msg, queue.clone()), s);
                 s
             }
             EventKind::Unroutable { msg, exchange } => {
@@ -439,20 +449,21 @@ impl Timeline {
                     .max(self.chan_free.get(&(*conn, *ch)).copied().unwrap_or(0.0));
                 if queue.starts_with(DIRECT_REPLY_PREFIX) {
                     // direct reply-to: from the replier (or the default exchange) to the client
-                    let f = self.exchange_place(*msg, "");
+                    let f = self.exchange_place(*msg, &Name::from(""));
                     let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
-                    let end = self.trip(*msg, f, Some(Place::Client(self.name(conn))), s, TripKind::Flow, i);
+                    let to = Place::Client(self.name(conn));
+                    let end = self.trip(*msg, f, Some(to), s, TripKind::Flow, i);
                     let busy = self.conn_busy.entry(*conn).or_default();
                     *busy = busy.max(end);
                     return end;
                 }
                 let to = match consumer_tag {
-                    Some(t) => Place::Consumer(self.name(conn), t.to_string()),
+                    Some(t) => Place::Consumer(self.name(conn), t.clone()),
                     None => Place::Client(self.name(conn)),
                 };
-                self.holder.insert((*msg, queue.to_string()), to.clone());
-                let end = self.trip(*msg, Place::Queue(queue.to_string()), Some(to), s, TripKind::Flow, i);
-                self.copy_free.insert((*msg, queue.to_string()), end);
+                self.holder.insert((*msg, queue.clone()), to.clone());
+                let end = self.trip(*msg, Place::Queue(queue.clone()), Some(to), s, TripKind::Flow, i);
+                self.copy_free.insert((*msg, queue.clone()), end);
                 let busy = self.conn_busy.entry(*conn).or_default();
                 *busy = busy.max(end);
                 end
@@ -464,26 +475,26 @@ impl Timeline {
                 msg, queue, conn, ch, ..
             } => {
                 let s = at.max(get(&self.copy_free, *msg, queue));
-                self.copy_free.insert((*msg, queue.to_string()), s);
+                self.copy_free.insert((*msg, queue.clone()), s);
                 let c = self.chan_free.entry((*conn, *ch)).or_default();
                 *c = c.max(s);
                 s
             }
             EventKind::Requeued { msg, queue } => {
                 let s = at.max(get(&self.copy_free, *msg, queue));
-                let q = Place::Queue(queue.to_string());
-                let end = match self.holder.remove(&(*msg, queue.to_string())) {
+                let q = Place::Queue(queue.clone());
+                let end = match self.holder.remove(&(*msg, queue.clone())) {
                     Some(h) => self.trip(*msg, h, Some(q), s, TripKind::Requeue, i),
                     None => s,
                 };
-                self.copy_free.insert((*msg, queue.to_string()), end);
+                self.copy_free.insert((*msg, queue.clone()), end);
                 end
             }
             // an expiry is followed by its Dropped or DeadLettered, which moves the dot
             EventKind::Expired { msg, queue } => at.max(get(&self.copy_free, *msg, queue)),
             EventKind::Dropped { msg, queue, .. } => {
                 let s = at.max(get(&self.copy_free, *msg, queue));
-                self.trip(*msg, Place::Queue(queue.to_string()), None, s, TripKind::Fall, i);
+                self.trip(*msg, Place::Queue(queue.clone()), None, s, TripKind::Fall, i);
                 s
             }
             EventKind::DeadLettered {
@@ -494,13 +505,13 @@ impl Timeline {
                 ..
             } => {
                 let s = at.max(get(&self.copy_free, *msg, queue));
-                let x = Place::Exchange(exchange.to_string());
+                let x = Place::Exchange(exchange.clone());
                 if let Some(o) = self.origin.get(msg).cloned() {
-                    self.origin.insert(*new_msg, (o.0, exchange.to_string()));
+                    self.origin.insert(*new_msg, (o.0, exchange.clone()));
                 }
                 let end = self.trip(
                     *msg,
-                    Place::Queue(queue.to_string()),
+                    Place::Queue(queue.clone()),
                     Some(x.clone()),
                     s,
                     TripKind::DeadLetter,
