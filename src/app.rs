@@ -19,8 +19,12 @@ use yew::prelude::*;
 /// While playing, how often (page ms) the nodes' counts are redrawn; the dots move every frame.
 const RENDER_MS: f64 = 100.0;
 
-/// How many lines of the event log are drawn (newest first).
+/// How many lines of the event log are drawn (newest first) when paused.
 const LOG_LINES: usize = 150;
+
+/// While playing: the newest lines only (a fast run rewrites them several times a second, and
+/// every line rewritten is text laid out anew; pausing shows [`LOG_LINES`]).
+const LOG_LINES_PLAYING: usize = 40;
 
 /// Where the canvas is kept between visits.
 pub const STORAGE_KEY: &str = "warren.design";
@@ -954,7 +958,11 @@ impl Component for App {
                 }
                 e.prevent_default();
             }
-            Msg::Play(p) => self.playing = p,
+            Msg::Play(p) => {
+                self.playing = p;
+                // the log shows more lines when paused than while playing
+                self.log = Lines(Rc::new(self.log_lines()));
+            }
             Msg::Step(forward) => {
                 self.playing = false;
                 if forward {
@@ -2010,7 +2018,7 @@ impl App {
         }
     }
 
-    /// The newest log lines (at most LOG_LINES, matching the filter): only those are formatted,
+    /// The newest log lines (at most LOG_LINES, or LOG_LINES_PLAYING while playing, matching the filter): only those are formatted,
     /// however long the run.
     fn log_lines(&self) -> Vec<LogLine> {
         let tl = &self.live.timeline;
@@ -2032,7 +2040,7 @@ impl App {
                     on,
                 })
             })
-            .take(LOG_LINES)
+            .take(if self.playing { LOG_LINES_PLAYING } else { LOG_LINES })
             .collect()
     }
 

@@ -147,11 +147,11 @@ if (process.env.WARREN_CHART) {
 }
 
 const h = headline;
-console.log(`frames nodes=${counts.nodes} links=${counts.links} dots_mean=${h[1].dots_mean.toFixed(0)} fps=${h[1].fps.toFixed(1)} frame_ms_median=${h[1].median.toFixed(1)} frame_ms_p95=${h[1].p95.toFixed(1)} fps_4x=${h[4].fps.toFixed(1)} frame_ms_median_4x=${h[4].median.toFixed(1)} first_canvas_ms=${firstCanvasMs.toFixed(0)} page_mb_100k=${pageMb.toFixed(1)}`);
+console.log(`frames nodes=${counts.nodes} links=${counts.links} dots_mean=${h[1].dots_mean.toFixed(0)} fps=${h[1].fps.toFixed(1)} frame_ms_median=${h[1].median.toFixed(1)} frame_ms_p95=${h[1].p95.toFixed(1)} fps_4x=${h[4].fps.toFixed(1)} frame_ms_median_4x=${h[4].median.toFixed(1)} frame_ms_p95_4x=${h[4].p95.toFixed(1)} first_canvas_ms=${firstCanvasMs.toFixed(0)} page_mb_100k=${pageMb.toFixed(1)}`);
 
-/** An SVG line chart: median frame time (and p95, dashed) against mean messages in flight, 1x and 4x. */
+/** An SVG line chart of frame time (median, mean, p95) against mean messages in flight, without and with 4x throttling. */
 function chart(points) {
-  const W = 640, H = 360, L = 56, R = 130, T = 34, B = 46;
+  const W = 720, H = 380, L = 56, R = 190, T = 34, B = 46;
   const xs = points.flatMap((p) => [p[1].dots_mean, p[4].dots_mean]);
   const ys = points.flatMap((p) => [p[1].p95, p[4].p95]).concat([16.7]);
   const xmax = Math.max(...xs) * 1.05, ymax = Math.max(...ys) * 1.1;
@@ -166,15 +166,16 @@ function chart(points) {
   out.push(`<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">messages in flight (mean)</text>`);
   out.push(`<text transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">frame time, ms</text>`);
   out.push(`<line x1="${L}" x2="${W - R}" y1="${Y(16.7)}" y2="${Y(16.7)}" stroke="#2a9d8f" stroke-dasharray="6 4"/><text x="${W - R + 6}" y="${Y(16.7) + 4}" fill="#2a9d8f">16.7 ms (60 fps)</text>`);
+  const value = (p, key) => (key === 'mean' ? 1000 / p.fps : p[key]);
   const line = (rate, key, colour, dash) => {
-    const pts = points.map((p) => [X(p[rate].dots_mean), Y(p[rate][key])]).sort((a, b) => a[0] - b[0]);
-    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ' stroke-dasharray="3 3"' : ''} points="${pts.map((q) => q.map((v) => v.toFixed(1)).join(',')).join(' ')}"/>`);
+    const pts = points.map((p) => [X(p[rate].dots_mean), Y(value(p[rate], key))]).sort((a, b) => a[0] - b[0]);
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${pts.map((q) => q.map((v) => v.toFixed(1)).join(',')).join(' ')}"/>`);
     if (!dash) for (const [x, y] of pts) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${colour}"/>`);
   };
-  line(1, 'median', '#1f77b4'); line(1, 'p95', '#1f77b4', true);
-  line(4, 'median', '#d62728'); line(4, 'p95', '#d62728', true);
-  const key = [['#1f77b4', '', 'median, no throttle'], ['#1f77b4', '3 3', 'p95, no throttle'], ['#d62728', '', 'median, 4x throttle'], ['#d62728', '3 3', 'p95, 4x throttle']];
-  key.forEach(([c, d, label], i) => out.push(`<line x1="${W - R + 6}" x2="${W - R + 26}" y1="${T + 14 + i * 18}" y2="${T + 14 + i * 18}" stroke="${c}" stroke-width="2"${d ? ` stroke-dasharray="${d}"` : ''}/><text x="${W - R + 30}" y="${T + 18 + i * 18}" font-size="11">${label}</text>`));
+  const key = [['#1f77b4', 1, 'median', '', 'median, no throttle'], ['#1f77b4', 1, 'mean', '8 3 2 3', 'mean, no throttle'], ['#1f77b4', 1, 'p95', '3 3', 'p95, no throttle'],
+    ['#d62728', 4, 'median', '', 'median, 4x throttle'], ['#d62728', 4, 'mean', '8 3 2 3', 'mean, 4x throttle'], ['#d62728', 4, 'p95', '3 3', 'p95, 4x throttle']];
+  for (const [c, rate, k, d] of key) line(rate, k, c, d);
+  key.forEach(([c, , , d, label], i) => out.push(`<line x1="${W - R + 6}" x2="${W - R + 26}" y1="${T + 14 + i * 18}" y2="${T + 14 + i * 18}" stroke="${c}" stroke-width="2"${d ? ` stroke-dasharray="${d}"` : ''}/><text x="${W - R + 30}" y="${T + 18 + i * 18}" font-size="11">${label}</text>`));
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
