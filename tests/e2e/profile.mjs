@@ -1,7 +1,7 @@
 // Where the page spends its main thread while animating the large topology (a development aid,
 // not a test): a CPU profile by function (self and inclusive time) or, with TRACE=1, the
 // browser's own trace events by thread and name (style, layout, paint, timers, function calls),
-// under RATE x CPU throttling (default 4). scripts/profile.sh serves a build whose wasm keeps its
+// under RATE x CPU throttling (default 4); INSIDE=NAME also lists what runs inside the events so named. scripts/profile.sh serves a build whose wasm keeps its
 // function names and runs this.
 //   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1] node tests/e2e/profile.mjs
 import { chromium } from 'playwright-core';
@@ -40,6 +40,20 @@ if (process.env.TRACE) {
     by.set(k, a);
   }
   console.log([...by].sort((a, b) => b[1].t - a[1].t).slice(0, 50).map(([k, a]) => `${ms(a.t)} ${String(a.n).padStart(5)}x  ${k}`).join('\n'));
+  if (process.env.INSIDE) {
+    // what runs inside the events named INSIDE (same thread), by name
+    const outer = events.filter((e) => e.ph === 'X' && e.name === process.env.INSIDE);
+    const inner = new Map();
+    for (const e of events) {
+      if (e.ph !== 'X' || !e.dur || e.name === process.env.INSIDE) continue;
+      if (!outer.some((o) => o.tid === e.tid && o.ts <= e.ts && e.ts + e.dur <= o.ts + o.dur)) continue;
+      const a = inner.get(e.name) ?? { n: 0, t: 0 };
+      a.n += 1; a.t += e.dur;
+      inner.set(e.name, a);
+    }
+    console.log(`inside ${process.env.INSIDE}:`);
+    console.log([...inner].sort((a, b) => b[1].t - a[1].t).slice(0, 25).map(([k, a]) => `${ms(a.t)} ${String(a.n).padStart(5)}x  ${k}`).join('\n'));
+  }
 } else {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
