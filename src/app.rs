@@ -127,11 +127,25 @@ fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
 /// What the counts layer was drawn from (see [`App::counts_key`]).
 #[derive(Clone, Debug, PartialEq)]
 struct CountsKey {
-    /// Design, simulation, transform, canvas size, a node being dragged, presentation, language.
-    #[allow(clippy::type_complexity)]
-    layout: (u64, u64, [u32; 3], (i32, i32), Option<(Id, u32, u32)>, bool, Lang),
-    /// The timeline's counts.
+    /// Where and how the counts are drawn: a change redraws them at once.
+    layout: CountsLayout,
+    /// The timeline's counts: a change redraws them at the playing cadence.
     version: u64,
+}
+
+/// What places the counts on their layer (floats as bits, to compare exactly).
+#[derive(Clone, Debug, PartialEq)]
+struct CountsLayout {
+    design_gen: u64,
+    live_gen: u64,
+    /// tx, ty, scale.
+    transform: [u32; 3],
+    /// The layer's CSS size and the device pixel ratio.
+    size: (i32, i32, u64),
+    /// A node being dragged: its id and where it is.
+    dragged: Option<(Id, u32, u32)>,
+    present: bool,
+    lang: Lang,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -430,16 +444,17 @@ impl App {
             .counts_canvas
             .cast::<web_sys::Element>()
             .map_or((0, 0), |c| (c.client_width(), c.client_height()));
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         CountsKey {
-            layout: (
-                self.design_gen,
-                self.live_gen,
-                [self.tx.to_bits(), self.ty.to_bits(), self.scale.to_bits()],
-                (w, h),
+            layout: CountsLayout {
+                design_gen: self.design_gen,
+                live_gen: self.live_gen,
+                transform: [self.tx.to_bits(), self.ty.to_bits(), self.scale.to_bits()],
+                size: (w, h, dpr.to_bits()),
                 dragged,
-                self.present,
-                self.lang,
-            ),
+                present: self.present,
+                lang: self.lang,
+            },
             version: self.live.timeline.version,
         }
     }
