@@ -35,6 +35,17 @@ async function center(loc) {
   return [b.x + b.width / 2, b.y + b.height / 2];
 }
 
+/** What the counts layer (#counts canvas) has drawn: its painted pixels and a hash of them. */
+async function countsInk(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#counts');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0, hash = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) { ink += 1; hash = (hash * 31 + i + d[i]) | 0; }
+    return { ink, hash };
+  });
+}
+
 /** Press on a node and let go without moving: selects it. */
 async function clickNode(page, l) {
   const [x, y] = await center(label(page, l));
@@ -88,12 +99,19 @@ await test('first visit shows the work queues example, and publishing fills the 
   await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
   await label(page, 'consumer worker-1: 1 unacknowledged, prefetch 1').waitFor();
   expect((await page.locator('.consumer .slot.full').count()) === 2, 'two full slots');
+  // the counts layer (under the dots) has drawn them: ready/unacked text and a square per ready message
+  await page.waitForTimeout(300);
+  const before = await countsInk(page);
+  expect(before.ink > 0, `the counts layer shows the queue's counts (${before.ink} pixels drawn)`);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
   // acks free the slots and the waiting tasks follow: at the end everything is acked
   await page.selectOption('select[aria-label="speed"]', '8');
   await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 10000 });
   await logHas(page, "delivered from 'task_queue' to consumer worker-2");
   await page.waitForFunction(() => [...document.querySelectorAll('ol[role="log"] li')].filter((l) => / acked #/.test(l.textContent)).length === 4, null, { timeout: 5000 });
+  await page.waitForTimeout(300);
+  const after = await countsInk(page);
+  expect(after.hash !== before.hash && after.ink > 0, 'the counts layer was redrawn with the new counts');
 }, page);
 
 await test('build a topology by mouse, publish, and read counts, slots and the log', async (page) => {
