@@ -23,6 +23,16 @@ mkdir -p "$out_dir"
 cargo build --release -q -p warren-bench
 native=$(./target/release/warren-bench "$N")
 echo "$native" | sed '$d'
+# instructions per message: the same on any machine (wall-clock figures on a shared VM vary)
+instr_per_msg=nan
+if command -v valgrind >/dev/null; then
+  refs=$(valgrind --tool=callgrind --callgrind-out-file="$out_dir/callgrind.out" \
+    --toggle-collect='warren_bench::direct_pump*' ./target/release/warren-bench 100000 direct 2>&1 |
+    sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,)
+  # direct_pump runs 3 times (best of 3), 100,000 messages each, its broker's set-up included
+  [ -n "$refs" ] && instr_per_msg=$((refs / 300000))
+  echo "direct publish→route→deliver→ack: $instr_per_msg instructions per message (valgrind --tool=callgrind, 3 × 100,000 messages, set-up included)"
+fi
 cargo build --release -q -p warren-bench --lib --target wasm32-unknown-unknown
 wasm_out=target/bench-wasm
 rm -rf "$wasm_out"
@@ -47,7 +57,7 @@ frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
 page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js'))/1024))")
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"
-summary="$(echo "$native" | tail -1) wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz"
+summary="$(echo "$native" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
 import sys
@@ -57,6 +67,7 @@ first = ["fps_4x", "frame_ms_median_4x", "engine_msgs_per_s", "wasm_over_native"
 print(" ".join(f"{k}={kv[k]}" for k in first + [k for k in kv if k not in first]))
 EOF
 { echo "$native" | sed '$d'
+  [ "$instr_per_msg" = nan ] || echo "direct publish→route→deliver→ack: $instr_per_msg instructions per message (valgrind --tool=callgrind, 3 × 100,000 messages, set-up included)"
   echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
   echo "$frames" | sed '$d'
   echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"; } > "$out_dir/figures.txt"

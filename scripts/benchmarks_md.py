@@ -58,7 +58,7 @@ def main():
         ("frames at 4x CPU throttling, large topology", f"median frame {kv['frame_ms_median_4x']} ms, p95 {kv.get('frame_ms_p95_4x', '?')} ms; {kv['fps_4x']} fps on average",
          "median frame under 16.7 ms (60 fps)", frames_met(f("frame_ms_median_4x"), f("fps_4x"))),
         ("the same without throttling", f"{kv['fps']} fps (median {kv['frame_ms_median']} ms, p95 {kv['frame_ms_p95']} ms)", "", None),
-        ("engine, native: publish → route → deliver → ack", f"{f('engine_msgs_per_s') / 1e6:.2f} million msgs/s",
+        ("engine, native: publish → route → deliver → ack", f"{f('engine_msgs_per_s') / 1e6:.2f} million msgs/s ({kv.get('engine_instr_per_msg', '?')} instructions per message)",
          "at least 5 million msgs/s", f("engine_msgs_per_s") >= 5e6),
         ("engine in wasm (Node), native/wasm", f"{f('wasm_msgs_per_s') / 1e6:.2f} million msgs/s, ratio {kv['wasm_over_native']}",
          "within 2x of native", f("wasm_over_native") <= 2.0),
@@ -80,6 +80,9 @@ def main():
                "without rewriting this file. Goals are issue 7's. Figures are measurements of one machine, "
                "not pass/fail tests.\n")
     out.append(f"Run on {datetime.date.today().isoformat()}, commit {commit}{dirty}, {messages} messages for the engine's throughput.\n")
+    out.append("A shared virtual machine's wall-clock figures vary from run to run (by a quarter or more on the "
+               "development machine: compare runs on one machine, or the engine's instructions per message, "
+               "counted by valgrind, which do not vary).\n")
     out.append("## Machine\n")
     out.append(f"- CPU: {cpu_model()}, {os.cpu_count()} cores; memory {mem_gib()}")
     out.append(f"- {platform.system()} {platform.release()} ({platform.machine()})")
