@@ -101,7 +101,7 @@ impl Tally {
 
     fn take(&mut self, msg: MsgId, q: &Name) -> Option<Copy> {
         let c = self.copies.remove(&(msg, q.clone()))?;
-        let counts = self.queues.entry(q.to_string()).or_default();
+        let counts = counts_of(&mut self.queues, q);
         match &c {
             Copy::Ready => counts.0 -= 1,
             Copy::Unacked(who) => {
@@ -118,7 +118,7 @@ impl Tally {
     }
 
     fn put(&mut self, msg: MsgId, q: &Name, c: Copy) {
-        let counts = self.queues.entry(q.to_string()).or_default();
+        let counts = counts_of(&mut self.queues, q);
         match &c {
             Copy::Ready => counts.0 += 1,
             Copy::Unacked(who) => {
@@ -219,6 +219,15 @@ impl Tally {
             _ => {}
         }
     }
+}
+
+/// A queue's (ready, unacked) counts, made on first use: the name is copied only then, not for
+/// every message put into or taken out of the queue.
+fn counts_of<'a>(queues: &'a mut BTreeMap<String, (u64, u64)>, q: &str) -> &'a mut (u64, u64) {
+    if !queues.contains_key(q) {
+        queues.insert(q.to_string(), (0, 0));
+    }
+    queues.get_mut(q).expect("just made")
 }
 
 /// The queue name a direct reply-to delivery reports (the pseudo-queue and the channel's key).

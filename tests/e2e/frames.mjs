@@ -9,9 +9,8 @@
 // The last line is key=value. With WARREN_CHART=FILE, also writes an SVG chart of frame time
 // against messages in flight.
 //   WARREN_URL=http://127.0.0.1:PORT/ node tests/e2e/frames.mjs [seconds]
-import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
-import { largeDesign } from './large.mjs';
+import { largeDesign, launch, loadDesign, showLarge, VIEWPORT as viewport } from './large.mjs';
 
 const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
 const SECONDS = Number(process.argv[2] ?? 8);
@@ -37,21 +36,10 @@ async function measure(page, seconds) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const viewport = { width: 1400, height: 860 };
+const browser = await launch();
 
 // the wasm instance's exports (its memory among them), as Trunk's loader announces them
 const keepWasm = () => addEventListener('TrunkApplicationStarted', (e) => { window.__warrenWasm = e.detail.wasm; });
-
-async function loadDesign(page, design, waitFor) {
-  await page.setInputFiles('input[aria-label="load scenario file"]', {
-    name: 'design.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(design)),
-  });
-  await page.locator(waitFor).waitFor();
-}
 
 // 1. navigation → first interactive canvas, each load in a fresh context (nothing cached)
 const firstCanvas = [];
@@ -77,16 +65,11 @@ const series = [];
 let counts, headline;
 for (const every of loads) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-  await loadDesign(page, largeDesign({ every }), '[aria-label="queue q99: 0 ready, 0 unacknowledged"]');
+  await showLarge(page, largeDesign({ every }));
   counts ??= await page.evaluate(() => ({
     nodes: document.querySelectorAll('svg .node').length,
     links: document.querySelectorAll('svg g.edge').length,
   }));
-  // lay it out as an imported topology would be: tidy, then fit to the screen
-  await page.locator('[aria-label="tidy layout"]').click();
-  await page.locator('[aria-label="fit to screen"]').click();
-  // warm up: let the producers fill the pipes
-  await page.waitForTimeout(3000);
   if (process.env.WARREN_SCREENSHOTS && every === 500) await page.screenshot({ path: `${process.env.WARREN_SCREENSHOTS}/large.png` });
   const point = { every };
   for (const rate of [1, 4]) {

@@ -1,4 +1,34 @@
-// The large topology the page's figures are measured on (scripts/frames.sh, scripts/profile.sh).
+// The large topology the page's figures are measured on, and how both scripts that measure it
+// (frames.mjs, profile.mjs) open a browser and put the topology on the page.
+import { chromium } from 'playwright-core';
+
+/** The window the figures are measured in. */
+export const VIEWPORT = { width: 1400, height: 860 };
+
+/** Debian's Chromium, headless, software raster. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Load a design file into the page (the load button's file input) and wait for `waitFor`. */
+export async function loadDesign(page, design, waitFor) {
+  await page.setInputFiles('input[aria-label="load scenario file"]', {
+    name: 'design.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(design)),
+  });
+  await page.locator(waitFor).waitFor();
+}
+
+/** Put a large design on the page as an imported topology would be (tidied, fitted to the
+ * screen), then let its producers fill the pipes for 3 s. */
+export async function showLarge(page, design) {
+  await loadDesign(page, design, '[aria-label="queue q99: 0 ready, 0 unacknowledged"]');
+  await page.locator('[aria-label="tidy layout"]').click();
+  await page.locator('[aria-label="fit to screen"]').click();
+  await page.waitForTimeout(3000);
+}
 
 /** The large topology, in the scenario file's "canvas" format (README: Scenario files). */
 export function largeDesign({ producers = 20, exchanges = 30, queues = 100, consumers = 50, bindings = 401, every = 500 } = {}) {

@@ -1,22 +1,18 @@
 // Where the page spends its main thread while animating the large topology (a development aid,
 // not a test): a CPU profile by function (self and inclusive time) or, with TRACE=1, the
 // browser's own trace events by thread and name (style, layout, paint, timers, function calls),
-// under RATE x CPU throttling (default 4); INSIDE=NAME also lists what runs inside the events so named. scripts/profile.sh serves a build whose wasm keeps its
-// function names and runs this.
-//   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1] node tests/e2e/profile.mjs
-import { chromium } from 'playwright-core';
-import { largeDesign } from './large.mjs';
+// under RATE x CPU throttling (default 4); with TRACE=1, INSIDE=NAME also lists what runs inside
+// the events so named. scripts/profile.sh serves a build whose wasm keeps its function names and
+// runs this.
+//   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1 [INSIDE=NAME]] node tests/e2e/profile.mjs
+import { largeDesign, launch, showLarge, VIEWPORT } from './large.mjs';
 
 const URL = process.env.WARREN_URL;
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+const browser = await launch();
+const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
 await page.goto(URL);
 await page.locator('#diagram').waitFor();
-await page.setInputFiles('input[aria-label="load scenario file"]', { name: 'large.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(largeDesign())) });
-await page.locator('[aria-label="queue q99: 0 ready, 0 unacknowledged"]').waitFor();
-await page.locator('[aria-label="tidy layout"]').click();
-await page.locator('[aria-label="fit to screen"]').click();
-await page.waitForTimeout(3000);
+await showLarge(page, largeDesign());
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.RATE ?? 4) });
 const ms = (t) => `${(t / 1000).toFixed(0).padStart(6)} ms`;
