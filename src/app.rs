@@ -5,14 +5,14 @@
 use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
 use crate::i18n::{tr, Lang};
 use crate::sim::{Input, Live};
-use crate::timeline::{describe_in, messages_of, Place, TripKind};
+use crate::timeline::{describe_in, messages_of, Place};
 use crate::tutorial::{Resolved, TUTORIALS};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use warren_engine::MsgId;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -122,6 +122,47 @@ fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
     }
     let n = live.design.node(node_at(live, p)?)?;
     Some((n.x, n.y))
+}
+
+/// A place by the addresses of its shared names: a cheap key for caching where places are.
+type PlaceKey = (u8, usize, usize);
+
+/// Where the places messages travel between are, kept across frames while the design and the
+/// run stay the same (`gens`). A place is found by the addresses of its shared names; its entry
+/// holds those names, so no other name can take their address while it is cached. Places not
+/// found are not kept: a server-named queue finds its node once the broker has declared it.
+#[derive(Default)]
+struct PlaceCache {
+    gens: (u64, u64),
+    at: BTreeMap<PlaceKey, (Place, (f32, f32))>,
+}
+
+impl PlaceCache {
+    /// The most places kept (names made afresh for each message would otherwise pile up).
+    const MAX: usize = 4096;
+
+    fn get(&mut self, live: &Live, p: &Place) -> Option<(f32, f32)> {
+        let key = place_key(p);
+        if let Some((_, xy)) = self.at.get(&key) {
+            return Some(*xy);
+        }
+        let xy = place_at(live, p)?;
+        if self.at.len() >= Self::MAX {
+            self.at.clear();
+        }
+        self.at.insert(key, (p.clone(), xy));
+        Some(xy)
+    }
+}
+
+fn place_key(p: &Place) -> PlaceKey {
+    let at = |n: &warren_engine::Name| Rc::as_ptr(n) as *const u8 as usize;
+    match p {
+        Place::Client(n) => (0, at(n), 0),
+        Place::Exchange(n) => (1, at(n), 0),
+        Place::Queue(n) => (2, at(n), 0),
+        Place::Consumer(c, t) => (3, at(c), at(t)),
+    }
 }
 
 /// What the counts layer was drawn from (see [`App::counts_key`]).
@@ -270,6 +311,9 @@ pub struct App {
     canvas: NodeRef,
     /// The counts layer (under the dots): redrawn only when what it shows changes.
     counts_canvas: NodeRef,
+    /// The dots layer's picture (the messages in flight).
+    dots: crate::dots::Dots,
+    places: PlaceCache,
     /// What the counts layer was last drawn from, and when (page ms).
     counts_drawn: Option<CountsKey>,
     counts_at: f64,
@@ -534,53 +578,70 @@ impl App {
             self.counts_at = self.last_frame.unwrap_or(0.0);
             self.counts_drawn = Some(key);
         }
-        let Some((canvas, ctx)) = self.canvas_ctx(&self.canvas) else {
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
             return;
         };
+        // drawn into a picture of the canvas's device pixels, handed over as one rectangle
+        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0) as f32;
+        let (pw, ph) = (
+            (canvas.client_width() as f32 * dpr) as u32,
+            (canvas.client_height() as f32 * dpr) as u32,
+        );
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        self.dots.resize(pw, ph);
+        self.dots.begin();
+        let (s, tx, ty) = (self.scale * dpr, self.tx * dpr, self.ty * dpr);
         let live = &self.live;
         let highlight = &self.related;
-        let mut n = 0;
-        let mut cache: BTreeMap<&Place, Option<(f32, f32)>> = BTreeMap::new();
-        // one path per colour: a few fills a frame, however many dots
-        let kinds = [
-            (TripKind::Flow, "#f28c28"),
-            (TripKind::Requeue, "#7b61ff"),
-            (TripKind::DeadLetter, "#444"),
-            (TripKind::Return, "#d62728"),
-            (TripKind::Fall, "#999"),
-        ];
-        let mut paths: Vec<Vec<(f32, f32, bool)>> = vec![Vec::new(); kinds.len()];
+        let gens = (self.design_gen, self.live_gen);
+        if self.places.gens != gens {
+            self.places = PlaceCache {
+                gens,
+                ..Default::default()
+            };
+        }
         for trip in self.live.timeline.active(self.t) {
-            let from = *cache.entry(&trip.from).or_insert_with(|| place_at(live, &trip.from));
-            let Some((x0, y0)) = from else {
+            let Some((x0, y0)) = self.places.get(live, &trip.from) else {
                 continue;
             };
             let f = ((self.t - trip.start) / (trip.end - trip.start)).clamp(0.0, 1.0) as f32;
             let (x, y) = match &trip.to {
                 Some(to) => {
-                    let Some((x1, y1)) = *cache.entry(to).or_insert_with(|| place_at(live, to)) else {
+                    let Some((x1, y1)) = self.places.get(live, to) else {
                         continue;
                     };
                     (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)
                 }
                 None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
             };
-            let k = kinds.iter().position(|k| k.0 == trip.kind).unwrap_or(0);
-            paths[k].push((x, y, highlight.contains(&trip.msg)));
-            n += 1;
+            let r = if highlight.contains(&trip.msg) { 11.0 } else { 7.0 };
+            self.dots
+                .dot(x * s + tx, y * s + ty, r * s, crate::dots::colour(trip.kind));
         }
-        for ((_, colour), dots) in kinds.iter().zip(&paths) {
-            if dots.is_empty() {
-                continue;
+        let n = self.dots.count();
+        if let Some(r) = self.dots.take_dirty() {
+            let (w, h) = self.dots.size();
+            let ctx = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+            let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(self.dots.pixels()), w, h);
+            if let (Some(ctx), Ok(img)) = (ctx, img) {
+                let (x, y) = (r.x0 as f64, r.y0 as f64);
+                let _ = ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+                    &img,
+                    0.0,
+                    0.0,
+                    x,
+                    y,
+                    r.width() as f64,
+                    r.height() as f64,
+                );
             }
-            ctx.set_fill_style_str(colour);
-            ctx.begin_path();
-            for &(x, y, big) in dots {
-                let r = if big { 11.0 } else { 7.0 };
-                ctx.move_to(x as f64 + r, y as f64);
-                let _ = ctx.arc(x as f64, y as f64, r, 0.0, std::f64::consts::TAU);
-            }
-            ctx.fill();
         }
         let _ = canvas.set_attribute("data-dots", &n.to_string());
         if let Some(c) = self.clock.cast::<web_sys::Element>() {
@@ -716,6 +777,8 @@ impl Component for App {
             svg: NodeRef::default(),
             canvas: NodeRef::default(),
             counts_canvas: NodeRef::default(),
+            dots: Default::default(),
+            places: Default::default(),
             counts_drawn: None,
             counts_at: f64::NEG_INFINITY,
             design_gen: 0,

@@ -6,6 +6,7 @@ pub mod app;
 pub mod console;
 pub mod design;
 pub mod diagram;
+pub mod dots;
 pub mod explain;
 pub mod i18n;
 pub mod overview;
