@@ -16,6 +16,9 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// The most pixels the dots layer's picture has (each frame copies what changed of it).
+const DOTS_PIXELS: f32 = 2_000_000.0;
+
 /// While playing, how often (page ms) the nodes' counts are redrawn; the dots move every frame.
 const RENDER_MS: f64 = 100.0;
 
@@ -581,19 +584,22 @@ impl App {
         let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
             return;
         };
-        // drawn into a picture of the canvas's device pixels, handed over as one rectangle
+        // drawn into a picture of the canvas's device pixels, handed over as one rectangle; a
+        // large high-density screen gets a picture of at most DOTS_PIXELS, scaled up by the browser
         let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0) as f32;
-        let (pw, ph) = (
-            (canvas.client_width() as f32 * dpr) as u32,
-            (canvas.client_height() as f32 * dpr) as u32,
+        let (cw, ch) = (
+            canvas.client_width().max(0) as f32,
+            canvas.client_height().max(0) as f32,
         );
+        let k = dpr.min((DOTS_PIXELS / (cw * ch).max(1.0)).sqrt());
+        let (pw, ph) = ((cw * k) as u32, (ch * k) as u32);
         if canvas.width() != pw || canvas.height() != ph {
             canvas.set_width(pw);
             canvas.set_height(ph);
         }
         self.dots.resize(pw, ph);
         self.dots.begin();
-        let (s, tx, ty) = (self.scale * dpr, self.tx * dpr, self.ty * dpr);
+        let (s, tx, ty) = (self.scale * k, self.tx * k, self.ty * k);
         let live = &self.live;
         let highlight = &self.related;
         let gens = (self.design_gen, self.live_gen);
@@ -847,19 +853,20 @@ impl Component for App {
                 self.draw_dots();
                 self.schedule_frame(ctx);
                 let v = (self.live_gen, self.live.timeline.version);
-                // while playing, counts are redrawn at most every RENDER_MS (the dots every frame)
-                let mut render = false;
-                if v != self.shown_version && (!self.playing || ts - self.render_at >= self.cadence()) {
+                // while playing, counts are redrawn at most every RENDER_MS (the dots every frame),
+                // and the log catches up at most 4 times a second (both less often when frames come
+                // slowly); a log update also brings the counts up to date, in the same render
+                let log_due = v != self.log_version && (!self.playing || ts - self.log_at >= 2.5 * self.cadence());
+                let render =
+                    log_due || (v != self.shown_version && (!self.playing || ts - self.render_at >= self.cadence()));
+                if render {
                     self.shown_version = v;
                     self.render_at = ts;
-                    render = true;
                 }
-                // the log catches up at most 4 times a second while playing (less often when frames come slowly), at once otherwise
-                if v != self.log_version && (!self.playing || ts - self.log_at >= 2.5 * self.cadence()) {
+                if log_due {
                     self.log = Lines(Rc::new(self.log_lines()));
                     self.log_version = v;
                     self.log_at = ts;
-                    render = true;
                 }
                 return render;
             }
