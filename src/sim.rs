@@ -197,7 +197,10 @@ impl Live {
         }
         for n in self.design.nodes.iter().map(|n| n.name.as_str()).chain(["setup"]) {
             if let Some(c) = self.runner.conn_id(n) {
-                self.timeline.names.insert(c, n.to_string());
+                // most steps open no connection: copy the name only when it is new
+                if self.timeline.names.get(&c).map(String::as_str) != Some(n) {
+                    self.timeline.names.insert(c, n.to_string());
+                }
             }
         }
         let events = std::mem::take(&mut self.runner.events);
