@@ -168,6 +168,16 @@ fn place_key(p: &Place) -> PlaceKey {
     }
 }
 
+/// What the links are drawn from (see [`App::edges_view`]).
+#[derive(Clone, Debug, PartialEq)]
+struct EdgesKey {
+    design_gen: u64,
+    /// A node being dragged: its id and where it is.
+    dragged: Option<(Id, u32, u32)>,
+    /// The selected link.
+    sel: Option<usize>,
+}
+
 /// What the counts layer was drawn from (see [`App::counts_key`]).
 #[derive(Clone, Debug, PartialEq)]
 struct CountsKey {
@@ -317,6 +327,8 @@ pub struct App {
     /// The dots layer's picture (the messages in flight).
     dots: crate::dots::Dots,
     places: PlaceCache,
+    /// The links as last drawn, and what they were drawn from.
+    edges_cache: std::cell::RefCell<Option<(EdgesKey, EdgesProps)>>,
     /// What the counts layer was last drawn from, and when (page ms).
     counts_drawn: Option<CountsKey>,
     counts_at: f64,
@@ -483,10 +495,7 @@ impl App {
     /// What the counts layer shows is drawn from: when it differs from what was drawn, the layer
     /// is drawn anew (at once for a change of layout, at the playing cadence for new counts).
     fn counts_key(&self) -> CountsKey {
-        let dragged = match &self.drag {
-            Some(Drag::Node { id, x, y, .. }) => Some((*id, x.to_bits(), y.to_bits())),
-            _ => None,
-        };
+        let dragged = self.dragged_key();
         let (w, h) = self
             .counts_canvas
             .cast::<web_sys::Element>()
@@ -523,10 +532,7 @@ impl App {
         ctx.set_text_align("center");
         ctx.set_fill_style_str("#4a5263");
         for node in &self.hist.design.nodes {
-            let (x, y) = match &self.drag {
-                Some(Drag::Node { id, x, y, .. }) if *id == node.id => (*x, *y),
-                _ => (node.x, node.y),
-            };
+            let (x, y) = self.shown_at(node);
             let text = match &node.spec {
                 Spec::Queue(_) => {
                     let real = live.real_queue(&node.name);
@@ -785,6 +791,7 @@ impl Component for App {
             counts_canvas: NodeRef::default(),
             dots: Default::default(),
             places: Default::default(),
+            edges_cache: Default::default(),
             counts_drawn: None,
             counts_at: f64::NEG_INFINITY,
             design_gen: 0,
@@ -1709,21 +1716,48 @@ impl App {
         }
     }
 
-    fn canvas_view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let d = &self.hist.design;
-        let tally = self.live.timeline.tally();
-        // a dragged node is drawn where the pointer is
-        let pos = |n: &Node| match &self.drag {
+    /// A node being dragged: its id and where it is (floats as bits, to compare exactly).
+    fn dragged_key(&self) -> Option<(Id, u32, u32)> {
+        match &self.drag {
+            Some(Drag::Node { id, x, y, .. }) => Some((*id, x.to_bits(), y.to_bits())),
+            _ => None,
+        }
+    }
+
+    /// Where a node is drawn: a dragged node where the pointer is.
+    fn shown_at(&self, n: &Node) -> (f32, f32) {
+        match &self.drag {
             Some(Drag::Node { id, x, y, .. }) if *id == n.id => (*x, *y),
             _ => (n.x, n.y),
+        }
+    }
+
+    /// The links, drawn anew only when the design, the dragged node or the selected link
+    /// changes (not when counts do): kept in `edges_cache`, and a component of their own that
+    /// the page's other renders pass over without comparing its 500 links one by one.
+    fn edges_view(&self) -> Html {
+        let d = &self.hist.design;
+        let key = EdgesKey {
+            design_gen: self.design_gen,
+            dragged: self.dragged_key(),
+            sel: match self.sel {
+                Sel::Link(i) => Some(i),
+                _ => None,
+            },
         };
-        let at = |id: Id| d.node(id).map(pos);
+        let version = match &*self.edges_cache.borrow() {
+            Some((k, props)) if *k == key => return html! { <Edges ..props.clone() /> },
+            Some((_, props)) => props.version + 1,
+            None => 0,
+        };
+        let pos = |n: &Node| self.shown_at(n);
+        let by_id: BTreeMap<Id, &Node> = d.nodes.iter().map(|n| (n.id, n)).collect();
+        let node = |id: Id| by_id.get(&id).copied();
+        let at = |id: Id| node(id).map(pos);
         let mut edges = Vec::new();
         let mut parallel: BTreeMap<(Id, Id), f32> = BTreeMap::new();
         for (i, l) in d.links.iter().enumerate() {
-            let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) =
-                (at(l.from), at(l.to), d.node(l.from), d.node(l.to))
+            let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) = (at(l.from), at(l.to), node(l.from), node(l.to))
             else {
                 continue;
             };
@@ -1787,6 +1821,21 @@ impl App {
                 });
             }
         }
+        let props = EdgesProps {
+            version,
+            edges: edges.into_iter().collect(),
+        };
+        *self.edges_cache.borrow_mut() = Some((key, props.clone()));
+        html! { <Edges ..props /> }
+    }
+
+    fn canvas_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let d = &self.hist.design;
+        let tally = self.live.timeline.tally();
+        let pos = |n: &Node| self.shown_at(n);
+        let at = |id: Id| d.node(id).map(pos);
+        let edges = self.edges_view();
         let nodes = d.nodes.iter().map(|n| {
             let (x, y) = pos(n);
             let state = match &n.spec {
@@ -1836,7 +1885,7 @@ impl App {
                     onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
                     onwheel={link.callback(|e: WheelEvent| { Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
                     <g transform={format!("translate({} {}) scale({})", self.tx, self.ty, self.scale)}>
-                        { for edges }
+                        { edges }
                         { for default_x }
                         { for nodes }
                         { for drawing }
@@ -2324,6 +2373,24 @@ fn node_view(p: &NodeProps) -> Html {
         },
     };
     html! { <>{ body }{ for port }</> }
+}
+
+/// All the links, as [`App::edges_view`] drew them: `version` tells one drawing from another.
+#[derive(Properties, Clone)]
+pub struct EdgesProps {
+    pub version: u64,
+    pub edges: Html,
+}
+
+impl PartialEq for EdgesProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+#[function_component(Edges)]
+fn edges(p: &EdgesProps) -> Html {
+    p.edges.clone()
 }
 
 #[derive(Properties, Clone, PartialEq)]
