@@ -22,6 +22,9 @@ const DOTS_PIXELS: f32 = 2_000_000.0;
 /// While playing, how often (page ms) the nodes' counts are redrawn; the dots move every frame.
 const RENDER_MS: f64 = 100.0;
 
+/// While playing, the page is rendered every this many counts' cadences (see [`App::cadence`]).
+const PAGE_CADENCES: f64 = 2.5;
+
 /// How many lines of the event log are drawn (newest first) when paused.
 const LOG_LINES: usize = 150;
 
@@ -334,18 +337,17 @@ pub struct App {
     counts_at: f64,
     /// Bumped whenever the design changes (positions included): the counts layer follows it.
     design_gen: u64,
-    /// The recent frame interval (page ms, smoothed): while playing, the counts (SVG and layer)
-    /// are redrawn at most every [`RENDER_MS`], or every few frames when frames come slower.
+    /// The recent frame interval (page ms, smoothed): while playing, the counts layer is redrawn
+    /// at most every [`RENDER_MS`], or every few frames when frames come slower (the page every
+    /// [`PAGE_CADENCES`] of that).
     frame_ms: f64,
     select_link: Callback<usize>,
     select_node: Callback<Id>,
     /// One callback for every form field (compared by identity, so unchanged fields are skipped).
     send: Callback<Msg>,
     select_msg: Callback<Option<MsgId>>,
-    /// The log as last built, and when (page time, ms): rebuilt at most 4 times a second while
-    /// playing, at once otherwise.
+    /// The log as last built (with the page's render).
     log: Lines,
-    log_at: f64,
     log_version: (u64, u64),
     render_at: f64,
     /// The selected message and those it belongs with: an RPC request and its reply (same
@@ -530,7 +532,7 @@ impl App {
             "11px system-ui, sans-serif"
         });
         ctx.set_text_align("center");
-        ctx.set_fill_style_str("#4a5263");
+        ctx.set_fill_style_str(COUNTS_INK);
         for node in &self.hist.design.nodes {
             let (x, y) = self.shown_at(node);
             let text = match &node.spec {
@@ -551,10 +553,21 @@ impl App {
                     if got > 0 {
                         let _ = ctx.fill_text(&format!("got {got}"), x as f64, (y + 44.0) as f64);
                     }
-                    if c.auto_ack || (c.prefetch > 0 && c.prefetch <= 12) {
+                    let unacked = tally.consumer(&node.name, &node.name);
+                    let slots = prefetch_slots(c.prefetch, c.auto_ack);
+                    if slots > 0 {
+                        // its prefetch window: the slots the node draws, filled here while playing
+                        ctx.set_fill_style_str(SLOT_FULL);
+                        for i in 0..unacked.min(slots) {
+                            let (sx, sy) = slot_at(x, y, slots, i);
+                            ctx.fill_rect(sx as f64, sy as f64, SLOT as f64, SLOT as f64);
+                        }
+                        ctx.set_fill_style_str(COUNTS_INK);
+                    }
+                    if c.auto_ack || slots > 0 {
                         continue;
                     }
-                    format!("unacked {}", tally.consumer(&node.name, &node.name))
+                    format!("unacked {unacked}")
                 }
                 Spec::Producer(_) => {
                     let text = producer_counts(tally, &node.name);
@@ -803,7 +816,6 @@ impl Component for App {
                 .link()
                 .callback(|m: Option<MsgId>| Msg::Select(m.map_or(Sel::None, Sel::Msg))),
             log: Lines::default(),
-            log_at: f64::NEG_INFINITY,
             log_version: (u64::MAX, 0),
             render_at: f64::NEG_INFINITY,
             related: Vec::new(),
@@ -860,20 +872,19 @@ impl Component for App {
                 self.draw_dots();
                 self.schedule_frame(ctx);
                 let v = (self.live_gen, self.live.timeline.version);
-                // while playing, counts are redrawn at most every RENDER_MS (the dots every frame),
-                // and the log catches up at most 4 times a second (both less often when frames come
-                // slowly); a log update also brings the counts up to date, in the same render
-                let log_due = v != self.log_version && (!self.playing || ts - self.log_at >= 2.5 * self.cadence());
+                // While playing, the page (the log, the nodes' states as assistive technology reads
+                // them, the inspector) is rendered at most 4 times a second, less often when frames
+                // come slowly: what moves is drawn on the canvas layers meanwhile (the dots every
+                // frame; counts and prefetch slots at the counts' cadence). At once otherwise.
                 let render =
-                    log_due || (v != self.shown_version && (!self.playing || ts - self.render_at >= self.cadence()));
+                    v != self.shown_version && (!self.playing || ts - self.render_at >= PAGE_CADENCES * self.cadence());
                 if render {
                     self.shown_version = v;
                     self.render_at = ts;
-                }
-                if log_due {
-                    self.log = Lines(Rc::new(self.log_lines()));
-                    self.log_version = v;
-                    self.log_at = ts;
+                    if v != self.log_version {
+                        self.log = Lines(Rc::new(self.log_lines()));
+                        self.log_version = v;
+                    }
                 }
                 return render;
             }
@@ -2257,6 +2268,26 @@ pub enum NodeState {
     },
 }
 
+/// How many prefetch slots a consumer's node shows (none for auto-ack, no limit, or over 12).
+fn prefetch_slots(prefetch: u16, auto_ack: bool) -> u64 {
+    if prefetch == 0 || prefetch > 12 || auto_ack {
+        0
+    } else {
+        prefetch as u64
+    }
+}
+
+/// The side of a prefetch slot, and its colour when full.
+const SLOT: f32 = 12.0;
+const SLOT_FULL: &str = "#2e8540";
+/// The counts layer's text.
+const COUNTS_INK: &str = "#4a5263";
+
+/// Where slot `i` of a consumer at (`x`, `y`) with `slots` slots is (its top left corner).
+fn slot_at(x: f32, y: f32, slots: u64, i: u64) -> (f32, f32) {
+    (x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0, y - 6.0)
+}
+
 /// What came back to a producer, as its node shows it: `acks 2 · returned 1 · replies 3`.
 fn producer_counts(tally: &crate::timeline::Tally, name: &str) -> String {
     let mut parts = Vec::new();
@@ -2338,19 +2369,17 @@ fn node_view(p: &NodeProps) -> Html {
             got,
             stopped,
         } => {
-            let slots = if *prefetch == 0 || *prefetch > 12 || *auto_ack {
-                0
-            } else {
-                *prefetch as u64
-            };
+            let slots = prefetch_slots(*prefetch, *auto_ack);
             html! {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else { "" })}>
                     <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
                     <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
-                    { for (0..slots).map(|i| html! {
-                        <rect class={if i < *unacked { "slot full" } else { "slot" }}
-                            x={(x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" />
+                    // the full ones are filled on the counts layer (see App::draw_counts)
+                    { for (0..slots).map(|i| {
+                        let (sx, sy) = slot_at(x, y, slots, i);
+                        html! { <rect class={if i < *unacked { "slot full" } else { "slot" }}
+                            x={sx.to_string()} y={sy.to_string()} width={SLOT.to_string()} height={SLOT.to_string()} /> }
                     }) }
                     if slots == 0 && *auto_ack && !*stopped { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ tr(p.lang, "auto-ack") }</text> }
                     if *stopped { <text x={x.to_string()} y={(y + 20.0).to_string()} class="counts">{ tr(p.lang, "stopped") }</text> }

@@ -99,6 +99,17 @@ await test('first visit shows the work queues example, and publishing fills the 
   await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
   await label(page, 'consumer worker-1: 1 unacknowledged, prefetch 1').waitFor();
   expect((await page.locator('.consumer .slot.full').count()) === 2, 'two full slots');
+  // the full slots are filled on the counts layer: two squares of the slot colour, each the
+  // size of a slot as drawn
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#counts');
+    const r = document.querySelector('.consumer .slot.full').getBoundingClientRect();
+    const slot = r.width * r.height * devicePixelRatio ** 2;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && d[i] === 0x2e && d[i + 1] === 0x85 && d[i + 2] === 0x40) n += 1;
+    return n >= 1.6 * slot && n <= 2.4 * slot;
+  }, null, { timeout: 3000 });
   // the counts layer (under the dots) has drawn them: ready/unacked text and a square per ready message
   await page.waitForTimeout(300);
   const before = await countsInk(page);
