@@ -202,6 +202,9 @@ impl Dots {
 
 /// `rgb` at coverage `a` over the pixel `p` (RGBA, not premultiplied).
 fn blend(p: &mut [u8], rgb: [u8; 3], a: u8) {
+    if a == 0 {
+        return;
+    }
     let da = p[3] as u32;
     if a == 255 || da == 0 {
         p[..3].copy_from_slice(&rgb);
@@ -349,5 +352,45 @@ mod tests {
                 y1: 30
             })
         );
+    }
+
+    /// The row runs give the same picture as blending every pixel of the disc's square.
+    #[test]
+    fn stamping_by_runs_matches_every_pixel_blended() {
+        let (w, h) = (61u32, 47u32);
+        let mut d = Dots::default();
+        d.resize(w, h);
+        let mut reference = vec![0u8; (w * h * 4) as usize];
+        let mut seed = 7u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % n
+        };
+        d.begin();
+        for i in 0..300 {
+            let (x, y) = (next(80) as f32 - 10.0 + 0.37, next(66) as f32 - 10.0 - 0.21);
+            let r = 0.5 + next(60) as f32 / 4.0;
+            let rgb = if i % 2 == 0 { ORANGE } else { PURPLE };
+            d.dot(x, y, r, rgb);
+            // every pixel of the disc's square, clipped to the picture
+            let disc = Disc::new((r * 4.0).round() / 4.0);
+            let size = disc.size as i64;
+            let (left, top) = (
+                (x - size as f32 / 2.0).round() as i64,
+                (y - size as f32 / 2.0).round() as i64,
+            );
+            for dy in 0..size {
+                for dx in 0..size {
+                    let (px, py) = (left + dx, top + dy);
+                    if px < 0 || py < 0 || px >= w as i64 || py >= h as i64 {
+                        continue;
+                    }
+                    let i = ((py * w as i64 + px) * 4) as usize;
+                    blend(&mut reference[i..i + 4], rgb, disc.cover[(dy * size + dx) as usize]);
+                }
+            }
+        }
+        assert!(d.pixels() == &reference[..], "the pictures differ");
+        assert!(ink(&d) > 0);
     }
 }
