@@ -140,7 +140,8 @@ type PlaceKey = (u8, usize, usize);
 #[derive(Default)]
 struct PlaceCache {
     gens: (u64, u64),
-    at: BTreeMap<PlaceKey, (Place, (f32, f32))>,
+    /// Sorted by key.
+    at: Vec<(PlaceKey, Place, (f32, f32))>,
 }
 
 impl PlaceCache {
@@ -149,14 +150,17 @@ impl PlaceCache {
 
     fn get(&mut self, live: &Live, p: &Place) -> Option<(f32, f32)> {
         let key = place_key(p);
-        if let Some((_, xy)) = self.at.get(&key) {
-            return Some(*xy);
-        }
+        let i = match self.at.binary_search_by_key(&key, |e| e.0) {
+            Ok(i) => return Some(self.at[i].2),
+            Err(i) => i,
+        };
         let xy = place_at(live, p)?;
         if self.at.len() >= Self::MAX {
             self.at.clear();
+            self.at.push((key, p.clone(), xy));
+        } else {
+            self.at.insert(i, (key, p.clone(), xy));
         }
-        self.at.insert(key, (p.clone(), xy));
         Some(xy)
     }
 }
@@ -1762,8 +1766,9 @@ impl App {
             None => 0,
         };
         let pos = |n: &Node| self.shown_at(n);
-        let by_id: BTreeMap<Id, &Node> = d.nodes.iter().map(|n| (n.id, n)).collect();
-        let node = |id: Id| by_id.get(&id).copied();
+        let mut by_id: Vec<(Id, &Node)> = d.nodes.iter().map(|n| (n.id, n)).collect();
+        by_id.sort_unstable_by_key(|e| e.0);
+        let node = |id: Id| by_id.binary_search_by_key(&id, |e| e.0).ok().map(|i| by_id[i].1);
         let at = |id: Id| node(id).map(pos);
         let mut edges = Vec::new();
         let mut parallel: BTreeMap<(Id, Id), f32> = BTreeMap::new();

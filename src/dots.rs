@@ -10,7 +10,6 @@
 //! Pixels are RGBA, not premultiplied (the `ImageData` format), `width * height * 4` bytes.
 
 use crate::timeline::TripKind;
-use std::collections::BTreeMap;
 
 /// A message's dot colour by what its trip is (the legend's colours).
 pub fn colour(kind: TripKind) -> [u8; 3] {
@@ -95,8 +94,8 @@ pub struct Dots {
     drawn: Vec<Rect>,
     /// What changed since the picture was last handed over.
     dirty: Option<Rect>,
-    /// Discs by radius in quarter pixels.
-    discs: BTreeMap<u32, Disc>,
+    /// Discs by radius in quarter pixels (a few sizes: one per zoom level and highlight).
+    discs: Vec<(u32, Disc)>,
     count: usize,
 }
 
@@ -156,7 +155,17 @@ impl Dots {
             return;
         }
         let q = (r.min(MAX_RADIUS) * 4.0).round().max(1.0) as u32;
-        let disc = self.discs.entry(q).or_insert_with(|| Disc::new(q as f32 / 4.0));
+        let i = match self.discs.iter().position(|d| d.0 == q) {
+            Some(i) => i,
+            None => {
+                if self.discs.len() >= 16 {
+                    self.discs.clear();
+                }
+                self.discs.push((q, Disc::new(q as f32 / 4.0)));
+                self.discs.len() - 1
+            }
+        };
+        let disc = &self.discs[i].1;
         let size = disc.size as i64;
         let (w, h) = (self.width as i64, self.height as i64);
         let (left, top) = ((x - size as f32 / 2.0).round(), (y - size as f32 / 2.0).round());
