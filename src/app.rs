@@ -1767,7 +1767,7 @@ impl App {
         };
         let pos = |n: &Node| self.shown_at(n);
         let mut by_id: Vec<(Id, &Node)> = d.nodes.iter().map(|n| (n.id, n)).collect();
-        by_id.sort_unstable_by_key(|e| e.0);
+        warren_engine::sort::sort_by_key(&mut by_id, |e| e.0);
         let node = |id: Id| by_id.binary_search_by_key(&id, |e| e.0).ok().map(|i| by_id[i].1);
         let at = |id: Id| node(id).map(pos);
         let mut edges = Vec::new();
@@ -2717,13 +2717,10 @@ fn clock_text(t: f64) -> String {
 
 /// `k=v, k=v` into a map.
 fn pairs(v: &str) -> Result<BTreeMap<String, String>, String> {
-    v.split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .ok_or_else(|| format!("'{p}' is not key=value"))
-        })
-        .collect()
+    let mut m = BTreeMap::new();
+    for p in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = p.split_once('=').ok_or_else(|| format!("'{p}' is not key=value"))?;
+        m.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    Ok(m)
 }

@@ -630,7 +630,7 @@ impl Design {
         for (dn, n) in d.nodes.iter_mut().zip(&self.nodes) {
             dn.id = format!("{}{}", prefix(n.id), n.id);
         }
-        d.nodes.sort_by(|a, b| a.y.total_cmp(&b.y));
+        warren_engine::sort::sort_by(&mut d.nodes, |a, b| a.y.total_cmp(&b.y));
         d.layout();
         // a column taller than the screen can show wraps into several, side by side, so that a
         // big topology keeps the proportions of a screen (200 nodes: about 17 rows)
@@ -644,7 +644,7 @@ impl Design {
         let tallest = by_col.iter().map(|c| c.len().min(rows)).max().unwrap_or(0);
         let mut x0 = 0.0;
         for col in &mut by_col {
-            col.sort_by(|&a, &b| d.nodes[a].y.total_cmp(&d.nodes[b].y));
+            warren_engine::sort::sort_indices(col, &mut |a, b| d.nodes[a].y.total_cmp(&d.nodes[b].y));
             let shown = col.len().min(rows);
             let offset = (tallest - shown) as f32 * ROW_HEIGHT / 2.0;
             for (rank, &i) in col.iter().enumerate() {
@@ -720,8 +720,10 @@ impl Design {
             let (Some(a), Some(b)) = (self.node(l.from), self.node(l.to)) else {
                 continue;
             };
-            let arguments: serde_json::Map<String, Value> =
-                l.arguments.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            let mut arguments = serde_json::Map::new();
+            for (k, v) in &l.arguments {
+                arguments.insert(k.clone(), json!(v));
+            }
             match (a.kind(), b.kind()) {
                 (Kind::Exchange, Kind::Queue) => steps.push(json!({"conn": self.queue_owner(b.id), "call": "queue_bind", "args": {
                     "queue": self.queue_ref(&b.name), "exchange": a.name, "routing_key": l.key, "arguments": arguments}})),
@@ -982,7 +984,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             add(&mut d, &x.name, Spec::Exchange(spec)),
         );
     }
-    let alias_of: BTreeMap<String, String> = r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())).collect();
+    let alias_of = warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
     for q in r.broker().queues() {
         let alias = alias_of.get(&*q.name);
         let spec = QueueSpec {
@@ -1010,11 +1012,11 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
                 Dest::Exchange(e) => ids.get(&(Kind::Exchange, e.to_string())),
             };
             if let Some(&to) = to {
-                let arguments = b
-                    .args
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-                    .collect();
+                let arguments = warren_engine::sort::map_of(
+                    b.args
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string()))),
+                );
                 d.links.push(Link {
                     from,
                     to,

@@ -209,7 +209,7 @@ impl Diagram {
                         (bary, own, i)
                     })
                     .collect();
-                keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                warren_engine::sort::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
                 by_col[c] = keyed.iter().map(|k| k.2).collect();
                 for (rank, &i) in by_col[c].iter().enumerate() {
                     order.insert(self.nodes[i].id.clone(), rank as f32);

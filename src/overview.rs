@@ -139,7 +139,7 @@ pub fn at(live: &Live, t: f64) -> Overview {
         }
     }
     let mut qs: Vec<_> = broker.queues().collect();
-    qs.sort_by_key(|q| q.id);
+    warren_engine::sort::sort_by_key(&mut qs, |q| q.id);
     let queue_rows: Vec<QueueRow> = qs
         .iter()
         .map(|q| {
@@ -188,7 +188,9 @@ pub fn at(live: &Live, t: f64) -> Overview {
             }
         }
     }
-    consumer_rows.sort_by(|a, b| (&a.queue, &a.client, &a.tag).cmp(&(&b.queue, &b.client, &b.tag)));
+    warren_engine::sort::sort_by(&mut consumer_rows, |a, b| {
+        (&a.queue, &a.client, &a.tag).cmp(&(&b.queue, &b.client, &b.tag))
+    });
     Overview {
         connections: broker.connections().count(),
         channels,

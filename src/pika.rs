@@ -288,6 +288,6 @@ pub fn expected(d: &Design) -> String {
         .filter(|q| !q.exclusive)
         .map(|q| format!("{}\t{}", q.name, q.messages_ready + q.messages_unacknowledged))
         .collect();
-    lines.sort();
+    warren_engine::sort::sort(&mut lines);
     lines.iter().map(|l| format!("{l}\n")).collect()
 }

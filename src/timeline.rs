@@ -574,7 +574,9 @@ impl Timeline {
             self.applied
         };
         let ev = &self.events;
-        self.order[from..].sort_by(|a, b| ev[*a].1.total_cmp(&ev[*b].1).then(a.cmp(b)));
+        warren_engine::sort::sort_indices(&mut self.order[from..], &mut |a, b| {
+            ev[a].1.total_cmp(&ev[b].1).then(a.cmp(&b))
+        });
     }
 
     fn recount(&mut self) {
@@ -629,7 +631,9 @@ impl Timeline {
         let earliest = (first..n).map(|i| trips[i].start).fold(f64::INFINITY, f64::min);
         let from = self.trip_order.partition_point(|&i| trips[i].start < earliest);
         self.trip_order.extend(first..n);
-        self.trip_order[from..].sort_by(|a, b| trips[*a].start.total_cmp(&trips[*b].start).then(a.cmp(b)));
+        warren_engine::sort::sort_indices(&mut self.trip_order[from..], &mut |a, b| {
+            trips[a].start.total_cmp(&trips[b].start).then(a.cmp(&b))
+        });
     }
 
     /// The trips in flight at `t`: those indexed (by [`Timeline::seek`]) found by two binary
@@ -655,7 +659,7 @@ impl Timeline {
             .map(|e| e.1)
             .chain(self.trips.iter().map(|t| t.end))
             .collect();
-        m.sort_by(f64::total_cmp);
+        warren_engine::sort::sort_by(&mut m, f64::total_cmp);
         m.dedup();
         m
     }

@@ -214,7 +214,7 @@ impl B {
             from,
             to,
             key: String::new(),
-            arguments: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            arguments: warren_engine::sort::map_of(args.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
         });
         self
     }
@@ -316,8 +316,7 @@ fn topics() -> Design {
 
 fn headers() -> Design {
     let with = |h: &[(&str, &str)]| {
-        let h: std::collections::BTreeMap<String, String> =
-            h.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let h = warren_engine::sort::map_of(h.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         move |p: &mut Producer| {
             p.headers = h;
             p.body = "document {n}".into();

@@ -487,7 +487,7 @@ fn connection_name(conn: ConnId) -> String {
 
 fn consumer_rows(b: &Broker, cols: &[&str]) -> Vec<Vec<String>> {
     let mut qs: Vec<_> = b.queues().collect();
-    qs.sort_by_key(|q| q.id);
+    crate::sort::sort_by_key(&mut qs, |q| q.id);
     let mut rows = Vec::new();
     for q in qs {
         for (i, k) in q.registered.iter().enumerate() {
@@ -551,7 +551,7 @@ fn connection_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
             ));
         }
     }
-    rows.sort_by_key(|r| r.0);
+    crate::sort::sort_by_key(&mut rows, |r| r.0);
     rows.into_iter().map(|r| r.1).collect()
 }
 
@@ -584,7 +584,7 @@ fn channel_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
             }
         }
     }
-    rows.sort_by_key(|r| r.0);
+    crate::sort::sort_by_key(&mut rows, |r| r.0);
     rows.into_iter().map(|r| r.1).collect()
 }
 
@@ -639,7 +639,7 @@ fn table_text(t: &FieldTable) -> String {
 
 fn queue_rows(b: &Broker, cols: &[&str]) -> Vec<Vec<String>> {
     let mut qs: Vec<_> = b.queues().collect();
-    qs.sort_by_key(|q| q.id);
+    crate::sort::sort_by_key(&mut qs, |q| q.id);
     qs.iter()
         .map(|q| {
             cols.iter()
@@ -701,7 +701,7 @@ fn binding_rows(b: &Broker, cols: &[&str]) -> Vec<Vec<String>> {
     };
     // every queue is bound to the default exchange by its name
     let mut qs: Vec<_> = b.queues().collect();
-    qs.sort_by_key(|q| q.id);
+    crate::sort::sort_by_key(&mut qs, |q| q.id);
     let mut rows: Vec<Vec<String>> = qs
         .iter()
         .map(|q| row("", &Dest::Queue(q.name.clone()), &q.name, &FieldTable::new()))

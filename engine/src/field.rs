@@ -239,7 +239,12 @@ pub fn table_from_json(o: &serde_json::Map<String, serde_json::Value>) -> Result
 }
 
 pub fn table_to_json(t: &FieldTable) -> serde_json::Value {
-    serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+    // inserted one by one: collecting would sort the pairs again (see crate::sort)
+    let mut m = serde_json::Map::new();
+    for (k, v) in t.iter() {
+        m.insert(k.clone(), v.to_json());
+    }
+    serde_json::Value::Object(m)
 }
 
 impl PartialEq for FieldValue {

@@ -54,6 +54,7 @@ pub mod rng;
 pub mod scenario;
 pub mod server;
 pub mod share;
+pub mod sort;
 pub mod topic;
 pub mod trace;
 

@@ -65,12 +65,14 @@ impl Properties {
                             entries
                                 .iter()
                                 .map(|e| match e {
-                                    FieldValue::Table(t) => serde_json::Value::Object(
-                                        t.iter()
-                                            .filter(|(k, _)| *k != "time")
-                                            .map(|(k, v)| (k.clone(), v.to_json()))
-                                            .collect(),
-                                    ),
+                                    FieldValue::Table(t) => {
+                                        // inserted one by one: collecting sorts again (crate::sort)
+                                        let mut m = serde_json::Map::new();
+                                        for (k, v) in t.iter().filter(|(k, _)| *k != "time") {
+                                            m.insert(k.clone(), v.to_json());
+                                        }
+                                        serde_json::Value::Object(m)
+                                    }
                                     other => other.to_json(),
                                 })
                                 .collect(),

@@ -72,7 +72,7 @@ impl<V> NameMap<V> {
     /// Entries in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&Name, &V)> {
         let mut v: Vec<(&Name, &V)> = self.map.iter().collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
         v.into_iter()
     }
     /// Values in name order.

@@ -229,7 +229,7 @@ impl Server {
     pub fn drain_events(&mut self) -> Vec<Event> {
         self.collect_events();
         let mut events = std::mem::take(&mut self.events);
-        events.sort_by_key(|e| e.at);
+        crate::sort::sort_by_key(&mut events, |e| e.at);
         events
     }
 

@@ -157,7 +157,7 @@ impl Runner {
         }
         self.events.extend(events);
         // events of one step: by connection, then channel, then the order they came in
-        lines.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        crate::sort::sort_by(&mut lines, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         Ok(lines.into_iter().map(|l| l.2).collect())
     }
 
@@ -353,7 +353,7 @@ fn write_py(v: &Value, out: &mut String) {
         Value::Object(m) => {
             out.push('{');
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");

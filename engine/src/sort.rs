@@ -1,0 +1,93 @@
+//! One compiled sort for the code that is not on the engine's hot path.
+//!
+//! The standard library's sorts are generic over the element type and the comparison: every
+//! `sort_by_key(|q| q.id)` written somewhere is a copy of the whole algorithm, 2–4 KB of wasm
+//! each, and the page carried about 130 KB of them. These helpers sort a list of indices through
+//! a `dyn` comparison, one copy for everything, then put the elements in that order. Stable, like
+//! `slice::sort_by`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Sorts `v` by `cmp`, stably (equal elements keep their order).
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut order, &mut |a, b| cmp(&v[a], &v[b]));
+    permute(v, order);
+}
+
+/// Sorts `v` by the key `f` gives each element, stably.
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut f: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| f(a).cmp(&f(b)));
+}
+
+/// Sorts `v` in its natural order, stably.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+/// Sorts a list of indices by `cmp` (the one copy of the algorithm), stably.
+pub fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
+}
+
+/// A map from pairs, the last value for a key winning (as `collect()` into a `BTreeMap` does,
+/// without the sort that comes with it).
+pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut m = BTreeMap::new();
+    for (k, v) in pairs {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// Puts `v` in the order `order` gives: afterwards `v[k]` is what was at `order[k]`.
+fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
+    for start in 0..v.len() {
+        // follow the cycle through `start`, marking each place done (order[k] == k)
+        let mut k = start;
+        while order[k] != start {
+            let next = order[k];
+            v.swap(k, next);
+            order[k] = k;
+            k = next;
+        }
+        order[k] = k;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_like_the_standard_stable_sort() {
+        let mut seed = 11u64;
+        for n in [0usize, 1, 2, 3, 7, 31, 200, 1000] {
+            let v: Vec<(u8, usize)> = (0..n)
+                .map(|i| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    ((seed >> 59) as u8, i)
+                })
+                .collect();
+            let mut ours = v.clone();
+            let mut std = v.clone();
+            sort_by_key(&mut ours, |e| e.0);
+            std.sort_by_key(|e| e.0);
+            assert_eq!(ours, std, "n = {n}");
+            let mut ours = v.clone();
+            let mut std = v;
+            sort(&mut ours);
+            std.sort();
+            assert_eq!(ours, std);
+        }
+    }
+
+    #[test]
+    fn a_map_keeps_the_last_value_for_a_key() {
+        let m = map_of([("b", 1), ("a", 2), ("b", 3)]);
+        let std: BTreeMap<_, _> = [("b", 1), ("a", 2), ("b", 3)].into_iter().collect();
+        assert_eq!(m, std);
+        assert_eq!(m["b"], 3);
+    }
+}
