@@ -28,21 +28,41 @@ eval "export $(scripts/broker.sh env)"
 export WARREN_RABBITMQCTL=/usr/lib/rabbitmq/bin/rabbitmqctl
 URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}/%2f"
 
+# diff_live FILE...: warren diff --amqp over the files. A file that differs is run once more and
+# passes if it is the same then: the recorder reads a step's effects until the connections have
+# been quiet for 30 ms, and a loaded broker can deliver later than that, moving an effect into the
+# next step's lines (seen once: 07-rpc's first delivery). The engine is deterministic, so a real
+# difference differs again. Prints both runs; sets $n_same to how many files passed.
+diff_live() {
+  local out again redo
+  out=$(./target/debug/warren diff --amqp "$URL" --reset "$@") || true
+  echo "$out"
+  n_same=$(grep -c ': same$' <<<"$out" || true)
+  redo=$(grep -E '^[^ ].*: differs' <<<"$out" | sed -E 's/: differs.*$//' || true)
+  if [ -n "$redo" ]; then
+    echo "-- run once more, the files that differed:"
+    # shellcheck disable=SC2086
+    again=$(./target/debug/warren diff --amqp "$URL" --reset $redo) || true
+    echo "$again"
+    n_same=$((n_same + $(grep -c ': same$' <<<"$again" || true)))
+  fi
+}
+
 echo "== every scenario with a golden, on the engine and on the broker (reset before each)"
 failed=0
-out=$(./target/debug/warren diff --amqp "$URL" --reset tests/conformance/*.json tests/scenarios/*.json) || failed=1
-echo "$out"
-same=$(grep -c ': same$' <<<"$out" || true)
+diff_live tests/conformance/*.json tests/scenarios/*.json
+same=$n_same
 total=$(ls tests/conformance/*.json tests/scenarios/*.json | wc -l)
+[ "$same" = "$total" ] || failed=1
 echo "live scenarios: $same passed, $((total - same)) failed"
 
 echo "== the page's guided tutorials, played to the end, on the engine and on the broker"
 rm -rf target/tutorials
 ./target/debug/warren tutorials target/tutorials >/dev/null
-tut_out=$(./target/debug/warren diff --amqp "$URL" --reset target/tutorials/*.json) || failed=1
-echo "$tut_out"
-tut_same=$(grep -c ': same$' <<<"$tut_out" || true)
+diff_live target/tutorials/*.json
+tut_same=$n_same
 tut_total=$(ls target/tutorials/*.json | wc -l)
+[ "$tut_same" = "$tut_total" ] || failed=1
 echo "live tutorials: $tut_same passed, $((tut_total - tut_same)) failed"
 
 echo "== warren ctl against rabbitmqctl: list_queues, list_exchanges, list_bindings after each scenario of tests/ctl/scenarios.txt"
