@@ -720,10 +720,8 @@ impl Design {
             let (Some(a), Some(b)) = (self.node(l.from), self.node(l.to)) else {
                 continue;
             };
-            let mut arguments = serde_json::Map::new();
-            for (k, v) in &l.arguments {
-                arguments.insert(k.clone(), json!(v));
-            }
+            let arguments: serde_json::Map<String, Value> =
+                warren_engine::sort::map_of(l.arguments.iter().map(|(k, v)| (k.clone(), json!(v))));
             match (a.kind(), b.kind()) {
                 (Kind::Exchange, Kind::Queue) => steps.push(json!({"conn": self.queue_owner(b.id), "call": "queue_bind", "args": {
                     "queue": self.queue_ref(&b.name), "exchange": a.name, "routing_key": l.key, "arguments": arguments}})),
@@ -984,7 +982,8 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             add(&mut d, &x.name, Spec::Exchange(spec)),
         );
     }
-    let alias_of = warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
+    let alias_of: BTreeMap<String, String> =
+        warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
     for q in r.broker().queues() {
         let alias = alias_of.get(&*q.name);
         let spec = QueueSpec {

@@ -239,12 +239,7 @@ pub fn table_from_json(o: &serde_json::Map<String, serde_json::Value>) -> Result
 }
 
 pub fn table_to_json(t: &FieldTable) -> serde_json::Value {
-    // inserted one by one: collecting would sort the pairs again (see crate::sort)
-    let mut m = serde_json::Map::new();
-    for (k, v) in t.iter() {
-        m.insert(k.clone(), v.to_json());
-    }
-    serde_json::Value::Object(m)
+    serde_json::Value::Object(crate::sort::map_of(t.iter().map(|(k, v)| (k.clone(), v.to_json()))))
 }
 
 impl PartialEq for FieldValue {

@@ -65,14 +65,11 @@ impl Properties {
                             entries
                                 .iter()
                                 .map(|e| match e {
-                                    FieldValue::Table(t) => {
-                                        // inserted one by one: collecting sorts again (crate::sort)
-                                        let mut m = serde_json::Map::new();
-                                        for (k, v) in t.iter().filter(|(k, _)| *k != "time") {
-                                            m.insert(k.clone(), v.to_json());
-                                        }
-                                        serde_json::Value::Object(m)
-                                    }
+                                    FieldValue::Table(t) => serde_json::Value::Object(crate::sort::map_of(
+                                        t.iter()
+                                            .filter(|(k, _)| *k != "time")
+                                            .map(|(k, v)| (k.clone(), v.to_json())),
+                                    )),
                                     other => other.to_json(),
                                 })
                                 .collect(),

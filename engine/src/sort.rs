@@ -7,7 +7,6 @@
 //! `slice::sort_by`.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 /// Sorts `v` by `cmp`, stably (equal elements keep their order).
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -31,13 +30,12 @@ pub fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Or
     order.sort_by(|&a, &b| cmp(a, b));
 }
 
-/// A map from pairs, the last value for a key winning (as `collect()` into a `BTreeMap` does,
-/// without the sort that comes with it).
-pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut m = BTreeMap::new();
-    for (k, v) in pairs {
-        m.insert(k, v);
-    }
+/// A map (a `BTreeMap`, or a `serde_json::Map`, which is one) from pairs inserted one by one,
+/// the last value for a key winning: what `collect()` gives, without the sort `collect()` does
+/// first.
+pub fn map_of<M: Default + Extend<(K, V)>, K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> M {
+    let mut m = M::default();
+    m.extend(pairs);
     m
 }
 
@@ -59,6 +57,7 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {
@@ -85,7 +84,7 @@ mod tests {
 
     #[test]
     fn a_map_keeps_the_last_value_for_a_key() {
-        let m = map_of([("b", 1), ("a", 2), ("b", 3)]);
+        let m: BTreeMap<_, _> = map_of([("b", 1), ("a", 2), ("b", 3)]);
         let std: BTreeMap<_, _> = [("b", 1), ("a", 2), ("b", 3)].into_iter().collect();
         assert_eq!(m, std);
         assert_eq!(m["b"], 3);
