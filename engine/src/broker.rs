@@ -1797,6 +1797,39 @@ impl Broker {
             return out;
         }
         let headers = msg.properties.headers.as_ref();
+        // The common case first: an exchange whose matches are all queues, one hop.
+        let Some(x) = self.exchanges.get(exchange) else {
+            return out;
+        };
+        let mut dests = std::mem::take(&mut self.scratch.2);
+        dests.clear();
+        x.route(&msg.routing_keys, headers, &mut dests);
+        if !dests.is_empty() && dests.iter().all(|d| matches!(d, Dest::Queue(_))) {
+            if dests.len() > 1 {
+                dests.sort();
+                dests.dedup();
+            }
+            for d in dests.drain(..) {
+                let Dest::Queue(q) = d else {
+                    continue;
+                };
+                if self.queues.contains_key(&q) {
+                    out.push(q.clone());
+                }
+                self.events.push(Event {
+                    at: self.now,
+                    kind: EventKind::Routed {
+                        msg: msg.id,
+                        from: exchange.clone(),
+                        to: Dest::Queue(q),
+                        alternate: false,
+                    },
+                });
+            }
+            self.scratch.2 = dests;
+            return out;
+        }
+        self.scratch.2 = dests;
         let (mut visited, mut work, mut dests) = std::mem::take(&mut self.scratch);
         visited.clear();
         work.clear();
@@ -1937,7 +1970,7 @@ impl Broker {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let entry = Entry {
+        let mut entry = Entry {
             seq: q.next_seq(),
             expires_at: ttl.map(|t| self.now.saturating_add(t)),
             delivered: false,
@@ -1953,10 +1986,11 @@ impl Broker {
             },
         });
         if q.is_empty() {
-            if let Some(key) = pick_consumer(q, &mut self.conns) {
-                self.deliver(qname, key, entry);
+            let mut slot = Some(entry);
+            if deliver_next(q, &mut self.conns, &mut self.events, self.now, &mut slot) {
                 return true;
             }
+            entry = slot.expect("not delivered");
         }
         q.push(entry);
         self.maybe_drop_head(qname);
@@ -2079,57 +2113,11 @@ impl Broker {
             if q.is_empty() {
                 break;
             }
-            let Some(key) = pick_consumer(q, &mut self.conns) else {
+            if !deliver_next(q, &mut self.conns, &mut self.events, self.now, &mut None) {
                 break;
-            };
-            let e = q.pop().expect("not empty");
-            self.deliver(qname, key, e);
+            }
         }
         self.refresh_timers(qname);
-    }
-
-    fn deliver(&mut self, qname: &Name, key: ConsumerKey, mut e: Entry) {
-        let q = self.queues.get_mut(qname).expect("delivering from a live queue");
-        let chan = self
-            .conns
-            .get_mut(&key.conn)
-            .and_then(|c| c.channels.get_mut(&key.ch))
-            .expect("consumer's channel is open");
-        let consumer = chan.consumers.get_mut(&key.tag).expect("consumer registered");
-        let tag = chan.next_tag;
-        chan.next_tag += 1;
-        let redelivered = e.delivered;
-        let auto_ack = consumer.no_ack;
-        let message_count = None;
-        let msg = shown(q, &e);
-        if !auto_ack {
-            consumer.unacked += 1;
-            chan.limited += 1;
-            q.unacked += 1;
-            e.delivered = true;
-            chan.pending.push_back(Pending {
-                tag,
-                queue: qname.clone(),
-                queue_id: q.id,
-                entry: e,
-                consumer: Some(key.tag.clone()),
-            });
-        }
-        self.events.push(Event {
-            at: self.now,
-            kind: EventKind::Delivered {
-                msg: msg.id,
-                queue: qname.clone(),
-                conn: key.conn,
-                ch: key.ch,
-                consumer_tag: Some(key.tag),
-                delivery_tag: tag,
-                redelivered,
-                auto_ack,
-                message: msg,
-                message_count,
-            },
-        });
     }
 
     fn basic_get(&mut self, conn: ConnId, ch: u16, qname: &Name, no_ack: bool) -> R<Reply> {
@@ -2204,11 +2192,38 @@ impl Broker {
             if multiple {
                 c.pending.drain(..=at).collect()
             } else {
-                let p = c.pending.remove(at).expect("found");
+                // acks come in delivery order most often: the oldest is the front
+                let p = if at == 0 {
+                    c.pending.pop_front()
+                } else {
+                    c.pending.remove(at)
+                }
+                .expect("found");
                 if nack.is_none() {
-                    // the common case, a single ack: no list to build
-                    self.ack_one(conn, ch, p);
-                    self.unblock_channel(conn, ch);
+                    // the common case, a single ack: no list to build, the channel at hand
+                    if let Some(tag) = &p.consumer {
+                        c.limited -= 1;
+                        if let Some(cons) = c.consumers.get_mut(tag) {
+                            cons.unacked -= 1;
+                        }
+                    }
+                    let may_unblock = c.may_unblock;
+                    if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
+                        q.unacked -= 1;
+                    }
+                    self.events.push(Event {
+                        at: self.now,
+                        kind: EventKind::Acked {
+                            msg: p.entry.msg.id,
+                            queue: p.queue,
+                            conn,
+                            ch,
+                            delivery_tag: p.tag,
+                        },
+                    });
+                    if may_unblock {
+                        self.unblock_channel(conn, ch);
+                    }
                     return Ok(());
                 }
                 vec![p]
@@ -2253,20 +2268,6 @@ impl Broker {
         }
         self.unblock_channel(conn, ch);
         Ok(())
-    }
-
-    fn ack_one(&mut self, conn: ConnId, ch: u16, p: Pending) {
-        self.release(conn, ch, &p);
-        self.events.push(Event {
-            at: self.now,
-            kind: EventKind::Acked {
-                msg: p.entry.msg.id,
-                queue: p.queue,
-                conn,
-                ch,
-                delivery_tag: p.tag,
-            },
-        });
     }
 
     /// Bookkeeping when a delivery is settled or returned: counts for the queue and consumer.
@@ -2593,23 +2594,98 @@ fn can_accept(conns: &BTreeMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
             && (chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32))
 }
 
-/// The consumer the next message goes to (`rabbit_queue_consumers:deliver/3`): the first of the
-/// highest priority that can take it, which then moves to the back of its priority; consumers that
-/// cannot are set aside as blocked. With single active consumer only the first registered one.
-fn pick_consumer(q: &mut Queue, conns: &mut BTreeMap<ConnId, Connection>) -> Option<ConsumerKey> {
+/// Deliver the next message of `q` (`entry`, or else the queue's head) to the consumer it goes
+/// to (`rabbit_queue_consumers:deliver/3`): the first of the highest priority that can take it,
+/// which then moves to the back of its priority; consumers that cannot are set aside as blocked.
+/// With single active consumer only the first registered one. The consumer gets a delivery tag
+/// on its channel, the delivery is pending until settled (unless auto-ack), and a `Delivered`
+/// event says so. False when no consumer can take it (`entry` is left as it was).
+fn deliver_next(
+    q: &mut Queue,
+    conns: &mut BTreeMap<ConnId, Connection>,
+    events: &mut Vec<Event>,
+    now: u64,
+    entry: &mut Option<Entry>,
+) -> bool {
     if q.cfg.single_active_consumer {
-        let first = q.registered.first()?;
-        return can_accept(conns, first).then(|| first.clone());
+        let Some(first) = q.registered.first().filter(|k| can_accept(conns, k)).cloned() else {
+            return false;
+        };
+        let chan = conns
+            .get_mut(&first.conn)
+            .and_then(|c| c.channels.get_mut(&first.ch))
+            .expect("consumer's channel is open");
+        return hand(q, chan, first, entry, events, now);
     }
-    while let Some(front) = q.active.pop_front() {
-        if can_accept(conns, &front) {
-            q.activate(front.clone());
-            return Some(front);
-        }
-        if let Some(chan) = conns.get_mut(&front.conn).and_then(|c| c.channels.get_mut(&front.ch)) {
+    loop {
+        let Some(front) = q.active.pop_front() else {
+            return false;
+        };
+        // `can_accept`, with the channel kept for the delivery
+        let Some(chan) = conns.get_mut(&front.conn).and_then(|c| c.channels.get_mut(&front.ch)) else {
+            q.blocked.push(front);
+            continue;
+        };
+        let global_ok = chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32;
+        let ok = chan
+            .consumers
+            .get(&front.tag)
+            .is_some_and(|c| c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && global_ok));
+        if !ok {
             chan.may_unblock = true;
+            q.blocked.push(front);
+            continue;
         }
-        q.blocked.push(front);
+        q.activate(front.clone());
+        return hand(q, chan, front, entry, events, now);
     }
-    None
+}
+
+/// The delivery itself: `entry` (or else the queue's head) to the consumer `key` of `chan`.
+fn hand(
+    q: &mut Queue,
+    chan: &mut Channel,
+    key: ConsumerKey,
+    entry: &mut Option<Entry>,
+    events: &mut Vec<Event>,
+    now: u64,
+) -> bool {
+    let Some(mut e) = entry.take().or_else(|| q.pop()) else {
+        return false;
+    };
+    let consumer = chan.consumers.get_mut(&key.tag).expect("consumer registered");
+    let tag = chan.next_tag;
+    chan.next_tag += 1;
+    let redelivered = e.delivered;
+    let auto_ack = consumer.no_ack;
+    let msg = shown(q, &e);
+    if !auto_ack {
+        consumer.unacked += 1;
+        chan.limited += 1;
+        q.unacked += 1;
+        e.delivered = true;
+        chan.pending.push_back(Pending {
+            tag,
+            queue: q.name.clone(),
+            queue_id: q.id,
+            entry: e,
+            consumer: Some(key.tag.clone()),
+        });
+    }
+    events.push(Event {
+        at: now,
+        kind: EventKind::Delivered {
+            msg: msg.id,
+            queue: q.name.clone(),
+            conn: key.conn,
+            ch: key.ch,
+            consumer_tag: Some(key.tag),
+            delivery_tag: tag,
+            redelivered,
+            auto_ack,
+            message: msg,
+            message_count: None,
+        },
+    });
+    true
 }

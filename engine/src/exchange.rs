@@ -162,7 +162,9 @@ impl Exchange {
             Router::Direct(m) => {
                 for k in keys {
                     if let Some(d) = m.get(k) {
-                        out.extend(d.keys().cloned());
+                        for dest in d.keys() {
+                            out.push(dest.clone());
+                        }
                     }
                 }
             }

@@ -217,6 +217,11 @@ impl Queue {
 
     /// Insert a consumer at the back of its priority level.
     pub fn activate(&mut self, c: ConsumerKey) {
+        // the list is in descending priority: one no higher than the last goes last
+        if self.active.back().is_none_or(|b| b.priority >= c.priority) {
+            self.active.push_back(c);
+            return;
+        }
         let at = self
             .active
             .iter()
