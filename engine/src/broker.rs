@@ -10,7 +10,7 @@ use crate::field::{FieldTable, FieldValue};
 use crate::headers;
 use crate::message::{Entry, Message, MsgId, Name, Properties};
 use crate::method::{Method, Reply};
-use crate::names::NameMap;
+use crate::names::{NameMap, VecMap};
 use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
 use crate::rng::{base64_std, Rng};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -45,7 +45,7 @@ pub struct Broker {
     queue_by_id: BTreeMap<u64, Name>,
     /// Bindings by destination: (source exchange, binding).
     incoming: BTreeMap<Dest, BTreeSet<(Name, Binding)>>,
-    conns: BTreeMap<ConnId, Connection>,
+    conns: VecMap<ConnId, Connection>,
     reply_routes: BTreeMap<String, (ConnId, u16)>,
     timers: BTreeSet<(u64, u64, Timer)>,
     next_conn: u32,
@@ -73,7 +73,7 @@ enum Timer {
 /// A client connection.
 #[derive(Debug, Default)]
 pub struct Connection {
-    pub channels: BTreeMap<u16, Channel>,
+    pub channels: VecMap<u16, Channel>,
     /// The user it logged in as (`guest` unless opened by [`Broker::attach`]).
     pub user: Name,
     /// When it opened (simulated ms).
@@ -444,7 +444,7 @@ impl Broker {
             queues: NameMap::default(),
             queue_by_id: BTreeMap::new(),
             incoming: BTreeMap::new(),
-            conns: BTreeMap::new(),
+            conns: VecMap::default(),
             reply_routes: BTreeMap::new(),
             timers: BTreeSet::new(),
             next_conn: 0,
@@ -630,7 +630,7 @@ impl Broker {
         self.conns.insert(
             id,
             Connection {
-                channels: BTreeMap::new(),
+                channels: VecMap::default(),
                 user: user.into(),
                 opened_at: now,
                 perms: Some(perms),
@@ -2582,7 +2582,7 @@ fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
 }
 
 /// May this consumer take one more message now (`can_send`: its prefetch, then the channel's)?
-fn can_accept(conns: &BTreeMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
+fn can_accept(conns: &VecMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
     let Some(chan) = conns.get(&k.conn).and_then(|c| c.channels.get(&k.ch)) else {
         return false;
     };
@@ -2602,90 +2602,81 @@ fn can_accept(conns: &BTreeMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
 /// event says so. False when no consumer can take it (`entry` is left as it was).
 fn deliver_next(
     q: &mut Queue,
-    conns: &mut BTreeMap<ConnId, Connection>,
+    conns: &mut VecMap<ConnId, Connection>,
     events: &mut Vec<Event>,
     now: u64,
     entry: &mut Option<Entry>,
 ) -> bool {
-    if q.cfg.single_active_consumer {
-        let Some(first) = q.registered.first().filter(|k| can_accept(conns, k)).cloned() else {
-            return false;
-        };
-        let chan = conns
-            .get_mut(&first.conn)
-            .and_then(|c| c.channels.get_mut(&first.ch))
-            .expect("consumer's channel is open");
-        return hand(q, chan, first, entry, events, now);
-    }
+    let single = q.cfg.single_active_consumer;
     loop {
-        let Some(front) = q.active.pop_front() else {
+        let key = if single {
+            q.registered.first().cloned()
+        } else {
+            q.active.pop_front()
+        };
+        let Some(key) = key else {
             return false;
         };
-        // `can_accept`, with the channel kept for the delivery
-        let Some(chan) = conns.get_mut(&front.conn).and_then(|c| c.channels.get_mut(&front.ch)) else {
-            q.blocked.push(front);
+        // `can_accept`, keeping the channel and consumer for the delivery
+        let Some(chan) = conns.get_mut(&key.conn).and_then(|c| c.channels.get_mut(&key.ch)) else {
+            if single {
+                return false;
+            }
+            q.blocked.push(key);
             continue;
         };
         let global_ok = chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32;
-        let ok = chan
+        let consumer = chan
             .consumers
-            .get(&front.tag)
-            .is_some_and(|c| c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && global_ok));
-        if !ok {
+            .get_mut(&key.tag)
+            .filter(|c| c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && global_ok));
+        let Some(consumer) = consumer else {
+            if single {
+                return false;
+            }
             chan.may_unblock = true;
-            q.blocked.push(front);
+            q.blocked.push(key);
             continue;
+        };
+        let Some(mut e) = entry.take().or_else(|| q.pop()) else {
+            return false;
+        };
+        if !single {
+            q.activate(key.clone());
         }
-        q.activate(front.clone());
-        return hand(q, chan, front, entry, events, now);
-    }
-}
-
-/// The delivery itself: `entry` (or else the queue's head) to the consumer `key` of `chan`.
-fn hand(
-    q: &mut Queue,
-    chan: &mut Channel,
-    key: ConsumerKey,
-    entry: &mut Option<Entry>,
-    events: &mut Vec<Event>,
-    now: u64,
-) -> bool {
-    let Some(mut e) = entry.take().or_else(|| q.pop()) else {
-        return false;
-    };
-    let consumer = chan.consumers.get_mut(&key.tag).expect("consumer registered");
-    let tag = chan.next_tag;
-    chan.next_tag += 1;
-    let redelivered = e.delivered;
-    let auto_ack = consumer.no_ack;
-    let msg = shown(q, &e);
-    if !auto_ack {
-        consumer.unacked += 1;
-        chan.limited += 1;
-        q.unacked += 1;
-        e.delivered = true;
-        chan.pending.push_back(Pending {
-            tag,
-            queue: q.name.clone(),
-            queue_id: q.id,
-            entry: e,
-            consumer: Some(key.tag.clone()),
+        let tag = chan.next_tag;
+        chan.next_tag += 1;
+        let redelivered = e.delivered;
+        let auto_ack = consumer.no_ack;
+        let msg = shown(q, &e);
+        if !auto_ack {
+            consumer.unacked += 1;
+            chan.limited += 1;
+            q.unacked += 1;
+            e.delivered = true;
+            chan.pending.push_back(Pending {
+                tag,
+                queue: q.name.clone(),
+                queue_id: q.id,
+                entry: e,
+                consumer: Some(key.tag.clone()),
+            });
+        }
+        events.push(Event {
+            at: now,
+            kind: EventKind::Delivered {
+                msg: msg.id,
+                queue: q.name.clone(),
+                conn: key.conn,
+                ch: key.ch,
+                consumer_tag: Some(key.tag),
+                delivery_tag: tag,
+                redelivered,
+                auto_ack,
+                message: msg,
+                message_count: None,
+            },
         });
+        return true;
     }
-    events.push(Event {
-        at: now,
-        kind: EventKind::Delivered {
-            msg: msg.id,
-            queue: q.name.clone(),
-            conn: key.conn,
-            ch: key.ch,
-            consumer_tag: Some(key.tag),
-            delivery_tag: tag,
-            redelivered,
-            auto_ack,
-            message: msg,
-            message_count: None,
-        },
-    });
-    true
 }
