@@ -540,23 +540,6 @@ impl Broker {
         self.events.drain(..)
     }
 
-    /// The routing keys and properties of a new message, shared with the last message published
-    /// when they are the same.
-    fn share(&mut self, key: Name, cc: Vec<Name>, props: Rc<Properties>) -> (Rc<[Name]>, Rc<Properties>) {
-        let last = self.last_shared.take();
-        let keys = match &last {
-            // `Rc<str>` equality looks at the pointer first
-            Some((k, _)) if cc.is_empty() && k.len() == 1 && k[0] == key => k.clone(),
-            _ => std::iter::once(key).chain(cc).collect(),
-        };
-        let props = match last {
-            Some((_, p)) if Rc::ptr_eq(&p, &props) || *p == *props => p,
-            _ => props,
-        };
-        self.last_shared = Some((keys.clone(), props.clone()));
-        (keys, props)
-    }
-
     fn emit(&mut self, kind: EventKind) {
         self.events.push(Event { at: self.now, kind });
     }
@@ -1662,7 +1645,8 @@ impl Broker {
         }
         let xname = x.name.clone();
         if props.reply_to.as_deref() == Some(REPLY_TO) {
-            match &self.chan(conn, ch).reply_consumer {
+            let chan = self.conns.get(&conn).and_then(|c| c.channels.get(&ch));
+            match chan.and_then(|c| c.reply_consumer.as_ref()) {
                 Some((_, suffix)) => Rc::make_mut(&mut props).reply_to = Some(format!("{REPLY_TO_PREFIX}{suffix}")),
                 None => return Err(AmqpError::precondition_failed("fast reply consumer does not exist")),
             }
@@ -1702,8 +1686,12 @@ impl Broker {
                 }
             }
         }
-        let (keys, props) = self.share(routing_key, cc, props);
-        let c = self.chan(conn, ch);
+        let (keys, props) = share(&mut self.last_shared, routing_key, cc, props);
+        let c = self
+            .conns
+            .get_mut(&conn)
+            .and_then(|c| c.channels.get_mut(&ch))
+            .expect("channel checked open before exec");
         let seq = if c.confirm {
             c.next_seq += 1;
             Some(c.next_seq - 1)
@@ -1718,15 +1706,29 @@ impl Broker {
             properties: props,
             body,
         });
-        self.emit(EventKind::Published {
-            msg: msg.id,
-            conn,
-            ch,
-            exchange: xname.clone(),
-            seq,
-            message: msg.clone(),
+        self.events.push(Event {
+            at: self.now,
+            kind: EventKind::Published {
+                msg: msg.id,
+                conn,
+                ch,
+                exchange: xname.clone(),
+                seq,
+                message: msg.clone(),
+            },
         });
-        let queues = self.route(&xname, &msg);
+        let queues = if xname.is_empty() {
+            self.route(&xname, &msg)
+        } else {
+            let g = Graph {
+                exchanges: &self.exchanges,
+                queues: &self.queues,
+                events: &mut self.events,
+                scratch: &mut self.scratch,
+                now: self.now,
+            };
+            g.route(x, &msg, std::mem::take(&mut self.routed))
+        };
         if queues.is_empty() {
             self.recycle(queues);
             self.emit(EventKind::Unroutable {
@@ -1796,103 +1798,17 @@ impl Broker {
             }
             return out;
         }
-        let headers = msg.properties.headers.as_ref();
-        // The common case first: an exchange whose matches are all queues, one hop.
         let Some(x) = self.exchanges.get(exchange) else {
             return out;
         };
-        let mut dests = std::mem::take(&mut self.scratch.2);
-        dests.clear();
-        x.route(&msg.routing_keys, headers, &mut dests);
-        if !dests.is_empty() && dests.iter().all(|d| matches!(d, Dest::Queue(_))) {
-            if dests.len() > 1 {
-                dests.sort();
-                dests.dedup();
-            }
-            for d in dests.drain(..) {
-                let Dest::Queue(q) = d else {
-                    continue;
-                };
-                if self.queues.contains_key(&q) {
-                    out.push(q.clone());
-                }
-                self.events.push(Event {
-                    at: self.now,
-                    kind: EventKind::Routed {
-                        msg: msg.id,
-                        from: exchange.clone(),
-                        to: Dest::Queue(q),
-                        alternate: false,
-                    },
-                });
-            }
-            self.scratch.2 = dests;
-            return out;
-        }
-        self.scratch.2 = dests;
-        let (mut visited, mut work, mut dests) = std::mem::take(&mut self.scratch);
-        visited.clear();
-        work.clear();
-        visited.push(exchange.clone());
-        work.push(exchange.clone());
-        while let Some(xn) = work.pop() {
-            let Some(x) = self.exchanges.get(&xn) else {
-                continue;
-            };
-            dests.clear();
-            x.route(&msg.routing_keys, headers, &mut dests);
-            if dests.len() > 1 {
-                dests.sort();
-                dests.dedup();
-            }
-            if dests.is_empty() {
-                if let Some(ae) = x.alternate() {
-                    if self.exchanges.contains_key(ae) && !visited.iter().any(|v| &**v == ae) {
-                        let ae: Name = self.exchanges.get_key_value(ae).expect("checked").0.clone();
-                        self.events.push(Event {
-                            at: self.now,
-                            kind: EventKind::Routed {
-                                msg: msg.id,
-                                from: xn.clone(),
-                                to: Dest::Exchange(ae.clone()),
-                                alternate: true,
-                            },
-                        });
-                        visited.push(ae.clone());
-                        work.push(ae);
-                    }
-                }
-                continue;
-            }
-            for d in dests.drain(..) {
-                self.events.push(Event {
-                    at: self.now,
-                    kind: EventKind::Routed {
-                        msg: msg.id,
-                        from: xn.clone(),
-                        to: d.clone(),
-                        alternate: false,
-                    },
-                });
-                match d {
-                    Dest::Queue(q) => out.push(q),
-                    Dest::Exchange(e) => {
-                        if !visited.contains(&e) {
-                            visited.push(e.clone());
-                            work.push(e);
-                        }
-                    }
-                }
-            }
-        }
-        if out.len() > 1 {
-            out.sort();
-            out.dedup();
-        }
-        out.retain(|q| self.queues.contains_key(q));
-        visited.clear();
-        self.scratch = (visited, work, dests);
-        out
+        let g = Graph {
+            exchanges: &self.exchanges,
+            queues: &self.queues,
+            events: &mut self.events,
+            scratch: &mut self.scratch,
+            now: self.now,
+        };
+        g.route(x, msg, out)
     }
 
     /// Give back the list [`Broker::route`] returned, for the next routing.
@@ -2556,6 +2472,141 @@ impl Broker {
 /// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
 /// Why `queue.delete` / `rabbitmqctl delete_queue` with `if_unused` / `if_empty` refuses to
 /// delete `q` (`not empty` is checked first), if it does.
+/// What routing through the exchange graph reads and writes: borrowed apart from the rest of
+/// the broker, so a publish routes from the exchange it has already looked up.
+struct Graph<'a> {
+    exchanges: &'a NameMap<Exchange>,
+    queues: &'a NameMap<Queue>,
+    events: &'a mut Vec<Event>,
+    scratch: &'a mut (Vec<Name>, Vec<Name>, Vec<Dest>),
+    now: u64,
+}
+
+impl Graph<'_> {
+    /// The queues a message published to `x` reaches (semantics §2.7, §2.8, §10), sorted and
+    /// each once, in `out` (emptied first). Emits a `Routed` event per hop.
+    fn route(self, x: &Exchange, msg: &Rc<Message>, mut out: Vec<Name>) -> Vec<Name> {
+        out.clear();
+        let headers = msg.properties.headers.as_ref();
+        // The common case first: an exchange whose matches are all queues, one hop.
+        let exchange = &x.name;
+        let mut dests = std::mem::take(&mut self.scratch.2);
+        dests.clear();
+        x.route(&msg.routing_keys, headers, &mut dests);
+        if !dests.is_empty() && dests.iter().all(|d| matches!(d, Dest::Queue(_))) {
+            if dests.len() > 1 {
+                dests.sort();
+                dests.dedup();
+            }
+            for d in dests.drain(..) {
+                let Dest::Queue(q) = d else {
+                    continue;
+                };
+                // a binding's queue exists: deleting a queue removes the bindings to it
+                debug_assert!(self.queues.contains_key(&q), "binding to a missing queue");
+                out.push(q.clone());
+                self.events.push(Event {
+                    at: self.now,
+                    kind: EventKind::Routed {
+                        msg: msg.id,
+                        from: exchange.clone(),
+                        to: Dest::Queue(q),
+                        alternate: false,
+                    },
+                });
+            }
+            self.scratch.2 = dests;
+            return out;
+        }
+        self.scratch.2 = dests;
+        let (mut visited, mut work, mut dests) = std::mem::take(self.scratch);
+        visited.clear();
+        work.clear();
+        visited.push(exchange.clone());
+        work.push(exchange.clone());
+        while let Some(xn) = work.pop() {
+            let Some(x) = self.exchanges.get(&xn) else {
+                continue;
+            };
+            dests.clear();
+            x.route(&msg.routing_keys, headers, &mut dests);
+            if dests.len() > 1 {
+                dests.sort();
+                dests.dedup();
+            }
+            if dests.is_empty() {
+                if let Some(ae) = x.alternate() {
+                    if self.exchanges.contains_key(ae) && !visited.iter().any(|v| &**v == ae) {
+                        let ae: Name = self.exchanges.get_key_value(ae).expect("checked").0.clone();
+                        self.events.push(Event {
+                            at: self.now,
+                            kind: EventKind::Routed {
+                                msg: msg.id,
+                                from: xn.clone(),
+                                to: Dest::Exchange(ae.clone()),
+                                alternate: true,
+                            },
+                        });
+                        visited.push(ae.clone());
+                        work.push(ae);
+                    }
+                }
+                continue;
+            }
+            for d in dests.drain(..) {
+                self.events.push(Event {
+                    at: self.now,
+                    kind: EventKind::Routed {
+                        msg: msg.id,
+                        from: xn.clone(),
+                        to: d.clone(),
+                        alternate: false,
+                    },
+                });
+                match d {
+                    Dest::Queue(q) => out.push(q),
+                    Dest::Exchange(e) => {
+                        if !visited.contains(&e) {
+                            visited.push(e.clone());
+                            work.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        if out.len() > 1 {
+            out.sort();
+            out.dedup();
+        }
+        out.retain(|q| self.queues.contains_key(q));
+        visited.clear();
+        *self.scratch = (visited, work, dests);
+        out
+    }
+}
+
+/// The routing keys and properties of a new message, shared with the last message published
+/// when they are the same.
+fn share(
+    last_shared: &mut Option<(Rc<[Name]>, Rc<Properties>)>,
+    key: Name,
+    cc: Vec<Name>,
+    props: Rc<Properties>,
+) -> (Rc<[Name]>, Rc<Properties>) {
+    let last = last_shared.take();
+    let keys = match &last {
+        // `Rc<str>` equality looks at the pointer first
+        Some((k, _)) if cc.is_empty() && k.len() == 1 && k[0] == key => k.clone(),
+        _ => std::iter::once(key).chain(cc).collect(),
+    };
+    let props = match last {
+        Some((_, p)) if Rc::ptr_eq(&p, &props) || *p == *props => p,
+        _ => props,
+    };
+    *last_shared = Some((keys.clone(), props.clone()));
+    (keys, props)
+}
+
 fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static str> {
     if if_empty && !q.is_empty() {
         Some("not empty")

@@ -4,6 +4,7 @@ use crate::field::FieldTable;
 use crate::headers;
 use crate::message::Name;
 use crate::topic::TopicTrie;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The kind (type) of an exchange.
@@ -73,10 +74,32 @@ pub struct Exchange {
 
 #[derive(Clone, Debug)]
 enum Router {
-    Direct(BTreeMap<Name, BTreeMap<Dest, u32>>),
-    Fanout(BTreeMap<Dest, u32>),
+    Direct(BTreeMap<Name, Counted>),
+    Fanout(Counted),
     Topic(TopicTrie<Dest>),
     Headers,
+}
+
+/// Destinations with how many bindings lead to each (a direct exchange's bindings with one
+/// key may differ only in arguments), in destination order.
+#[derive(Clone, Debug, Default)]
+struct Counted(Vec<(Dest, u32)>);
+
+impl Counted {
+    fn add(&mut self, d: &Dest) {
+        match self.0.binary_search_by(|(x, _)| x.cmp(d)) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (d.clone(), 1)),
+        }
+    }
+    fn remove(&mut self, d: &Dest) {
+        if let Ok(i) = self.0.binary_search_by(|(x, _)| x.cmp(d)) {
+            self.0[i].1 -= 1;
+            if self.0[i].1 == 0 {
+                self.0.remove(i);
+            }
+        }
+    }
 }
 
 impl Exchange {
@@ -90,7 +113,7 @@ impl Exchange {
     ) -> Exchange {
         let router = match kind {
             ExchangeKind::Direct => Router::Direct(BTreeMap::new()),
-            ExchangeKind::Fanout => Router::Fanout(BTreeMap::new()),
+            ExchangeKind::Fanout => Router::Fanout(Counted::default()),
             ExchangeKind::Topic => Router::Topic(TopicTrie::default()),
             ExchangeKind::Headers => Router::Headers,
         };
@@ -117,8 +140,8 @@ impl Exchange {
             return false;
         }
         match &mut self.router {
-            Router::Direct(m) => *m.entry(b.key.clone()).or_default().entry(b.dest.clone()).or_insert(0) += 1,
-            Router::Fanout(m) => *m.entry(b.dest.clone()).or_insert(0) += 1,
+            Router::Direct(m) => m.entry(b.key.clone()).or_default().add(&b.dest),
+            Router::Fanout(m) => m.add(&b.dest),
             Router::Topic(t) => t.insert(&b.key, b.dest.clone()),
             Router::Headers => {}
         }
@@ -131,24 +154,16 @@ impl Exchange {
         if !self.bindings.remove(b) {
             return false;
         }
-        let dec = |m: &mut BTreeMap<Dest, u32>| {
-            if let Some(c) = m.get_mut(&b.dest) {
-                *c -= 1;
-                if *c == 0 {
-                    m.remove(&b.dest);
-                }
-            }
-        };
         match &mut self.router {
             Router::Direct(m) => {
                 if let Some(d) = m.get_mut(&b.key) {
-                    dec(d);
-                    if d.is_empty() {
+                    d.remove(&b.dest);
+                    if d.0.is_empty() {
                         m.remove(&b.key);
                     }
                 }
             }
-            Router::Fanout(m) => dec(m),
+            Router::Fanout(m) => m.remove(&b.dest),
             Router::Topic(t) => t.remove(&b.key, &b.dest),
             Router::Headers => {}
         }
@@ -162,13 +177,13 @@ impl Exchange {
             Router::Direct(m) => {
                 for k in keys {
                     if let Some(d) = m.get(k) {
-                        for dest in d.keys() {
+                        for (dest, _) in &d.0 {
                             out.push(dest.clone());
                         }
                     }
                 }
             }
-            Router::Fanout(m) => out.extend(m.keys().cloned()),
+            Router::Fanout(m) => out.extend(m.0.iter().map(|(dest, _)| dest.clone())),
             Router::Topic(t) => {
                 for k in keys {
                     t.route(k, out);
