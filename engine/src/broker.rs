@@ -147,6 +147,20 @@ pub struct QueueInfo {
     pub exclusive: bool,
 }
 
+/// The broker's [`Graph`]: a macro, not a method, so that it borrows those fields alone and an
+/// exchange looked up in the broker can be routed from.
+macro_rules! graph {
+    ($b:expr) => {
+        Graph {
+            exchanges: &$b.exchanges,
+            queues: &$b.queues,
+            events: &mut $b.events,
+            scratch: &mut $b.scratch,
+            now: $b.now,
+        }
+    };
+}
+
 type R<T> = Result<T, AmqpError>;
 
 fn strip_crlf(s: &str) -> String {
@@ -1720,14 +1734,8 @@ impl Broker {
         let queues = if xname.is_empty() {
             self.route(&xname, &msg)
         } else {
-            let g = Graph {
-                exchanges: &self.exchanges,
-                queues: &self.queues,
-                events: &mut self.events,
-                scratch: &mut self.scratch,
-                now: self.now,
-            };
-            g.route(x, &msg, std::mem::take(&mut self.routed))
+            let out = std::mem::take(&mut self.routed);
+            graph!(self).route(x, &msg, out)
         };
         if queues.is_empty() {
             self.recycle(queues);
@@ -1784,15 +1792,14 @@ impl Broker {
                 if k.starts_with(REPLY_TO_PREFIX) {
                     self.deliver_reply(k, msg);
                 } else if self.queues.contains_key(k) {
-                    self.events.push(Event {
-                        at: self.now,
-                        kind: EventKind::Routed {
-                            msg: msg.id,
-                            from: exchange.clone(),
-                            to: Dest::Queue(k.clone()),
-                            alternate: false,
-                        },
-                    });
+                    routed(
+                        &mut self.events,
+                        self.now,
+                        msg.id,
+                        exchange,
+                        Dest::Queue(k.clone()),
+                        false,
+                    );
                     out.push(k.clone());
                 }
             }
@@ -1801,14 +1808,7 @@ impl Broker {
         let Some(x) = self.exchanges.get(exchange) else {
             return out;
         };
-        let g = Graph {
-            exchanges: &self.exchanges,
-            queues: &self.queues,
-            events: &mut self.events,
-            scratch: &mut self.scratch,
-            now: self.now,
-        };
-        g.route(x, msg, out)
+        graph!(self).route(x, msg, out)
     }
 
     /// Give back the list [`Broker::route`] returned, for the next routing.
@@ -2505,15 +2505,7 @@ impl Graph<'_> {
                 // a binding's queue exists: deleting a queue removes the bindings to it
                 debug_assert!(self.queues.contains_key(&q), "binding to a missing queue");
                 out.push(q.clone());
-                self.events.push(Event {
-                    at: self.now,
-                    kind: EventKind::Routed {
-                        msg: msg.id,
-                        from: exchange.clone(),
-                        to: Dest::Queue(q),
-                        alternate: false,
-                    },
-                });
+                routed(self.events, self.now, msg.id, exchange, Dest::Queue(q), false);
             }
             self.scratch.2 = dests;
             return out;
@@ -2538,15 +2530,7 @@ impl Graph<'_> {
                 if let Some(ae) = x.alternate() {
                     if self.exchanges.contains_key(ae) && !visited.iter().any(|v| &**v == ae) {
                         let ae: Name = self.exchanges.get_key_value(ae).expect("checked").0.clone();
-                        self.events.push(Event {
-                            at: self.now,
-                            kind: EventKind::Routed {
-                                msg: msg.id,
-                                from: xn.clone(),
-                                to: Dest::Exchange(ae.clone()),
-                                alternate: true,
-                            },
-                        });
+                        routed(self.events, self.now, msg.id, &xn, Dest::Exchange(ae.clone()), true);
                         visited.push(ae.clone());
                         work.push(ae);
                     }
@@ -2554,15 +2538,7 @@ impl Graph<'_> {
                 continue;
             }
             for d in dests.drain(..) {
-                self.events.push(Event {
-                    at: self.now,
-                    kind: EventKind::Routed {
-                        msg: msg.id,
-                        from: xn.clone(),
-                        to: d.clone(),
-                        alternate: false,
-                    },
-                });
+                routed(self.events, self.now, msg.id, &xn, d.clone(), false);
                 match d {
                     Dest::Queue(q) => out.push(q),
                     Dest::Exchange(e) => {
@@ -2578,7 +2554,10 @@ impl Graph<'_> {
             out.sort();
             out.dedup();
         }
-        out.retain(|q| self.queues.contains_key(q));
+        debug_assert!(
+            out.iter().all(|q| self.queues.contains_key(q)),
+            "binding to a missing queue"
+        );
         visited.clear();
         *self.scratch = (visited, work, dests);
         out
@@ -2605,6 +2584,20 @@ fn share(
     };
     *last_shared = Some((keys.clone(), props.clone()));
     (keys, props)
+}
+
+/// A `Routed` event: `msg` went from the exchange `from` to `to` (`alternate` when through
+/// `from`'s alternate exchange).
+fn routed(events: &mut Vec<Event>, at: u64, msg: MsgId, from: &Name, to: Dest, alternate: bool) {
+    events.push(Event {
+        at,
+        kind: EventKind::Routed {
+            msg,
+            from: from.clone(),
+            to,
+            alternate,
+        },
+    });
 }
 
 fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static str> {
