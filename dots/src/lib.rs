@@ -230,6 +230,15 @@ mod tests {
         d.pixels()[i..i + 4].try_into().unwrap()
     }
 
+    /// A picture of `w` by `h`, its first full redraw taken, begun.
+    fn blank(w: u32, h: u32) -> Dots {
+        let mut d = Dots::default();
+        d.resize(w, h);
+        d.take_dirty();
+        d.begin();
+        d
+    }
+
     fn ink(d: &Dots) -> u32 {
         d.pixels().chunks(4).map(|p| p[3] as u32).sum()
     }
@@ -239,10 +248,7 @@ mod tests {
 
     #[test]
     fn a_dot_covers_its_disc_and_nothing_else() {
-        let mut d = Dots::default();
-        d.resize(100, 80);
-        d.take_dirty();
-        d.begin();
+        let mut d = blank(100, 80);
         d.dot(40.0, 30.0, 7.0, ORANGE);
         assert_eq!(at(&d, 40, 30), [0xf2, 0x8c, 0x28, 255]);
         assert_eq!(at(&d, 40, 30 - 5), [0xf2, 0x8c, 0x28, 255]);
@@ -269,10 +275,7 @@ mod tests {
 
     #[test]
     fn the_next_picture_erases_the_last_and_reports_both_places() {
-        let mut d = Dots::default();
-        d.resize(200, 100);
-        d.take_dirty();
-        d.begin();
+        let mut d = blank(200, 100);
         d.dot(20.0, 20.0, 7.0, ORANGE);
         d.take_dirty();
         d.begin();
@@ -292,10 +295,7 @@ mod tests {
 
     #[test]
     fn dots_at_the_edges_are_clipped_and_those_off_the_picture_or_nowhere_are_left_out() {
-        let mut d = Dots::default();
-        d.resize(50, 40);
-        d.take_dirty();
-        d.begin();
+        let mut d = blank(50, 40);
         d.dot(0.0, 0.0, 7.0, ORANGE);
         d.dot(50.0, 40.0, 7.0, ORANGE);
         assert_eq!(at(&d, 0, 0)[3], 255);

@@ -112,6 +112,29 @@ impl Channel {
     pub fn unacked(&self) -> usize {
         self.pending.len()
     }
+
+    /// Room under the channel's global prefetch (`basic.qos(global=true)`).
+    fn global_room(&self) -> bool {
+        self.global_prefetch == 0 || self.limited < self.global_prefetch as u32
+    }
+
+    /// A consumer's delivery `p` is settled or returned: its counts on this channel.
+    fn release(&mut self, p: &Pending) {
+        if let Some(tag) = &p.consumer {
+            self.limited -= 1;
+            if let Some(cons) = self.consumers.get_mut(tag) {
+                cons.unacked -= 1;
+            }
+        }
+    }
+}
+
+impl Consumer {
+    /// May it take one more message now (`can_send`): its own prefetch, then the channel's
+    /// (`global_room`, see [`Channel::global_room`]).
+    fn can_take(&self, global_room: bool) -> bool {
+        self.no_ack || ((self.prefetch == 0 || self.unacked < self.prefetch as u32) && global_room)
+    }
 }
 
 /// A consumer on a channel.
@@ -2117,16 +2140,9 @@ impl Broker {
                 .expect("found");
                 if nack.is_none() {
                     // the common case, a single ack: no list to build, the channel at hand
-                    if let Some(tag) = &p.consumer {
-                        c.limited -= 1;
-                        if let Some(cons) = c.consumers.get_mut(tag) {
-                            cons.unacked -= 1;
-                        }
-                    }
+                    c.release(&p);
                     let may_unblock = c.may_unblock;
-                    if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
-                        q.unacked -= 1;
-                    }
+                    release_queue(&mut self.queues, &p);
                     self.events.push(Event {
                         at: self.now,
                         kind: EventKind::Acked {
@@ -2188,19 +2204,9 @@ impl Broker {
 
     /// Bookkeeping when a delivery is settled or returned: counts for the queue and consumer.
     fn release(&mut self, conn: ConnId, ch: u16, p: &Pending) {
-        if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
-            q.unacked -= 1;
-        }
-        if let Some(tag) = &p.consumer {
-            let c = self
-                .conns
-                .get_mut(&conn)
-                .and_then(|c| c.channels.get_mut(&ch))
-                .expect("open");
-            c.limited -= 1;
-            if let Some(cons) = c.consumers.get_mut(tag) {
-                cons.unacked -= 1;
-            }
+        release_queue(&mut self.queues, p);
+        if p.consumer.is_some() {
+            self.chan(conn, ch).release(p);
         }
     }
 
@@ -2469,9 +2475,6 @@ impl Broker {
     }
 }
 
-/// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
-/// Why `queue.delete` / `rabbitmqctl delete_queue` with `if_unused` / `if_empty` refuses to
-/// delete `q` (`not empty` is checked first), if it does.
 /// What routing through the exchange graph reads and writes: borrowed apart from the rest of
 /// the broker, so a publish routes from the exchange it has already looked up.
 struct Graph<'a> {
@@ -2586,6 +2589,14 @@ fn share(
     (keys, props)
 }
 
+/// A delivery `p` is settled or returned: one fewer unacknowledged in its queue, if that queue
+/// is still the one it came from.
+fn release_queue(queues: &mut NameMap<Queue>, p: &Pending) {
+    if let Some(q) = queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
+        q.unacked -= 1;
+    }
+}
+
 /// A `Routed` event: `msg` went from the exchange `from` to `to` (`alternate` when through
 /// `from`'s alternate exchange).
 fn routed(events: &mut Vec<Event>, at: u64, msg: MsgId, from: &Name, to: Dest, alternate: bool) {
@@ -2600,6 +2611,8 @@ fn routed(events: &mut Vec<Event>, at: u64, msg: MsgId, from: &Name, to: Dest, a
     });
 }
 
+/// Why `queue.delete` / `rabbitmqctl delete_queue` with `if_unused` / `if_empty` refuses to
+/// delete `q` (`not empty` is checked first), if it does.
 fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static str> {
     if if_empty && !q.is_empty() {
         Some("not empty")
@@ -2610,6 +2623,7 @@ fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static
     }
 }
 
+/// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
 fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
     if !q.cfg.quorum {
         return e.msg.clone();
@@ -2625,17 +2639,14 @@ fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
     Rc::new(m)
 }
 
-/// May this consumer take one more message now (`can_send`: its prefetch, then the channel's)?
+/// May this consumer take one more message now ([`Consumer::can_take`])?
 fn can_accept(conns: &VecMap<ConnId, Connection>, k: &ConsumerKey) -> bool {
     let Some(chan) = conns.get(&k.conn).and_then(|c| c.channels.get(&k.ch)) else {
         return false;
     };
-    let Some(c) = chan.consumers.get(&k.tag) else {
-        return false;
-    };
-    c.no_ack
-        || ((c.prefetch == 0 || c.unacked < c.prefetch as u32)
-            && (chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32))
+    chan.consumers
+        .get(&k.tag)
+        .is_some_and(|c| c.can_take(chan.global_room()))
 }
 
 /// Deliver the next message of `q` (`entry`, or else the queue's head) to the consumer it goes
@@ -2669,11 +2680,8 @@ fn deliver_next(
             q.blocked.push(key);
             continue;
         };
-        let global_ok = chan.global_prefetch == 0 || chan.limited < chan.global_prefetch as u32;
-        let consumer = chan
-            .consumers
-            .get_mut(&key.tag)
-            .filter(|c| c.no_ack || ((c.prefetch == 0 || c.unacked < c.prefetch as u32) && global_ok));
+        let room = chan.global_room();
+        let consumer = chan.consumers.get_mut(&key.tag).filter(|c| c.can_take(room));
         let Some(consumer) = consumer else {
             if single {
                 return false;

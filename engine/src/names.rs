@@ -1,4 +1,5 @@
-//! Name-keyed maps with fast lookups and deterministic iteration.
+//! Maps with fast lookups and deterministic iteration: `NameMap` for names, `VecMap` for a few
+//! small keys.
 
 use crate::message::Name;
 use std::collections::HashMap;
