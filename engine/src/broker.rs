@@ -1125,6 +1125,11 @@ impl Broker {
         if let Dest::Queue(q) = &dest {
             self.check_exclusive(conn, q)?;
         }
+        // the binding holds the very name the broker keys the destination by (see `NameMap`)
+        let dest = match dest {
+            Dest::Queue(q) => Dest::Queue(self.queues.get_key_value(&q).expect("checked").0.clone()),
+            Dest::Exchange(x) => Dest::Exchange(self.exchanges.get_key_value(&x).expect("checked").0.clone()),
+        };
         let src: Name = source.as_str().into();
         let b = Binding {
             dest: dest.clone(),

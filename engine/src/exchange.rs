@@ -5,7 +5,8 @@ use crate::headers;
 use crate::message::Name;
 use crate::topic::TopicTrie;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::names::NameMap;
+use std::collections::BTreeSet;
 
 /// The kind (type) of an exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,7 +75,7 @@ pub struct Exchange {
 
 #[derive(Clone, Debug)]
 enum Router {
-    Direct(BTreeMap<Name, Counted>),
+    Direct(NameMap<Counted>),
     Fanout(Counted),
     Topic(TopicTrie<Dest>),
     Headers,
@@ -112,7 +113,7 @@ impl Exchange {
         arguments: FieldTable,
     ) -> Exchange {
         let router = match kind {
-            ExchangeKind::Direct => Router::Direct(BTreeMap::new()),
+            ExchangeKind::Direct => Router::Direct(NameMap::default()),
             ExchangeKind::Fanout => Router::Fanout(Counted::default()),
             ExchangeKind::Topic => Router::Topic(TopicTrie::default()),
             ExchangeKind::Headers => Router::Headers,
@@ -140,7 +141,14 @@ impl Exchange {
             return false;
         }
         match &mut self.router {
-            Router::Direct(m) => m.entry(b.key.clone()).or_default().add(&b.dest),
+            Router::Direct(m) => match m.get_mut(&b.key) {
+                Some(d) => d.add(&b.dest),
+                None => {
+                    let mut d = Counted::default();
+                    d.add(&b.dest);
+                    m.insert(b.key.clone(), d);
+                }
+            },
             Router::Fanout(m) => m.add(&b.dest),
             Router::Topic(t) => t.insert(&b.key, b.dest.clone()),
             Router::Headers => {}

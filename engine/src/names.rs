@@ -2,6 +2,7 @@
 //! small keys.
 
 use crate::message::Name;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -32,47 +33,99 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Exchanges and queues by name: hashed lookups on the hot path, and iteration always in name
 /// order, so nothing observable depends on hashing.
+///
+/// Entries live in slots; the hash index maps a name to its slot. The slot found last is
+/// remembered and tried first: a run of lookups of one name (a publisher's exchange, the queue
+/// it feeds) costs a comparison, not a hash. A lookup with the very name the map holds (the
+/// same shared `Name`, as a binding's or a delivery's queue is) compares addresses only: a
+/// probe at the address and length of the slot's own key is those bytes, since the map keeps
+/// its key alive.
 #[derive(Clone, Debug)]
 pub struct NameMap<V> {
-    map: HashMap<Name, V, FxBuild>,
+    index: HashMap<Name, u32, FxBuild>,
+    slots: Vec<Option<(Name, V)>>,
+    free: Vec<u32>,
+    last: Cell<u32>,
 }
 
 impl<V> Default for NameMap<V> {
     fn default() -> Self {
         NameMap {
-            map: HashMap::default(),
+            index: HashMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            last: Cell::new(0),
         }
     }
 }
 
 impl<V> NameMap<V> {
+    /// The slot holding `k`, if any: the one found last when `k` is its name, else by hash.
+    #[inline]
+    fn slot(&self, k: &str) -> Option<usize> {
+        let i = self.last.get() as usize;
+        if let Some(Some((n, _))) = self.slots.get(i) {
+            if n.len() == k.len() && (std::ptr::eq(n.as_ptr(), k.as_ptr()) || n.as_bytes() == k.as_bytes()) {
+                return Some(i);
+            }
+        }
+        self.hashed(k)
+    }
+    #[inline(never)]
+    fn hashed(&self, k: &str) -> Option<usize> {
+        let &i = self.index.get(k)?;
+        self.last.set(i);
+        Some(i as usize)
+    }
     pub fn get(&self, k: &str) -> Option<&V> {
-        self.map.get(k)
+        let i = self.slot(k)?;
+        self.slots[i].as_ref().map(|(_, v)| v)
     }
     pub fn get_mut(&mut self, k: &str) -> Option<&mut V> {
-        self.map.get_mut(k)
+        let i = self.slot(k)?;
+        self.slots[i].as_mut().map(|(_, v)| v)
     }
+    /// The map's own key (the shared name to hold on to) and its value.
     pub fn get_key_value(&self, k: &str) -> Option<(&Name, &V)> {
-        self.map.get_key_value(k)
+        let i = self.slot(k)?;
+        self.slots[i].as_ref().map(|(n, v)| (n, v))
     }
     pub fn contains_key(&self, k: &str) -> bool {
-        self.map.contains_key(k)
+        self.slot(k).is_some()
     }
+    /// Insert or replace (a replaced entry keeps its key); the value replaced, if any.
     pub fn insert(&mut self, k: Name, v: V) -> Option<V> {
-        self.map.insert(k, v)
+        if let Some(i) = self.slot(&k) {
+            let (_, old) = self.slots[i].as_mut().expect("indexed slots are full");
+            return Some(std::mem::replace(old, v));
+        }
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some((k.clone(), v));
+                i
+            }
+            None => {
+                self.slots.push(Some((k.clone(), v)));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 names")
+            }
+        };
+        self.index.insert(k, i);
+        None
     }
     pub fn remove(&mut self, k: &str) -> Option<V> {
-        self.map.remove(k)
+        let i = self.index.remove(k)?;
+        self.free.push(i);
+        self.slots[i as usize].take().map(|(_, v)| v)
     }
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.index.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.index.is_empty()
     }
     /// Entries in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&Name, &V)> {
-        let mut v: Vec<(&Name, &V)> = self.map.iter().collect();
+        let mut v: Vec<(&Name, &V)> = self.slots.iter().flatten().map(|(n, v)| (n, v)).collect();
         crate::sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
         v.into_iter()
     }
@@ -89,7 +142,7 @@ impl<V> NameMap<V> {
 impl<V> std::ops::Index<&str> for NameMap<V> {
     type Output = V;
     fn index(&self, k: &str) -> &V {
-        &self.map[k]
+        self.get(k).expect("name present")
     }
 }
 
@@ -177,8 +230,60 @@ impl<'a, K: Ord, V> IntoIterator for &'a VecMap<K, V> {
 
 #[cfg(test)]
 mod tests {
-    use super::VecMap;
+    use super::{NameMap, VecMap};
+    use crate::message::Name;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn name_map_behaves_as_a_btree_map_whatever_name_it_is_asked_with() {
+        let mut m = NameMap::default();
+        let mut b = BTreeMap::new();
+        // the map's own names (kept from the last insert of each), to probe with as the broker
+        // does with a binding's queue; and fresh copies of the same text
+        let mut own: BTreeMap<String, Name> = BTreeMap::new();
+        let mut x: u32 = 11;
+        for step in 0..4_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let text = format!("q{}", (x >> 16) % 30);
+            let fresh: Name = text.as_str().into();
+            match (x >> 8) % 5 {
+                0 => {
+                    assert_eq!(m.remove(&text), b.remove(&text), "remove {text} at step {step}");
+                    own.remove(&text);
+                }
+                1 | 2 => {
+                    if !own.contains_key(&text) {
+                        own.insert(text.clone(), fresh.clone());
+                    }
+                    assert_eq!(
+                        m.insert(fresh, step),
+                        b.insert(text.clone(), step),
+                        "insert {text} at step {step}"
+                    );
+                }
+                _ => {
+                    let probe = own.get(&text).cloned().unwrap_or(fresh);
+                    assert_eq!(m.get(&probe), b.get(&text), "get {text} at step {step}");
+                    if let Some(v) = m.get_mut(&probe) {
+                        *v += 1;
+                        *b.get_mut(&text).expect("same keys") += 1;
+                    }
+                }
+            }
+            assert_eq!(m.len(), b.len());
+            // the slot found last must not answer for another name
+            let other = format!("q{}", (x >> 4) % 30);
+            assert_eq!(m.contains_key(&other), b.contains_key(&other), "{other} at step {step}");
+        }
+        assert!(m
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .eq(b.iter().map(|(k, v)| (k.clone(), *v))));
+        for (k, kept) in &own {
+            let (key, _) = m.get_key_value(k).expect("present");
+            assert!(std::rc::Rc::ptr_eq(key, kept), "a replaced entry keeps its first key");
+        }
+    }
 
     #[test]
     fn vec_map_behaves_as_a_btree_map() {
