@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use warren_engine::field::{FieldTable as Table, FieldValue, IntType};
+use warren_engine::names::VecMap;
 use warren_engine::rng::Rng;
 use warren_engine::scenario::{Call, Login, Scenario, Step};
 use warren_engine::trace::{resolve, resolve_alias, run_steps};
@@ -35,7 +36,7 @@ pub struct Live {
     url: Url,
     conns: BTreeMap<String, Conn>,
     chans: BTreeMap<(String, u16), ChanState>,
-    aliases: BTreeMap<String, String>,
+    aliases: VecMap<String, String>,
     tags: Rng,
     /// This step's events: (conn, ch, line), in arrival order.
     events: Vec<(String, u16, Value)>,
@@ -157,7 +158,7 @@ impl Live {
             url,
             conns: BTreeMap::new(),
             chans: BTreeMap::new(),
-            aliases: BTreeMap::new(),
+            aliases: VecMap::new(),
             tags: Rng::fork(seed, "pika-consumer-tags"),
             events: Vec::new(),
         })

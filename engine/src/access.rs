@@ -6,8 +6,8 @@
 //! allows nothing (RabbitMQ reads it as `^$`). The default exchange is checked as `amq.default`.
 //! Errors are `rabbitmqctl`'s: its exit status and the text it prints after `Error:`.
 
+use crate::names::{VecMap, VecSet};
 use regex_lite::Regex;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -161,18 +161,18 @@ pub fn login_refused() -> crate::AmqpError {
 /// `guest`, tag `administrator`) with `.* .* .*` on vhost `/`.
 #[derive(Clone, Debug)]
 pub struct Access {
-    users: BTreeMap<String, User>,
-    vhosts: BTreeSet<String>,
+    users: VecMap<String, User>,
+    vhosts: VecSet<String>,
     /// (user, vhost) → permissions.
-    perms: BTreeMap<(String, String), Rc<Permissions>>,
+    perms: VecMap<(String, String), Rc<Permissions>>,
 }
 
 impl Default for Access {
     fn default() -> Access {
         let mut a = Access {
-            users: BTreeMap::new(),
-            vhosts: BTreeSet::new(),
-            perms: BTreeMap::new(),
+            users: VecMap::new(),
+            vhosts: VecSet::new(),
+            perms: VecMap::new(),
         };
         a.users.insert(
             "guest".into(),

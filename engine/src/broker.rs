@@ -42,11 +42,11 @@ pub struct Broker {
     replies: Rng,
     exchanges: NameMap<Exchange>,
     queues: NameMap<Queue>,
-    queue_by_id: BTreeMap<u64, Name>,
+    queue_by_id: VecMap<u64, Name>,
     /// Bindings by destination: (source exchange, binding).
     incoming: BTreeMap<Dest, BTreeSet<(Name, Binding)>>,
     conns: VecMap<ConnId, Connection>,
-    reply_routes: BTreeMap<String, (ConnId, u16)>,
+    reply_routes: VecMap<String, (ConnId, u16)>,
     timers: BTreeSet<(u64, u64, Timer)>,
     next_conn: u32,
     next_queue_id: u64,
@@ -87,7 +87,7 @@ pub struct Connection {
 pub struct Channel {
     next_tag: u64,
     pending: VecDeque<Pending>,
-    pub consumers: BTreeMap<Name, Consumer>,
+    pub consumers: VecMap<Name, Consumer>,
     /// `basic.qos(global=false)`: the prefetch of consumers created from now on.
     pub prefetch: u16,
     /// `basic.qos(global=true)`: one limit for all consumers of the channel (0 = none).
@@ -479,10 +479,10 @@ impl Broker {
             replies: Rng::fork(seed, &label("reply-to")),
             exchanges: NameMap::default(),
             queues: NameMap::default(),
-            queue_by_id: BTreeMap::new(),
+            queue_by_id: VecMap::new(),
             incoming: BTreeMap::new(),
             conns: VecMap::default(),
-            reply_routes: BTreeMap::new(),
+            reply_routes: VecMap::new(),
             timers: BTreeSet::new(),
             next_conn: 0,
             next_queue_id: 0,

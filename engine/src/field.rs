@@ -6,12 +6,12 @@
 //! objects are tables and arrays arrays. pika cannot encode floats in tables, so neither can a
 //! scenario. The typed form `["decimal", "1.5"]`-style pairs is used by the conformance vectors.
 
+use crate::names::VecMap;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A field table: ordered by key, so iteration (and everything derived from it) is deterministic.
-pub type FieldTable = BTreeMap<String, FieldValue>;
+pub type FieldTable = VecMap<String, FieldValue>;
 
 /// One typed AMQP field value.
 #[derive(Clone, Debug)]

@@ -11,11 +11,11 @@
 //! TTLs are 0 or far beyond the run; a short per-message TTL is only used right before a wait
 //! that outlasts it; `x-expires` is never short.
 
+use crate::names::VecMap;
 use crate::rng::Rng;
 use crate::scenario::{Scenario, Step};
 use crate::trace::Runner;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const CONNS: [&str; 3] = ["A", "B", "C"];
 const WORDS: [&str; 4] = ["red", "green", "blue", ""];
@@ -35,9 +35,9 @@ struct Gen {
     runner: Runner,
     steps: Vec<Value>,
     /// Outstanding deliveries that need an ack: (conn, ch) -> tags.
-    tags: BTreeMap<(String, u16), Vec<u64>>,
+    tags: VecMap<(String, u16), Vec<u64>>,
     /// What each (conn, ch) consumes from, and its consumer tags.
-    consuming: BTreeMap<(String, u16), (String, Vec<String>)>,
+    consuming: VecMap<(String, u16), (String, Vec<String>)>,
     declared_queues: Vec<String>,
     next_tag: u64,
 }
@@ -125,8 +125,7 @@ impl Gen {
                     };
                     if manual {
                         self.tags
-                            .entry((c, chn))
-                            .or_default()
+                            .or_default((c, chn))
                             .push(l["delivery_tag"].as_u64().unwrap_or(0));
                     }
                 }
@@ -306,7 +305,7 @@ impl Gen {
                     .channel(self.conn_id(&c), ch)
                     .is_some_and(|chan| chan.consumers.contains_key(tag.as_str()))
                 {
-                    let e = self.consuming.entry(key).or_insert_with(|| (queue, Vec::new()));
+                    let e = self.consuming.get_or_insert_with(key, || (queue, Vec::new()));
                     e.1.push(tag);
                 }
             }
@@ -421,8 +420,8 @@ pub fn scenario(seed: u64, len: usize) -> Value {
         rng: Rng::fork(seed, "generator"),
         runner: Runner::new(seed),
         steps: Vec::new(),
-        tags: BTreeMap::new(),
-        consuming: BTreeMap::new(),
+        tags: VecMap::new(),
+        consuming: VecMap::new(),
         declared_queues: Vec::new(),
         next_tag: 0,
     };

@@ -1,7 +1,8 @@
-//! Maps with fast lookups and deterministic iteration: `NameMap` for names, `VecMap` for a few
-//! small keys.
+//! Maps with fast lookups and deterministic iteration: `NameMap` for names, `VecMap` and `VecSet`
+//! for a few small keys.
 
 use crate::message::Name;
+use std::borrow::Borrow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -146,10 +147,15 @@ impl<V> std::ops::Index<&str> for NameMap<V> {
     }
 }
 
-/// A map with few keys (a broker's connections, a connection's channels), kept as a sorted
-/// vector: a lookup is a short binary search over adjacent keys rather than a walk through
-/// tree nodes, and iteration is in key order, as a `BTreeMap`'s.
-#[derive(Clone, Debug)]
+/// A map with few keys (a broker's connections, a connection's channels and consumers, users,
+/// vhosts), kept as a sorted vector: a lookup is a short binary search over adjacent keys
+/// rather than a walk through tree nodes, and iteration is in key order, as a `BTreeMap`'s.
+///
+/// It is also small in the page: a `BTreeMap` brings 3–8 KB of wasm for each key and value type
+/// it is used with (its node splitting, merging and stealing), a `VecMap` a few hundred bytes.
+/// Inserting or removing moves the entries after it, so it is for maps of up to a few thousand
+/// entries; the timeline's per-message maps stay `BTreeMap`s.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecMap<K, V> {
     items: Vec<(K, V)>,
 }
@@ -161,19 +167,40 @@ impl<K, V> Default for VecMap<K, V> {
 }
 
 impl<K: Ord, V> VecMap<K, V> {
-    fn find(&self, k: &K) -> Result<usize, usize> {
-        self.items.binary_search_by(|(x, _)| x.cmp(k))
+    pub fn new() -> Self {
+        VecMap::default()
     }
-    pub fn get(&self, k: &K) -> Option<&V> {
+    fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.items.binary_search_by(|(x, _)| x.borrow().cmp(k))
+    }
+    pub fn get<Q: Ord + ?Sized>(&self, k: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(k).ok().map(|i| &self.items[i].1)
     }
-    pub fn get_mut(&mut self, k: &K) -> Option<&mut V> {
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(k).ok().map(|i| &mut self.items[i].1)
     }
-    pub fn contains_key(&self, k: &K) -> bool {
+    pub fn get_key_value<Q: Ord + ?Sized>(&self, k: &Q) -> Option<(&K, &V)>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(k).ok().map(|i| (&self.items[i].0, &self.items[i].1))
+    }
+    pub fn contains_key<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
         self.find(k).is_ok()
     }
-    /// Insert or replace; the value replaced, if any.
+    /// Insert or replace (a replaced entry keeps its key); the value replaced, if any.
     pub fn insert(&mut self, k: K, v: V) -> Option<V> {
         match self.find(&k) {
             Ok(i) => Some(std::mem::replace(&mut self.items[i].1, v)),
@@ -183,8 +210,33 @@ impl<K: Ord, V> VecMap<K, V> {
             }
         }
     }
-    pub fn remove(&mut self, k: &K) -> Option<V> {
+    /// The value for `k`, inserted with `f` first if there is none (`entry(k).or_insert_with(f)`).
+    pub fn get_or_insert_with(&mut self, k: K, f: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&k) {
+            Ok(i) => i,
+            Err(i) => {
+                self.items.insert(i, (k, f()));
+                i
+            }
+        };
+        &mut self.items[i].1
+    }
+    /// The value for `k`, a default one inserted first if there is none (`entry(k).or_default()`).
+    pub fn or_default(&mut self, k: K) -> &mut V
+    where
+        V: Default,
+    {
+        self.get_or_insert_with(k, V::default)
+    }
+    pub fn remove<Q: Ord + ?Sized>(&mut self, k: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(k).ok().map(|i| self.items.remove(i).1)
+    }
+    /// Keep the entries `f` says to keep.
+    pub fn retain(&mut self, mut f: impl FnMut(&K, &mut V) -> bool) {
+        self.items.retain_mut(|(k, v)| f(k, v));
     }
     pub fn len(&self) -> usize {
         self.items.len()
@@ -195,27 +247,41 @@ impl<K: Ord, V> VecMap<K, V> {
     pub fn clear(&mut self) {
         self.items.clear();
     }
+    pub fn first_key_value(&self) -> Option<(&K, &V)> {
+        self.items.first().map(|(k, v)| (k, v))
+    }
+    pub fn last_key_value(&self) -> Option<(&K, &V)> {
+        self.items.last().map(|(k, v)| (k, v))
+    }
     /// Entries in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator {
         self.items.iter().map(|(k, v)| (k, v))
     }
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
         self.items.iter_mut().map(|(k, v)| (&*k, v))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.items.iter().map(|(k, _)| k)
     }
-    pub fn values(&self) -> impl Iterator<Item = &V> {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.items.iter().map(|(_, v)| v)
     }
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.items.iter_mut().map(|(_, v)| v)
+    }
+    /// The values, in key order, the map consumed.
+    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
+        self.items.into_iter().map(|(_, v)| v)
+    }
+    /// The keys, in order, the map consumed.
+    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
+        self.items.into_iter().map(|(k, _)| k)
     }
 }
 
-impl<K: Ord, V> std::ops::Index<&K> for VecMap<K, V> {
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
     type Output = V;
-    fn index(&self, k: &K) -> &V {
+    fn index(&self, k: &Q) -> &V {
         self.get(k).expect("key present")
     }
 }
@@ -225,6 +291,126 @@ impl<'a, K: Ord, V> IntoIterator for &'a VecMap<K, V> {
     type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Ord, V> IntoIterator for VecMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Inserted one by one, as a `BTreeMap` collects: the last value for a key wins.
+impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut m = VecMap::default();
+        m.extend(iter);
+        m
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
+    fn from(a: [(K, V); N]) -> Self {
+        a.into_iter().collect()
+    }
+}
+
+/// A set with few members, as a [`VecMap`] to nothing: iteration in order, as a `BTreeSet`'s.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VecSet<K> {
+    map: VecMap<K, ()>,
+}
+
+impl<K> Default for VecSet<K> {
+    fn default() -> Self {
+        VecSet { map: VecMap::default() }
+    }
+}
+
+impl<K: Ord> VecSet<K> {
+    pub fn new() -> Self {
+        VecSet::default()
+    }
+    /// True when `k` was not a member.
+    pub fn insert(&mut self, k: K) -> bool {
+        self.map.insert(k, ()).is_none()
+    }
+    /// True when `k` was a member.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.map.remove(k).is_some()
+    }
+    pub fn contains<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.map.contains_key(k)
+    }
+    pub fn retain(&mut self, mut f: impl FnMut(&K) -> bool) {
+        self.map.retain(|k, _| f(k));
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+    pub fn first(&self) -> Option<&K> {
+        self.map.first_key_value().map(|(k, _)| k)
+    }
+    pub fn last(&self) -> Option<&K> {
+        self.map.last_key_value().map(|(k, _)| k)
+    }
+    /// Members in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.map.keys()
+    }
+}
+
+impl<'a, K: Ord> IntoIterator for &'a VecSet<K> {
+    type Item = &'a K;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, ())>, fn(&'a (K, ())) -> &'a K>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.items.iter().map(|(k, _)| k)
+    }
+}
+
+impl<K: Ord> IntoIterator for VecSet<K> {
+    type Item = K;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(K, ())>, fn((K, ())) -> K>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.items.into_iter().map(|(k, _)| k)
+    }
+}
+
+impl<K: Ord> Extend<K> for VecSet<K> {
+    fn extend<I: IntoIterator<Item = K>>(&mut self, iter: I) {
+        for k in iter {
+            self.insert(k);
+        }
+    }
+}
+
+impl<K: Ord> FromIterator<K> for VecSet<K> {
+    fn from_iter<I: IntoIterator<Item = K>>(iter: I) -> Self {
+        let mut s = VecSet::default();
+        s.extend(iter);
+        s
     }
 }
 

@@ -9,8 +9,8 @@ use crate::broker::{Broker, Channel, Connection};
 use crate::error::AmqpError;
 use crate::event::Event;
 use crate::method::{Method, Reply};
+use crate::names::VecMap;
 use crate::queue::ConnId;
-use std::collections::BTreeMap;
 
 type R<T> = Result<T, AmqpError>;
 
@@ -18,10 +18,10 @@ type R<T> = Result<T, AmqpError>;
 pub struct Server {
     seed: u64,
     now: u64,
-    vhosts: BTreeMap<String, Broker>,
+    vhosts: VecMap<String, Broker>,
     access: Access,
     /// The vhost of each connection opened so far.
-    conn_vhost: BTreeMap<ConnId, String>,
+    conn_vhost: VecMap<ConnId, String>,
     next_conn: u32,
     /// Events of vhosts deleted since the last drain.
     events: Vec<Event>,
@@ -34,14 +34,14 @@ pub struct Server {
 
 impl Server {
     pub fn new(seed: u64) -> Server {
-        let mut vhosts = BTreeMap::new();
+        let mut vhosts = VecMap::new();
         vhosts.insert("/".to_string(), Broker::new(seed));
         Server {
             seed,
             now: 0,
             vhosts,
             access: Access::default(),
-            conn_vhost: BTreeMap::new(),
+            conn_vhost: VecMap::new(),
             next_conn: 0,
             events: Vec::new(),
             empty: Broker::new(seed),

@@ -6,21 +6,21 @@ use crate::error::AmqpError;
 use crate::event::{Event, EventKind};
 use crate::message::Message;
 use crate::method::{Method, Reply};
+use crate::names::VecMap;
 use crate::queue::ConnId;
 use crate::rng::Rng;
 use crate::scenario::{Call, Login, Scenario, Step};
 use crate::server::Server;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Runs a scenario step by step against a [`Server`], keeping connections, channels and aliases
 /// as the reference recorder does, and turns what a client sees into trace lines.
 pub struct Runner {
     pub server: Server,
-    conns: BTreeMap<String, ConnId>,
-    conn_names: BTreeMap<ConnId, String>,
-    aliases: BTreeMap<String, String>,
+    conns: VecMap<String, ConnId>,
+    conn_names: VecMap<ConnId, String>,
+    aliases: VecMap<String, String>,
     now: u64,
     pika_tags: Rng,
     /// Every engine event so far, in order (for tools that want more than the trace).
@@ -47,9 +47,9 @@ impl Runner {
     pub fn new(seed: u64) -> Runner {
         Runner {
             server: Server::new(seed),
-            conns: BTreeMap::new(),
-            conn_names: BTreeMap::new(),
-            aliases: BTreeMap::new(),
+            conns: VecMap::new(),
+            conn_names: VecMap::new(),
+            aliases: VecMap::new(),
             now: 0,
             pika_tags: Rng::fork(seed, "pika-consumer-tags"),
             events: Vec::new(),
@@ -68,7 +68,7 @@ impl Runner {
     }
 
     /// The server-named queues so far: alias (`as`) to the name the broker gave.
-    pub fn aliases(&self) -> &BTreeMap<String, String> {
+    pub fn aliases(&self) -> &VecMap<String, String> {
         &self.aliases
     }
 
@@ -559,7 +559,7 @@ pub fn resolve(
 }
 
 /// `$name` → the queue a `queue_declare` with `"as": "name"` returned; other names as they are.
-pub fn resolve_alias(aliases: &BTreeMap<String, String>, v: &str) -> Result<String, String> {
+pub fn resolve_alias(aliases: &VecMap<String, String>, v: &str) -> Result<String, String> {
     match v.strip_prefix('$') {
         Some(a) => aliases
             .get(a)

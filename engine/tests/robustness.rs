@@ -51,7 +51,7 @@ fn args() -> impl Strategy<Value = FieldTable> {
         .prop_map(|s| FieldValue::Str(s.into())),
         Just(FieldValue::Void),
     ];
-    proptest::collection::btree_map(key.prop_map(String::from), value, 0..3)
+    proptest::collection::btree_map(key.prop_map(String::from), value, 0..3).prop_map(|m| m.into_iter().collect())
 }
 
 fn call() -> impl Strategy<Value = Call> {
