@@ -358,7 +358,7 @@ pub struct App {
     /// correlation id), a dead-lettered copy.
     related: Vec<MsgId>,
     /// The nodes those messages went through.
-    path: std::collections::BTreeSet<Id>,
+    path: warren_engine::names::VecSet<Id>,
     lang: Lang,
     tour: Option<Tour>,
     /// The pika code panel is open.
@@ -1771,7 +1771,7 @@ impl App {
         let node = |id: Id| by_id.binary_search_by_key(&id, |e| e.0).ok().map(|i| by_id[i].1);
         let at = |id: Id| node(id).map(pos);
         let mut edges = Vec::new();
-        let mut parallel: BTreeMap<(Id, Id), f32> = BTreeMap::new();
+        let mut parallel: warren_engine::names::VecMap<(Id, Id), f32> = warren_engine::names::VecMap::new();
         for (i, l) in d.links.iter().enumerate() {
             let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) = (at(l.from), at(l.to), node(l.from), node(l.to))
             else {

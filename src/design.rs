@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use warren_engine::names::VecMap;
 
 pub type Id = u32;
 
@@ -966,7 +967,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
         });
         id
     };
-    let mut ids: BTreeMap<(Kind, String), Id> = BTreeMap::new();
+    let mut ids: VecMap<(Kind, String), Id> = VecMap::new();
     for x in r
         .broker()
         .exchanges()
@@ -982,7 +983,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             add(&mut d, &x.name, Spec::Exchange(spec)),
         );
     }
-    let alias_of: BTreeMap<String, String> =
+    let alias_of: VecMap<String, String> =
         warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
     for q in r.broker().queues() {
         let alias = alias_of.get(&*q.name);
@@ -1062,7 +1063,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
             ids.get(&(Kind::Exchange, exchange.to_string())).copied()
         }
     };
-    let mut chosen: BTreeMap<String, (String, String, Option<Id>)> = BTreeMap::new();
+    let mut chosen: VecMap<String, (String, String, Option<Id>)> = VecMap::new();
     for st in &sc.steps {
         if let Call::BasicPublish {
             exchange,

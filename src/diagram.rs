@@ -5,8 +5,8 @@
 //! exchanges (an exchange bound to another stands one column further right), queues and consumers.
 //! Within a column, nodes are ordered to cross few edges (a few barycenter sweeps), deterministically.
 
-use std::collections::BTreeMap;
 use warren_engine::exchange::Dest;
+use warren_engine::names::VecMap;
 use warren_engine::Broker;
 
 /// What a node is.
@@ -139,7 +139,7 @@ impl Diagram {
     /// Assign columns and positions (see the module doc).
     pub fn layout(&mut self) {
         // exchanges: one column further right than any exchange that feeds them (cycles stop)
-        let mut depth: BTreeMap<String, usize> = BTreeMap::new();
+        let mut depth: VecMap<String, usize> = VecMap::new();
         for _ in 0..self.nodes.len() {
             let mut changed = false;
             for e in &self.edges {
@@ -165,7 +165,7 @@ impl Diagram {
             };
         }
         // order within columns: start by id, then barycenter sweeps left-to-right and back
-        let mut order: BTreeMap<String, f32> = BTreeMap::new();
+        let mut order: VecMap<String, f32> = VecMap::new();
         let columns = self.nodes.iter().map(|n| n.column).max().map_or(0, |m| m + 1);
         let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); columns];
         for (i, n) in self.nodes.iter().enumerate() {

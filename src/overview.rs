@@ -105,7 +105,7 @@ pub fn at(live: &Live, t: f64) -> Overview {
     let bin_ms = CHART_MS / CHART_BINS as f64;
     let mut rates = Rates::default();
     let mut series = vec![Rates::default(); CHART_BINS];
-    let mut by_queue: std::collections::BTreeMap<&str, [f64; 3]> = Default::default();
+    let mut by_queue: warren_engine::names::VecMap<&str, [f64; 3]> = Default::default();
     // the shown events, latest first, back to the chart's start: a frame's work is the window's
     // events, not the whole run's
     for (e, shown) in live

@@ -40,6 +40,7 @@ use crate::timeline::Timeline;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use warren_engine::event::EventKind;
+use warren_engine::names::{VecMap, VecSet};
 use warren_engine::rng::Rng;
 use warren_engine::scenario::Step;
 
@@ -91,14 +92,14 @@ pub struct Live {
     seq: u64,
     /// The user's inputs so far, with their simulated instants.
     pub inputs: Vec<(u64, Input)>,
-    published: BTreeMap<Id, u64>,
-    rngs: BTreeMap<Id, Rng>,
+    published: VecMap<Id, u64>,
+    rngs: VecMap<Id, Rng>,
     /// A consumer's connection is renewed after a restart; settles from before are dropped.
-    generation: BTreeMap<Id, u32>,
+    generation: VecMap<Id, u32>,
     /// Problems the broker reported (channel or connection errors), worded for a person.
     pub problems: Vec<String>,
     /// Consumers whose client was stopped ([`Input::Stop`]).
-    pub stopped: std::collections::BTreeSet<Id>,
+    pub stopped: VecSet<Id>,
     clock: u64,
 }
 
@@ -119,9 +120,9 @@ impl Live {
             due: BTreeMap::new(),
             seq: 0,
             inputs: Vec::new(),
-            published: BTreeMap::new(),
-            rngs: BTreeMap::new(),
-            generation: BTreeMap::new(),
+            published: VecMap::new(),
+            rngs: VecMap::new(),
+            generation: VecMap::new(),
             problems: Vec::new(),
             stopped: Default::default(),
             clock: 0,

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use warren_engine::event::{Event, EventKind};
 use warren_engine::exchange::Dest;
+use warren_engine::names::VecMap;
 use warren_engine::{ConnId, MsgId, Name};
 
 /// How long a dot takes along one edge, in simulated ms.
@@ -72,16 +73,16 @@ enum Copy {
 pub struct Tally {
     copies: BTreeMap<(MsgId, Name), Copy>,
     /// Per queue: (messages_ready, messages_unacknowledged).
-    pub queues: BTreeMap<String, (u64, u64)>,
+    pub queues: VecMap<String, (u64, u64)>,
     /// Per consumer (connection name, tag): unacknowledged deliveries.
-    pub consumers: BTreeMap<(String, String), u64>,
+    pub consumers: VecMap<(String, String), u64>,
     /// Per client (connection name): deliveries it received in all, redeliveries and direct
     /// replies included.
-    pub got: BTreeMap<String, u64>,
+    pub got: VecMap<String, u64>,
     /// Per publisher (connection name): publisher confirms (acks, nacks).
-    pub confirms: BTreeMap<String, (u64, u64)>,
+    pub confirms: VecMap<String, (u64, u64)>,
     /// Per publisher (connection name): mandatory messages returned to it.
-    pub returned: BTreeMap<String, u64>,
+    pub returned: VecMap<String, u64>,
 }
 
 impl Tally {
@@ -133,7 +134,7 @@ impl Tally {
     }
 
     /// Apply one engine event (`names` maps connections to their scenario names).
-    pub fn apply(&mut self, e: &EventKind, names: &BTreeMap<ConnId, String>) {
+    pub fn apply(&mut self, e: &EventKind, names: &VecMap<ConnId, String>) {
         let name = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("#{}", c.0));
         match e {
             EventKind::QueueDeclared { queue } => {
@@ -223,7 +224,7 @@ impl Tally {
 
 /// A queue's (ready, unacked) counts, made on first use: the name is copied only then, not for
 /// every message put into or taken out of the queue.
-fn counts_of<'a>(queues: &'a mut BTreeMap<String, (u64, u64)>, q: &str) -> &'a mut (u64, u64) {
+fn counts_of<'a>(queues: &'a mut VecMap<String, (u64, u64)>, q: &str) -> &'a mut (u64, u64) {
     if !queues.contains_key(q) {
         queues.insert(q.to_string(), (0, 0));
     }
@@ -320,16 +321,16 @@ pub struct Timeline {
     arrive: BTreeMap<(MsgId, Place), f64>,
     copy_free: BTreeMap<(MsgId, Name), f64>,
     holder: BTreeMap<(MsgId, Name), Place>,
-    chan_free: BTreeMap<(ConnId, u16), f64>,
+    chan_free: VecMap<(ConnId, u16), f64>,
     /// When the last delivery to a connection lands (its later publishes are shown after).
-    conn_busy: BTreeMap<ConnId, f64>,
+    conn_busy: VecMap<ConnId, f64>,
     origin: BTreeMap<MsgId, (Place, Name)>,
     floor: f64,
     last: f64,
     /// Connection names (kept up to date by the simulation).
-    pub names: BTreeMap<ConnId, String>,
+    pub names: VecMap<ConnId, String>,
     /// The same names shared by the places that hold them.
-    client_names: BTreeMap<ConnId, Name>,
+    client_names: VecMap<ConnId, Name>,
     /// Whether the default exchange is drawn (if not, its hops start at the publisher).
     pub show_default: bool,
 }
@@ -667,7 +668,7 @@ impl Timeline {
 
 /// A log line for an event: its category (for filtering) and its text, or None for events too
 /// small to log (a channel opening).
-pub fn describe(e: &EventKind, names: &BTreeMap<ConnId, String>) -> Option<(&'static str, String)> {
+pub fn describe(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'static str, String)> {
     use warren_engine::event::DropReason;
     let who = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("connection {}", c.0));
     let x = |s: &str| {
@@ -877,7 +878,7 @@ pub fn describe(e: &EventKind, names: &BTreeMap<ConnId, String>) -> Option<(&'st
 pub fn describe_in(
     lang: crate::i18n::Lang,
     e: &EventKind,
-    names: &BTreeMap<ConnId, String>,
+    names: &VecMap<ConnId, String>,
 ) -> Option<(&'static str, String)> {
     match lang {
         crate::i18n::Lang::En => describe(e, names),
@@ -887,7 +888,7 @@ pub fn describe_in(
 
 /// [`describe`] in Simplified Chinese: the same kinds, the same facts; RabbitMQ's own words
 /// (error texts, reasons such as `rejected`) as they are.
-fn describe_zh(e: &EventKind, names: &BTreeMap<ConnId, String>) -> Option<(&'static str, String)> {
+fn describe_zh(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'static str, String)> {
     use warren_engine::event::DropReason;
     let who = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("连接 {}", c.0));
     let x = |s: &str| {

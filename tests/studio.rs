@@ -413,7 +413,7 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
             let live: usize = r.broker().queues().count();
             let shown = tally.queues.len();
             assert_eq!(live, shown, "seed {seed} step {i}: queues");
-            let mut consumers = BTreeMap::new();
+            let mut consumers = warren_engine::names::VecMap::new();
             for (conn, c) in r.broker().connections() {
                 for ch in c.channels.values() {
                     for (tag, cons) in &ch.consumers {

@@ -125,7 +125,8 @@ impl Gen {
                     };
                     if manual {
                         self.tags
-                            .or_default((c, chn))
+                            .entry((c, chn))
+                            .or_default()
                             .push(l["delivery_tag"].as_u64().unwrap_or(0));
                     }
                 }
@@ -305,7 +306,7 @@ impl Gen {
                     .channel(self.conn_id(&c), ch)
                     .is_some_and(|chan| chan.consumers.contains_key(tag.as_str()))
                 {
-                    let e = self.consuming.get_or_insert_with(key, || (queue, Vec::new()));
+                    let e = self.consuming.entry(key).or_insert_with(|| (queue, Vec::new()));
                     e.1.push(tag);
                 }
             }

@@ -210,23 +210,10 @@ impl<K: Ord, V> VecMap<K, V> {
             }
         }
     }
-    /// The value for `k`, inserted with `f` first if there is none (`entry(k).or_insert_with(f)`).
-    pub fn get_or_insert_with(&mut self, k: K, f: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(&k) {
-            Ok(i) => i,
-            Err(i) => {
-                self.items.insert(i, (k, f()));
-                i
-            }
-        };
-        &mut self.items[i].1
-    }
-    /// The value for `k`, a default one inserted first if there is none (`entry(k).or_default()`).
-    pub fn or_default(&mut self, k: K) -> &mut V
-    where
-        V: Default,
-    {
-        self.get_or_insert_with(k, V::default)
+    /// The place for `k`, to read or fill (as `BTreeMap::entry`).
+    pub fn entry(&mut self, k: K) -> Entry<'_, K, V> {
+        let at = self.find(&k);
+        Entry { map: self, at, key: k }
     }
     pub fn remove<Q: Ord + ?Sized>(&mut self, k: &Q) -> Option<V>
     where
@@ -276,6 +263,36 @@ impl<K: Ord, V> VecMap<K, V> {
     /// The keys, in order, the map consumed.
     pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
         self.items.into_iter().map(|(k, _)| k)
+    }
+}
+
+/// A key's place in a [`VecMap`]: its entry, or where it would go.
+pub struct Entry<'a, K, V> {
+    map: &'a mut VecMap<K, V>,
+    at: Result<usize, usize>,
+    key: K,
+}
+
+impl<'a, K, V> Entry<'a, K, V> {
+    /// The value, `f()` inserted first if there was none.
+    pub fn or_insert_with(self, f: impl FnOnce() -> V) -> &'a mut V {
+        let i = match self.at {
+            Ok(i) => i,
+            Err(i) => {
+                self.map.items.insert(i, (self.key, f()));
+                i
+            }
+        };
+        &mut self.map.items[i].1
+    }
+    pub fn or_insert(self, v: V) -> &'a mut V {
+        self.or_insert_with(|| v)
+    }
+    pub fn or_default(self) -> &'a mut V
+    where
+        V: Default,
+    {
+        self.or_insert_with(V::default)
     }
 }
 
