@@ -182,8 +182,8 @@ impl Default for ExchangeSpec {
     }
 }
 
-/// A node's settings, by kind.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A node's settings, by kind (read by [`Node`]'s `Deserialize`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Spec {
     Producer(Producer),
@@ -211,7 +211,7 @@ impl Spec {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
     pub id: Id,
     /// The exchange's or queue's name; a producer's or consumer's connection name (and a
@@ -227,6 +227,39 @@ impl Node {
     pub fn kind(&self) -> Kind {
         self.spec.kind()
     }
+}
+
+/// A node is one JSON object: its own fields, `kind`, and that kind's settings beside them (as
+/// `Serialize` writes it, flattened). Read by hand: serde's derive for a flattened, tagged enum
+/// buffers the object through its generic `Content` and cost about 25 KB of the page's wasm.
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        let m = serde_json::Map::<String, Value>::deserialize(d)?;
+        node_from(m).map_err(serde::de::Error::custom)
+    }
+}
+
+fn node_from(mut m: serde_json::Map<String, Value>) -> Result<Node, serde_json::Error> {
+    use serde::de::Error;
+    fn take<T: serde::de::DeserializeOwned>(
+        m: &mut serde_json::Map<String, Value>,
+        k: &'static str,
+    ) -> Result<T, serde_json::Error> {
+        serde_json::from_value(m.remove(k).ok_or_else(|| Error::missing_field(k))?)
+    }
+    let id = take(&mut m, "id")?;
+    let name = take(&mut m, "name")?;
+    let x = take(&mut m, "x")?;
+    let y = take(&mut m, "y")?;
+    let kind: Kind = take(&mut m, "kind")?;
+    let rest = Value::Object(m);
+    let spec = match kind {
+        Kind::Producer => Spec::Producer(serde_json::from_value(rest)?),
+        Kind::Exchange => Spec::Exchange(serde_json::from_value(rest)?),
+        Kind::Queue => Spec::Queue(serde_json::from_value(rest)?),
+        Kind::Consumer => Spec::Consumer(serde_json::from_value(rest)?),
+    };
+    Ok(Node { id, name, x, y, spec })
 }
 
 /// A link between two nodes (see the module doc for what it means).

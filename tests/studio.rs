@@ -660,3 +660,37 @@ fn chunked_list_reads_back_across_chunks() {
     assert!(c.iter().rev().copied().eq((0..10_000).rev().map(|i| i * 3)));
     assert_eq!((&c).into_iter().count(), 10_000);
 }
+
+#[test]
+fn a_canvas_node_is_read_with_its_kind_settings_beside_it_and_broken_ones_say_what_is_wrong() {
+    let node = |extra: &str| {
+        format!(
+            r#"{{"name": "n", "seed": 1, "steps": [], "canvas": {{"version": 1, "links": [],
+                "nodes": [{{"id": 1, "name": "jobs", "x": 10.0, "y": 20.0{extra}}}]}}}}"#
+        )
+    };
+    let (d, _) = Design::from_file(&node(r#", "kind": "queue", "durable": true, "max_length": 5"#)).unwrap();
+    let n = &d.nodes[0];
+    assert_eq!(
+        (n.id, n.name.as_str(), n.x, n.y, n.kind()),
+        (1, "jobs", 10.0, 20.0, Kind::Queue)
+    );
+    let Spec::Queue(q) = &n.spec else { panic!("a queue") };
+    assert!(q.durable && q.max_length == Some(5));
+    // what it writes, it reads back
+    let text = d.to_scenario().to_string();
+    assert_eq!(Design::from_file(&text).unwrap().0, d);
+    let err = |extra: &str| Design::from_file(&node(extra)).unwrap_err();
+    assert_eq!(err(""), "canvas: missing field `kind`");
+    assert_eq!(
+        err(r#", "kind": "router""#),
+        "canvas: unknown variant `router`, expected one of `producer`, `exchange`, `queue`, `consumer`"
+    );
+    assert_eq!(
+        err(r#", "kind": "queue", "durable": "yes""#),
+        "canvas: invalid type: string \"yes\", expected a boolean"
+    );
+    let no_x = r#"{"name": "n", "seed": 1, "steps": [], "canvas": {"version": 1, "links": [],
+        "nodes": [{"id": 1, "name": "jobs", "y": 2, "kind": "queue"}]}}"#;
+    assert_eq!(Design::from_file(no_x).unwrap_err(), "canvas: missing field `x`");
+}
