@@ -119,6 +119,7 @@ impl Channel {
     }
 
     /// A consumer's delivery `p` is settled or returned: its counts on this channel.
+    #[inline]
     fn release(&mut self, p: &Pending) {
         if let Some(tag) = &p.consumer {
             self.limited -= 1;
@@ -1840,6 +1841,7 @@ impl Broker {
     }
 
     /// Give back the list [`Broker::route`] returned, for the next routing.
+    #[inline]
     fn recycle(&mut self, mut queues: Vec<Name>) {
         queues.clear();
         self.routed = queues;
@@ -2041,7 +2043,14 @@ impl Broker {
     }
 
     /// Deliver what can be delivered, queue by queue, until nothing moves.
+    #[inline]
     fn run_dirty(&mut self) {
+        if !self.dirty.is_empty() {
+            self.dispatch_dirty();
+        }
+    }
+
+    fn dispatch_dirty(&mut self) {
         while !self.dirty.is_empty() {
             let q = self.dirty.remove(0);
             self.dispatch(&q);
@@ -2413,7 +2422,16 @@ impl Broker {
     // ---- time --------------------------------------------------------------------------------
 
     /// Let simulated time pass up to `now`, firing TTLs and queue expiry at their instants.
+    #[inline]
     pub fn advance(&mut self, now: u64) {
+        if self.timers.first().is_some_and(|&(at, ..)| at <= now) {
+            self.fire_timers(now);
+        }
+        self.now = self.now.max(now);
+    }
+
+    /// Fire the timers due by `now`, in order.
+    fn fire_timers(&mut self, now: u64) {
         while let Some(&(at, qid, kind)) = self.timers.first() {
             if at > now {
                 break;
@@ -2446,7 +2464,6 @@ impl Broker {
             }
             self.run_dirty();
         }
-        self.now = self.now.max(now);
     }
 
     /// Keep a queue's timers in step with its head message and its lease.
@@ -2596,6 +2613,7 @@ fn share(
 
 /// A delivery `p` is settled or returned: one fewer unacknowledged in its queue, if that queue
 /// is still the one it came from.
+#[inline]
 fn release_queue(queues: &mut NameMap<Queue>, p: &Pending) {
     if let Some(q) = queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
         q.unacked -= 1;

@@ -216,12 +216,17 @@ impl Queue {
     }
 
     /// Insert a consumer at the back of its priority level.
+    #[inline]
     pub fn activate(&mut self, c: ConsumerKey) {
         // the list is in descending priority: one no higher than the last goes last
         if self.active.back().is_none_or(|b| b.priority >= c.priority) {
             self.active.push_back(c);
-            return;
+        } else {
+            self.activate_by_priority(c);
         }
+    }
+
+    fn activate_by_priority(&mut self, c: ConsumerKey) {
         let at = self
             .active
             .iter()
