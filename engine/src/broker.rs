@@ -10,7 +10,7 @@ use crate::field::{FieldTable, FieldValue};
 use crate::headers;
 use crate::message::{Entry, Message, MsgId, Name, Properties};
 use crate::method::{Method, Reply};
-use crate::names::{NameMap, VecMap};
+use crate::names::{NameMap, VecMap, VecSet};
 use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
 use crate::rng::{base64_std, Rng};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -47,7 +47,8 @@ pub struct Broker {
     incoming: BTreeMap<Dest, BTreeSet<(Name, Binding)>>,
     conns: VecMap<ConnId, Connection>,
     reply_routes: VecMap<String, (ConnId, u16)>,
-    timers: BTreeSet<(u64, u64, Timer)>,
+    /// Due instants, soonest first: at most two per queue (its head message, its lease).
+    timers: VecSet<(u64, u64, Timer)>,
     next_conn: u32,
     next_queue_id: u64,
     next_msg: u64,
@@ -484,7 +485,7 @@ impl Broker {
             incoming: BTreeMap::new(),
             conns: VecMap::default(),
             reply_routes: VecMap::new(),
-            timers: BTreeSet::new(),
+            timers: VecSet::new(),
             next_conn: 0,
             next_queue_id: 0,
             next_msg: 0,

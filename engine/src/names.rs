@@ -393,6 +393,13 @@ impl<K: Ord> VecSet<K> {
     pub fn last(&self) -> Option<&K> {
         self.map.last_key_value().map(|(k, _)| k)
     }
+    /// Take the least member out.
+    pub fn pop_first(&mut self) -> Option<K> {
+        if self.map.items.is_empty() {
+            return None;
+        }
+        Some(self.map.items.remove(0).0)
+    }
     /// Members in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.map.keys()
@@ -433,9 +440,9 @@ impl<K: Ord> FromIterator<K> for VecSet<K> {
 
 #[cfg(test)]
 mod tests {
-    use super::{NameMap, VecMap};
+    use super::{NameMap, VecMap, VecSet};
     use crate::message::Name;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
     #[test]
     fn name_map_behaves_as_a_btree_map_whatever_name_it_is_asked_with() {
@@ -514,5 +521,70 @@ mod tests {
         assert!(v.values().zip(b.values()).all(|(a, b)| *a == *b + 1));
         v.clear();
         assert!(v.is_empty());
+    }
+
+    #[test]
+    fn vec_map_entries_order_and_collecting_are_a_btree_maps() {
+        let mut v: VecMap<String, u32> = VecMap::new();
+        let mut b: BTreeMap<String, u32> = BTreeMap::new();
+        let mut x: u32 = 3;
+        for step in 0..2_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let k = format!("k{}", (x >> 16) % 25);
+            match (x >> 8) % 4 {
+                0 => *v.entry(k.clone()).or_default() += step,
+                1 => *v.entry(k.clone()).or_insert(7) += 1,
+                2 => {
+                    v.retain(|_, n| *n % 3 != 0);
+                    b.retain(|_, n| *n % 3 != 0);
+                    continue;
+                }
+                _ => {
+                    assert_eq!(v.get(k.as_str()), b.get(k.as_str()), "a borrowed key at step {step}");
+                    continue;
+                }
+            }
+            match (x >> 8) % 4 {
+                0 => *b.entry(k).or_default() += step,
+                _ => *b.entry(k).or_insert(7) += 1,
+            }
+        }
+        assert!(v.iter().eq(b.iter()));
+        assert_eq!(v.first_key_value(), b.first_key_value());
+        assert_eq!(v.last_key_value(), b.last_key_value());
+        // the last value for a key wins, as when a BTreeMap collects
+        let pairs = [("b", 1), ("a", 2), ("b", 3)];
+        let c: VecMap<&str, i32> = pairs.into_iter().collect();
+        let d: BTreeMap<&str, i32> = pairs.into_iter().collect();
+        assert!(c.iter().eq(d.iter()));
+        // maps compare as their entries in order do
+        let e: VecMap<&str, i32> = [("a", 2), ("c", 0)].into();
+        let f: BTreeMap<&str, i32> = [("a", 2), ("c", 0)].into();
+        assert_eq!(c.cmp(&e), d.cmp(&f));
+        assert_eq!(c.into_iter().collect::<Vec<_>>(), d.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn vec_set_behaves_as_a_btree_set() {
+        let mut v = VecSet::new();
+        let mut b = BTreeSet::new();
+        let mut x: u32 = 5;
+        for step in 0..2_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let k = ((x >> 16) % 50, (x >> 4) % 3);
+            match (x >> 8) % 4 {
+                0 => assert_eq!(v.remove(&k), b.remove(&k), "remove at step {step}"),
+                1 => assert_eq!(v.pop_first(), b.pop_first(), "pop_first at step {step}"),
+                _ => assert_eq!(v.insert(k), b.insert(k), "insert at step {step}"),
+            }
+            assert_eq!(v.len(), b.len());
+            assert_eq!(v.first(), b.first());
+            assert_eq!(v.last(), b.last());
+            assert_eq!(v.contains(&k), b.contains(&k));
+        }
+        assert!(v.iter().eq(b.iter()));
+        v.retain(|k| k.1 == 0);
+        b.retain(|k| k.1 == 0);
+        assert!(v.into_iter().eq(b.into_iter()));
     }
 }
