@@ -124,7 +124,7 @@ impl Channel {
     fn release(&mut self, p: &Pending) {
         if let Some(tag) = &p.consumer {
             self.limited -= 1;
-            if let Some(cons) = self.consumers.get_mut(tag) {
+            if let Some(cons) = self.consumers.get_mut_shared(tag) {
                 cons.unacked -= 1;
             }
         }
@@ -2705,7 +2705,7 @@ fn deliver_next(
             continue;
         };
         let room = chan.global_room();
-        let consumer = chan.consumers.get_mut(&key.tag).filter(|c| c.can_take(room));
+        let consumer = chan.consumers.get_mut_shared(&key.tag).filter(|c| c.can_take(room));
         let Some(consumer) = consumer else {
             if single {
                 return false;

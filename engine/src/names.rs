@@ -266,6 +266,25 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+impl<V> VecMap<Name, V> {
+    /// The value for a shared name: found by address when `k` is the map's own key (a consumer's
+    /// tag as its deliveries hold it), by text otherwise.
+    #[inline]
+    pub fn get_mut_shared(&mut self, k: &Name) -> Option<&mut V> {
+        let i = self
+            .items
+            .binary_search_by(|(x, _)| {
+                if std::rc::Rc::ptr_eq(x, k) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    x.cmp(k)
+                }
+            })
+            .ok()?;
+        Some(&mut self.items[i].1)
+    }
+}
+
 /// A key's place in a [`VecMap`]: its entry, or where it would go.
 pub struct Entry<'a, K, V> {
     map: &'a mut VecMap<K, V>,
@@ -562,6 +581,19 @@ mod tests {
         let f: BTreeMap<&str, i32> = [("a", 2), ("c", 0)].into();
         assert_eq!(c.cmp(&e), d.cmp(&f));
         assert_eq!(c.into_iter().collect::<Vec<_>>(), d.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_shared_name_finds_its_entry_by_address_or_by_text() {
+        let names: Vec<Name> = ["a", "b", "c", "d", "e"].iter().map(|&n| n.into()).collect();
+        let mut m: VecMap<Name, u32> = names.iter().cloned().zip(0..).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(m.get_mut_shared(n).copied(), Some(i as u32), "the map's own {n}");
+            let copy: Name = (**n).into();
+            assert_eq!(m.get_mut_shared(&copy).copied(), Some(i as u32), "a copy of {n}");
+        }
+        assert_eq!(m.get_mut_shared(&"f".into()), None);
+        assert_eq!(m.get_mut_shared(&"".into()), None);
     }
 
     #[test]
