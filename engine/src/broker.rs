@@ -1842,7 +1842,7 @@ impl Broker {
     }
 
     /// Give back the list [`Broker::route`] returned, for the next routing.
-    #[inline]
+    #[inline(always)]
     fn recycle(&mut self, mut queues: Vec<Name>) {
         queues.clear();
         self.routed = queues;
@@ -2044,7 +2044,7 @@ impl Broker {
     }
 
     /// Deliver what can be delivered, queue by queue, until nothing moves.
-    #[inline]
+    #[inline(always)]
     fn run_dirty(&mut self) {
         if !self.dirty.is_empty() {
             self.dispatch_dirty();
