@@ -146,8 +146,9 @@ COUNT=${WARREN_FUZZ_COUNT:-200}
 echo "== $COUNT random scenarios from seed $SEED (replay one: warren gen SEED 40)"
 scripts/broker.sh reset
 # A seed whose traces differ is run once more, as the golden scenarios are above (a loaded broker
-# can report an asynchronous error, such as a bad ack's channel close, after the runner's settle
-# window); it fails only if it differs again. The seeds after it then run on.
+# can deliver after the runner's settle window; an asynchronous error, such as a bad ack's channel
+# close, no longer can: the runner makes a round trip on the channel after such a step); it fails
+# only if it differs again. The seeds after it then run on.
 fuzz_seed=$SEED left=$COUNT fuzz_passed=0
 while [ "$left" -gt 0 ]; do
   rc=0
