@@ -552,6 +552,27 @@ impl Conn {
         Ok(())
     }
 
+    /// After a method the broker does not answer (a publish without confirms, an ack, a nack or
+    /// reject), one it does on the same channel: a passive declare of `amq.direct`, which any
+    /// user may make and which changes nothing. The broker handles a channel's methods in order,
+    /// so an error the first one caused (an unknown delivery tag, a missing exchange) has closed
+    /// the channel by then, and the step that caused it records it however loaded the broker is,
+    /// rather than only if it arrives within the settle window.
+    pub fn round_trip(&mut self, ch: u16) -> Result<(), Error> {
+        let m = exchange::Declare {
+            exchange: "amq.direct".into(),
+            kind: "direct".into(),
+            passive: true,
+            durable: false,
+            auto_delete: false,
+            internal: false,
+            nowait: false,
+            arguments: FieldTable::default(),
+        };
+        self.call(ch, AMQPClass::Exchange(exchange::AMQPMethod::Declare(m)))?;
+        Ok(())
+    }
+
     /// Send an asynchronous method (ack, nack, reject).
     pub fn cast(&mut self, ch: u16, m: AMQPClass) -> Result<(), Error> {
         self.method(ch, m)

@@ -3,7 +3,7 @@
 //! This mirrors the reference recorder (`shared/tools/pika_trace.py`) step for step: connections
 //! and channels open on first use, a sync call that fails records the broker's close, and after
 //! each step the runner waits until the broker's effects have arrived before it goes on (for an
-//! asynchronous method, first a round trip on its channel: see `Live::round_trip`).
+//! asynchronous method, first a round trip on its channel: see `Conn::round_trip`).
 //!
 //! Talking to a real broker takes real time: this module, unlike the engine, reads the clock.
 #![allow(clippy::disallowed_methods)]
@@ -454,44 +454,13 @@ impl Live {
             return Ok(());
         }
         let real = self.chan(cn, n)?;
-        let r = match self.call(index, cn, n, real, st) {
-            Ok(None) => self.round_trip(cn, real).map(|()| None),
-            other => other,
-        };
+        let r = self.call(index, cn, n, real, st);
         match r {
             Ok(Some(ok)) => self.ok(ok),
             Ok(None) => {}
             Err(e) => return self.failed(cn, n, e),
         }
         self.collect(cn);
-        Ok(())
-    }
-
-    /// After a method the broker does not answer (a publish, an ack, a nack or reject, a get's
-    /// own reply aside), one it does on the same channel: a passive declare of `amq.direct`,
-    /// which any user may make and which changes nothing. The broker handles a channel's methods
-    /// in order, so an error the first one caused (an unknown delivery tag, a missing exchange)
-    /// has closed the channel by then and arrives with this step, however loaded the broker is,
-    /// rather than after the settle window.
-    fn round_trip(&mut self, cn: &str, real: u16) -> Result<(), Error> {
-        let Some(c) = self
-            .conns
-            .get_mut(cn)
-            .filter(|c| c.is_open() && c.channel_is_open(real))
-        else {
-            return Ok(());
-        };
-        let m = exchange::Declare {
-            exchange: "amq.direct".into(),
-            kind: "direct".into(),
-            passive: true,
-            durable: false,
-            auto_delete: false,
-            internal: false,
-            nowait: false,
-            arguments: FieldTable::default(),
-        };
-        c.call(real, AMQPClass::Exchange(exchange::AMQPMethod::Declare(m)))?;
         Ok(())
     }
 
@@ -714,6 +683,8 @@ impl Live {
                         Err(Error::Channel(..)) => {}
                         Err(e) => return Err(e),
                     }
+                } else {
+                    self.conns.get_mut(cn).expect("connected").round_trip(real)?;
                 }
                 None
             }
@@ -766,6 +737,7 @@ impl Live {
                     real,
                     AMQPClass::Basic(basic::AMQPMethod::Ack(basic::Ack { delivery_tag, multiple })),
                 )?;
+                c.round_trip(real)?;
                 None
             }
             Method::BasicNack {
@@ -781,6 +753,7 @@ impl Live {
                         requeue,
                     })),
                 )?;
+                c.round_trip(real)?;
                 None
             }
             Method::BasicReject { delivery_tag, requeue } => {
@@ -788,6 +761,7 @@ impl Live {
                     real,
                     AMQPClass::Basic(basic::AMQPMethod::Reject(basic::Reject { delivery_tag, requeue })),
                 )?;
+                c.round_trip(real)?;
                 None
             }
             Method::BasicGet { queue, no_ack } => {

@@ -256,14 +256,6 @@ impl<K: Ord, V> VecMap<K, V> {
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.items.iter_mut().map(|(_, v)| v)
     }
-    /// The values, in key order, the map consumed.
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
-        self.items.into_iter().map(|(_, v)| v)
-    }
-    /// The keys, in order, the map consumed.
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.items.into_iter().map(|(k, _)| k)
-    }
 }
 
 impl<V> VecMap<Name, V> {
