@@ -12,7 +12,7 @@ for f in "$@"; do
   if grep -qE '"(user|password|vhost)":|"call": *"(add_user|delete_user|change_password|set_user_tags|add_vhost|delete_vhost|set_permissions|clear_permissions)"' "$f"; then
     rec=$here/pika_trace_access.py
   fi
-  python3 "$rec" "$f" --reset > "${f%.json}.jsonl.tmp"
+  "${PYTHON:-/usr/bin/python3}" "$rec" "$f" --reset > "${f%.json}.jsonl.tmp"
   mv "${f%.json}.jsonl.tmp" "${f%.json}.jsonl"
   echo "recorded ${f%.json}.jsonl" >&2
 done

@@ -1565,7 +1565,10 @@ impl Broker {
         }
         let q = &self.queues[&queue];
         let exclusive = exclusive && !q.cfg.quorum; // quorum queues ignore the flag
-        if q.has_exclusive_consumer || (exclusive && q.consumer_count() > 0) {
+                                                    // rabbit_amqqueue_process basic_consume: a single-active-consumer queue refuses every
+                                                    // exclusive consume, even with no consumer yet
+        let refused = q.cfg.single_active_consumer || q.consumer_count() > 0;
+        if q.has_exclusive_consumer || (exclusive && refused) {
             return Err(AmqpError::access_refused(format!(
                 "{} in exclusive use",
                 self.rs_queue(&queue)
@@ -2100,7 +2103,7 @@ impl Broker {
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
-        let msg = shown(q, &e);
+        let msg = shown(q, &e, true);
         if !no_ack {
             q.unacked += 1;
             e.delivered = true;
@@ -2647,9 +2650,12 @@ fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Option<&'static
     }
 }
 
-/// The message as a consumer receives it from `q`: a quorum queue adds `x-delivery-count`.
-fn shown(q: &Queue, e: &Entry) -> Rc<Message> {
-    if !q.cfg.quorum {
+/// The message as a client receives it from `q`: a quorum queue adds `x-delivery-count` to
+/// every `basic.get` (`rabbit_quorum_queue:dequeue/4`), but to a consumer's delivery only once
+/// the message has been returned (`rabbit_fifo_client:add_delivery_count_header/2` adds it only
+/// when the message's header holds a count, which its first return puts there).
+fn shown(q: &Queue, e: &Entry, get: bool) -> Rc<Message> {
+    if !q.cfg.quorum || (!get && e.delivery_count == 0) {
         return e.msg.clone();
     }
     let mut m = (*e.msg).clone();
@@ -2724,7 +2730,7 @@ fn deliver_next(
         chan.next_tag += 1;
         let redelivered = e.delivered;
         let auto_ack = consumer.no_ack;
-        let msg = shown(q, &e);
+        let msg = shown(q, &e, false);
         if !auto_ack {
             consumer.unacked += 1;
             chan.limited += 1;
