@@ -2,7 +2,7 @@
 # Warren's figures, in one run (figures, not pass/fail):
 #   natively: the engine's bytes per waiting message beyond its body; publish→route→deliver→ack
 #   through a direct exchange with one queue (msgs/s); topic routing with 10, 1,000 and 100,000
-#   bindings (ns per message; should stay flat); a 100-queue fanout;
+#   bindings (ns per message; should stay flat); a 100-queue fanout; an exchange-to-exchange diamond;
 #   in wasm under Node: the same first workload, and its ratio to native;
 #   the page in headless Chromium (scripts/frames.sh): navigation → first interactive canvas, frame
 #   times on a large topology without and with 4x CPU throttling at several loads, the page's

@@ -65,6 +65,7 @@ def main():
         ("topic routing, 10 / 1,000 / 100,000 bindings", f"{kv['topic_ns_10']} / {kv['topic_ns_1k']} / {kv['topic_ns_100k']} ns per message",
          "flat", f("topic_ns_100k") <= 1.5 * f("topic_ns_10")),
         ("fanout to 100 queues (auto-ack consumers)", f"{f('fanout100_msgs_per_s'):,.0f} publishes/s", "", None),
+        ("exchange-to-exchange diamond (fanout → two direct → one queue; each message once)", f"{f('diamond_msgs_per_s'):,.0f} msgs/s" if 'diamond_msgs_per_s' in kv else "not measured", "", None),
         ("the page's wasm + JavaScript, gzip -9", f"{kv['page_kb_gz']} KB", "under 300 KB", f("page_kb_gz") < 300),
         ("navigation → first interactive canvas", f"{kv['first_canvas_ms']} ms", "under 1 second", f("first_canvas_ms") < 1000),
         ("engine memory per waiting message beyond its body", f"{kv['bytes_per_msg']} bytes", "at most 200 bytes", f("bytes_per_msg") <= 200),

@@ -233,6 +233,59 @@ pub fn fanout_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
     delivered
 }
 
+/// A diamond of exchanges: the fanout `front` bound to the direct exchanges `left` and `right`,
+/// both bound to the queue `q` with the key published; `q` has an auto-ack consumer. RabbitMQ
+/// stores a message reaching a queue along two paths once.
+pub fn diamond_setup() -> (Broker, ConnId) {
+    let (mut b, c) = broker();
+    declare_exchange(&mut b, c, "front", "fanout");
+    declare_queue(&mut b, c, "q");
+    for x in ["left", "right"] {
+        declare_exchange(&mut b, c, x, "direct");
+        ok(
+            &mut b,
+            c,
+            1,
+            Method::ExchangeBind {
+                destination: x.into(),
+                source: "front".into(),
+                routing_key: "".into(),
+                arguments: FieldTable::new(),
+            },
+        );
+        bind(&mut b, c, "q", x, "k");
+    }
+    ok(
+        &mut b,
+        c,
+        2,
+        Method::BasicConsume {
+            queue: "q".into(),
+            consumer_tag: "d".into(),
+            no_ack: true,
+            exclusive: false,
+            arguments: FieldTable::new(),
+        },
+    );
+    b.drain_events().count();
+    (b, c)
+}
+
+/// Publish `n` messages into the diamond of [`diamond_setup`]; returns the deliveries (`n`: each
+/// message once).
+pub fn diamond_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
+    let mut delivered = 0;
+    let p = Publisher::new("front", "k");
+    for _ in 0..n {
+        p.publish(b, c, b"payload");
+        delivered += b
+            .drain_events()
+            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
+            .count() as u64;
+    }
+    delivered
+}
+
 /// `n` messages of `body_len` bytes waiting in one queue with no consumer (for memory figures);
 /// the events are drained as they come, as the page's timeline would take them.
 pub fn fill(n: u64, body_len: usize) -> Broker {

@@ -2,7 +2,9 @@
 #![allow(clippy::disallowed_methods)] // a benchmark reads the wall clock; the engine never does
 
 use std::time::Instant;
-use warren_bench::{direct_pump, fanout_pump, fanout_setup, fill, topic_pump, topic_setup};
+use warren_bench::{
+    diamond_pump, diamond_setup, direct_pump, fanout_pump, fanout_setup, fill, topic_pump, topic_setup,
+};
 
 /// Resident memory of this process in bytes (Linux `/proc/self/status` VmRSS), if readable.
 fn rss() -> Option<f64> {
@@ -54,7 +56,14 @@ fn main() {
     // `warren-bench N direct` runs the direct pump alone (scripts/bench.sh counts its
     // instructions): without the memory figure, whose 200,000 freed messages glibc would
     // consolidate inside the pump's first allocation
-    let direct_only = std::env::args().nth(2).as_deref() == Some("direct");
+    let only = std::env::args().nth(2);
+    if only.as_deref() == Some("diamond") {
+        // `warren-bench N diamond`: the exchange-to-exchange diamond alone (for instruction counts)
+        let (mut b, c) = diamond_setup();
+        assert_eq!(diamond_pump(&mut b, c, n), n, "each publish delivered once");
+        return;
+    }
+    let direct_only = only.as_deref() == Some("direct");
     let per_msg = if direct_only { f64::NAN } else { memory_per_msg() };
     let secs = best_of(3, || {
         let t = Instant::now();
@@ -100,8 +109,22 @@ fn main() {
         "fanout to 100 queues (auto-ack consumers): {fanout:.0} publishes/s, {:.0} deliveries/s",
         fanout * 100.0
     );
+    // a fanout exchange bound to two direct exchanges, both bound to one queue: each message
+    // delivered once
+    let (mut b, c) = diamond_setup();
+    let m = 200_000u64;
+    let secs = best_of(3, || {
+        let t = Instant::now();
+        assert_eq!(diamond_pump(&mut b, c, m), m, "each publish delivered once");
+        t.elapsed().as_secs_f64()
+    });
+    let diamond = m as f64 / secs;
     println!(
-        "engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0} fanout100_msgs_per_s={fanout:.0} bytes_per_msg={per_msg:.0}",
+        "exchange-to-exchange diamond (fanout → two direct → one queue, auto-ack consumer): {diamond:.0} msgs/s ({:.0} ns/msg)",
+        secs * 1e9 / m as f64
+    );
+    println!(
+        "engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0} fanout100_msgs_per_s={fanout:.0} diamond_msgs_per_s={diamond:.0} bytes_per_msg={per_msg:.0}",
         topic[0], topic[1], topic[2]
     );
 }

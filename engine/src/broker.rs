@@ -2163,13 +2163,7 @@ impl Broker {
                     release_queue(&mut self.queues, &p);
                     self.events.push(Event {
                         at: self.now,
-                        kind: EventKind::Acked {
-                            msg: p.entry.msg.id,
-                            queue: p.queue,
-                            conn,
-                            ch,
-                            delivery_tag: p.tag,
-                        },
+                        kind: acked(conn, ch, p),
                     });
                     if may_unblock {
                         self.unblock_channel(conn, ch);
@@ -2184,13 +2178,7 @@ impl Broker {
             self.release(conn, ch, &p);
             let live = self.queues.get(&p.queue).is_some_and(|q| q.id == p.queue_id);
             match nack {
-                None => self.emit(EventKind::Acked {
-                    msg: p.entry.msg.id,
-                    queue: p.queue.clone(),
-                    conn,
-                    ch,
-                    delivery_tag: p.tag,
-                }),
+                None => self.emit(acked(conn, ch, p)),
                 Some(requeue) => {
                     self.emit(EventKind::Nacked {
                         msg: p.entry.msg.id,
@@ -2539,18 +2527,27 @@ impl Graph<'_> {
             self.scratch.2 = dests;
             return out;
         }
-        self.scratch.2 = dests;
-        let (mut visited, mut work, mut dests) = std::mem::take(self.scratch);
+        // `dests` holds the first exchange's matches already: the walk starts from them
+        let (mut visited, mut work, _) = std::mem::take(self.scratch);
         visited.clear();
         work.clear();
         visited.push(exchange.clone());
-        work.push(exchange.clone());
-        while let Some(xn) = work.pop() {
-            let Some(x) = self.exchanges.get(&xn) else {
-                continue;
+        let mut first = Some(x);
+        loop {
+            let (xn, x) = match first.take() {
+                Some(x) => (exchange.clone(), x),
+                None => {
+                    let Some(xn) = work.pop() else {
+                        break;
+                    };
+                    let Some(x) = self.exchanges.get(&xn) else {
+                        continue;
+                    };
+                    dests.clear();
+                    x.route(&msg.routing_keys, headers, &mut dests);
+                    (xn, x)
+                }
             };
-            dests.clear();
-            x.route(&msg.routing_keys, headers, &mut dests);
             if dests.len() > 1 {
                 dests.sort();
                 dests.dedup();
@@ -2613,6 +2610,18 @@ fn share(
     };
     *last_shared = Some((keys.clone(), props.clone()));
     (keys, props)
+}
+
+/// The `Acked` event of the delivery `p` on channel `ch` of `conn`.
+#[inline(always)]
+fn acked(conn: ConnId, ch: u16, p: Pending) -> EventKind {
+    EventKind::Acked {
+        msg: p.entry.msg.id,
+        queue: p.queue,
+        conn,
+        ch,
+        delivery_tag: p.tag,
+    }
 }
 
 /// A delivery `p` is settled or returned: one fewer unacknowledged in its queue, if that queue

@@ -2,7 +2,7 @@
 // not a test): a CPU profile by function (self and inclusive time) or, with TRACE=1, the
 // browser's own trace events by thread and name (style, layout, paint, timers, function calls),
 // under RATE x CPU throttling (default 4); with TRACE=1, INSIDE=NAME also lists what runs inside
-// the events so named. scripts/profile.sh serves a build whose wasm keeps its function names and
+// the events so named, and LIST=NAME each event so named with its arguments. scripts/profile.sh serves a build whose wasm keeps its function names and
 // runs this.
 //   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1 [INSIDE=NAME]] node tests/e2e/profile.mjs
 import { largeDesign, launch, showLarge, VIEWPORT } from './large.mjs';
@@ -15,10 +15,10 @@ await page.locator('#diagram').waitFor();
 await showLarge(page, largeDesign());
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.RATE ?? 4) });
-const ms = (t) => `${(t / 1000).toFixed(0).padStart(6)} ms`;
+const ms = (t) => `${(t / 1000).toFixed(1).padStart(6)} ms`;
 
 if (process.env.TRACE) {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu'] });
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', ...(process.env.INVALIDATIONS ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])] });
   await page.waitForTimeout(4000);
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
   const threads = new Map();
@@ -36,6 +36,12 @@ if (process.env.TRACE) {
     by.set(k, a);
   }
   console.log([...by].sort((a, b) => b[1].t - a[1].t).slice(0, 50).map(([k, a]) => `${ms(a.t)} ${String(a.n).padStart(5)}x  ${k}`).join('\n'));
+  if (process.env.LIST) {
+    // each event so named, in order: its duration and arguments
+    for (const e of events.filter((e) => e.name === process.env.LIST)) {
+      console.log(`${ms(e.dur ?? 0)}  ${JSON.stringify(e.args).slice(0, 300)}`);
+    }
+  }
   if (process.env.INSIDE) {
     // what runs inside the events named INSIDE (same thread), by name
     const outer = events.filter((e) => e.ph === 'X' && e.name === process.env.INSIDE);
