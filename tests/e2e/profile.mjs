@@ -2,9 +2,10 @@
 // not a test): a CPU profile by function (self and inclusive time) or, with TRACE=1, the
 // browser's own trace events by thread and name (style, layout, paint, timers, function calls),
 // under RATE x CPU throttling (default 4); with TRACE=1, INSIDE=NAME also lists what runs inside
-// the events so named, and LIST=NAME each event so named with its arguments. scripts/profile.sh serves a build whose wasm keeps its function names and
-// runs this.
-//   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1 [INSIDE=NAME]] node tests/e2e/profile.mjs
+// the events so named, LIST=NAME each event so named with its arguments, and INVALIDATIONS=1
+// records layout invalidations too (LIST=LayoutInvalidationTracking). scripts/profile.sh serves a
+// build whose wasm keeps its function names and runs this.
+//   WARREN_URL=http://127.0.0.1:PORT/ [RATE=4] [TRACE=1 [INSIDE=NAME] [LIST=NAME]] node tests/e2e/profile.mjs
 import { largeDesign, launch, showLarge, VIEWPORT } from './large.mjs';
 
 const URL = process.env.WARREN_URL;
