@@ -1250,7 +1250,7 @@ impl Broker {
                 Reply::DeclareOk {
                     queue: q.name.clone(),
                     message_count: q.len(),
-                    consumer_count: q.consumer_count(),
+                    consumer_count: q.declared_consumers(),
                 },
             );
             self.check_exclusive(conn, &name)?;
@@ -1307,7 +1307,7 @@ impl Broker {
                 Reply::DeclareOk {
                     queue: q.name.clone(),
                     message_count: q.len(),
-                    consumer_count: q.consumer_count(),
+                    consumer_count: q.declared_consumers(),
                 },
             );
             self.touch(id);
@@ -1437,6 +1437,14 @@ impl Broker {
             return Ok(Reply::DeleteOk { message_count: 0 });
         };
         self.check_exclusive(conn, name)?;
+        if q.cfg.quorum && (if_unused || if_empty) {
+            // rabbit_quorum_queue:delete/4: the flags are refused, if-unused first
+            let flag = if if_unused { "if-unused" } else { "if-empty" };
+            return Err(AmqpError::not_implemented(format!(
+                "cannot delete {}. queue.delete operations with {flag} flag set are not supported by quorum queues",
+                self.rs_queue(name)
+            )));
+        }
         if let Some(why) = delete_refused(q, if_unused, if_empty) {
             return Err(AmqpError::precondition_failed(format!("{} {why}", self.rs_queue(name))));
         }
@@ -2079,7 +2087,15 @@ impl Broker {
 
     fn basic_get(&mut self, conn: ConnId, ch: u16, qname: &Name, no_ack: bool) -> R<Reply> {
         self.lookup_queue(conn, qname)?;
-        let id = self.queues[qname].id;
+        let q = &self.queues[qname];
+        if q.cfg.quorum && q.cfg.single_active_consumer {
+            // rabbit_quorum_queue:basic_get/5
+            return Err(AmqpError::resource_locked(format!(
+                "cannot obtain access to locked {}. basic.get operations are not supported by quorum queues with single active consumer",
+                self.rs_queue(qname)
+            )));
+        }
+        let id = q.id;
         self.touch(id);
         self.drop_expired(qname);
         let q = self.queues.get_mut(qname).expect("checked");
@@ -2106,6 +2122,9 @@ impl Broker {
         let msg = shown(q, &e, true);
         if !no_ack {
             q.unacked += 1;
+            if q.cfg.quorum {
+                q.unsettled_gets += 1;
+            }
             e.delivered = true;
             chan.pending.push_back(Pending {
                 tag,
@@ -2192,7 +2211,7 @@ impl Broker {
                         continue;
                     }
                     if requeue {
-                        if self.return_entry(&p.queue, p.queue_id, p.entry) && !requeued.contains(&p.queue) {
+                        if self.return_entry(&p.queue, p.queue_id, p.entry, true) && !requeued.contains(&p.queue) {
                             requeued.push(p.queue.clone());
                         }
                     } else {
@@ -2223,11 +2242,11 @@ impl Broker {
         self.mark_dirty(q);
     }
 
-    /// A delivered message comes back to its queue (nack or reject with requeue, recover, channel
-    /// closed): a classic queue puts it at its original position; a quorum queue counts the
-    /// delivery and dead-letters it past `x-delivery-limit`, else takes it back (semantics §4.13).
-    /// True when the message is ready in the queue again.
-    fn return_entry(&mut self, qname: &Name, queue_id: u64, mut entry: Entry) -> bool {
+    /// A delivered message comes back to its queue (`requeued`: by nack or reject with requeue or
+    /// recover; else because its channel closed): a classic queue puts it at its original
+    /// position; a quorum queue counts the delivery and dead-letters it past `x-delivery-limit`,
+    /// else takes it back ([`Queue::return_quorum`]). True when the message is ready again.
+    fn return_entry(&mut self, qname: &Name, queue_id: u64, mut entry: Entry, requeued: bool) -> bool {
         let Some(q) = self.queues.get_mut(qname).filter(|q| q.id == queue_id) else {
             return false;
         };
@@ -2238,7 +2257,7 @@ impl Broker {
                 self.dead_letter(qname, entry, DeathReason::DeliveryLimit, DropReason::DeliveryLimit);
                 return false;
             }
-            q.return_quorum(entry);
+            q.return_quorum(entry, requeued);
         } else {
             q.requeue(entry);
         }
@@ -2249,13 +2268,13 @@ impl Broker {
         true
     }
 
-    /// Return every unacknowledged delivery of a channel to its queue.
+    /// Return every unacknowledged delivery of a channel to its queue (`basic.recover`).
     fn requeue_channel(&mut self, conn: ConnId, ch: u16) {
         let pending: Vec<Pending> = self.chan(conn, ch).pending.drain(..).collect();
         let mut queues: Vec<Name> = Vec::new();
         for p in pending {
             self.release(conn, ch, &p);
-            if self.return_entry(&p.queue, p.queue_id, p.entry) && !queues.contains(&p.queue) {
+            if self.return_entry(&p.queue, p.queue_id, p.entry, true) && !queues.contains(&p.queue) {
                 queues.push(p.queue);
             }
         }
@@ -2324,9 +2343,9 @@ impl Broker {
         let mut queues: Vec<Name> = Vec::new();
         for p in pending {
             if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
-                q.unacked -= 1;
+                q.settled(p.consumer.is_none());
             }
-            if self.return_entry(&p.queue, p.queue_id, p.entry) && !queues.contains(&p.queue) {
+            if self.return_entry(&p.queue, p.queue_id, p.entry, false) && !queues.contains(&p.queue) {
                 queues.push(p.queue);
             }
         }
@@ -2629,7 +2648,7 @@ fn acked(conn: ConnId, ch: u16, p: Pending) -> EventKind {
 #[inline]
 fn release_queue(queues: &mut NameMap<Queue>, p: &Pending) {
     if let Some(q) = queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
-        q.unacked -= 1;
+        q.settled(p.consumer.is_none());
     }
 }
 

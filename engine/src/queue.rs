@@ -66,6 +66,9 @@ pub struct Queue {
     pub ready_bytes: u64,
     /// Deliveries of this queue not yet settled.
     pub unacked: u64,
+    /// Of those, `basic.get` deliveries of a quorum queue: 3.10 registers each as a consumer of
+    /// the queue until it is settled, so declare-ok's `consumer_count` counts it.
+    pub unsettled_gets: u64,
     /// Consumers in registration order (single active consumer picks the first).
     pub registered: Vec<ConsumerKey>,
     /// Consumers that may receive, highest priority first, round-robin within a priority.
@@ -107,6 +110,7 @@ impl Queue {
             ready_len: 0,
             ready_bytes: 0,
             unacked: 0,
+            unsettled_gets: 0,
             registered: Vec::new(),
             active: VecDeque::new(),
             blocked: Vec::new(),
@@ -144,12 +148,15 @@ impl Queue {
         self.levels[e.level as usize].push_back(e);
     }
 
-    /// A quorum queue takes a returned message back: to its returns (served first) when it has a
-    /// delivery limit, else to the tail, as a new enqueue (semantics §4.13).
-    pub fn return_quorum(&mut self, mut e: Entry) {
+    /// A quorum queue takes a returned message back: a message the client requeued (nack, reject,
+    /// recover) goes to the tail, as a new enqueue, unless the queue has a delivery limit
+    /// (semantics §4.13); one returned because its channel closed, and any with a delivery limit,
+    /// to the returns, served first (3.10 `rabbit_fifo`: a consumer's down returns go through
+    /// `return_one`).
+    pub fn return_quorum(&mut self, mut e: Entry, requeued: bool) {
         self.ready_len += 1;
         self.ready_bytes += e.msg.body.len() as u64;
-        if self.cfg.delivery_limit.is_some() {
+        if self.cfg.delivery_limit.is_some() || !requeued {
             self.returns.push_back(e);
         } else {
             e.seq = self.next_seq();
@@ -213,6 +220,21 @@ impl Queue {
 
     pub fn consumer_count(&self) -> u64 {
         self.registered.len() as u64
+    }
+
+    /// The `consumer_count` of a declare-ok: the consumers, and a quorum queue's unsettled
+    /// `basic.get` deliveries (`rabbit_fifo` keeps a one-off consumer for each).
+    pub fn declared_consumers(&self) -> u64 {
+        self.consumer_count() + self.unsettled_gets
+    }
+
+    /// A delivery of this queue was settled or returned (`get`: it was a `basic.get`).
+    #[inline]
+    pub fn settled(&mut self, get: bool) {
+        self.unacked -= 1;
+        if get && self.cfg.quorum {
+            self.unsettled_gets -= 1;
+        }
     }
 
     /// Insert a consumer at the back of its priority level.

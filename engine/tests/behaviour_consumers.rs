@@ -68,3 +68,12 @@ golden!(con_qos_order_matters, "con_qos_order_matters");
 
 // Basic.recover with requeue gives every unacked message back, redelivered.
 golden!(con_recover_requeues_all, "con_recover_requeues_all");
+
+// A single-active-consumer queue refuses an exclusive consume, even as its first consumer (403); a
+// quorum one ignores the flag and gives a consumer `x-delivery-count` only once a message has been
+// returned.
+golden!(con_sac_exclusive_refused, "con_sac_exclusive_refused");
+
+// `basic.get` from a quorum queue with single active consumer is refused (405); from a classic one
+// it works.
+golden!(con_quorum_sac_get_refused, "con_quorum_sac_get_refused");

@@ -60,3 +60,15 @@ golden!(q_int_args_type_class, "q_int_args_type_class");
 
 // Carriage returns and line feeds are stripped from queue and exchange names (semantics §1.4).
 golden!(q_name_crlf_stripped, "q_name_crlf_stripped");
+
+// A quorum queue refuses queue.delete with if-unused or if-empty (540, a connection error; if-unused
+// named first when both are set), whatever its state; without them it is deleted.
+golden!(q_quorum_delete_flags, "q_quorum_delete_flags");
+
+// A quorum queue counts each unsettled basic.get delivery as a consumer in declare-ok until it is
+// acked, nacked, rejected or its channel closes; auto-ack and empty gets do not count.
+golden!(q_quorum_get_counts_as_consumer, "q_quorum_get_counts_as_consumer");
+
+// A quorum queue without a delivery limit takes a message requeued by nack or recover back at its
+// tail, and one whose channel closed back first.
+golden!(q_quorum_return_placement, "q_quorum_return_placement");

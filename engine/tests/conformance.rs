@@ -29,3 +29,44 @@ fn copies_match_shared() {
         );
     }
 }
+
+/// Every scenario of `tests/scenarios/` has its golden trace and a `golden!` test in one of the
+/// `behaviour_*.rs` files, so none is only compared live.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn every_scenario_has_a_golden_test() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut tests = String::new();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("behaviour_") && name.ends_with(".rs") {
+            tests.push_str(&std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("../tests/scenarios")).unwrap() {
+        let p = entry.unwrap().path();
+        let Some(stem) = p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .strip_suffix(".json")
+            .map(String::from)
+        else {
+            continue;
+        };
+        // `golden!(test, "NAME")`, which rustfmt may break over lines
+        let named = tests
+            .match_indices(&format!("\"{stem}\""))
+            .any(|(i, m)| tests[i + m.len()..].trim_start().starts_with(')'));
+        if !p.with_extension("jsonl").exists() || !named {
+            missing.push(stem);
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "scenarios without a golden trace or a golden! test in engine/tests/behaviour_*.rs: {missing:?}"
+    );
+}
