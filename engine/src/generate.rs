@@ -2,7 +2,8 @@
 //!
 //! [`scenario`] builds a scenario step by step while running it on the engine, so that most acks
 //! name real delivery tags and most publishes reach something. It mixes declares (with TTL,
-//! max-length, overflow, dead-lettering and priority arguments), bindings of every exchange kind
+//! max-length, overflow, dead-lettering and priority arguments; quorum queues, some with a
+//! delivery limit), bindings of every exchange kind
 //! (and exchange-to-exchange), publishes with properties, consumers with prefetch, acks, nacks,
 //! rejects, gets, cancels, recovers, purges, channel and connection closes, confirms and waits.
 //!
@@ -181,11 +182,28 @@ impl Gen {
                 }
                 let exclusive = self.chance(10);
                 let auto_delete = self.chance(10);
+                let mut durable = false;
+                if self.chance(15) {
+                    // a quorum queue: durable, neither exclusive nor auto-delete, no priorities
+                    // (now and then one of those anyway, for the broker's refusal)
+                    args.remove("x-max-priority");
+                    args.insert("x-queue-type".into(), json!("quorum"));
+                    if self.chance(30) {
+                        args.insert("x-delivery-limit".into(), json!(self.rng.below(3)));
+                    }
+                    durable = !self.chance(5);
+                }
+                let quorum = args.contains_key("x-queue-type");
+                let (exclusive, auto_delete) = if quorum {
+                    (exclusive && self.chance(30), auto_delete && self.chance(30))
+                } else {
+                    (exclusive, auto_delete)
+                };
                 self.push(
                     &c,
                     ch,
                     "queue_declare",
-                    json!({"queue": name, "exclusive": exclusive, "auto_delete": auto_delete, "arguments": args}),
+                    json!({"queue": name, "durable": durable, "exclusive": exclusive, "auto_delete": auto_delete, "arguments": args}),
                     None,
                 );
                 if !self.declared_queues.contains(&name) {
