@@ -95,25 +95,25 @@ pub fn run(url: &str, o: &Options) -> ExitCode {
             continue;
         };
         let show = |l: Option<&Value>| l.map(python_json).unwrap_or_else(|| "(nothing)".into());
-        println!("seed {seed}: the engine and the broker differ at line {}", i + 1);
-        println!("  warren: {}", show(sim.get(i)));
-        println!("  broker: {}", show(real.get(i)));
-        println!("minimizing (replay with: warren gen {seed} {}) ...", o.steps);
+        outln!("seed {seed}: the engine and the broker differ at line {}", i + 1);
+        outln!("  warren: {}", show(sim.get(i)));
+        outln!("  broker: {}", show(real.get(i)));
+        outln!("minimizing (replay with: warren gen {seed} {}) ...", o.steps);
         let small = minimize(url, &doc);
         let text = serde_json::to_string_pretty(&small).expect("JSON");
-        println!("{text}");
+        outln!("{text}");
         if let Some(dir) = &o.out {
             let path = format!("{dir}/fuzz-seed-{seed}.json");
             if std::fs::create_dir_all(dir)
                 .and_then(|_| std::fs::write(&path, &text))
                 .is_ok()
             {
-                println!("written to {path}");
+                outln!("written to {path}");
             }
         }
-        println!("fuzz: {passed} passed, 1 failed");
+        outln!("fuzz: {passed} passed, 1 failed");
         return ExitCode::from(1);
     }
-    println!("fuzz: {passed} passed, 0 failed");
+    outln!("fuzz: {passed} passed, 0 failed");
     ExitCode::SUCCESS
 }

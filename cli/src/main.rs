@@ -1,5 +1,23 @@
 //! `warren`: run Warren scenarios from the command line, on the simulated broker or a real one.
 
+/// `print!` and `println!` for stdout, except that a reader that went away (`warren trace F |
+/// head`) ends the program quietly, as Unix tools do, instead of a panic.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            panic!("failed printing to stdout: {e}");
+        }
+    }};
+}
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($t:tt)*) => {{ out!($($t)*); out!("\n"); }};
+}
+
 mod amqp;
 mod fuzz;
 mod live;
@@ -70,7 +88,7 @@ fn main() -> ExitCode {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     match a.as_slice() {
         [] | ["--help"] | ["-h"] | ["help"] => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             ExitCode::SUCCESS
         }
         ["trace", file] => trace(file, None),
@@ -94,7 +112,7 @@ fn main() -> ExitCode {
         ["export", "pika", file, dir] => export_pika(file, dir),
         ["unshare", link] => match warren_engine::share::decode(link) {
             Ok(v) => {
-                println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+                outln!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -128,7 +146,7 @@ fn ctl_sim(file: &str, args: &[&str]) -> ExitCode {
         return ExitCode::from(2);
     }
     let out = warren_engine::ctl::execute(&mut r.server, args);
-    print!("{}", out.stdout);
+    out!("{}", out.stdout);
     eprint!("{}", out.stderr);
     ExitCode::from(out.status.clamp(0, 255) as u8)
 }
@@ -140,7 +158,7 @@ fn ctl_live(url: &str, file: &str, args: &[&str]) -> ExitCode {
     };
     match live::Live::ctl(url, &scenario, args) {
         Ok((out, err, code)) => {
-            print!("{out}");
+            out!("{out}");
             eprint!("{err}");
             ExitCode::from(code.clamp(0, 255) as u8)
         }
@@ -162,7 +180,7 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
     }
     for (i, t) in TUTORIALS.iter().enumerate() {
         let Some(dir) = dir else {
-            println!("{:<20} {}", t.id, t.title.get(Lang::En));
+            outln!("{:<20} {}", t.id, t.title.get(Lang::En));
             continue;
         };
         let played = match play(t) {
@@ -187,7 +205,7 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
                 eprintln!("warren: cannot write {}: {e}", path.display());
                 return ExitCode::from(2);
             }
-            println!("{}", path.display());
+            outln!("{}", path.display());
         }
         // the tutorial's design as a scenario file the page loads (and `warren export pika` reads)
         let designs = std::path::Path::new(dir).join("designs");
@@ -197,8 +215,8 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
             eprintln!("warren: cannot write {}: {e}", path.display());
             return ExitCode::from(2);
         }
-        println!("{}", path.display());
-        println!("  {} → {}", t.question.ask.get(Lang::En), played.answer);
+        outln!("{}", path.display());
+        outln!("  {} → {}", t.question.ask.get(Lang::En), played.answer);
     }
     ExitCode::SUCCESS
 }
@@ -228,7 +246,7 @@ fn export_pika(file: &str, dir: &str) -> ExitCode {
             eprintln!("warren: cannot write {}: {e}", path.display());
             return ExitCode::from(2);
         }
-        println!("{}", path.display());
+        outln!("{}", path.display());
     }
     ExitCode::SUCCESS
 }
@@ -237,7 +255,7 @@ fn share(file: &str) -> ExitCode {
     // the scenario must read (a link to a broken scenario helps nobody), and is shared as written
     match load(file) {
         Ok(scenario) => {
-            println!("{}", warren_engine::share::encode(&scenario.raw));
+            outln!("{}", warren_engine::share::encode(&scenario.raw));
             ExitCode::SUCCESS
         }
         Err(c) => c,
@@ -251,7 +269,7 @@ fn export_definitions(file: &str) -> ExitCode {
     };
     match warren_engine::definitions::of_scenario(&scenario) {
         Ok(d) => {
-            println!("{}", serde_json::to_string_pretty(&d).expect("serializes"));
+            outln!("{}", serde_json::to_string_pretty(&d).expect("serializes"));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -286,7 +304,7 @@ fn import_definitions(file: &str) -> ExitCode {
             for l in &imp.left_out {
                 eprintln!("warren: left out: {l}");
             }
-            println!("{}", serde_json::to_string_pretty(&imp.scenario).expect("serializes"));
+            outln!("{}", serde_json::to_string_pretty(&imp.scenario).expect("serializes"));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -332,7 +350,7 @@ fn trace(file: &str, url: Option<&str>) -> ExitCode {
     };
     match lines {
         Ok(lines) => {
-            print!("{}", to_jsonl(&lines));
+            out!("{}", to_jsonl(&lines));
             ExitCode::SUCCESS
         }
         Err(c) => c,
@@ -361,13 +379,13 @@ fn diff(url: &str, files: &[&str], reset: bool) -> ExitCode {
             Err(c) => return c,
         };
         match (0..sim.len().max(broker.len())).find(|&i| sim.get(i) != broker.get(i)) {
-            None => println!("{file}: same"),
+            None => outln!("{file}: same"),
             Some(i) => {
                 differ = true;
                 let show = |l: Option<&Value>| l.map(python_json).unwrap_or_else(|| "(nothing)".into());
-                println!("{file}: differs at line {}", i + 1);
-                println!("  warren: {}", show(sim.get(i)));
-                println!("  broker: {}", show(broker.get(i)));
+                outln!("{file}: differs at line {}", i + 1);
+                outln!("  warren: {}", show(sim.get(i)));
+                outln!("  broker: {}", show(broker.get(i)));
             }
         }
     }
@@ -379,7 +397,7 @@ fn diff(url: &str, files: &[&str], reset: bool) -> ExitCode {
 }
 
 fn gen(seed: u64, steps: usize) -> ExitCode {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&warren_engine::generate::scenario(seed, steps)).expect("JSON")
     );

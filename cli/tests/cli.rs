@@ -88,3 +88,24 @@ fn a_missing_file_is_reported() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot read /nonexistent/scenario.json"), "{err}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // `warren gen 1 2000 | head -c 100`: far more than a pipe holds, and the reader goes away
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warren"))
+        .args(["gen", "1", "2000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("warren runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
