@@ -1572,9 +1572,9 @@ impl Broker {
             )));
         }
         let q = &self.queues[&queue];
-        let exclusive = exclusive && !q.cfg.quorum; // quorum queues ignore the flag
-                                                    // rabbit_amqqueue_process basic_consume: a single-active-consumer queue refuses every
-                                                    // exclusive consume, even with no consumer yet
+        // quorum queues ignore the flag; rabbit_amqqueue_process basic_consume: a classic
+        // single-active-consumer queue refuses every exclusive consume, even with no consumer yet
+        let exclusive = exclusive && !q.cfg.quorum;
         let refused = q.cfg.single_active_consumer || q.consumer_count() > 0;
         if q.has_exclusive_consumer || (exclusive && refused) {
             return Err(AmqpError::access_refused(format!(
