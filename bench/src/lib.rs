@@ -57,6 +57,36 @@ fn bind(b: &mut Broker, c: ConnId, q: &str, x: &str, key: &str) {
     );
 }
 
+/// A consumer of `queue` on channel 2 with consumer tag `tag`.
+fn consume(b: &mut Broker, c: ConnId, queue: &str, tag: &str, no_ack: bool) {
+    ok(
+        b,
+        c,
+        2,
+        Method::BasicConsume {
+            queue: queue.into(),
+            consumer_tag: tag.into(),
+            no_ack,
+            exclusive: false,
+            arguments: FieldTable::new(),
+        },
+    );
+}
+
+/// Publish `n` messages to `exchange` with `key`; returns the deliveries they made.
+fn deliveries(b: &mut Broker, c: ConnId, exchange: &str, key: &str, n: u64) -> u64 {
+    let mut delivered = 0;
+    let p = Publisher::new(exchange, key);
+    for _ in 0..n {
+        p.publish(b, c, b"payload");
+        delivered += b
+            .drain_events()
+            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
+            .count() as u64;
+    }
+    delivered
+}
+
 /// A broker with a publisher channel (1) and a consumer channel (2) on one connection.
 fn broker() -> (Broker, ConnId) {
     let mut b = Broker::new(1);
@@ -117,18 +147,7 @@ pub fn direct_pump(n: u64) -> u64 {
             global: false,
         },
     );
-    ok(
-        &mut b,
-        c,
-        2,
-        Method::BasicConsume {
-            queue: "q".into(),
-            consumer_tag: "w".into(),
-            no_ack: false,
-            exclusive: false,
-            arguments: FieldTable::new(),
-        },
-    );
+    consume(&mut b, c, "q", "w", false);
     let mut events = b.drain_events().count() as u64;
     let p = Publisher::new("work", "task");
     for i in 0..n {
@@ -165,33 +184,13 @@ pub fn topic_setup(bindings: u32) -> (Broker, ConnId) {
         };
         bind(&mut b, c, "miss", "logs", &key);
     }
-    ok(
-        &mut b,
-        c,
-        2,
-        Method::BasicConsume {
-            queue: "hit".into(),
-            consumer_tag: "t".into(),
-            no_ack: true,
-            exclusive: false,
-            arguments: FieldTable::new(),
-        },
-    );
+    consume(&mut b, c, "hit", "t", true);
     b.drain_events().count();
     (b, c)
 }
 
 pub fn topic_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
-    let mut delivered = 0;
-    let p = Publisher::new("logs", "app.web1.error");
-    for _ in 0..n {
-        p.publish(b, c, b"payload");
-        delivered += b
-            .drain_events()
-            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
-            .count() as u64;
-    }
-    delivered
+    deliveries(b, c, "logs", "app.web1.error", n)
 }
 
 /// A fanout exchange bound to `queues` queues, each with an auto-ack consumer on channel 2.
@@ -202,18 +201,7 @@ pub fn fanout_setup(queues: u32) -> (Broker, ConnId) {
         let q = format!("f{i}");
         declare_queue(&mut b, c, &q);
         bind(&mut b, c, &q, "wide", "");
-        ok(
-            &mut b,
-            c,
-            2,
-            Method::BasicConsume {
-                queue: q.as_str().into(),
-                consumer_tag: q.as_str().into(),
-                no_ack: true,
-                exclusive: false,
-                arguments: FieldTable::new(),
-            },
-        );
+        consume(&mut b, c, &q, &q, true);
     }
     b.drain_events().count();
     (b, c)
@@ -221,16 +209,7 @@ pub fn fanout_setup(queues: u32) -> (Broker, ConnId) {
 
 /// Publish `n` messages to the fanout of [`fanout_setup`]; returns the deliveries (n × queues).
 pub fn fanout_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
-    let mut delivered = 0;
-    let p = Publisher::new("wide", "");
-    for _ in 0..n {
-        p.publish(b, c, b"payload");
-        delivered += b
-            .drain_events()
-            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
-            .count() as u64;
-    }
-    delivered
+    deliveries(b, c, "wide", "", n)
 }
 
 /// A diamond of exchanges: the fanout `front` bound to the direct exchanges `left` and `right`,
@@ -255,18 +234,7 @@ pub fn diamond_setup() -> (Broker, ConnId) {
         );
         bind(&mut b, c, "q", x, "k");
     }
-    ok(
-        &mut b,
-        c,
-        2,
-        Method::BasicConsume {
-            queue: "q".into(),
-            consumer_tag: "d".into(),
-            no_ack: true,
-            exclusive: false,
-            arguments: FieldTable::new(),
-        },
-    );
+    consume(&mut b, c, "q", "d", true);
     b.drain_events().count();
     (b, c)
 }
@@ -274,16 +242,7 @@ pub fn diamond_setup() -> (Broker, ConnId) {
 /// Publish `n` messages into the diamond of [`diamond_setup`]; returns the deliveries (`n`: each
 /// message once).
 pub fn diamond_pump(b: &mut Broker, c: ConnId, n: u64) -> u64 {
-    let mut delivered = 0;
-    let p = Publisher::new("front", "k");
-    for _ in 0..n {
-        p.publish(b, c, b"payload");
-        delivered += b
-            .drain_events()
-            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
-            .count() as u64;
-    }
-    delivered
+    deliveries(b, c, "front", "k", n)
 }
 
 /// `n` messages of `body_len` bytes waiting in one queue with no consumer (for memory figures);
