@@ -15,7 +15,7 @@ macro_rules! out {
 }
 macro_rules! outln {
     () => { out!("\n") };
-    ($($t:tt)*) => {{ out!($($t)*); out!("\n"); }};
+    ($($t:tt)*) => { out!("{}\n", format_args!($($t)*)) };
 }
 
 mod amqp;

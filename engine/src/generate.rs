@@ -180,8 +180,8 @@ impl Gen {
                 if self.chance(10) {
                     args.insert("x-single-active-consumer".into(), json!(true));
                 }
-                let exclusive = self.chance(10);
-                let auto_delete = self.chance(10);
+                let mut exclusive = self.chance(10);
+                let mut auto_delete = self.chance(10);
                 let mut durable = false;
                 if self.chance(15) {
                     // a quorum queue: durable, neither exclusive nor auto-delete, no priorities
@@ -192,13 +192,9 @@ impl Gen {
                         args.insert("x-delivery-limit".into(), json!(self.rng.below(3)));
                     }
                     durable = !self.chance(5);
+                    exclusive = exclusive && self.chance(30);
+                    auto_delete = auto_delete && self.chance(30);
                 }
-                let quorum = args.contains_key("x-queue-type");
-                let (exclusive, auto_delete) = if quorum {
-                    (exclusive && self.chance(30), auto_delete && self.chance(30))
-                } else {
-                    (exclusive, auto_delete)
-                };
                 self.push(
                     &c,
                     ch,
