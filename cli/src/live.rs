@@ -802,13 +802,25 @@ impl Live {
         })
     }
 
-    /// Delete every queue and exchange the scenario names, so that it starts (and leaves the
-    /// broker) as a freshly reset broker would be for it, without the seconds a reset takes.
+    /// Delete every queue and exchange the scenario names, and the users and vhosts it adds, so
+    /// that it starts (and leaves the broker) as a freshly reset broker would be for it, without
+    /// the seconds a reset takes.
     pub fn clean(url: &str, scenario: &Scenario) -> Result<(), Fatal> {
         let url = Url::parse(url)?;
         let mut queues = BTreeSet::new();
         let mut exchanges = BTreeSet::new();
         for st in &scenario.steps {
+            // users and vhosts it adds go too (by rabbitmqctl; "does not exist" is fine), but
+            // never the one we log in as, the guest user or the default vhost
+            match &st.call {
+                Call::AddUser { user, .. } if *user != url.user && user != "guest" => {
+                    drop(rabbitmqctl_output(&["delete_user", user])?)
+                }
+                Call::AddVhost { vhost } if *vhost != url.vhost && vhost != "/" => {
+                    drop(rabbitmqctl_output(&["delete_vhost", vhost])?)
+                }
+                _ => {}
+            }
             match &st.call {
                 Call::QueueDeclare { queue, .. } if !queue.is_empty() && !queue.starts_with('$') => {
                     queues.insert(queue.clone());

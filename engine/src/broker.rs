@@ -420,6 +420,10 @@ fn check_queue_args(args: &FieldTable) -> Result<QueueConfig, (String, String)> 
     if let Some(FieldValue::Int(_, n)) = args.get("x-delivery-limit") {
         cfg.delivery_limit = Some((*n).max(0) as u64);
     }
+    if cfg.quorum && cfg.overflow == Some(Overflow::RejectPublishDlx) {
+        // 3.10's quorum queues have no reject-publish-dlx: they drop (and dead-letter) the head
+        cfg.overflow = Some(Overflow::DropHead);
+    }
     Ok(cfg)
 }
 
@@ -1806,7 +1810,7 @@ impl Broker {
         }
         let mut all = true;
         for q in &queues {
-            all &= self.enqueue(q, msg.clone());
+            all &= self.enqueue(q, msg.clone(), Some((conn, ch)));
         }
         self.recycle(queues);
         if let Some(seq) = seq {
@@ -1889,11 +1893,22 @@ impl Broker {
     }
 
     /// Offer a message to a queue (`maybe_deliver_or_enqueue`): false when the queue refused it.
-    fn enqueue(&mut self, qname: &Name, msg: Rc<Message>) -> bool {
+    /// Store a copy of `msg` in `qname`, published by channel `from` (`None`: dead-lettered);
+    /// false if the queue refused it.
+    fn enqueue(&mut self, qname: &Name, msg: Rc<Message>, from: Option<(ConnId, u16)>) -> bool {
         let Some(q) = self.queues.get_mut(qname) else {
             return true;
         };
-        if q.would_overflow(msg.body.len() as u64) {
+        // a quorum queue refuses by blocking publishing channels (over the limit, not at it),
+        // never a dead letter (3.10 sends those untracked); one that drops the head takes the
+        // message, then drops
+        let full = q.has_limit()
+            && match (q.cfg.quorum, q.cfg.overflow()) {
+                (true, Overflow::RejectPublish) => from.is_some_and(|f| !q.admits(f)),
+                (true, _) => false,
+                (false, _) => q.would_overflow(msg.body.len() as u64),
+            };
+        if full {
             match q.cfg.overflow() {
                 Overflow::RejectPublish => {
                     self.emit(EventKind::Dropped {
@@ -2041,7 +2056,7 @@ impl Broker {
             return;
         }
         for target in &queues {
-            self.enqueue(target, new.clone());
+            self.enqueue(target, new.clone(), None);
         }
         self.recycle(queues);
     }
@@ -2353,6 +2368,9 @@ impl Broker {
             self.remove_consumer_from_queue(conn, ch, tag, cons);
         }
         self.conns.get_mut(&conn).expect("open").channels.remove(&ch);
+        for q in self.queues.values_mut_unordered() {
+            q.forget_enqueuer(conn, ch);
+        }
         for q in queues {
             self.after_requeue(&q);
         }

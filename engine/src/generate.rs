@@ -2,10 +2,12 @@
 //!
 //! [`scenario`] builds a scenario step by step while running it on the engine, so that most acks
 //! name real delivery tags and most publishes reach something. It mixes declares (with TTL,
-//! max-length, overflow, dead-lettering and priority arguments; quorum queues, some with a
-//! delivery limit), bindings of every exchange kind
-//! (and exchange-to-exchange), publishes with properties, consumers with prefetch, acks, nacks,
-//! rejects, gets, cancels, recovers, purges, channel and connection closes, confirms and waits.
+//! max-length (in messages or bytes), overflow, dead-lettering, priority and expiry arguments; quorum
+//! queues, some with a delivery limit; durable, auto-delete, internal and passive exchange
+//! declares), bindings of every exchange kind (and exchange-to-exchange, and unbinding both),
+//! exchange and queue deletes (if unused, if empty), publishes with properties, consumers with prefetch, acks, nacks,
+//! rejects, gets, cancels, recovers, purges, channel and connection closes, confirms and waits. In
+//! some scenarios connection C logs in as a user of its own whose permissions change on the way.
 //!
 //! It keeps clear of real races, so a real broker gives one answer: a channel consumes from at
 //! most one queue (deliveries from two queues to one channel may interleave either way); queue
@@ -41,7 +43,13 @@ struct Gen {
     consuming: VecMap<(String, u16), (String, Vec<String>)>,
     declared_queues: Vec<String>,
     next_tag: u64,
+    /// Whether connection C logs in as [`USER`] (whose permissions the scenario sets and changes).
+    user: bool,
 }
+
+/// The user connection C logs in as, in scenarios that have one (password [`PASSWORD`]).
+const USER: &str = "g.user";
+const PASSWORD: &str = "pw";
 
 impl Gen {
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
@@ -103,6 +111,10 @@ impl Gen {
     /// Record a step and run it on the engine to learn its outcome.
     fn push(&mut self, conn: &str, ch: u16, call: &str, args: Value, alias: Option<&str>) {
         let mut st = json!({"conn": conn, "ch": ch, "call": call, "args": args});
+        if self.user && conn == "C" {
+            st["user"] = json!(USER);
+            st["password"] = json!(PASSWORD);
+        }
         if let Some(a) = alias {
             st["as"] = json!(a);
         }
@@ -174,6 +186,12 @@ impl Gen {
                 if self.chance(15) {
                     args.insert("x-message-ttl".into(), json!(*self.pick(&[0u64, 600_000])));
                 }
+                if self.chance(8) {
+                    args.insert("x-max-length-bytes".into(), json!(*self.pick(&[0u64, 2, 5])));
+                }
+                if self.chance(5) {
+                    args.insert("x-expires".into(), json!(600_000));
+                }
                 if self.chance(15) {
                     args.insert("x-max-priority".into(), json!(self.rng.below(4)));
                 }
@@ -208,15 +226,32 @@ impl Gen {
             }
             8..=11 => {
                 let kind = *self.pick(&["direct", "fanout", "topic", "headers"]);
+                if self.chance(15) {
+                    // deleted (its bindings both ways go with it), perhaps only if unused
+                    let if_unused = self.chance(50);
+                    self.push(
+                        &c,
+                        ch,
+                        "exchange_delete",
+                        json!({"exchange": x(kind), "if_unused": if_unused}),
+                        None,
+                    );
+                    return;
+                }
                 let mut args = serde_json::Map::new();
                 if self.chance(20) {
                     args.insert("alternate-exchange".into(), json!(x("fanout")));
                 }
+                // now and then durable, auto-delete (gone with its last binding), internal (no
+                // publishes) or passive: a redeclare that differs is refused as inequivalent
+                let (durable, auto_delete, internal, passive) =
+                    (self.chance(5), self.chance(10), self.chance(5), self.chance(5));
                 self.push(
                     &c,
                     ch,
                     "exchange_declare",
-                    json!({"exchange": x(kind), "exchange_type": kind, "arguments": args}),
+                    json!({"exchange": x(kind), "exchange_type": kind, "durable": durable, "auto_delete": auto_delete,
+                           "internal": internal, "passive": passive, "arguments": args}),
                     None,
                 );
             }
@@ -395,33 +430,82 @@ impl Gen {
             92..=94 => self.push(&c, ch, "confirm_select", json!({}), None),
             95 => {
                 let queue = self.queue();
-                let if_empty = self.chance(30);
+                let (if_empty, if_unused) = (self.chance(30), self.chance(20));
                 self.push(
                     &c,
                     ch,
                     "queue_delete",
-                    json!({"queue": queue, "if_empty": if_empty}),
+                    json!({"queue": queue, "if_empty": if_empty, "if_unused": if_unused}),
                     None,
                 );
                 self.consuming.retain(|_, (q, _)| *q != queue);
             }
             96 => {
-                let kind = *self.pick(&["direct", "topic"]);
-                let queue = self.queue();
+                let kind = *self.pick(&["direct", "topic", "fanout"]);
                 let key = self.key();
-                self.push(
-                    &c,
-                    ch,
-                    "queue_unbind",
-                    json!({"queue": queue, "exchange": x(kind), "routing_key": key}),
-                    None,
-                );
+                if self.chance(30) {
+                    let dest: &str = E2E_DESTS[self.rng.below(3) as usize];
+                    self.push(
+                        &c,
+                        ch,
+                        "exchange_unbind",
+                        json!({"destination": x(dest), "source": x(kind), "routing_key": key}),
+                        None,
+                    );
+                } else {
+                    let queue = self.queue();
+                    self.push(
+                        &c,
+                        ch,
+                        "queue_unbind",
+                        json!({"queue": queue, "exchange": x(kind), "routing_key": key}),
+                        None,
+                    );
+                }
             }
+            _ if self.user && self.chance(30) => self.permissions(),
             _ => {
+                if self.chance(25) {
+                    let kind = *self.pick(&KINDS);
+                    self.push(
+                        &c,
+                        ch,
+                        "exchange_declare",
+                        json!({"exchange": x(kind), "exchange_type": kind, "passive": true}),
+                        None,
+                    );
+                    return;
+                }
                 let queue = self.queue();
                 self.push(&c, ch, "queue_declare", json!({"queue": queue, "passive": true}), None);
             }
         }
+    }
+
+    /// Set (or now and then clear) [`USER`]'s permissions on `/`: each of configure, write and
+    /// read one of a few patterns over the generator's names (a channel keeps using the checks it
+    /// has cached, as rabbit_channel does).
+    fn permissions(&mut self) {
+        if self.chance(10) {
+            self.push("A", 1, "clear_permissions", json!({"user": USER}), None);
+            return;
+        }
+        let configure = *self.pick(&[".*", "", "^g\\.q.*", "^g\\.(q0|direct|fanout)$", "^amq\\.gen.*"]);
+        let write = *self.pick(&[
+            ".*",
+            "",
+            "^g\\.(direct|fanout)$",
+            "^g\\.q[01]$",
+            "^(g\\.topic|amq\\.default)$",
+        ]);
+        let read = *self.pick(&[".*", "", "^g\\.(topic|headers|q.*)$", "^g\\.q[23]$"]);
+        self.push(
+            "A",
+            1,
+            "set_permissions",
+            json!({"user": USER, "configure": configure, "write": write, "read": read}),
+            None,
+        );
     }
 
     fn conn_id(&self, name: &str) -> crate::queue::ConnId {
@@ -439,6 +523,7 @@ pub fn scenario(seed: u64, len: usize) -> Value {
         consuming: VecMap::new(),
         declared_queues: Vec::new(),
         next_tag: 0,
+        user: false,
     };
     // a topology to start from: the four exchange kinds and two queues
     for kind in ["direct", "fanout", "topic", "headers"] {
@@ -453,6 +538,12 @@ pub fn scenario(seed: u64, len: usize) -> Value {
     for i in 0..2 {
         g.push("A", 1, "queue_declare", json!({"queue": q(i)}), None);
         g.declared_queues.push(q(i));
+    }
+    // in some scenarios connection C logs in as a user of its own, with narrower permissions
+    if g.chance(30) {
+        g.push("A", 1, "add_user", json!({"user": USER, "password": PASSWORD}), None);
+        g.user = true;
+        g.permissions();
     }
     while g.steps.len() < len {
         g.step();

@@ -138,6 +138,10 @@ impl<V> NameMap<V> {
     pub fn keys(&self) -> impl Iterator<Item = &Name> {
         self.iter().map(|(k, _)| k)
     }
+    /// Every value, in no particular order: for a change to each that does not depend on the others.
+    pub fn values_mut_unordered(&mut self) -> impl Iterator<Item = &mut V> {
+        self.slots.iter_mut().flatten().map(|(_, v)| v)
+    }
 }
 
 impl<V> std::ops::Index<&str> for NameMap<V> {

@@ -2,6 +2,7 @@
 
 use crate::field::FieldTable;
 use crate::message::{Entry, Name};
+use crate::names::VecMap;
 use std::collections::VecDeque;
 
 /// A connection, as the broker numbers them.
@@ -80,6 +81,11 @@ pub struct Queue {
     /// Last use for `x-expires` (declare, get, last consumer gone), ms.
     pub last_used: u64,
     next_seq: u64,
+    /// A quorum queue with `reject-publish`: the channels that have published to it (3.10
+    /// `rabbit_fifo`'s enqueuers), and whether each is blocked.
+    enqueuers: VecMap<(ConnId, u16), bool>,
+    /// Whether any of them is blocked.
+    any_blocked: bool,
     pub(crate) head_timer: Option<u64>,
     pub(crate) expiry_timer: Option<u64>,
 }
@@ -118,6 +124,8 @@ impl Queue {
             had_consumer: false,
             last_used: now,
             next_seq: 0,
+            enqueuers: VecMap::new(),
+            any_blocked: false,
             head_timer: None,
             expiry_timer: None,
         }
@@ -146,6 +154,7 @@ impl Queue {
         self.ready_len += 1;
         self.ready_bytes += e.msg.body.len() as u64;
         self.levels[e.level as usize].push_back(e);
+        self.block_if_over();
     }
 
     /// A quorum queue takes a returned message back: a message the client requeued (nack, reject,
@@ -162,6 +171,7 @@ impl Queue {
             e.seq = self.next_seq();
             self.levels[0].push_back(e);
         }
+        self.block_if_over();
     }
 
     /// Put a message back at its original position (semantics §7.4).
@@ -187,6 +197,10 @@ impl Queue {
         };
         self.ready_len -= 1;
         self.ready_bytes -= e.msg.body.len() as u64;
+        if self.any_blocked && self.below_soft_limit() {
+            self.any_blocked = false;
+            self.enqueuers.values_mut().for_each(|b| *b = false);
+        }
         Some(e)
     }
 
@@ -206,10 +220,50 @@ impl Queue {
             .chain(self.levels.iter().rev().flat_map(|l| l.iter()))
     }
 
+    /// Has `x-max-length` or `x-max-length-bytes`.
+    #[inline]
+    pub fn has_limit(&self) -> bool {
+        self.cfg.max_length.is_some() || self.cfg.max_length_bytes.is_some()
+    }
+
     /// Over `x-max-length` / `x-max-length-bytes`.
     pub fn over_limit(&self) -> bool {
         self.cfg.max_length.is_some_and(|m| self.ready_len > m)
             || self.cfg.max_length_bytes.is_some_and(|m| self.ready_bytes > m)
+    }
+
+    /// A quorum queue with `reject-publish` (3.10 `rabbit_fifo`): whether it takes a message
+    /// from `from`. Over its limit (more ready messages or bytes than the limit: it holds one
+    /// message more than a classic queue) it blocks every enqueuer it knows, and one that comes
+    /// to it new while it is over; they stay blocked until it is down to 80% of the limit.
+    pub fn admits(&mut self, from: (ConnId, u16)) -> bool {
+        if let Some(blocked) = self.enqueuers.get(&from) {
+            return !blocked;
+        }
+        let over = self.over_limit();
+        self.enqueuers.insert(from, over);
+        self.any_blocked |= over;
+        !over
+    }
+
+    /// A channel closed: it is no longer an enqueuer (opened again, it is a new one).
+    pub fn forget_enqueuer(&mut self, conn: ConnId, ch: u16) {
+        self.enqueuers.remove(&(conn, ch));
+    }
+
+    fn block_if_over(&mut self) {
+        if !self.enqueuers.is_empty() && self.over_limit() {
+            self.any_blocked = true;
+            self.enqueuers.values_mut().for_each(|b| *b = true);
+        }
+    }
+
+    /// At or below 80% of every limit it has (`rabbit_fifo`'s soft limit).
+    fn below_soft_limit(&self) -> bool {
+        let below = |limit: Option<u64>, n: u64| limit.is_none_or(|m| n as f64 <= m as f64 * 0.8);
+        self.has_limit()
+            && below(self.cfg.max_length, self.ready_len)
+            && below(self.cfg.max_length_bytes, self.ready_bytes)
     }
 
     /// Would one more message of `size` bytes go over a limit (`will_overflow`).

@@ -72,3 +72,15 @@ golden!(q_quorum_get_counts_as_consumer, "q_quorum_get_counts_as_consumer");
 // A quorum queue without a delivery limit takes a message requeued by nack or recover back at its
 // tail, and one whose channel closed back first.
 golden!(q_quorum_return_placement, "q_quorum_return_placement");
+
+// A quorum queue with reject-publish refuses once over its limit (so it holds one message more),
+// blocks every channel that has published to it until it is down to 80%, and lets a channel new
+// to it in while it is not over.
+golden!(q_quorum_reject_publish_blocks, "q_quorum_reject_publish_blocks");
+
+// The same with a byte limit; a reopened channel is a new publisher; requeued messages block;
+// dead letters always get in.
+golden!(q_quorum_reject_publish_returns, "q_quorum_reject_publish_returns");
+
+// reject-publish-dlx on a quorum queue drops (and dead-letters) the head, as drop-head does.
+golden!(q_quorum_reject_publish_dlx, "q_quorum_reject_publish_dlx");
