@@ -6,7 +6,8 @@
 //! queues, some with a delivery limit; durable, auto-delete, internal and passive exchange
 //! declares), bindings of every exchange kind (and exchange-to-exchange, and unbinding both),
 //! exchange and queue deletes (if unused, if empty), publishes with properties, consumers with prefetch, acks, nacks,
-//! rejects, gets, cancels, recovers, purges, channel and connection closes, confirms and waits. In
+//! rejects, gets, cancels, recovers, purges, channel and connection closes, broker restarts,
+//! confirms and waits. In
 //! some scenarios connection C logs in as a user of its own whose permissions change on the way.
 //!
 //! It keeps clear of real races, so a real broker gives one answer: a channel consumes from at
@@ -200,7 +201,7 @@ impl Gen {
                 }
                 let mut exclusive = self.chance(10);
                 let mut auto_delete = self.chance(10);
-                let mut durable = false;
+                let mut durable = self.chance(15);
                 if self.chance(15) {
                     // a quorum queue: durable, neither exclusive nor auto-delete, no priorities
                     // (now and then one of those anyway, for the broker's refusal)
@@ -464,6 +465,15 @@ impl Gen {
                 }
             }
             _ if self.user && self.chance(30) => self.permissions(),
+            _ if self.chance(12) && self.tags.len() <= 1 => {
+                // a broker restart: connections close, durable things and persistent messages
+                // stay. Only while at most one channel holds deliveries: the broker closes
+                // connections in an order of its own, and a quorum queue takes back what each
+                // held in that order
+                self.tags.clear();
+                self.consuming.clear();
+                self.push("A", 1, "restart", json!({}), None);
+            }
             _ => {
                 if self.chance(25) {
                     let kind = *self.pick(&KINDS);
