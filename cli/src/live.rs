@@ -810,18 +810,15 @@ impl Live {
         let mut queues = BTreeSet::new();
         let mut exchanges = BTreeSet::new();
         for st in &scenario.steps {
-            // users and vhosts it adds go too (by rabbitmqctl; "does not exist" is fine), but
-            // never the one we log in as, the guest user or the default vhost
             match &st.call {
+                // users and vhosts it adds go now (by rabbitmqctl; "does not exist" is fine), but
+                // never the one we log in as, the guest user or the default vhost
                 Call::AddUser { user, .. } if *user != url.user && user != "guest" => {
                     drop(rabbitmqctl_output(&["delete_user", user])?)
                 }
                 Call::AddVhost { vhost } if *vhost != url.vhost && vhost != "/" => {
                     drop(rabbitmqctl_output(&["delete_vhost", vhost])?)
                 }
-                _ => {}
-            }
-            match &st.call {
                 Call::QueueDeclare { queue, .. } if !queue.is_empty() && !queue.starts_with('$') => {
                     queues.insert(queue.clone());
                 }

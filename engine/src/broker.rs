@@ -1892,9 +1892,8 @@ impl Broker {
         });
     }
 
-    /// Offer a message to a queue (`maybe_deliver_or_enqueue`): false when the queue refused it.
-    /// Store a copy of `msg` in `qname`, published by channel `from` (`None`: dead-lettered);
-    /// false if the queue refused it.
+    /// Offer a message to a queue (`maybe_deliver_or_enqueue`), published by channel `from`
+    /// (`None`: dead-lettered): false when the queue refused it.
     fn enqueue(&mut self, qname: &Name, msg: Rc<Message>, from: Option<(ConnId, u16)>) -> bool {
         let Some(q) = self.queues.get_mut(qname) else {
             return true;

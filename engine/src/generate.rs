@@ -2,13 +2,13 @@
 //!
 //! [`scenario`] builds a scenario step by step while running it on the engine, so that most acks
 //! name real delivery tags and most publishes reach something. It mixes declares (with TTL,
-//! max-length (in messages or bytes), overflow, dead-lettering, priority and expiry arguments; quorum
-//! queues, some with a delivery limit; durable, auto-delete, internal and passive exchange
+//! max-length (in messages or bytes), overflow, dead-lettering, priority and expiry arguments;
+//! quorum queues, some with a delivery limit; durable, auto-delete, internal and passive exchange
 //! declares), bindings of every exchange kind (and exchange-to-exchange, and unbinding both),
-//! exchange and queue deletes (if unused, if empty), publishes with properties, consumers with prefetch, acks, nacks,
-//! rejects, gets, cancels, recovers, purges, channel and connection closes, broker restarts,
-//! confirms and waits. In
-//! some scenarios connection C logs in as a user of its own whose permissions change on the way.
+//! exchange and queue deletes (if unused, if empty), publishes with properties, consumers with
+//! prefetch, acks, nacks, rejects, gets, cancels, recovers, purges, channel and connection closes,
+//! broker restarts, confirms and waits. In some scenarios connection C logs in as a user of its
+//! own whose permissions change on the way.
 //!
 //! It keeps clear of real races, so a real broker gives one answer: a channel consumes from at
 //! most one queue (deliveries from two queues to one channel may interleave either way); queue
@@ -423,11 +423,7 @@ impl Gen {
                 self.consuming.remove(&(c.clone(), ch));
                 self.push(&c, ch, "channel_close", json!({}), None);
             }
-            91 => {
-                self.tags.retain(|k, _| k.0 != c);
-                self.consuming.retain(|k, _| k.0 != c);
-                self.push(&c, ch, "connection_close", json!({}), None);
-            }
+            91 => self.close_connection(&c, ch),
             92..=94 => self.push(&c, ch, "confirm_select", json!({}), None),
             95 => {
                 let queue = self.queue();
@@ -445,7 +441,7 @@ impl Gen {
                 let kind = *self.pick(&["direct", "topic", "fanout"]);
                 let key = self.key();
                 if self.chance(30) {
-                    let dest: &str = E2E_DESTS[self.rng.below(3) as usize];
+                    let dest = *self.pick(&E2E_DESTS);
                     self.push(
                         &c,
                         ch,
@@ -467,9 +463,7 @@ impl Gen {
             _ if self.user && self.chance(30) => {
                 // C's channels go first: one kept would answer from its permission cache, which
                 // a real channel clears when it hibernates, after about a second idle
-                self.tags.retain(|k, _| k.0 != "C");
-                self.consuming.retain(|k, _| k.0 != "C");
-                self.push("C", 1, "connection_close", json!({}), None);
+                self.close_connection("C", 1);
                 self.permissions();
             }
             _ if self.chance(12) && self.tags.len() <= 1 => {
@@ -497,6 +491,13 @@ impl Gen {
                 self.push(&c, ch, "queue_declare", json!({"queue": queue, "passive": true}), None);
             }
         }
+    }
+
+    /// Close connection `conn` (the step on channel `ch`): what it held and consumed goes with it.
+    fn close_connection(&mut self, conn: &str, ch: u16) {
+        self.tags.retain(|k, _| k.0 != conn);
+        self.consuming.retain(|k, _| k.0 != conn);
+        self.push(conn, ch, "connection_close", json!({}), None);
     }
 
     /// Set (or now and then clear) [`USER`]'s permissions on `/`: each of configure, write and

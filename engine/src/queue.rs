@@ -84,8 +84,6 @@ pub struct Queue {
     /// A quorum queue with `reject-publish`: the channels that have published to it (3.10
     /// `rabbit_fifo`'s enqueuers), and whether each is blocked.
     enqueuers: VecMap<(ConnId, u16), bool>,
-    /// Whether any of them is blocked.
-    any_blocked: bool,
     pub(crate) head_timer: Option<u64>,
     pub(crate) expiry_timer: Option<u64>,
 }
@@ -125,7 +123,6 @@ impl Queue {
             last_used: now,
             next_seq: 0,
             enqueuers: VecMap::new(),
-            any_blocked: false,
             head_timer: None,
             expiry_timer: None,
         }
@@ -197,8 +194,7 @@ impl Queue {
         };
         self.ready_len -= 1;
         self.ready_bytes -= e.msg.body.len() as u64;
-        if self.any_blocked && self.below_soft_limit() {
-            self.any_blocked = false;
+        if !self.enqueuers.is_empty() && self.below_soft_limit() {
             self.enqueuers.values_mut().for_each(|b| *b = false);
         }
         Some(e)
@@ -242,7 +238,6 @@ impl Queue {
         }
         let over = self.over_limit();
         self.enqueuers.insert(from, over);
-        self.any_blocked |= over;
         !over
     }
 
@@ -253,7 +248,6 @@ impl Queue {
 
     fn block_if_over(&mut self) {
         if !self.enqueuers.is_empty() && self.over_limit() {
-            self.any_blocked = true;
             self.enqueuers.values_mut().for_each(|b| *b = true);
         }
     }
