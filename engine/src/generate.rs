@@ -495,6 +495,18 @@ impl Gen {
 
     /// Close connection `conn` (the step on channel `ch`): what it held and consumed goes with it.
     fn close_connection(&mut self, conn: &str, ch: u16) {
+        // A closing connection's channels end in an order the broker does not fix: a delivery
+        // one channel holds may go back to its queue before or after another channel's consumer
+        // goes (and so be delivered to it, or not). The channels holding deliveries close first,
+        // one by one, when another channel of the connection consumes.
+        let holders: Vec<u16> = self.tags.keys().filter(|k| k.0 == conn).map(|k| k.1).collect();
+        for h in holders {
+            if self.consuming.keys().any(|k| k.0 == conn && k.1 != h) {
+                self.tags.remove(&(conn.to_string(), h));
+                self.consuming.remove(&(conn.to_string(), h));
+                self.push(conn, h, "channel_close", json!({}), None);
+            }
+        }
         self.tags.retain(|k, _| k.0 != conn);
         self.consuming.retain(|k, _| k.0 != conn);
         self.push(conn, ch, "connection_close", json!({}), None);
