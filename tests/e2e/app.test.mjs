@@ -116,7 +116,7 @@ await test('first visit shows the work queues example, and publishing fills the 
   expect(before.ink > 0, `the counts layer shows the queue's counts (${before.ink} pixels drawn)`);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/work-queues.png` });
   // acks free the slots and the waiting tasks follow: at the end everything is acked
-  await page.selectOption('select[aria-label="speed"]', '8');
+  await page.selectOption('select[aria-label="speed"]', { label: '8x' });
   await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 10000 });
   await logHas(page, "delivered from 'task_queue' to consumer worker-2");
   await page.waitForFunction(() => [...document.querySelectorAll('ol[role="log"] li')].filter((l) => / acked #/.test(l.textContent)).length === 4, null, { timeout: 5000 });
@@ -453,7 +453,7 @@ await test('controls and the log have labels for screen readers and work from th
 
 /** Run every step of the tutorial shown, at 8x, waiting for each to be marked done. */
 async function runTutorial(page) {
-  await page.selectOption('select[aria-label="speed"]', '8');
+  await page.selectOption('select[aria-label="speed"]', { label: '8x' });
   for (;;) {
     const run = label(page, 'run this step');
     if (!(await run.count())) break;
