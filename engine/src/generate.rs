@@ -418,11 +418,7 @@ impl Gen {
                 let queue = self.queue();
                 self.push(&c, ch, "queue_purge", json!({"queue": queue}), None);
             }
-            89..=90 => {
-                self.tags.remove(&(c.clone(), ch));
-                self.consuming.remove(&(c.clone(), ch));
-                self.push(&c, ch, "channel_close", json!({}), None);
-            }
+            89..=90 => self.close_channel(&c, ch),
             91 => self.close_connection(&c, ch),
             92..=94 => self.push(&c, ch, "confirm_select", json!({}), None),
             95 => {
@@ -493,6 +489,14 @@ impl Gen {
         }
     }
 
+    /// Close channel `ch` of `conn`: what it held and consumed goes with it.
+    fn close_channel(&mut self, conn: &str, ch: u16) {
+        let key = (conn.to_string(), ch);
+        self.tags.remove(&key);
+        self.consuming.remove(&key);
+        self.push(conn, ch, "channel_close", json!({}), None);
+    }
+
     /// Close connection `conn` (the step on channel `ch`): what it held and consumed goes with it.
     fn close_connection(&mut self, conn: &str, ch: u16) {
         // A closing connection's channels end in an order the broker does not fix: a delivery
@@ -502,9 +506,7 @@ impl Gen {
         let holders: Vec<u16> = self.tags.keys().filter(|k| k.0 == conn).map(|k| k.1).collect();
         for h in holders {
             if self.consuming.keys().any(|k| k.0 == conn && k.1 != h) {
-                self.tags.remove(&(conn.to_string(), h));
-                self.consuming.remove(&(conn.to_string(), h));
-                self.push(conn, h, "channel_close", json!({}), None);
+                self.close_channel(conn, h);
             }
         }
         self.tags.retain(|k, _| k.0 != conn);
