@@ -11,6 +11,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use warren_engine::num::{fixed, short};
 use warren_engine::MsgId;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
@@ -1571,7 +1572,7 @@ impl App {
                 .map(|(i, r)| {
                     let x = w * (i as f64 + 0.5) / CHART_BINS as f64;
                     let y = h - 4.0 - (h - 8.0) * f(r) / top;
-                    format!("{x:.1},{y:.1}")
+                    format!("{},{}", fixed(x, 1), fixed(y, 1))
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -1596,7 +1597,7 @@ impl App {
                     { total(tr(l, "Ack"), rate_text(o.rates.ack)) }
                 </div>
                 <figure class="rates">
-                    <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("message rates over the last {} s", CHART_MS / 1000.0)}>
+                    <svg viewBox={format!("0 0 {} {}", short(w, 0), short(h, 0))} role="img" aria-label={format!("message rates over the last {} s", short(CHART_MS / 1000.0, 0))}>
                         <polyline class="publish" points={line(|r| r.publish)} />
                         <polyline class="deliver" points={line(|r| r.deliver)} />
                         <polyline class="ack" points={line(|r| r.ack)} />
@@ -1622,11 +1623,11 @@ impl App {
                             (0, g) => format!("{g} (global)"),
                             (p, g) => format!("{p} · {g} (global)"),
                         };
-                        let used = c.utilisation.map(|u| format!("{:.0}%", u * 100.0)).unwrap_or_else(|| "—".into());
+                        let used = c.utilisation.map(|u| format!("{}%", fixed(u * 100.0, 0))).unwrap_or_else(|| "—".into());
                         html! {
                             <tr><td>{ format!("{} ({})", c.client, c.tag) }</td><td>{ c.queue.clone() }</td>
                                 <td>{ if c.ack_required { "●" } else { "○" } }</td><td>{ prefetch }</td><td>{ c.unacked }</td>
-                                <td><meter min="0" max="1" value={c.utilisation.unwrap_or(0.0).to_string()} />{ " " }{ used }</td></tr>
+                                <td><meter min="0" max="1" value={short(c.utilisation.unwrap_or(0.0), 3)} />{ " " }{ used }</td></tr>
                         }
                     }) }</tbody>
                 </table>
@@ -1721,7 +1722,7 @@ impl App {
                         // an option's value is its place in SPEEDS: parsing a float would bring
                         // core's decimal-to-float tables into the page (about 10 KB gzip'd)
                         <select aria-label="speed" onchange={link.batch_callback(|e: Event| input_value(&e).parse::<usize>().ok().and_then(|i| SPEEDS.get(i)).map(|s| Msg::Speed(*s)))}>
-                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={*s == self.speed}>{ format!("{s}x") }</option> }) }
+                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={*s == self.speed}>{ format!("{}x", short(*s, 2)) }</option> }) }
                         </select>
                     </label>
                     <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ tr(l, "↺ Restart") }</button>
@@ -1827,7 +1828,7 @@ impl App {
                     let (px, py) = pos(p);
                     edges.push(html! {
                         <g class="edge implicit" aria-label={format!("{} publishes to the default exchange", p.name)}>
-                            <line x1={px.to_string()} y1={py.to_string()} x2={dx.to_string()} y2={dy.to_string()} />
+                            <line x1={coord(px)} y1={coord(py)} x2={coord(dx)} y2={coord(dy)} />
                         </g>
                     });
                 }
@@ -1836,7 +1837,7 @@ impl App {
                 let (qx, qy) = pos(q);
                 edges.push(html! {
                     <g class="edge implicit" aria-label={format!("implicit binding of queue {} with key {}", q.name, q.name)}>
-                        <line x1={dx.to_string()} y1={dy.to_string()} x2={qx.to_string()} y2={qy.to_string()} />
+                        <line x1={coord(dx)} y1={coord(dy)} x2={coord(qx)} y2={coord(qy)} />
                     </g>
                 });
             }
@@ -1883,7 +1884,7 @@ impl App {
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
-                html! { <line class="drawing" x1={x0.to_string()} y1={y0.to_string()} x2={x.to_string()} y2={y.to_string()} /> }
+                html! { <line class="drawing" x1={coord(x0)} y1={coord(y0)} x2={coord(*x)} y2={coord(*y)} /> }
             }),
             _ => None,
         };
@@ -1891,8 +1892,8 @@ impl App {
             let (x, y) = default_exchange_at(d);
             html! {
                 <g class="node exchange default" aria-label="direct exchange (default)">
-                    <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
-                    <text x={x.to_string()} y={(y + 4.0).to_string()} class="label">{ tr(self.lang, "(default)") }</text>
+                    <polygon points={[(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)].map(|(a, b)| format!("{},{}", coord(a), coord(b))).join(" ")} />
+                    <text x={coord(x)} y={coord(y + 4.0)} class="label">{ tr(self.lang, "(default)") }</text>
                 </g>
             }
         });
@@ -1904,7 +1905,7 @@ impl App {
                     onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(x, y) })}
                     onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
                     onwheel={link.callback(|e: WheelEvent| { Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
-                    <g transform={format!("translate({} {}) scale({})", self.tx, self.ty, self.scale)}>
+                    <g transform={format!("translate({} {}) scale({})", coord(self.tx), coord(self.ty), short(self.scale as f64, 4))}>
                         { edges }
                         { for default_x }
                         { for nodes }
@@ -2176,12 +2177,13 @@ impl App {
     /// however long the run.
     fn log_lines(&self) -> Vec<LogLine> {
         let tl = &self.live.timeline;
-        let filter = self.filter.to_lowercase();
+        // ASCII case only: Unicode's case tables are 12 KB of the page, and names are ASCII
+        let filter = self.filter.to_ascii_lowercase();
         let highlight = &self.related;
         tl.shown_latest_first()
             .filter_map(|(e, s)| {
                 let (cat, text) = describe_in(self.lang, &e.kind, &tl.names)?;
-                if !(filter.is_empty() || text.to_lowercase().contains(&filter) || cat.contains(&filter)) {
+                if !(filter.is_empty() || text.to_ascii_lowercase().contains(&filter) || cat.contains(&filter)) {
                     return None;
                 }
                 let ms = messages_of(&e.kind);
@@ -2249,7 +2251,7 @@ fn log_list(p: &LogProps) -> Html {
             { for p.lines.0.iter().map(|l| {
                 let (cb, m) = (p.onselect.clone(), l.msg);
                 html! { <li class={classes!(l.cat, l.on.then_some("on"))} tabindex="0" role="button" onclick={move |_| cb.emit(m)}>
-                    <span class="at">{ format!("{:.2}s", l.at / 1000.0) }</span>{ " " }{ l.text.clone() }</li> }
+                    <span class="at">{ format!("{}s", fixed(l.at / 1000.0, 2)) }</span>{ " " }{ l.text.clone() }</li> }
             }) }
         </ol>
     }
@@ -2288,6 +2290,12 @@ fn prefetch_slots(prefetch: u16, auto_ack: bool) -> u64 {
 
 /// The side of a prefetch slot, and its colour when full.
 const SLOT: f32 = 12.0;
+
+/// A coordinate in the canvas's SVG, to a hundredth of a unit (`12.5`, `40`): without core's
+/// float printing, which the page leaves out ([`warren_engine::num`]).
+fn coord(x: f32) -> String {
+    short(x as f64, 2)
+}
 const SLOT_FULL: &str = "#2e8540";
 /// The counts layer's text.
 const COUNTS_INK: &str = "#4a5263";
@@ -2358,17 +2366,17 @@ fn node_view(p: &NodeProps) -> Html {
     };
     let port = (kind != Kind::Consumer).then(|| {
         let (w, _) = half(kind);
-        html! { <circle class="port" cx={(x + w + 8.0).to_string()} cy={y.to_string()} r="7"
+        html! { <circle class="port" cx={coord(x + w + 8.0)} cy={coord(y)} r="7"
         aria-label={format!("drag from here to link {name}")} /> }
     });
     let body = match &p.state {
         NodeState::Queue { live, ready, unacked } => html! {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
-                <rect x={(x - 80.0).to_string()} y={(y - 28.0).to_string()} width="160" height="56" rx="6" />
-                <text x={x.to_string()} y={(y - 6.0).to_string()} class="label">{ name.clone() }</text>
+                <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
+                <text x={coord(x)} y={coord(y - 6.0)} class="label">{ name.clone() }</text>
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
-                if !*live { <text x={x.to_string()} y={(y + 16.0).to_string()} class="counts">{ tr(p.lang, "not on the broker") }</text> }
+                if !*live { <text x={coord(x)} y={coord(y + 16.0)} class="counts">{ tr(p.lang, "not on the broker") }</text> }
             </g>
         },
         NodeState::Consumer {
@@ -2382,31 +2390,31 @@ fn node_view(p: &NodeProps) -> Html {
             html! {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else { "" })}>
-                    <rect x={(x - 60.0).to_string()} y={(y - 30.0).to_string()} width="120" height="60" rx="30" />
-                    <text x={x.to_string()} y={(y - 38.0).to_string()} class="label">{ name.clone() }</text>
+                    <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
+                    <text x={coord(x)} y={coord(y - 38.0)} class="label">{ name.clone() }</text>
                     // the full ones are filled on the counts layer (see App::draw_counts)
                     { for (0..slots).map(|i| {
                         let (sx, sy) = slot_at(x, y, slots, i);
                         html! { <rect class={if i < *unacked { "slot full" } else { "slot" }}
-                            x={sx.to_string()} y={sy.to_string()} width={SLOT.to_string()} height={SLOT.to_string()} /> }
+                            x={coord(sx)} y={coord(sy)} width={coord(SLOT)} height={coord(SLOT)} /> }
                     }) }
-                    if slots == 0 && *auto_ack && !*stopped { <text x={x.to_string()} y={(y + 5.0).to_string()} class="counts">{ tr(p.lang, "auto-ack") }</text> }
-                    if *stopped { <text x={x.to_string()} y={(y + 20.0).to_string()} class="counts">{ tr(p.lang, "stopped") }</text> }
+                    if slots == 0 && *auto_ack && !*stopped { <text x={coord(x)} y={coord(y + 5.0)} class="counts">{ tr(p.lang, "auto-ack") }</text> }
+                    if *stopped { <text x={coord(x)} y={coord(y + 20.0)} class="counts">{ tr(p.lang, "stopped") }</text> }
                 </g>
             }
         }
         NodeState::Exchange(k) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("{k} exchange {name}")}>
-                <polygon points={format!("{},{} {},{} {},{} {},{}", x, y - 30.0, x + 70.0, y, x, y + 30.0, x - 70.0, y)} />
-                <text x={x.to_string()} y={(y - 2.0).to_string()} class="label">{ name.clone() }</text>
-                <text x={x.to_string()} y={(y + 14.0).to_string()} class="counts">{ k.clone() }</text>
+                <polygon points={[(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)].map(|(a, b)| format!("{},{}", coord(a), coord(b))).join(" ")} />
+                <text x={coord(x)} y={coord(y - 2.0)} class="label">{ name.clone() }</text>
+                <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ k.clone() }</text>
             </g>
         },
         NodeState::Producer(back) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
-                <rect x={(x - 55.0).to_string()} y={(y - 22.0).to_string()} width="110" height="44" rx="22" />
-                <text x={x.to_string()} y={(y + 5.0).to_string()} class="label">{ name.clone() }</text>
+                <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
+                <text x={coord(x)} y={coord(y + 5.0)} class="label">{ name.clone() }</text>
             </g>
         },
     };
@@ -2458,10 +2466,10 @@ fn edge_view(p: &EdgeProps) -> Html {
         <g class={classes!("edge", p.selected.then_some("selected"))} role="button" tabindex="0"
             aria-label={p.aria.clone()} onclick={move |_| cb.emit(i)} {onkeydown}
             onpointerdown={|e: PointerEvent| e.stop_propagation()}>
-            <line class="hitline" x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
-            <line x1={x0.to_string()} y1={y0.to_string()} x2={x1.to_string()} y2={y1.to_string()} />
+            <line class="hitline" x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
+            <line x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
             if !p.label.is_empty() {
-                <text x={((x0 + x1) / 2.0).to_string()} y={((y0 + y1) / 2.0 - 6.0 - p.label_dy).to_string()} class="edge-label">{ p.label.clone() }</text>
+                <text x={coord((x0 + x1) / 2.0)} y={coord((y0 + y1) / 2.0 - 6.0 - p.label_dy)} class="edge-label">{ p.label.clone() }</text>
             }
         </g>
     }
@@ -2716,7 +2724,7 @@ fn set_document_lang(l: Lang) {
 }
 
 fn clock_text(t: f64) -> String {
-    format!("t = {:.2} s", t / 1000.0)
+    format!("t = {} s", fixed(t / 1000.0, 2))
 }
 
 /// `k=v, k=v` into a map.

@@ -209,8 +209,8 @@ pub fn at(live: &Live, t: f64) -> Overview {
 /// A rate as the management UI prints it: `0.0/s`, `2.4/s`, `120/s`.
 pub fn rate_text(r: f64) -> String {
     if r >= 100.0 {
-        format!("{:.0}/s", r)
+        format!("{}/s", warren_engine::num::fixed(r, 0))
     } else {
-        format!("{:.1}/s", r)
+        format!("{}/s", warren_engine::num::fixed(r, 1))
     }
 }

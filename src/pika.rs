@@ -9,6 +9,7 @@ use crate::design::{Design, Kind, OnFailure, Spec};
 use crate::sim::{Input, Live};
 use serde_json::Value;
 use std::fmt::Write as _;
+use warren_engine::num::float_text;
 
 /// A JSON value as a Python literal.
 pub fn py(v: &Value) -> String {
@@ -235,7 +236,7 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                 let _ = write!(
                     f,
                     "\n\ndef callback(ch, method, properties, body):\n    print(' [x] Received %r' % body)\n    time.sleep({})\n",
-                    c.processing_ms as f64 / 1000.0
+                    float_text(c.processing_ms as f64 / 1000.0)
                 );
                 if c.reply {
                     f.push_str("    if properties.reply_to:\n        ch.basic_publish(exchange='', routing_key=properties.reply_to, body=b'reply to ' + body,\n                         properties=pika.BasicProperties(correlation_id=properties.correlation_id))\n");
@@ -244,7 +245,7 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                     let _ = write!(
                         f,
                         "    if random.random() < {}:\n        ch.{refuse}(delivery_tag=method.delivery_tag, requeue={})\n    else:\n        ch.basic_ack(delivery_tag=method.delivery_tag)\n",
-                        c.failure_pct as f64 / 100.0,
+                        float_text(c.failure_pct as f64 / 100.0),
                         if c.requeue { "True" } else { "False" }
                     );
                 }

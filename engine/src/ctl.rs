@@ -616,7 +616,7 @@ fn value_text(v: &FieldValue) -> String {
     match v {
         FieldValue::Bool(b) => bool_text(*b),
         FieldValue::Int(_, n) => n.to_string(),
-        FieldValue::Float(f) => f.to_string(),
+        FieldValue::Float(f) => crate::num::float_text(*f),
         FieldValue::Decimal(d) => d.clone(),
         // an empty binary prints as the empty list
         FieldValue::Str(s) if s.is_empty() => "[]".into(),

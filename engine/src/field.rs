@@ -277,7 +277,7 @@ impl fmt::Display for FieldValue {
         match self {
             FieldValue::Bool(b) => write!(f, "{b}"),
             FieldValue::Int(_, i) => write!(f, "{i}"),
-            FieldValue::Float(x) => write!(f, "{x}"),
+            FieldValue::Float(x) => f.write_str(&crate::num::float_text(*x)),
             FieldValue::Decimal(d) => write!(f, "{d}"),
             FieldValue::Str(s) => write!(f, "{s}"),
             FieldValue::Timestamp(t) => write!(f, "{t}"),

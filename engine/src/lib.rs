@@ -13,7 +13,8 @@
 //! - [`event`]: [`Event`]/[`EventKind`], the fact stream the UI animates.
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
-//! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts.
+//! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts. [`num`]: floats as
+//!   text without core's float printing (which the page leaves out).
 //! - [`definitions`]: RabbitMQ definitions JSON out of a broker and back in as a scenario.
 //! - [`share`]: a scenario in a link's fragment (compressed, checksummed, versioned).
 //! - [`generate`]: seeded random scenarios for differential tests against a real broker.
@@ -49,6 +50,7 @@ pub mod headers;
 pub mod message;
 pub mod method;
 pub mod names;
+pub mod num;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
