@@ -13,7 +13,9 @@
 #      same trace on the broker;
 #   5. `warren ctl` prints what rabbitmqctl -q list_queues / list_exchanges / list_bindings print
 #      after the scenarios of tests/ctl/scenarios.txt (scripts/ctl_compare.sh);
-#   6. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   6. Erlang's re (the broker's Erlang) still gives tests/pcre/re_vectors.json, the permission
+#      patterns engine/tests/pcre.rs checks the engine's matcher against (scripts/pcre_record.py);
+#   7. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -67,6 +69,9 @@ echo "live tutorials: $tut_same passed, $((tut_total - tut_same)) failed"
 
 echo "== warren ctl against rabbitmqctl: list_queues, list_exchanges, list_bindings after each scenario of tests/ctl/scenarios.txt"
 scripts/ctl_compare.sh || failed=1
+
+echo "== permission patterns: the broker's Erlang re against tests/pcre/re_vectors.json"
+scripts/pcre_record.py --check || failed=1
 
 echo "== definitions exported by warren, imported into the broker, exported again"
 CTL="$WARREN_RABBITMQCTL -q -n $RABBITMQ_NODENAME"

@@ -7,7 +7,7 @@
 //! Errors are `rabbitmqctl`'s: its exit status and the text it prints after `Error:`.
 
 use crate::names::{VecMap, VecSet};
-use regex_lite::Regex;
+use crate::pcre::Regex;
 use std::fmt;
 use std::rc::Rc;
 
@@ -43,19 +43,16 @@ impl Pattern {
                 source: source.to_string(),
                 re: Some(re),
             }),
-            Err(e) => {
-                let why = e.to_string();
-                let why = why
-                    .lines()
-                    .last()
-                    .unwrap_or("invalid")
-                    .trim()
-                    .trim_start_matches("error: ");
-                Err(CtlError::new(
-                    69,
-                    format!("{{:invalid_regexp, '{source}', {{'{why}'}}}}"),
-                ))
-            }
+            // `re:compile/1`'s `{error, {Message, Offset}}`, as rabbitmqctl prints the throw
+            Err(e) => Err(CtlError::new(
+                69,
+                format!(
+                    "{{:invalid_regexp, {}, {{{}, {}}}}}",
+                    charlist(source),
+                    charlist(&e.message),
+                    e.offset
+                ),
+            )),
         }
     }
 
@@ -71,6 +68,12 @@ impl Pattern {
     pub fn source(&self) -> &str {
         &self.source
     }
+}
+
+/// An Erlang string as Elixir's `inspect` prints it in rabbitmqctl's errors: `'text'`, with `\\`
+/// and `'` escaped.
+fn charlist(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 /// A user's permissions in one virtual host.
@@ -325,7 +328,9 @@ mod tests {
         assert!(Permissions::all().allows(Perm::Read, ""));
         let e = Pattern::new("(").unwrap_err();
         assert_eq!(e.status, 69);
-        assert!(e.text.starts_with("{:invalid_regexp, '('"), "{}", e.text);
+        assert_eq!(e.text, "{:invalid_regexp, '(', {'missing )', 1}}");
+        let e = Pattern::new("a\\").unwrap_err();
+        assert_eq!(e.text, "{:invalid_regexp, 'a\\\\', {'\\\\ at end of pattern', 2}}");
     }
 
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -14,7 +14,8 @@
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
 //! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts. [`num`]: floats as
-//!   text without core's float printing (which the page leaves out).
+//!   text without core's float printing (which the page leaves out). [`pcre`]: permission
+//!   patterns as Erlang's `re` matches them.
 //! - [`definitions`]: RabbitMQ definitions JSON out of a broker and back in as a scenario.
 //! - [`share`]: a scenario in a link's fragment (compressed, checksummed, versioned).
 //! - [`generate`]: seeded random scenarios for differential tests against a real broker.
@@ -51,6 +52,7 @@ pub mod message;
 pub mod method;
 pub mod names;
 pub mod num;
+pub mod pcre;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
