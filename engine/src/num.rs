@@ -55,21 +55,23 @@ fn halfway_above(a: f64, digits: &str, point: i32) -> bool {
     if digits.is_empty() || digits.len() > 17 {
         return false;
     }
-    let Ok(n) = format!("{digits}5").parse::<u128>() else {
+    // 18 digits at most: below 2^63
+    let Ok(n) = format!("{digits}5").parse::<u64>() else {
         return false;
     };
     let r = digits.len() as i32 + 1 - point;
-    if !(1..=55).contains(&r) {
+    // 5^27 is the largest power of five below 2^63; a larger one cannot divide n
+    if !(1..=27).contains(&r) {
         return false;
     }
     // a = n / (2^r 5^r): n must be a multiple of 5^r, and n / 5^r = a × 2^r exactly
-    let five = 5u128.pow(r as u32);
+    let five = 5u64.pow(r as u32);
     if n % five != 0 {
         return false;
     }
     let m = n / five;
     let g = m as f64;
-    g as u128 == m && a * 2f64.powi(r) == g
+    g as u64 == m && a * 2f64.powi(r) == g
 }
 
 /// Add one in the last place of `digits`; 1 when that carried into a new leading digit.

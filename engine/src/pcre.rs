@@ -517,21 +517,10 @@ impl<'a> Parser<'a> {
         if self.eat(b'?') {
             let at = self.i;
             match self.peek() {
-                Some(b':') => {
+                // non-capturing, atomic, look-ahead, negative look-ahead
+                Some(c @ (b':' | b'>' | b'=' | b'!')) => {
                     self.i += 1;
-                    kind = ':';
-                }
-                Some(b'>') => {
-                    self.i += 1;
-                    kind = '>';
-                }
-                Some(b'=') => {
-                    self.i += 1;
-                    kind = '=';
-                }
-                Some(b'!') => {
-                    self.i += 1;
-                    kind = '!';
+                    kind = c as char;
                 }
                 Some(b'<') if matches!(self.p.get(self.i + 1), Some(b'=') | Some(b'!')) => {
                     kind = if self.p[self.i + 1] == b'=' { 'b' } else { 'B' };
@@ -697,19 +686,7 @@ impl<'a> Parser<'a> {
                     Escaped::Byte(v as u8)
                 }
             }
-            b'0' => {
-                let mut v = 0u32;
-                for _ in 0..2 {
-                    match self.peek() {
-                        Some(d @ b'0'..=b'7') => {
-                            v = v * 8 + (d - b'0') as u32;
-                            self.i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                Escaped::Byte(v as u8)
-            }
+            b'0' => Escaped::Byte(self.octal(0)),
             b'1'..=b'9' => {
                 // outside a class, a number is a back-reference when it is below 8 or names a
                 // group opened before it; otherwise (and inside a class) `\8` and `\9` are the
@@ -733,23 +710,27 @@ impl<'a> Parser<'a> {
                 if c >= b'8' {
                     return Ok(Escaped::Byte(c));
                 }
-                let mut v = (c - b'0') as u32;
-                for _ in 0..2 {
-                    match self.peek() {
-                        Some(d @ b'0'..=b'7') => {
-                            v = v * 8 + (d - b'0') as u32;
-                            self.i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                Escaped::Byte((v & 0xff) as u8)
+                Escaped::Byte(self.octal((c - b'0') as u32))
             }
             b'p' | b'P' => return unsupported("\\p", at - 1),
             b'R' | b'X' | b'K' | b'C' | b'N' | b'g' | b'k' => return unsupported(&format!("\\{}", c as char), at - 1),
             // any other escaped byte stands for itself (PCRE 8 reads `\y` as `y`)
             _ => Escaped::Byte(c),
         })
+    }
+
+    /// An octal escape whose first digit (`v`) is read: up to two more digits, the low byte.
+    fn octal(&mut self, mut v: u32) -> u8 {
+        for _ in 0..2 {
+            match self.peek() {
+                Some(d @ b'0'..=b'7') => {
+                    v = v * 8 + (d - b'0') as u32;
+                    self.i += 1;
+                }
+                _ => break,
+            }
+        }
+        (v & 0xff) as u8
     }
 
     /// How many capturing groups the whole pattern has (PCRE checks references against all).
@@ -1060,45 +1041,50 @@ mod tests {
 
     #[test]
     fn matches_as_re_run() {
-        assert!(m("^amq\\.gen.*", "amq.gen-abc"));
-        assert!(!m("^amq\\.gen.*", "xamq.gen"));
-        assert!(m("a$", "a\n"));
-        assert!(!m("a\\z", "a\n"));
-        assert!(m("^(foo|bar)$", "bar"));
-        assert!(!m("^(foo|bar)$", "foobar"));
-        assert!(m("", "anything"));
-        assert!(m("^$", ""));
-        assert!(!m("^$", "x"));
-        assert!(m("o+", "foo"));
-        assert!(m("^fo{2}$", "foo"));
-        assert!(!m("^fo{3,}$", "foo"));
-        assert!(m("^[a-c]+\\d?$", "abc7"));
-        assert!(m("^[^a-c]+$", "xyz"));
-        assert!(!m("^[^a-c]+$", "xaz"));
-        assert!(m("(?i)^ABC$", "abc"));
-        assert!(m("^(?i:a)B", "AB"));
-        assert!(!m("^(?i:a)B", "Ab"));
-        assert!(m("\\bq\\b", "a q b"));
-        assert!(!m("\\bq\\b", "aqb"));
-        assert!(m("^(?=ab)a", "ab"));
-        assert!(!m("^(?!ab)a", "ab"));
-        assert!(m("(?<=x)y", "xy"));
-        assert!(!m("(?<!x)y", "xy"));
-        assert!(!m("^a*+a$", "aaa"));
-        assert!(m("^a*?a$", "aaa"));
-        assert!(!m("^(?>a*)a$", "aaa"));
-        assert!(m("^[[:alpha:]]+$", "Queue"));
-        assert!(m("^a{,3}$", "a{,3}"));
-        assert!(m("\\Qa.b\\E$", "a.b"));
-        assert!(!m("\\Qa.b\\E$", "axb"));
-        assert!(m("^.$", "x"));
-        assert!(!m("^.$", "\n"));
-        assert!(m("(?s)^.$", "\n"));
-        // bytes, as PCRE without UTF: é is two
-        assert!(m("^..$", "é"));
-        assert!(!m("^.$", "é"));
-        // a pattern that backtracks past PCRE's limit matches nothing
-        assert!(!m("^(a|a)*b", &"a".repeat(40)));
+        let forty = "a".repeat(40);
+        for (p, s, want) in [
+            ("^amq\\.gen.*", "amq.gen-abc", true),
+            ("^amq\\.gen.*", "xamq.gen", false),
+            ("a$", "a\n", true),
+            ("a\\z", "a\n", false),
+            ("^(foo|bar)$", "bar", true),
+            ("^(foo|bar)$", "foobar", false),
+            ("", "anything", true),
+            ("^$", "", true),
+            ("^$", "x", false),
+            ("o+", "foo", true),
+            ("^fo{2}$", "foo", true),
+            ("^fo{3,}$", "foo", false),
+            ("^[a-c]+\\d?$", "abc7", true),
+            ("^[^a-c]+$", "xyz", true),
+            ("^[^a-c]+$", "xaz", false),
+            ("(?i)^ABC$", "abc", true),
+            ("^(?i:a)B", "AB", true),
+            ("^(?i:a)B", "Ab", false),
+            ("\\bq\\b", "a q b", true),
+            ("\\bq\\b", "aqb", false),
+            ("^(?=ab)a", "ab", true),
+            ("^(?!ab)a", "ab", false),
+            ("(?<=x)y", "xy", true),
+            ("(?<!x)y", "xy", false),
+            ("^a*+a$", "aaa", false),
+            ("^a*?a$", "aaa", true),
+            ("^(?>a*)a$", "aaa", false),
+            ("^[[:alpha:]]+$", "Queue", true),
+            ("^a{,3}$", "a{,3}", true),
+            ("\\Qa.b\\E$", "a.b", true),
+            ("\\Qa.b\\E$", "axb", false),
+            ("^.$", "x", true),
+            ("^.$", "\n", false),
+            ("(?s)^.$", "\n", true),
+            // bytes, as PCRE without UTF: é is two
+            ("^..$", "é", true),
+            ("^.$", "é", false),
+            // a pattern that backtracks past PCRE's limit matches nothing
+            ("^(a|a)*b", &forty, false),
+        ] {
+            assert_eq!(m(p, s), want, "{p:?} on {s:?}");
+        }
     }
 
     #[test]
