@@ -21,7 +21,8 @@ const CANDIDATES: usize = 24;
 
 /// The fragment (without `#`) for a scenario.
 pub fn encode(scenario: &Value) -> String {
-    let json = serde_json::to_string(scenario).expect("a JSON value serializes");
+    // Value's Display: the page prints Values that way elsewhere, so no second serializer
+    let json = scenario.to_string();
     let mut bytes = compress(json.as_bytes());
     bytes.extend_from_slice(&fnv1a(json.as_bytes()).to_le_bytes());
     format!("s{VERSION}.{}", crate::rng::base64_url(&bytes))
@@ -57,7 +58,9 @@ pub fn decode(link: &str) -> Result<Value, String> {
     if fnv1a(&json).to_le_bytes() != sum {
         return Err(damaged());
     }
-    serde_json::from_slice(&json).map_err(|_| damaged())
+    // from text, as the page parses everything else (no second deserializer)
+    let json = std::str::from_utf8(&json).map_err(|_| damaged())?;
+    serde_json::from_str(json).map_err(|_| damaged())
 }
 
 fn fnv1a(bytes: &[u8]) -> u32 {
