@@ -1892,7 +1892,7 @@ impl App {
             let (x, y) = default_exchange_at(d);
             html! {
                 <g class="node exchange default" aria-label="direct exchange (default)">
-                    <polygon points={[(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)].map(|(a, b)| format!("{},{}", coord(a), coord(b))).join(" ")} />
+                    <polygon points={diamond(x, y)} />
                     <text x={coord(x)} y={coord(y + 4.0)} class="label">{ tr(self.lang, "(default)") }</text>
                 </g>
             }
@@ -2296,6 +2296,13 @@ const SLOT: f32 = 12.0;
 fn coord(x: f32) -> String {
     short(x as f64, 2)
 }
+
+/// The points of an exchange's diamond centred on (`x`, `y`).
+fn diamond(x: f32, y: f32) -> String {
+    [(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)]
+        .map(|(a, b)| format!("{},{}", coord(a), coord(b)))
+        .join(" ")
+}
 const SLOT_FULL: &str = "#2e8540";
 /// The counts layer's text.
 const COUNTS_INK: &str = "#4a5263";
@@ -2405,7 +2412,7 @@ fn node_view(p: &NodeProps) -> Html {
         }
         NodeState::Exchange(k) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("{k} exchange {name}")}>
-                <polygon points={[(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)].map(|(a, b)| format!("{},{}", coord(a), coord(b))).join(" ")} />
+                <polygon points={diamond(x, y)} />
                 <text x={coord(x)} y={coord(y - 2.0)} class="label">{ name.clone() }</text>
                 <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ k.clone() }</text>
             </g>

@@ -74,29 +74,23 @@ fn halfway_above(a: f64, digits: &str, point: i32) -> bool {
     g as u64 == m && a * 2f64.powi(r) == g
 }
 
-/// Add one in the last place of `digits`; 1 when that carried into a new leading digit.
+/// Add one in the last place of `digits` (trailing zeros then dropped); 1 when that carried into
+/// a new leading digit (`999` is then `1`, one place up).
 fn round_up(digits: &mut String) -> i32 {
     let mut bytes = std::mem::take(digits).into_bytes();
-    let mut i = bytes.len();
-    loop {
-        if i == 0 {
-            bytes.insert(0, b'1');
-            bytes.truncate(bytes.len() - 1);
-            *digits = String::from_utf8(bytes).expect("ASCII digits");
-            digits.truncate(digits.trim_end_matches('0').len());
-            return 1;
-        }
-        i -= 1;
-        if bytes[i] == b'9' {
-            bytes[i] = b'0';
-        } else {
+    let carried = match bytes.iter().rposition(|&b| b != b'9') {
+        Some(i) => {
             bytes[i] += 1;
-            break;
+            bytes.truncate(i + 1);
+            0
         }
-    }
+        None => {
+            bytes = vec![b'1'];
+            1
+        }
+    };
     *digits = String::from_utf8(bytes).expect("ASCII digits");
-    digits.truncate(digits.trim_end_matches('0').len());
-    0
+    carried
 }
 
 /// `0.DIGITS × 10^point` in plain decimal notation, as Rust's `{}` writes it: `-1.25`, `3`,
@@ -135,7 +129,7 @@ pub fn fixed(x: f64, decimals: u32) -> String {
         return float_text(x);
     }
     let n = n as u64;
-    let sign = if x.is_sign_negative() && !x.is_nan() { "-" } else { "" };
+    let sign = if x.is_sign_negative() { "-" } else { "" };
     let (int, frac) = (n / scale, n % scale);
     if decimals == 0 {
         format!("{sign}{int}")

@@ -152,8 +152,6 @@ fn unsupported<T>(what: &str, offset: usize) -> Result<T, Error> {
     err(&format!("{what} is not simulated by Warren"), offset)
 }
 
-const DIGITS: (u8, u8) = (b'0', b'9');
-
 /// Erlang's `re` tables are Latin-1's: these bytes above 127 are letters too (`\w`, `\b`,
 /// `[[:alpha:]]`, caseless matching), found by running `re` on every byte.
 fn upper(s: &mut Set) {
@@ -162,12 +160,12 @@ fn upper(s: &mut Set) {
     s.add_range(0xd8, 0xde);
 }
 
-/// A letter in Erlang's Latin-1 tables.
-fn letter(b: u8) -> bool {
+/// The letters of Erlang's Latin-1 tables, both cases (`[[:alpha:]]`).
+fn letters() -> Set {
     let mut s = Set::default();
     upper(&mut s);
     lower(&mut s);
-    s.has(b)
+    s
 }
 
 fn lower(s: &mut Set) {
@@ -182,11 +180,10 @@ fn lower(s: &mut Set) {
 fn class_of(c: u8) -> Option<Set> {
     let mut s = Set::default();
     match c.to_ascii_lowercase() {
-        b'd' => s.add_range(DIGITS.0, DIGITS.1),
+        b'd' => s.add_range(b'0', b'9'),
         b'w' => {
-            upper(&mut s);
-            lower(&mut s);
-            s.add_range(DIGITS.0, DIGITS.1);
+            s = letters();
+            s.add_range(b'0', b'9');
             s.add(b'_');
         }
         b's' => {
@@ -212,14 +209,10 @@ fn class_of(c: u8) -> Option<Set> {
 fn posix(name: &[u8]) -> Option<Set> {
     let mut s = Set::default();
     match name {
-        b"alpha" => {
-            upper(&mut s);
-            lower(&mut s);
-        }
+        b"alpha" => s = letters(),
         b"digit" => s.add_range(b'0', b'9'),
         b"alnum" => {
-            upper(&mut s);
-            lower(&mut s);
+            s = letters();
             s.add_range(b'0', b'9');
         }
         b"word" => return class_of(b'w'),
@@ -236,9 +229,7 @@ fn posix(name: &[u8]) -> Option<Set> {
             s.add_range(b'A', b'F');
         }
         b"punct" => {
-            let mut letters = Set::default();
-            upper(&mut letters);
-            lower(&mut letters);
+            let letters = letters();
             for b in (b'!'..=b'~').chain(0xa0..=0xff) {
                 if !b.is_ascii_alphanumeric() && !letters.has(b) {
                     s.add(b);
@@ -309,17 +300,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn alternatives(&mut self, flags: &mut Flags, depth: u32) -> Result<Vec<Vec<Node>>, Error> {
+    fn alternatives(&mut self, flags: &mut Flags) -> Result<Vec<Vec<Node>>, Error> {
         let mut alts = vec![];
         loop {
-            alts.push(self.sequence(flags, depth)?);
+            alts.push(self.sequence(flags)?);
             if !self.eat(b'|') {
                 return Ok(alts);
             }
         }
     }
 
-    fn sequence(&mut self, flags: &mut Flags, depth: u32) -> Result<Vec<Node>, Error> {
+    fn sequence(&mut self, flags: &mut Flags) -> Result<Vec<Node>, Error> {
         let mut seq: Vec<Node> = vec![];
         loop {
             self.skip_comments();
@@ -333,7 +324,7 @@ impl<'a> Parser<'a> {
                 b')' => break,
                 b'(' => {
                     self.i += 1;
-                    match self.group(flags, depth)? {
+                    match self.group(flags)? {
                         Some(n) => n,
                         None => continue, // an option setting such as (?i)
                     }
@@ -373,10 +364,13 @@ impl<'a> Parser<'a> {
                     })
                 }
                 b'*' | b'+' | b'?' => return err("nothing to repeat", at),
-                b'{' if self.quantifier_braces().is_some() => {
-                    let (_, _, end) = self.quantifier_braces().expect("checked");
-                    return err("nothing to repeat", end);
-                }
+                b'{' => match self.quantifier_braces() {
+                    Some((_, _, end)) => return err("nothing to repeat", end),
+                    None => {
+                        self.i += 1;
+                        literal(c, flags)
+                    }
+                },
                 b'\\' => {
                     self.i += 1;
                     match self.escape(false)? {
@@ -407,8 +401,7 @@ impl<'a> Parser<'a> {
                     literal(c, flags)
                 }
             };
-            let node = self.quantified(node, at)?;
-            seq.push(node);
+            seq.push(self.quantified(node)?);
         }
         Ok(seq)
     }
@@ -453,12 +446,12 @@ impl<'a> Parser<'a> {
         Some((min, max, self.i + close))
     }
 
-    fn quantified(&mut self, node: Node, _at: usize) -> Result<Node, Error> {
-        let mut node = node;
+    /// `node` with the quantifiers that follow it (PCRE refuses a second one, and any on `^`,
+    /// `$` and the other assertions).
+    fn quantified(&mut self, mut node: Node) -> Result<Node, Error> {
         let mut repeated = false;
         loop {
             self.skip_comments();
-            let at = self.i;
             let (min, max) = match self.peek() {
                 Some(b'*') => {
                     self.i += 1;
@@ -487,9 +480,9 @@ impl<'a> Parser<'a> {
                 },
                 _ => return Ok(node),
             };
-            let last = self.i - 1;
             if repeated || matches!(node, Node::Assert(_)) {
-                return err("nothing to repeat", last.max(at));
+                // at the quantifier's last character
+                return err("nothing to repeat", self.i - 1);
             }
             self.skip_comments();
             let mode = if self.eat(b'?') {
@@ -510,7 +503,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After `(`: a group, a look-around, or an option setting (None).
-    fn group(&mut self, flags: &mut Flags, depth: u32) -> Result<Option<Node>, Error> {
+    fn group(&mut self, flags: &mut Flags) -> Result<Option<Node>, Error> {
         let open = self.i - 1;
         let mut inner = *flags;
         let mut kind = 'c'; // capturing
@@ -569,11 +562,11 @@ impl<'a> Parser<'a> {
                 Some(b'|') => return unsupported("(?|", at),
                 _ => return err("unrecognized character after (? or (?-", at),
             }
-        } else if self.peek() == Some(b'*') && self.p.get(self.i + 1).is_some_and(|&b| b == b':' || letter(b)) {
+        } else if self.peek() == Some(b'*') && self.p.get(self.i + 1).is_some_and(|&b| b == b':' || letters().has(b)) {
             // `(*NAME`: a verb (PCRE reads letters, Latin-1's included)
-            let start = self.i + 1;
+            let (start, letters) = (self.i + 1, letters());
             let mut end = start;
-            while self.p.get(end).is_some_and(|&b| letter(b)) {
+            while self.p.get(end).is_some_and(|&b| letters.has(b)) {
                 end += 1;
             }
             const VERBS: [&[u8]; 10] = [
@@ -587,11 +580,10 @@ impl<'a> Parser<'a> {
         if kind == 'c' {
             self.groups += 1;
         }
-        let alts = self.alternatives(&mut inner, depth + 1)?;
+        let alts = self.alternatives(&mut inner)?;
         if !self.eat(b')') {
             return err("missing )", self.p.len());
         }
-        let _ = open;
         Ok(Some(match kind {
             '=' | '!' => Node::Look {
                 alts,
@@ -883,7 +875,7 @@ impl Regex {
             lookbehind: None,
             missing_ref: false,
         };
-        let alts = parser.alternatives(&mut Flags::default(), 0)?;
+        let alts = parser.alternatives(&mut Flags::default())?;
         if let Some(e) = parser.lookbehind {
             return Err(e);
         }
