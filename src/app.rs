@@ -134,12 +134,12 @@ fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
     Some((n.x, n.y))
 }
 
-/// A place by the addresses of its shared names: a cheap key for caching where places are.
+/// A place by the addresses of its names' texts (one per text, kept for the thread's life: see
+/// [`warren_engine::Name`]): a cheap key for caching where places are.
 type PlaceKey = (u8, usize, usize);
 
 /// Where the places messages travel between are, kept across frames while the design and the
-/// run stay the same (`gens`). A place is found by the addresses of its shared names; its entry
-/// holds those names, so no other name can take their address while it is cached. Places not
+/// run stay the same (`gens`). A place is found by the addresses of its names. Places not
 /// found are not kept: a server-named queue finds its node once the broker has declared it.
 #[derive(Default)]
 struct PlaceCache {
@@ -149,7 +149,7 @@ struct PlaceCache {
 }
 
 impl PlaceCache {
-    /// The most places kept (names made afresh for each message would otherwise pile up).
+    /// The most places kept (a run with ever new names, server-named queues say, would pile up).
     const MAX: usize = 4096;
 
     fn get(&mut self, live: &Live, p: &Place) -> Option<(f32, f32)> {
@@ -170,7 +170,7 @@ impl PlaceCache {
 }
 
 fn place_key(p: &Place) -> PlaceKey {
-    let at = |n: &warren_engine::Name| Rc::as_ptr(n) as *const u8 as usize;
+    let at = |n: &warren_engine::Name| n.as_str().as_ptr() as usize;
     match p {
         Place::Client(n) => (0, at(n), 0),
         Place::Exchange(n) => (1, at(n), 0),

@@ -96,7 +96,7 @@ fn broker() -> (Broker, ConnId) {
     (b, c)
 }
 
-/// What a client publishes again and again: its exchange and key as shared names, one set of
+/// What a client publishes again and again: its exchange and key as names, one set of
 /// properties (cloning them is a reference count); the body is a new buffer each time.
 struct Publisher {
     exchange: Name,

@@ -2636,7 +2636,7 @@ fn share(
 ) -> (Rc<[Name]>, Rc<Properties>) {
     let last = last_shared.take();
     let keys = match &last {
-        // `Rc<str>` equality looks at the pointer first
+        // `Name` equality compares addresses
         Some((k, _)) if cc.is_empty() && k.len() == 1 && k[0] == key => k.clone(),
         _ => std::iter::once(key).chain(cc).collect(),
     };
@@ -2768,8 +2768,9 @@ fn deliver_next(
         let Some(mut e) = entry.take().or_else(|| q.pop()) else {
             return false;
         };
+        let (kconn, kch, ktag) = (key.conn, key.ch, key.tag.clone());
         if !single {
-            q.activate(key.clone());
+            q.activate(key);
         }
         let tag = chan.next_tag;
         chan.next_tag += 1;
@@ -2786,7 +2787,7 @@ fn deliver_next(
                 queue: q.name.clone(),
                 queue_id: q.id,
                 entry: e,
-                consumer: Some(key.tag.clone()),
+                consumer: Some(ktag.clone()),
             });
         }
         events.push(Event {
@@ -2794,9 +2795,9 @@ fn deliver_next(
             kind: EventKind::Delivered {
                 msg: msg.id,
                 queue: q.name.clone(),
-                conn: key.conn,
-                ch: key.ch,
-                consumer_tag: Some(key.tag),
+                conn: kconn,
+                ch: kch,
+                consumer_tag: Some(ktag),
                 delivery_tag: tag,
                 redelivered,
                 auto_ack,

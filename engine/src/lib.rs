@@ -13,6 +13,7 @@
 //! - [`event`]: [`Event`]/[`EventKind`], the fact stream the UI animates.
 //! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
 //! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
+//! - [`name`]: [`Name`], names interned per thread (a pointer to one shared copy of the text).
 //! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts. [`num`]: floats as
 //!   text without core's float printing (which the page leaves out). [`pcre`]: permission
 //!   patterns as Erlang's `re` matches them.
@@ -50,6 +51,7 @@ pub mod generate;
 pub mod headers;
 pub mod message;
 pub mod method;
+pub mod name;
 pub mod names;
 pub mod num;
 pub mod pcre;

@@ -3,8 +3,7 @@
 use crate::field::{FieldTable, FieldValue};
 use std::rc::Rc;
 
-/// A shared, immutable name (exchange, queue, routing key, consumer tag): cloning is cheap.
-pub type Name = Rc<str>;
+pub use crate::name::Name;
 
 /// Identifies one published message (dead-lettering makes a new one, see `Event::DeadLettered`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

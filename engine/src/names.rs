@@ -37,10 +37,9 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 ///
 /// Entries live in slots; the hash index maps a name to its slot. The slot found last is
 /// remembered and tried first: a run of lookups of one name (a publisher's exchange, the queue
-/// it feeds) costs a comparison, not a hash. A lookup with the very name the map holds (the
-/// same shared `Name`, as a binding's or a delivery's queue is) compares addresses only: a
-/// probe at the address and length of the slot's own key is those bytes, since the map keeps
-/// its key alive.
+/// it feeds) costs a comparison, not a hash. A lookup with a [`Name`] compares addresses only:
+/// a thread keeps one copy of each name's text, so a probe at the address and length of the
+/// slot's own key is those bytes.
 #[derive(Clone, Debug)]
 pub struct NameMap<V> {
     index: HashMap<Name, u32, FxBuild>,
@@ -263,20 +262,10 @@ impl<K: Ord, V> VecMap<K, V> {
 }
 
 impl<V> VecMap<Name, V> {
-    /// The value for a shared name: found by address when `k` is the map's own key (a consumer's
-    /// tag as its deliveries hold it), by text otherwise.
+    /// The value for a name (names equal to the key compare by address, see [`Name`]).
     #[inline]
     pub fn get_mut_shared(&mut self, k: &Name) -> Option<&mut V> {
-        let i = self
-            .items
-            .binary_search_by(|(x, _)| {
-                if std::rc::Rc::ptr_eq(x, k) {
-                    std::cmp::Ordering::Equal
-                } else {
-                    x.cmp(k)
-                }
-            })
-            .ok()?;
+        let i = self.items.binary_search_by(|(x, _)| x.cmp(k)).ok()?;
         Some(&mut self.items[i].1)
     }
 }
@@ -506,7 +495,7 @@ mod tests {
             .eq(b.iter().map(|(k, v)| (k.clone(), *v))));
         for (k, kept) in &own {
             let (key, _) = m.get_key_value(k).expect("present");
-            assert!(std::rc::Rc::ptr_eq(key, kept), "a replaced entry keeps its first key");
+            assert_eq!(key, kept, "a replaced entry keeps its first key");
         }
     }
 
