@@ -296,6 +296,29 @@ impl Queue {
         }
     }
 
+    /// The first active consumer took a message: it goes to the back of its priority level, as
+    /// [`Queue::activate`] after taking it off the front would put it, moved within the list.
+    #[inline]
+    pub fn rotate_front(&mut self) {
+        let n = self.active.len();
+        if n <= 1 {
+            return;
+        }
+        if self.active[n - 1].priority >= self.active[0].priority {
+            self.active.rotate_left(1);
+        } else {
+            let c = self.active.pop_front().expect("not empty");
+            self.activate_by_priority(c);
+        }
+    }
+
+    /// The first active consumer cannot take a message now: set aside as blocked.
+    pub fn block_front(&mut self) {
+        if let Some(c) = self.active.pop_front() {
+            self.blocked.push(c);
+        }
+    }
+
     fn activate_by_priority(&mut self, c: ConsumerKey) {
         let at = self
             .active
