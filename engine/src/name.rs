@@ -49,6 +49,11 @@ impl Name {
         })
     }
 
+    /// How many texts this thread keeps (what its names cost in memory grows with this).
+    pub fn interned() -> usize {
+        TEXTS.with(|t| t.borrow().len())
+    }
+
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {

@@ -2,6 +2,7 @@
 //! (where the goldens also prove that both targets give the real broker's trace).
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
+use warren_engine::Name;
 
 const SCENARIOS: [&str; 15] = [
     include_str!("../../tests/conformance/topics.json"),
@@ -53,4 +54,20 @@ fn the_seed_names_server_named_queues() {
     };
     assert_eq!(name(1), name(1));
     assert_ne!(name(1), name(2));
+}
+
+/// Names are kept for the thread's life (see `Name`): a scenario run again, its server-named
+/// queues, consumer tags and reply-to names included, makes no new ones.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_scenario_run_again_keeps_no_new_names() {
+    let server_named = include_str!("../../tests/scenarios/q_server_named_each_new.json");
+    let all = || SCENARIOS.into_iter().chain([server_named]);
+    all().for_each(|text| drop(events_of(text, 7)));
+    let kept = Name::interned();
+    all().for_each(|text| drop(events_of(text, 7)));
+    assert_eq!(Name::interned(), kept, "a second run made new names");
+    // another seed gives the server-named queues other names: those are new
+    events_of(server_named, 8);
+    assert!(Name::interned() > kept);
 }
