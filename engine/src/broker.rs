@@ -124,7 +124,7 @@ impl Channel {
     fn release(&mut self, p: &Pending) {
         if let Some(tag) = &p.consumer {
             self.limited -= 1;
-            if let Some(cons) = self.consumers.get_mut_shared(tag) {
+            if let Some(cons) = self.consumers.get_mut(tag) {
                 cons.unacked -= 1;
             }
         }
@@ -2768,7 +2768,7 @@ fn deliver_next(
             continue;
         };
         let room = chan.global_room();
-        let consumer = chan.consumers.get_mut_shared(&key.tag).filter(|c| c.can_take(room));
+        let consumer = chan.consumers.get_mut(&key.tag).filter(|c| c.can_take(room));
         let Some(consumer) = consumer else {
             if single {
                 return false;
@@ -2780,7 +2780,6 @@ fn deliver_next(
         let Some(mut e) = entry.take().or_else(|| q.pop()) else {
             return false;
         };
-        let (kconn, kch, ktag) = (key.conn, key.ch, key.tag);
         if !single {
             q.rotate_front();
         }
@@ -2799,7 +2798,7 @@ fn deliver_next(
                 queue: q.name.clone(),
                 queue_id: q.id,
                 entry: e,
-                consumer: Some(ktag.clone()),
+                consumer: Some(key.tag.clone()),
             });
         }
         let queue = q.name.clone();
@@ -2808,9 +2807,9 @@ fn deliver_next(
             kind: EventKind::Delivered {
                 msg: msg.id,
                 queue,
-                conn: kconn,
-                ch: kch,
-                consumer_tag: Some(ktag),
+                conn: key.conn,
+                ch: key.ch,
+                consumer_tag: Some(key.tag),
                 delivery_tag: tag,
                 redelivered,
                 auto_ack,

@@ -138,27 +138,9 @@ impl From<&str> for Name {
     }
 }
 
-impl From<&String> for Name {
-    fn from(s: &String) -> Name {
-        Name::new(s)
-    }
-}
-
 impl From<String> for Name {
     fn from(s: String) -> Name {
         Name::new(&s)
-    }
-}
-
-impl From<&Name> for Name {
-    fn from(n: &Name) -> Name {
-        n.clone()
-    }
-}
-
-impl From<Name> for String {
-    fn from(n: Name) -> String {
-        n.as_str().to_owned()
     }
 }
 

@@ -173,6 +173,7 @@ impl<K: Ord, V> VecMap<K, V> {
     pub fn new() -> Self {
         VecMap::default()
     }
+    #[inline]
     fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
@@ -185,6 +186,7 @@ impl<K: Ord, V> VecMap<K, V> {
     {
         self.find(k).ok().map(|i| &self.items[i].1)
     }
+    #[inline]
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
@@ -258,15 +260,6 @@ impl<K: Ord, V> VecMap<K, V> {
     }
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.items.iter_mut().map(|(_, v)| v)
-    }
-}
-
-impl<V> VecMap<Name, V> {
-    /// The value for a name (names equal to the key compare by address, see [`Name`]).
-    #[inline]
-    pub fn get_mut_shared(&mut self, k: &Name) -> Option<&mut V> {
-        let i = self.items.binary_search_by(|(x, _)| x.cmp(k)).ok()?;
-        Some(&mut self.items[i].1)
     }
 }
 
@@ -495,7 +488,7 @@ mod tests {
             .eq(b.iter().map(|(k, v)| (k.clone(), *v))));
         for (k, kept) in &own {
             let (key, _) = m.get_key_value(k).expect("present");
-            assert_eq!(key, kept, "a replaced entry keeps its first key");
+            assert_eq!(key, kept, "the key of a replaced entry");
         }
     }
 
@@ -569,16 +562,16 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_name_finds_its_entry_by_address_or_by_text() {
+    fn a_name_finds_its_entry_as_a_name_or_as_text() {
         let names: Vec<Name> = ["a", "b", "c", "d", "e"].iter().map(|&n| n.into()).collect();
         let mut m: VecMap<Name, u32> = names.iter().cloned().zip(0..).collect();
         for (i, n) in names.iter().enumerate() {
-            assert_eq!(m.get_mut_shared(n).copied(), Some(i as u32), "the map's own {n}");
-            let copy: Name = (**n).into();
-            assert_eq!(m.get_mut_shared(&copy).copied(), Some(i as u32), "a copy of {n}");
+            assert_eq!(m.get_mut(n).copied(), Some(i as u32), "the map's own {n}");
+            let text: String = n.to_string();
+            assert_eq!(m.get_mut(text.as_str()).copied(), Some(i as u32), "{n} as text");
         }
-        assert_eq!(m.get_mut_shared(&"f".into()), None);
-        assert_eq!(m.get_mut_shared(&"".into()), None);
+        assert_eq!(m.get_mut(&Name::from("f")), None);
+        assert_eq!(m.get_mut(""), None);
     }
 
     #[test]
