@@ -145,7 +145,7 @@ type PlaceKey = (u8, usize, usize);
 struct PlaceCache {
     gens: (u64, u64),
     /// Sorted by key.
-    at: Vec<(PlaceKey, Place, (f32, f32))>,
+    at: Vec<(PlaceKey, (f32, f32))>,
 }
 
 impl PlaceCache {
@@ -155,15 +155,15 @@ impl PlaceCache {
     fn get(&mut self, live: &Live, p: &Place) -> Option<(f32, f32)> {
         let key = place_key(p);
         let i = match self.at.binary_search_by_key(&key, |e| e.0) {
-            Ok(i) => return Some(self.at[i].2),
+            Ok(i) => return Some(self.at[i].1),
             Err(i) => i,
         };
         let xy = place_at(live, p)?;
         if self.at.len() >= Self::MAX {
             self.at.clear();
-            self.at.push((key, p.clone(), xy));
+            self.at.push((key, xy));
         } else {
-            self.at.insert(i, (key, p.clone(), xy));
+            self.at.insert(i, (key, xy));
         }
         Some(xy)
     }
