@@ -6,7 +6,7 @@ use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
 use crate::i18n::{tr, Lang};
 use crate::sim::{Input, Live};
 use crate::timeline::{describe_in, messages_of, Place};
-use crate::tutorial::{Resolved, TUTORIALS};
+use crate::tutorial::{Resolved, Tutorial, INDEX};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub const LANG_KEY: &str = "warren.lang";
 /// A guided tutorial in progress.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tour {
-    /// Which of [`TUTORIALS`].
+    /// Which of the tutorials ([`INDEX`]).
     pub index: usize,
     /// The step shown; `steps.len()` is the closing question.
     pub step: usize,
@@ -278,8 +278,11 @@ pub enum Msg {
     Tester(String),
     Error(String),
     New,
-    /// Start tutorial N (the design replaces the canvas, one Undo away).
+    /// Start tutorial N (the design replaces the canvas, one Undo away), once the tutorials are
+    /// loaded.
     Tutorial(usize),
+    /// The tutorials file fetched (its text), or why not.
+    Tutorials(Result<String, String>),
     /// Run the tutorial's shown step.
     TourDo,
     TourNext,
@@ -365,6 +368,10 @@ pub struct App {
     path: warren_engine::names::VecSet<Id>,
     lang: Lang,
     tour: Option<Tour>,
+    /// The tutorials, fetched the first time one is opened.
+    tutorials: Option<Rc<Vec<Tutorial>>>,
+    /// The tutorial to open once they are (being) fetched.
+    tutorial_wanted: Option<usize>,
     /// The pika code panel is open.
     code: bool,
     /// The overview panel (management UI style) is open.
@@ -389,6 +396,11 @@ impl App {
     /// Whether the user may change the design (not in an embed without `&edit`).
     fn can_edit(&self) -> bool {
         self.embed != Some(false)
+    }
+
+    /// Tutorial `i`, if the tutorials are loaded.
+    fn tutorial(&self, i: usize) -> Option<&Tutorial> {
+        self.tutorials.as_ref()?.get(i)
     }
 
     fn changed(&mut self) {
@@ -830,6 +842,8 @@ impl Component for App {
             path: Default::default(),
             lang,
             tour: None,
+            tutorials: None,
+            tutorial_wanted: None,
             code: false,
             overview: false,
             console: Default::default(),
@@ -839,7 +853,7 @@ impl Component for App {
         };
         set_document_lang(app.lang);
         // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
-        if let Some(i) = query_value(&query, "tutorial").and_then(|id| TUTORIALS.iter().position(|t| t.id == id)) {
+        if let Some(i) = query_value(&query, "tutorial").and_then(|id| INDEX.iter().position(|t| t.id == id)) {
             ctx.link().send_message(Msg::Tutorial(i));
         }
         app.schedule_frame(ctx);
@@ -1219,7 +1233,15 @@ impl Component for App {
                 self.sel = Sel::None;
             }
             Msg::Tutorial(i) => {
-                let Some(t) = TUTORIALS.get(i) else {
+                let Some(all) = self.tutorials.clone() else {
+                    // the first one opened: fetch them all (the menu alone is in the page)
+                    if self.tutorial_wanted.replace(i).is_none() {
+                        let done = ctx.link().callback(Msg::Tutorials);
+                        wasm_bindgen_futures::spawn_local(async move { done.emit(fetch_text("tutorials.json").await) });
+                    }
+                    return true;
+                };
+                let Some(t) = all.get(i) else {
                     return false;
                 };
                 let mut d = t.design();
@@ -1255,15 +1277,27 @@ impl Component for App {
                     verdict: None,
                 });
             }
+            Msg::Tutorials(got) => {
+                let wanted = self.tutorial_wanted.take();
+                match got.and_then(|text| crate::tutorial::parse(&text)) {
+                    Ok(all) => {
+                        self.tutorials = Some(Rc::new(all));
+                        if let Some(i) = wanted {
+                            return Component::update(self, ctx, Msg::Tutorial(i));
+                        }
+                    }
+                    Err(e) => self.error = Some(format!("{} {e}", tr(self.lang, "The tutorials could not be loaded:"))),
+                }
+            }
             Msg::TourDo => {
                 let Some(tour) = self.tour.clone() else {
                     return false;
                 };
-                let Some(step) = TUTORIALS.get(tour.index).and_then(|t| t.steps.get(tour.step)) else {
+                let Some(step) = self.tutorial(tour.index).and_then(|t| t.steps.get(tour.step)) else {
                     return false;
                 };
                 // acting after stepping back replays up to that moment first (as Input does)
-                for act in step.acts {
+                for act in step.acts.clone() {
                     match act.resolve(&self.hist.design) {
                         Ok(Resolved::Input(i)) => {
                             let _ = Component::update(self, ctx, Msg::Input(i));
@@ -1293,10 +1327,15 @@ impl Component for App {
             }
             Msg::TourCheck => {
                 let lang = self.lang;
+                let Some(all) = self.tutorials.clone() else {
+                    return false;
+                };
                 let Some(tour) = &mut self.tour else {
                     return false;
                 };
-                let q = &TUTORIALS[tour.index].question;
+                let Some(q) = all.get(tour.index).map(|t| &t.question) else {
+                    return false;
+                };
                 let shown = q.measure.read(&self.live, self.live.timeline.tally());
                 tour.verdict = Some(match tour.answer.trim().parse::<u64>() {
                     Ok(n) if n == shown => (true, format!("{} {}", tr(lang, "Right."), q.why.get(lang))),
@@ -1412,9 +1451,9 @@ impl Component for App {
                     </nav>
                     <nav class="learn" aria-label="learn">
                         <select aria-label="tutorials" onchange={link.batch_callback(|e: Event| input_value(&e).parse::<usize>().ok().map(Msg::Tutorial))}>
-                            <option value="" selected={self.tour.is_none()}>{ tr(self.lang, "Tutorials…") }</option>
-                            { for TUTORIALS.iter().enumerate().map(|(i, t)| html! {
-                                <option value={i.to_string()} selected={self.tour.as_ref().is_some_and(|x| x.index == i)}>{ t.title.get(self.lang) }</option>
+                            <option value="" selected={self.tour.is_none() && self.tutorial_wanted.is_none()}>{ tr(self.lang, "Tutorials…") }</option>
+                            { for INDEX.iter().enumerate().map(|(i, t)| html! {
+                                <option value={i.to_string()} selected={self.tour.as_ref().map_or(self.tutorial_wanted, |x| Some(x.index)) == Some(i)}>{ t.title.get(self.lang) }</option>
                             }) }
                         </select>
                         <select aria-label="language" onchange={link.callback(|e: Event| Msg::Lang(Lang::from_tag(&input_value(&e))))}>
@@ -1473,7 +1512,7 @@ impl Component for App {
                 }
                 <main>
                     { self.canvas_view(ctx) }
-                    <aside class={classes!(self.tour.is_some().then_some("touring"))}>
+                    <aside class={classes!((self.tour.is_some() || self.tutorial_wanted.is_some()).then_some("touring"))}>
                         { self.tour_view(ctx) }
                         { self.inspector(ctx) }
                         { self.users_view(ctx) }
@@ -1659,11 +1698,22 @@ impl App {
 
     /// The tutorial in progress: its step (what to do, then what to watch), or its question.
     fn tour_view(&self, ctx: &Context<Self>) -> Html {
-        let Some(tour) = &self.tour else {
-            return html! {};
-        };
         let (link, l) = (ctx.link(), self.lang);
-        let t = &TUTORIALS[tour.index];
+        let Some((tour, t)) = self
+            .tour
+            .as_ref()
+            .and_then(|tour| Some((tour, self.tutorial(tour.index)?)))
+        else {
+            return match self.tutorial_wanted.and_then(|i| INDEX.get(i)) {
+                Some(e) => html! {
+                    <section class="tutorial" aria-label="tutorial">
+                        <h2>{ e.title.get(l) }</h2>
+                        <p class="loading" role="status">{ tr(l, "Loading the tutorial…") }</p>
+                    </section>
+                },
+                None => html! {},
+            };
+        };
         let (n, index) = (t.steps.len(), tour.index);
         let body = match t.steps.get(tour.step) {
             Some(step) => {
@@ -2055,7 +2105,7 @@ impl App {
                 }
             }
             Sel::Msg(m) => self.message_view(m),
-            Sel::None if self.tour.is_some() => html! {},
+            Sel::None if self.tour.is_some() || self.tutorial_wanted.is_some() => html! {},
             Sel::None => html! {
                 <section class="inspector" aria-label="inspector">
                     <h2>{ tr(self.lang, "How to") }</h2>
@@ -2742,4 +2792,20 @@ fn pairs(v: &str) -> Result<BTreeMap<String, String>, String> {
         m.insert(k.trim().to_string(), v.trim().to_string());
     }
     Ok(m)
+}
+
+/// The text at `url` (relative to the page), fetched.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    let window = web_sys::window().ok_or_else(|| format!("{url}: no window"))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
+    text.as_string().ok_or_else(|| format!("{url}: not text"))
 }

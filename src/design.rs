@@ -888,11 +888,17 @@ impl Design {
                 o.insert("name".into(), json!(sc.name));
                 o.insert("seed".into(), json!(sc.seed));
             }
-            let d: Design = serde_json::from_value(c).map_err(|e| format!("canvas: {e}"))?;
-            d.check()?;
-            return Ok(d);
+            return Design::from_canvas(c);
         }
         Ok(import_topology(&sc))
+    }
+
+    /// A design as the page saves it (the `canvas` of a scenario file, with its name and seed),
+    /// checked.
+    pub fn from_canvas(c: Value) -> Result<Design, String> {
+        let d: Design = serde_json::from_value(c).map_err(|e| format!("canvas: {e}"))?;
+        d.check()?;
+        Ok(d)
     }
 
     /// Read a file the user loads: a scenario (with or without `"canvas"`) or RabbitMQ

@@ -55,7 +55,7 @@ impl Lang {
 }
 
 /// A text in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct T {
     pub en: &'static str,
     pub zh: &'static str,
@@ -207,6 +207,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Link to this scenario (copied if the browser allowed it) ", "这个场景的链接（浏览器允许时已复制） "),
     ("Linked to a queue: publishes through the default exchange with the queue's name as routing key.", "已连接到队列：通过默认交换机发布，路由键就是队列名。"),
     ("Load", "打开"),
+    ("Loading the tutorial…", "正在加载教程…"),
     ("New", "新建"),
     ("Next step →", "下一步 →"),
     ("Not quite: look at", "还不对：看一看"),
@@ -242,6 +243,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("The question →", "问题 →"),
     ("The saved canvas could not be read; it is kept in local storage as 'warren.design.unreadable'. Showing the example.", "无法读取保存的画布；它以 'warren.design.unreadable' 保留在本地存储中。现在显示示例。"),
     ("The tutorial replaced the canvas: Undo (Ctrl+Z) brings yours back.", "教程替换了画布：撤销（Ctrl+Z）可以恢复你原来的画布。"),
+    ("The tutorials could not be loaded:", "无法加载教程："),
     ("This exchange is not on the broker (see the log for why).", "这个交换机不在 broker 上（原因见日志）。"),
     ("This link has no settings: a producer's routing key is set on the producer.", "这条连线没有设置：生产者的路由键在生产者上设置。"),
     ("Tidy", "整理布局"),

@@ -175,7 +175,7 @@ fn simulation_and_tutorial_errors_read_in_chinese() {
     ];
     live.input(0, Input::Stop(receiver)).unwrap();
     errors.push(live.input(0, Input::Stop(receiver)).unwrap_err());
-    errors.push(Act::Publish("nobody").resolve(&d).unwrap_err());
+    errors.push(Act::Publish("nobody".into()).resolve(&d).unwrap_err());
     for e in &errors {
         assert!(cjk(&message(Lang::Zh, e)), "no Chinese for: {e}");
     }

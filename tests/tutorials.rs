@@ -4,20 +4,20 @@
 
 use warren_app::i18n::{tr, translated, Lang, ZH};
 use warren_app::sim::Live;
-use warren_app::tutorial::{by_id, play, settle, Act, Measure, Resolved, TUTORIALS};
+use warren_app::tutorial::{builtin, by_id, parse, play, settle, Act, Measure, Resolved, INDEX};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::{run_steps, Runner};
 
 fn answer(id: &str) -> (u64, Live) {
     let t = by_id(id).expect("a tutorial");
-    let p = play(t).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let p = play(&t).unwrap_or_else(|e| panic!("{id}: {e}"));
     assert!(p.live.problems.is_empty(), "{id}: {:?}", p.live.problems);
     (p.answer, p.live)
 }
 
 #[test]
 fn ten_tutorials_in_the_issue_order_with_both_languages() {
-    let ids: Vec<&str> = TUTORIALS.iter().map(|t| t.id).collect();
+    let ids: Vec<&str> = INDEX.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
         [
@@ -33,21 +33,28 @@ fn ten_tutorials_in_the_issue_order_with_both_languages() {
             "peak-shaving"
         ]
     );
-    for t in TUTORIALS {
-        let mut texts = vec![t.title, t.intro, t.question.ask, t.question.look, t.question.why];
-        for s in t.steps {
-            texts.push(s.say);
-            texts.push(s.watch);
+    for t in builtin() {
+        let title = t.title;
+        let mut texts = vec![(title.en, title.zh)];
+        for x in [&t.intro, &t.question.ask, &t.question.look, &t.question.why] {
+            texts.push((x.en.as_str(), x.zh.as_str()));
+        }
+        for s in &t.steps {
+            texts.push((s.say.en.as_str(), s.say.zh.as_str()));
+            texts.push((s.watch.en.as_str(), s.watch.zh.as_str()));
             assert!(!s.acts.is_empty(), "{}: a step that does nothing", t.id);
         }
-        for x in texts {
-            assert!(!x.en.trim().is_empty() && !x.zh.trim().is_empty(), "{}: {x:?}", t.id);
-            assert_ne!(x.en, x.zh, "{}: not translated: {}", t.id, x.en);
+        for (en, zh) in texts {
             assert!(
-                x.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-                "{}: {}",
-                t.id,
-                x.zh
+                !en.trim().is_empty() && !zh.trim().is_empty(),
+                "{}: {en:?} {zh:?}",
+                t.id
+            );
+            assert_ne!(en, zh, "{}: not translated: {en}", t.id);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {zh}",
+                t.id
             );
         }
     }
@@ -55,10 +62,10 @@ fn ten_tutorials_in_the_issue_order_with_both_languages() {
 
 #[test]
 fn every_act_names_a_node_of_its_tutorial() {
-    for t in TUTORIALS {
+    for t in builtin() {
         let mut d = t.design();
-        for s in t.steps {
-            for a in s.acts {
+        for s in &t.steps {
+            for a in &s.acts {
                 match a.resolve(&d).unwrap_or_else(|e| panic!("{}: {e}", t.id)) {
                     Resolved::Edit { id, spec } => d.nodes.iter_mut().find(|n| n.id == id).unwrap().spec = spec,
                     Resolved::Input(_) => {}
@@ -84,7 +91,7 @@ fn work_queues_round_robin_then_fair_then_redelivery_then_durability() {
     let t = by_id("work-queues").unwrap();
     // step 1 alone: round-robin gives each worker 3 of 6, whatever their speed
     let mut live = Live::new(t.design());
-    let Resolved::Input(i) = Act::Publish("new_task").resolve(&live.design).unwrap() else {
+    let Resolved::Input(i) = Act::Publish("new_task".into()).resolve(&live.design).unwrap() else {
         panic!()
     };
     live.input(0, i).unwrap();
@@ -93,7 +100,7 @@ fn work_queues_round_robin_then_fair_then_redelivery_then_durability() {
     let tally = live.timeline.seek(end);
     assert_eq!((tally.got("worker-1"), tally.got("worker-2")), (3, 3));
 
-    let p = play(t).unwrap();
+    let p = play(&t).unwrap();
     assert!(p.live.problems.is_empty(), "{:?}", p.live.problems);
     // the run after the prefetch edit: fair dispatch gave the fast worker more of the first
     // six, then worker-1 died holding one, which worker-2 got again, redelivered
@@ -199,8 +206,8 @@ fn peak_shaving_shares_forty_orders_between_three_workers() {
 
 #[test]
 fn recorded_runs_are_scenarios_the_runner_replays_to_the_same_trace() {
-    for t in TUTORIALS {
-        let p = play(t).unwrap();
+    for t in builtin() {
+        let p = play(&t).unwrap();
         for (i, sc) in p.scenarios.iter().enumerate() {
             let text = serde_json::to_string(sc).unwrap();
             let parsed = Scenario::parse(&text).unwrap_or_else(|e| panic!("{} run {i}: {e}", t.id));
@@ -221,14 +228,17 @@ fn measures_read_what_the_canvas_shows_at_the_playback_position() {
     // halfway through the peak, the queue holds a backlog; at the end it is empty
     let t = by_id("peak-shaving").unwrap();
     let mut live = Live::new(t.design());
-    let Resolved::Input(i) = Act::Publish("checkout").resolve(&live.design).unwrap() else {
+    let Resolved::Input(i) = Act::Publish("checkout".into()).resolve(&live.design).unwrap() else {
         panic!()
     };
     live.input(0, i).unwrap();
     settle(&mut live);
     let early = live.timeline.seek(2000.0).queue("orders").0;
     assert!(early > 10, "{early}");
-    assert_eq!(Measure::Ready("orders").read(&live, live.timeline.tally()), early);
+    assert_eq!(
+        Measure::Ready("orders".into()).read(&live, live.timeline.tally()),
+        early
+    );
 }
 
 #[test]
@@ -250,8 +260,8 @@ fn chinese_interface_strings_are_sorted_and_looked_up() {
 
 #[test]
 fn only_the_direct_reply_to_request_is_cut_from_what_a_broker_replays() {
-    for t in TUTORIALS {
-        let p = play(t).unwrap();
+    for t in builtin() {
+        let p = play(&t).unwrap();
         for (sc, cut) in p.replayable() {
             let text = sc.to_string();
             if t.id == "rpc" {
@@ -323,8 +333,8 @@ fn every_interface_string_of_the_page_is_translated() {
 fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
     use warren_app::timeline::{describe, describe_in};
     let mut lines = 0;
-    for t in TUTORIALS {
-        let p = play(t).unwrap();
+    for t in builtin() {
+        let p = play(&t).unwrap();
         let tl = &p.live.timeline;
         for (e, _) in &tl.events {
             let en = describe(&e.kind, &tl.names);
@@ -369,4 +379,64 @@ fn routing_explanations_read_in_chinese_with_the_same_verdicts() {
     assert!(!ok && why.contains("消息没有 format"), "{why}");
     let (ok, why) = binding_in(Lang::Zh, "direct", "error", &FieldTable::new(), "info", None);
     assert!(!ok && why.contains("绑定键 'error' ≠ 路由键 'info'"), "{why}");
+}
+
+#[test]
+fn a_broken_tutorials_file_is_refused_with_what_and_where() {
+    // the page fetches www/tutorials.json; native code compiles the same file in
+    let all: serde_json::Value = serde_json::from_str(warren_app::tutorial::JSON).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), INDEX.len());
+    assert_eq!(builtin()[3].title.en, "4. Routing");
+
+    let e = parse("[{\"id\": \"hello-world\",").unwrap_err();
+    assert!(e.starts_with("tutorials.json: EOF while parsing"), "{e}");
+    assert!(e.contains("line 1 column"), "{e}");
+
+    let mut swapped = all.clone();
+    swapped.as_array_mut().unwrap().swap(0, 1);
+    let e = parse(&swapped.to_string()).unwrap_err();
+    assert!(
+        e.contains("[\"work-queues\", \"hello-world\"") && e.contains("the menu [\"hello-world\", \"work-queues\""),
+        "{e}"
+    );
+
+    let mut odd = all.clone();
+    odd[0]["steps"][0]["acts"][0] = serde_json::json!({"shout": "sender"});
+    let e = parse(&odd.to_string()).unwrap_err();
+    assert!(
+        e.starts_with("tutorials.json, tutorial hello-world: step 1: an act is {\"publish\": producer}")
+            && e.ends_with("not {\"shout\":\"sender\"}"),
+        "{e}"
+    );
+    odd[0]["steps"][0]["acts"][0] = serde_json::json!({"prefetch": ["worker", 70000]});
+    assert!(parse(&odd.to_string())
+        .unwrap_err()
+        .ends_with("not {\"prefetch\":[\"worker\",70000]}"));
+
+    let mut extra = all.clone();
+    extra[4]["question"]["hint"] = serde_json::json!("x");
+    let e = parse(&extra.to_string()).unwrap_err();
+    assert_eq!(
+        e,
+        "tutorials.json, tutorial topics: question: unknown field `hint` (expected ask, measure, look, why)"
+    );
+
+    let mut missing = all.clone();
+    missing[1]["steps"][2].as_object_mut().unwrap().remove("watch");
+    let e = parse(&missing.to_string()).unwrap_err();
+    assert_eq!(e, "tutorials.json, tutorial work-queues: step 3: missing field `watch`");
+
+    let mut bad = all;
+    bad[6]["question"]["measure"] = serde_json::json!({"count": "rpc_queue"});
+    let e = parse(&bad.to_string()).unwrap_err();
+    assert!(
+        e.starts_with("tutorials.json, tutorial rpc: question: a measure is"),
+        "{e}"
+    );
+    bad[6]["canvas"]["nodes"][0]["kind"] = serde_json::json!("router");
+    let e = parse(&bad.to_string()).unwrap_err();
+    assert!(
+        e.starts_with("tutorials.json, tutorial rpc: canvas: unknown variant `router`"),
+        "{e}"
+    );
 }

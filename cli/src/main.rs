@@ -171,14 +171,14 @@ fn ctl_live(url: &str, file: &str, args: &[&str]) -> ExitCode {
 
 fn tutorials(dir: Option<&str>) -> ExitCode {
     use warren_app::i18n::Lang;
-    use warren_app::tutorial::{play, TUTORIALS};
+    use warren_app::tutorial::{builtin, play};
     if let Some(d) = dir {
         if let Err(e) = std::fs::create_dir_all(d) {
             eprintln!("warren: cannot create {d}: {e}");
             return ExitCode::from(2);
         }
     }
-    for (i, t) in TUTORIALS.iter().enumerate() {
+    for (i, t) in builtin().iter().enumerate() {
         let Some(dir) = dir else {
             outln!("{:<20} {}", t.id, t.title.get(Lang::En));
             continue;

@@ -496,6 +496,44 @@ await test('a guided tutorial: steps, what to watch, a question checked against 
   await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
 }, page);
 
+await test('the tutorials load when one is opened, once; a failed load says so and keeps the canvas', async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const fetched = [];
+  fresh.on('request', (r) => { if (r.url().includes('tutorials.json')) fetched.push(r.url()); });
+  try {
+    await fresh.goto(URL);
+    await label(fresh, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+    await fresh.waitForTimeout(300);
+    expect(fetched.length === 0, `the page fetched the tutorials before one was opened: ${fetched}`);
+    await fresh.selectOption('select[aria-label="tutorials"]', { label: '3. Publish/Subscribe' });
+    await fresh.locator('.tutorial .intro', { hasText: 'fanout' }).waitFor();
+    await label(fresh, 'fanout exchange logs').waitFor();
+    await fresh.selectOption('select[aria-label="tutorials"]', { label: '6. Headers exchange' });
+    await fresh.locator('.tutorial h2', { hasText: 'Headers exchange' }).waitFor();
+    await label(fresh, 'headers exchange documents').waitFor();
+    expect(fetched.length === 1, `tutorials.json fetched ${fetched.length} times`);
+    // offline, say: the reason shows, the canvas is untouched, and a later try loads them
+    const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    try {
+      await other.route('**/tutorials.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
+      await other.goto(URL);
+      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+      await other.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
+      await other.locator('.error', { hasText: 'The tutorials could not be loaded: tutorials.json: HTTP 404' }).waitFor();
+      expect(!(await other.locator('.tutorial').count()), 'no tutorial panel after a failed load');
+      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor();
+      await other.unroute('**/tutorials.json');
+      await other.selectOption('select[aria-label="tutorials"]', { label: '5. Topics' });
+      await other.locator('.tutorial h2', { hasText: 'Topics' }).waitFor();
+      await label(other, 'topic exchange topic_logs').waitFor();
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await fresh.close();
+  }
+}, page);
+
 await test('tutorials with confirms, returns and direct reply-to count what came back to the producers', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '8. Publisher confirms and returns' });
   await runTutorial(page);
