@@ -6,7 +6,9 @@
 #   in wasm under Node: the same first workload, and its ratio to native;
 #   the page in headless Chromium (scripts/frames.sh): navigation → first interactive canvas, frame
 #   times on a large topology without and with 4x CPU throttling at several loads, the page's
-#   memory with 100,000 messages waiting; and the compressed size of what the page loads.
+#   memory with 100,000 messages waiting; and the compressed size of what the page loads (gzip -9,
+#   the goal's measure, and brotli for comparison). The tutorials file, fetched only when a
+#   tutorial is opened, is not counted.
 # The last line sums it up as key=value pairs. With --publish, the run also rewrites
 # BENCHMARKS.md (figures, goals, the machine) and its chart, docs/bench/frames.svg.
 # Usage: scripts/bench.sh [--publish] [MESSAGES]   (default 1000000)
@@ -56,8 +58,15 @@ echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s
 frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
 page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js'))/1024))")
-echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"
-summary="$(echo "$native" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz"
+# the same with brotli (quality 11), as hosts that offer it send it: for comparison, the goal is gzip's
+page_kb_br=$(node -e "
+const fs = require('fs'), zlib = require('zlib');
+const files = fs.readdirSync('dist').filter((f) => /\\.(wasm|js)\$/.test(f));
+const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
+console.log(Math.round(files.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync('dist/' + f), q).length, 0) / 1024));
+")
+echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB)"
+summary="$(echo "$native" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
 import sys
@@ -70,7 +79,7 @@ EOF
   [ "$instr_per_msg" = nan ] || echo "direct publish→route→deliver→ack: $instr_per_msg instructions per message (valgrind --tool=callgrind, 3 × 100,000 messages, set-up included)"
   echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
   echo "$frames" | sed '$d'
-  echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB"; } > "$out_dir/figures.txt"
+  echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB)"; } > "$out_dir/figures.txt"
 if [ $publish = 1 ]; then
   mkdir -p docs/bench
   cp "$out_dir/frames.svg" docs/bench/frames.svg
