@@ -7,8 +7,8 @@
 #   the page in headless Chromium (scripts/frames.sh): navigation → first interactive canvas, frame
 #   times on a large topology without and with 4x CPU throttling at several loads, the page's
 #   memory with 100,000 messages waiting; and the compressed size of what the page loads (gzip -9,
-#   the goal's measure, and brotli for comparison). The tutorials file, fetched only when a
-#   tutorial is opened, is not counted.
+#   the goal's measure, and brotli for comparison). What the page fetches only when it is first
+#   needed is not counted: the tutorials file and the tools worker (pika code, definitions).
 # The last line sums it up as key=value pairs. With --publish, the run also rewrites
 # BENCHMARKS.md (figures, goals, the machine) and its chart, docs/bench/frames.svg.
 # Usage: scripts/bench.sh [--publish] [MESSAGES]   (default 1000000)
@@ -57,11 +57,12 @@ ratio=$(python3 -c "print(f'{$native_per_s / $wasm_per_s:.2f}')")
 echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
 frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
-page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js'))/1024))")
+# what the page loads: its wasm and JavaScript, not the tools worker's (started on first use)
+page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js') if not f.startswith('dist/warren-tools') and not f.endswith('loader.js'))/1024))")
 # the same with brotli (quality 11), as hosts that offer it send it: for comparison, the goal is gzip's
 page_kb_br=$(node -e "
 const fs = require('fs'), zlib = require('zlib');
-const files = fs.readdirSync('dist').filter((f) => /\\.(wasm|js)\$/.test(f));
+const files = fs.readdirSync('dist').filter((f) => /\\.(wasm|js)\$/.test(f) && !/^warren-tools|loader\\.js\$/.test(f));
 const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
 console.log(Math.round(files.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync('dist/' + f), q).length, 0) / 1024));
 ")

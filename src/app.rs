@@ -295,6 +295,9 @@ pub enum Msg {
     Overview(bool),
     /// Download one generated file (its name).
     DownloadCode(String),
+    /// The tools worker answered (a [`crate::tools`] answer), or could not start (why).
+    Tool(String),
+    ToolsFailed(String),
     /// A key in the console's line: Enter runs it, the arrows walk the history.
     ConsoleKey(KeyboardEvent),
 }
@@ -356,6 +359,13 @@ pub struct App {
     select_node: Callback<Id>,
     /// One callback for every form field (compared by identity, so unchanged fields are skipped).
     send: Callback<Msg>,
+    /// The tools worker, started the first time one of its jobs is asked for.
+    tools: Option<web_sys::Worker>,
+    /// Its jobs asked for and not answered yet, by request number.
+    tool_jobs: BTreeMap<u64, ToolJob>,
+    tool_next: u64,
+    /// The design's pika code, for the design of that generation.
+    code_files: Option<(u64, Vec<(String, String)>)>,
     select_msg: Callback<Option<MsgId>>,
     /// The log as last built (with the page's render).
     log: Lines,
@@ -396,6 +406,113 @@ impl App {
     /// Whether the user may change the design (not in an embed without `&edit`).
     fn can_edit(&self) -> bool {
         self.embed != Some(false)
+    }
+
+    /// Ask the tools worker ([`crate::tools`]) for `job`, starting it if need be; the answer comes
+    /// back as [`Msg::Tool`].
+    fn ask_tools(&mut self, ctx: &Context<Self>, job: ToolJob, kind: crate::tools::Job, input: serde_json::Value) {
+        use wasm_bindgen::closure::Closure;
+        if self.tools.is_none() {
+            let worker = match web_sys::Worker::new("./tools-loader.js") {
+                Ok(w) => w,
+                Err(e) => {
+                    let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+                    return self.tool_done(ctx, job, Err(why));
+                }
+            };
+            let reply = ctx.link().callback(Msg::Tool);
+            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                reply.emit(e.data().as_string().unwrap_or_default())
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget(); // as long as the worker: the page's life
+            let failed = ctx.link().callback(Msg::ToolsFailed);
+            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let why = e
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .filter(|m| !m.is_empty());
+                failed.emit(why.unwrap_or_else(|| "tools-loader.js did not load".into()))
+            });
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_error.forget();
+            self.tools = Some(worker);
+        }
+        self.tool_next += 1;
+        let id = self.tool_next;
+        self.tool_jobs.insert(id, job);
+        let request = crate::tools::request(id, kind, input);
+        if let Some(w) = &self.tools {
+            let _ = w.post_message(&wasm_bindgen::JsValue::from_str(&request));
+        }
+    }
+
+    /// What a tools job's answer does.
+    fn tool_done(&mut self, ctx: &Context<Self>, job: ToolJob, outcome: Result<serde_json::Value, String>) {
+        match (job, outcome) {
+            (ToolJob::Code(generation), Ok(v)) => {
+                let files = serde_json::from_value(v).unwrap_or_default();
+                self.code_files = Some((generation, files));
+            }
+            (ToolJob::Code(generation), Err(e)) => {
+                // not asked again for this design (reopening the panel asks again)
+                self.code_files = Some((generation, Vec::new()));
+                self.error = Some(e);
+            }
+            (ToolJob::Definitions(stem), Ok(d)) => {
+                let text = serde_json::to_string_pretty(&d).expect("serializes");
+                download(&format!("{stem}.definitions.json"), &text);
+                self.notice = Some(
+                    tr(self.lang, "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.").into(),
+                );
+            }
+            (ToolJob::Definitions(_), Err(e)) => {
+                self.error = Some(format!("{} {e}", tr(self.lang, "Could not make definitions:")))
+            }
+            (ToolJob::Import, Ok(mut v)) => {
+                let design = serde_json::from_value::<Design>(v["design"].take());
+                let left_out = serde_json::from_value::<Vec<String>>(v["left_out"].take()).unwrap_or_default();
+                match design {
+                    Ok(d) => self.opened(ctx, d, left_out),
+                    Err(e) => self.load_failed(&e.to_string()),
+                }
+            }
+            (ToolJob::Import, Err(e)) => self.load_failed(&e),
+        }
+    }
+
+    /// Ask for the design's pika code if its panel is open and the code is not this design's.
+    fn ask_code(&mut self, ctx: &Context<Self>) {
+        let asked = self.tool_jobs.values().any(|j| *j == ToolJob::Code(self.design_gen));
+        if self.code && !asked && self.code_files.as_ref().is_none_or(|c| c.0 != self.design_gen) {
+            let generation = self.design_gen;
+            self.ask_tools(
+                ctx,
+                ToolJob::Code(generation),
+                crate::tools::Job::Pika,
+                design_json(&self.hist.design),
+            );
+        }
+    }
+
+    /// A file opened as a design: it replaces the canvas (one Undo away).
+    fn opened(&mut self, ctx: &Context<Self>, d: Design, left_out: Vec<String>) {
+        ctx.link().send_message(Msg::Do(Action::Replace(d)));
+        ctx.link().send_message(Msg::Fit);
+        self.notice = (!left_out.is_empty()).then(|| {
+            format!(
+                "{} {}.",
+                tr(self.lang, "Imported the definitions' topology; left out:"),
+                left_out.join("; ")
+            )
+        });
+    }
+
+    fn load_failed(&mut self, e: &str) {
+        self.error = Some(format!(
+            "{} {e}",
+            tr(self.lang, "That file could not be loaded; your canvas is unchanged.")
+        ))
     }
 
     /// Tutorial `i`, if the tutorials are loaded.
@@ -832,6 +949,10 @@ impl Component for App {
             select_link: ctx.link().callback(|i| Msg::Select(Sel::Link(i))),
             select_node: ctx.link().callback(|i| Msg::Select(Sel::Node(i))),
             send: ctx.link().callback(|m: Msg| m),
+            tools: None,
+            tool_jobs: BTreeMap::new(),
+            tool_next: 0,
+            code_files: None,
             select_msg: ctx
                 .link()
                 .callback(|m: Option<MsgId>| Msg::Select(m.map_or(Sel::None, Sel::Msg))),
@@ -867,6 +988,8 @@ impl Component for App {
                 let _ = p.mark("warren-interactive");
             }
         }
+        // the code panel shows the design's code: a changed design asks for it again
+        self.ask_code(ctx);
         // fitting needs the laid-out size, and the SVG then needs drawing with the new transform
         if first || std::mem::take(&mut self.fit_pending) {
             ctx.link().send_message(Msg::Fit);
@@ -1140,19 +1263,15 @@ impl Component for App {
                 download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
                 self.notice = Some(tr(self.lang, "Saved: the file is a scenario `warren trace` can run.").into());
             }
-            Msg::ExportDefinitions => match self.hist.design.definitions() {
-                Ok(d) => {
-                    let text = serde_json::to_string_pretty(&d).expect("serializes");
-                    download(
-                        &format!("{}.definitions.json", file_stem(&self.hist.design.name)),
-                        &text,
-                    );
-                    self.notice = Some(
-                        tr(self.lang, "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.").into(),
-                    );
-                }
-                Err(e) => self.error = Some(format!("{} {e}", tr(self.lang, "Could not make definitions:"))),
-            },
+            Msg::ExportDefinitions => {
+                let stem = file_stem(&self.hist.design.name);
+                self.ask_tools(
+                    ctx,
+                    ToolJob::Definitions(stem),
+                    crate::tools::Job::Definitions,
+                    design_json(&self.hist.design),
+                );
+            }
             Msg::Share => {
                 let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
                 let here = web_sys::window()
@@ -1177,24 +1296,13 @@ impl Component for App {
             }
             Msg::Loaded(r) => {
                 self.reader = None;
-                match r.and_then(|text| Design::from_file(&text)) {
-                    Ok((d, left_out)) => {
-                        ctx.link().send_message(Msg::Do(Action::Replace(d)));
-                        ctx.link().send_message(Msg::Fit);
-                        self.notice = (!left_out.is_empty()).then(|| {
-                            format!(
-                                "{} {}.",
-                                tr(self.lang, "Imported the definitions' topology; left out:"),
-                                left_out.join("; ")
-                            )
-                        });
+                match r.and_then(|text| Design::open(&text)) {
+                    Ok(crate::design::Opened::Design(d)) => self.opened(ctx, d, Vec::new()),
+                    // definitions are imported by the tools worker (the page has no importer)
+                    Ok(crate::design::Opened::Definitions(v)) => {
+                        self.ask_tools(ctx, ToolJob::Import, crate::tools::Job::Import, v)
                     }
-                    Err(e) => {
-                        self.error = Some(format!(
-                            "{} {e}",
-                            tr(self.lang, "That file could not be loaded; your canvas is unchanged.")
-                        ))
-                    }
+                    Err(e) => self.load_failed(&e),
                 }
             }
             Msg::Fit => {
@@ -1347,7 +1455,13 @@ impl Component for App {
                 });
             }
             Msg::TourClose => self.tour = None,
-            Msg::Code(on) => self.code = on,
+            Msg::Code(on) => {
+                self.code = on;
+                if self.code_files.as_ref().is_some_and(|c| c.1.is_empty()) {
+                    self.code_files = None; // it failed: try again
+                }
+                self.ask_code(ctx);
+            }
             Msg::Overview(on) => self.overview = on,
             Msg::ConsoleKey(e) => {
                 let Some(input) = self.console_input.cast::<HtmlInputElement>() else {
@@ -1376,8 +1490,25 @@ impl Component for App {
                 }
             }
             Msg::DownloadCode(name) => {
-                if let Some((_, text)) = crate::pika::files(&self.hist.design).into_iter().find(|f| f.0 == name) {
-                    download(&name, &text);
+                if let Some((_, text)) = self.code_files.iter().flat_map(|c| &c.1).find(|f| f.0 == name) {
+                    download(&name, text);
+                }
+            }
+            Msg::Tool(text) => {
+                let Some((id, outcome)) = crate::tools::answer(&text) else {
+                    return false;
+                };
+                let Some(job) = self.tool_jobs.remove(&id) else {
+                    return false;
+                };
+                self.tool_done(ctx, job, outcome);
+            }
+            Msg::ToolsFailed(why) => {
+                // a later job starts the worker again
+                self.tools = None;
+                let why = format!("{} {why}", tr(self.lang, "The tools could not be started:"));
+                for job in std::mem::take(&mut self.tool_jobs).into_values() {
+                    self.tool_done(ctx, job, Err(why.clone()));
                 }
             }
             Msg::Lang(l) => {
@@ -1677,12 +1808,20 @@ impl App {
     /// The design as Python (pika) scripts, one per actor, each to read or download.
     fn code_view(&self, ctx: &Context<Self>) -> Html {
         let (link, l) = (ctx.link(), self.lang);
-        let files = crate::pika::files(&self.hist.design);
+        // the code of an older design is not shown: the new one is on its way
+        let files = self
+            .code_files
+            .as_ref()
+            .filter(|c| c.0 == self.design_gen)
+            .map(|c| c.1.clone());
         html! {
             <section class="code" aria-label="pika code">
                 <p>{ tr(l, "Python (pika) for this design, in the style of the RabbitMQ tutorials: run setup.py, then the consumers and producers, against your own RabbitMQ (AMQP_HOST, default localhost). expected.txt is what rabbitmqctl list_queues name messages should print after setup and each producer once.") }
                     <button class="close" onclick={link.callback(|_| Msg::Code(false))} aria-label="close the code">{ "×" }</button></p>
-                { for files.into_iter().map(|(name, text)| {
+                if files.is_none() {
+                    <p class="loading" role="status">{ tr(l, "Writing the code…") }</p>
+                }
+                { for files.into_iter().flatten().map(|(name, text)| {
                     let n = name.clone();
                     html! {
                         <details>
@@ -2808,4 +2947,20 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     }
     let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
     text.as_string().ok_or_else(|| format!("{url}: not text"))
+}
+
+/// A job for the tools worker, with what its answer is for.
+#[derive(Clone, Debug, PartialEq)]
+enum ToolJob {
+    /// The pika code of the design of this generation (for the code panel).
+    Code(u64),
+    /// Definitions to download, as this file name's stem.
+    Definitions(String),
+    /// A loaded definitions file, to open as a design.
+    Import,
+}
+
+/// The design as the page saves it (what the tools worker reads).
+fn design_json(d: &Design) -> serde_json::Value {
+    serde_json::to_value(d).expect("a design serializes")
 }

@@ -905,14 +905,28 @@ impl Design {
     /// definitions (`rabbitmqctl export_definitions`, the management API). The notes say what
     /// definitions held that a canvas cannot (users, policies…).
     pub fn from_file(text: &str) -> Result<(Design, Vec<String>), String> {
+        match Design::open(text)? {
+            Opened::Design(d) => Ok((d, Vec::new())),
+            Opened::Definitions(v) => Design::from_definitions(&v),
+        }
+    }
+
+    /// [`Design::from_file`] up to definitions, which the page has its tools worker import
+    /// ([`crate::tools`]).
+    pub fn open(text: &str) -> Result<Opened, String> {
         let v = parse_json(text)?;
         let definitions =
             v.get("steps").is_none() && ["queues", "exchanges", "bindings"].iter().any(|k| v.get(k).is_some());
-        if !definitions {
-            return Ok((Design::from_scenario_value(v)?, Vec::new()));
+        if definitions {
+            return Ok(Opened::Definitions(v));
         }
+        Ok(Opened::Design(Design::from_scenario_value(v)?))
+    }
+
+    /// The topology of RabbitMQ definitions, and what they held that a canvas cannot.
+    pub fn from_definitions(v: &Value) -> Result<(Design, Vec<String>), String> {
         let imported =
-            warren_engine::definitions::import(&v, "Imported definitions").map_err(|e| format!("definitions: {e}"))?;
+            warren_engine::definitions::import(v, "Imported definitions").map_err(|e| format!("definitions: {e}"))?;
         let d = Design::from_scenario_value(imported.scenario)?;
         Ok((d, imported.left_out))
     }
@@ -959,6 +973,13 @@ impl Design {
         }
         s
     }
+}
+
+/// A file the user opened: a design, or RabbitMQ definitions still to import.
+#[derive(Debug)]
+pub enum Opened {
+    Design(Design),
+    Definitions(Value),
 }
 
 /// A file's text as JSON, or where it stops being JSON.

@@ -13,4 +13,5 @@ pub mod overview;
 pub mod pika;
 pub mod sim;
 pub mod timeline;
+pub mod tools;
 pub mod tutorial;

@@ -534,6 +534,46 @@ await test('the tutorials load when one is opened, once; a failed load says so a
   }
 }, page);
 
+await test('the tools worker (pika code, definitions) starts on first use; one that cannot start says so', async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const fetched = [];
+  fresh.on('request', (r) => { if (/tools/.test(r.url())) fetched.push(r.url().replace(/.*\//, '')); });
+  try {
+    await fresh.goto(URL);
+    await label(fresh, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+    await fresh.waitForTimeout(300);
+    expect(fetched.length === 0, `the page loaded the tools before they were needed: ${fetched}`);
+    await label(fresh, 'python code').click();
+    await fresh.locator('section[aria-label="pika code"] summary', { hasText: 'consumer_worker_1.py' }).waitFor();
+    expect(fetched.includes('tools-loader.js') && fetched.includes('warren-tools_bg.wasm'), `fetched: ${fetched}`);
+    // the code follows the design: a new queue is declared in setup.py
+    const setup = fresh.locator('section[aria-label="pika code"] pre', { hasText: "queue='queue-1')" });
+    expect(!(await setup.count()), 'no queue-1 yet');
+    await label(fresh, 'add a queue').click();
+    await setup.waitFor({ state: 'attached' });
+    const [defs] = await Promise.all([fresh.waitForEvent('download'), label(fresh, 'export RabbitMQ definitions').click()]);
+    expect(defs.suggestedFilename().endsWith('.definitions.json'), defs.suggestedFilename());
+    expect(fetched.filter((f) => f === 'warren-tools_bg.wasm').length === 1, `the worker started more than once: ${fetched}`);
+    const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    try {
+      await other.route('**/tools-loader.js', (r) => r.fulfill({ status: 404, body: 'gone' }));
+      await other.goto(URL);
+      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+      await label(other, 'export RabbitMQ definitions').click();
+      await other.locator('.error', { hasText: 'Could not make definitions: The tools could not be started:' }).waitFor();
+      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor();
+      // once it can load, the next try starts it
+      await other.unroute('**/tools-loader.js');
+      const [again] = await Promise.all([other.waitForEvent('download'), label(other, 'export RabbitMQ definitions').click()]);
+      expect(again.suggestedFilename().endsWith('.definitions.json'), again.suggestedFilename());
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await fresh.close();
+  }
+}, page);
+
 await test('tutorials with confirms, returns and direct reply-to count what came back to the producers', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '8. Publisher confirms and returns' });
   await runTutorial(page);
