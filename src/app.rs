@@ -410,7 +410,7 @@ impl App {
 
     /// Ask the tools worker ([`crate::tools`]) for `job`, starting it if need be; the answer comes
     /// back as [`Msg::Tool`].
-    fn ask_tools(&mut self, ctx: &Context<Self>, job: ToolJob, kind: crate::tools::Job, input: serde_json::Value) {
+    fn ask_tools(&mut self, ctx: &Context<Self>, job: ToolJob, input: serde_json::Value) {
         use wasm_bindgen::closure::Closure;
         if self.tools.is_none() {
             let worker = match web_sys::Worker::new("./tools-loader.js") {
@@ -440,8 +440,8 @@ impl App {
         }
         self.tool_next += 1;
         let id = self.tool_next;
+        let request = crate::tools::request(id, job.kind(), input);
         self.tool_jobs.insert(id, job);
-        let request = crate::tools::request(id, kind, input);
         if let Some(w) = &self.tools {
             let _ = w.post_message(&wasm_bindgen::JsValue::from_str(&request));
         }
@@ -481,17 +481,14 @@ impl App {
         }
     }
 
-    /// Ask for the design's pika code if its panel is open and the code is not this design's.
+    /// Ask for the design's pika code if its panel is open and the code is not this design's. One
+    /// request at a time: while a node is dragged the design changes every frame, and the code
+    /// of the design as it is when the answer comes is asked for then.
     fn ask_code(&mut self, ctx: &Context<Self>) {
-        let asked = self.tool_jobs.values().any(|j| *j == ToolJob::Code(self.design_gen));
+        let asked = self.tool_jobs.values().any(|j| matches!(j, ToolJob::Code(_)));
         if self.code && !asked && self.code_files.as_ref().is_none_or(|c| c.0 != self.design_gen) {
             let generation = self.design_gen;
-            self.ask_tools(
-                ctx,
-                ToolJob::Code(generation),
-                crate::tools::Job::Pika,
-                design_json(&self.hist.design),
-            );
+            self.ask_tools(ctx, ToolJob::Code(generation), design_json(&self.hist.design));
         }
     }
 
@@ -1265,12 +1262,7 @@ impl Component for App {
             }
             Msg::ExportDefinitions => {
                 let stem = file_stem(&self.hist.design.name);
-                self.ask_tools(
-                    ctx,
-                    ToolJob::Definitions(stem),
-                    crate::tools::Job::Definitions,
-                    design_json(&self.hist.design),
-                );
+                self.ask_tools(ctx, ToolJob::Definitions(stem), design_json(&self.hist.design));
             }
             Msg::Share => {
                 let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
@@ -1299,9 +1291,7 @@ impl Component for App {
                 match r.and_then(|text| Design::open(&text)) {
                     Ok(crate::design::Opened::Design(d)) => self.opened(ctx, d, Vec::new()),
                     // definitions are imported by the tools worker (the page has no importer)
-                    Ok(crate::design::Opened::Definitions(v)) => {
-                        self.ask_tools(ctx, ToolJob::Import, crate::tools::Job::Import, v)
-                    }
+                    Ok(crate::design::Opened::Definitions(v)) => self.ask_tools(ctx, ToolJob::Import, v),
                     Err(e) => self.load_failed(&e),
                 }
             }
@@ -2958,6 +2948,16 @@ enum ToolJob {
     Definitions(String),
     /// A loaded definitions file, to open as a design.
     Import,
+}
+
+impl ToolJob {
+    fn kind(&self) -> crate::tools::Job {
+        match self {
+            ToolJob::Code(_) => crate::tools::Job::Pika,
+            ToolJob::Definitions(_) => crate::tools::Job::Definitions,
+            ToolJob::Import => crate::tools::Job::Import,
+        }
+    }
 }
 
 /// The design as the page saves it (what the tools worker reads).
