@@ -57,17 +57,19 @@ ratio=$(python3 -c "print(f'{$native_per_s / $wasm_per_s:.2f}')")
 echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
 frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
-# what the page loads: its wasm and JavaScript, not the tools worker's (started on first use)
-page_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in glob.glob('dist/*.wasm')+glob.glob('dist/*.js') if not f.startswith('dist/warren-tools') and not f.endswith('loader.js'))/1024))")
-# the same with brotli (quality 11), as hosts that offer it send it: for comparison, the goal is gzip's
+# what the page loads: its wasm and JavaScript, not the tools worker's (started on first use);
+# and what it fetches when first needed: the tutorials file, the tools worker
+page_files=$(ls dist/*.wasm dist/*.js | grep -v -e '^dist/warren-tools' -e 'loader\.js$')
+later_files="dist/tutorials.json dist/tools-loader.js $(ls dist/warren-tools*)"
+kb_gz() { python3 -c "import gzip,sys;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in sys.argv[1:])/1024))" "$@"; }
+page_kb_gz=$(kb_gz $page_files)
+later_kb_gz=$(kb_gz $later_files)
+# the page with brotli (quality 11), as hosts that offer it send it: for comparison, the goal is gzip's
 page_kb_br=$(node -e "
 const fs = require('fs'), zlib = require('zlib');
-const files = fs.readdirSync('dist').filter((f) => /\\.(wasm|js)\$/.test(f) && !/^warren-tools|loader\\.js\$/.test(f));
 const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
-console.log(Math.round(files.reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync('dist/' + f), q).length, 0) / 1024));
-")
-# and what it fetches when first needed: the tutorials file, the tools worker
-later_kb_gz=$(python3 -c "import gzip,glob;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in ['dist/tutorials.json', 'dist/tools-loader.js'] + glob.glob('dist/warren-tools*'))/1024))")
+console.log(Math.round(process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), q).length, 0) / 1024));
+" $page_files)
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); fetched when first used (tutorials, tools worker): $later_kb_gz KB"
 summary="$(echo "$native" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br later_kb_gz=$later_kb_gz"
 # the issue's keys first, in its order; then the rest

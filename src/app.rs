@@ -512,6 +512,11 @@ impl App {
         ))
     }
 
+    /// A tutorial is open, or opening (its file on the way).
+    fn touring(&self) -> bool {
+        self.tour.is_some() || self.tutorial_wanted.is_some()
+    }
+
     /// Tutorial `i`, if the tutorials are loaded.
     fn tutorial(&self, i: usize) -> Option<&Tutorial> {
         self.tutorials.as_ref()?.get(i)
@@ -1448,9 +1453,8 @@ impl Component for App {
             Msg::Code(on) => {
                 self.code = on;
                 if self.code_files.as_ref().is_some_and(|c| c.1.is_empty()) {
-                    self.code_files = None; // it failed: try again
+                    self.code_files = None; // it failed: try again (rendered asks)
                 }
-                self.ask_code(ctx);
             }
             Msg::Overview(on) => self.overview = on,
             Msg::ConsoleKey(e) => {
@@ -1633,7 +1637,7 @@ impl Component for App {
                 }
                 <main>
                     { self.canvas_view(ctx) }
-                    <aside class={classes!((self.tour.is_some() || self.tutorial_wanted.is_some()).then_some("touring"))}>
+                    <aside class={classes!(self.touring().then_some("touring"))}>
                         { self.tour_view(ctx) }
                         { self.inspector(ctx) }
                         { self.users_view(ctx) }
@@ -2234,7 +2238,7 @@ impl App {
                 }
             }
             Sel::Msg(m) => self.message_view(m),
-            Sel::None if self.tour.is_some() || self.tutorial_wanted.is_some() => html! {},
+            Sel::None if self.touring() => html! {},
             Sel::None => html! {
                 <section class="inspector" aria-label="inspector">
                     <h2>{ tr(self.lang, "How to") }</h2>
