@@ -11,6 +11,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use warren_engine::names::VecMap;
 use warren_engine::num::{fixed, short};
 use warren_engine::MsgId;
 use wasm_bindgen::{Clamped, JsCast};
@@ -362,7 +363,7 @@ pub struct App {
     /// The tools worker, started the first time one of its jobs is asked for.
     tools: Option<web_sys::Worker>,
     /// Its jobs asked for and not answered yet, by request number.
-    tool_jobs: BTreeMap<u64, ToolJob>,
+    tool_jobs: VecMap<u64, ToolJob>,
     tool_next: u64,
     /// The design's pika code, for the design of that generation.
     code_files: Option<(u64, Vec<(String, String)>)>,
@@ -952,7 +953,7 @@ impl Component for App {
             select_node: ctx.link().callback(|i| Msg::Select(Sel::Node(i))),
             send: ctx.link().callback(|m: Msg| m),
             tools: None,
-            tool_jobs: BTreeMap::new(),
+            tool_jobs: VecMap::new(),
             tool_next: 0,
             code_files: None,
             select_msg: ctx
@@ -1501,7 +1502,7 @@ impl Component for App {
                 // a later job starts the worker again
                 self.tools = None;
                 let why = format!("{} {why}", tr(self.lang, "The tools could not be started:"));
-                for job in std::mem::take(&mut self.tool_jobs).into_values() {
+                for job in std::mem::take(&mut self.tool_jobs).into_iter().map(|(_, j)| j) {
                     self.tool_done(ctx, job, Err(why.clone()));
                 }
             }

@@ -38,7 +38,8 @@ pub fn simulate(text: &str) -> Result<Simulation, String> {
 use crate::design::{Design, Id, OnFailure, Spec};
 use crate::timeline::Timeline;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 use warren_engine::event::EventKind;
 use warren_engine::names::{VecMap, VecSet};
 use warren_engine::rng::Rng;
@@ -76,6 +77,32 @@ enum Due {
     },
 }
 
+/// A [`Due`] at its instant, ordered by (instant, order of scheduling) alone. (A heap, not a
+/// B-tree map: pending settles can be many, and a B-tree map type costs the page more code.)
+#[derive(Debug)]
+struct Scheduled {
+    at: u64,
+    seq: u64,
+    due: Due,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.at, self.seq).cmp(&(o.at, o.seq))
+    }
+}
+
 /// A running simulation of a design: the engine driven by the design's producers and consumers
 /// in simulated time, every step recorded as a scenario, every event on the timeline.
 pub struct Live {
@@ -88,7 +115,8 @@ pub struct Live {
     /// What a pika client would have seen, one line per step outcome.
     pub trace: Vec<Value>,
     pub timeline: Timeline,
-    due: BTreeMap<(u64, u64), Due>,
+    /// What is due, soonest first (ties in the order scheduled).
+    due: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     /// The user's inputs so far, with their simulated instants.
     pub inputs: Vec<(u64, Input)>,
@@ -117,7 +145,7 @@ impl Live {
             timeline: Timeline::new(design.show_default),
             steps: Vec::new(),
             trace: Vec::new(),
-            due: BTreeMap::new(),
+            due: BinaryHeap::new(),
             seq: 0,
             inputs: Vec::new(),
             published: VecMap::new(),
@@ -164,7 +192,11 @@ impl Live {
 
     fn schedule(&mut self, at: u64, d: Due) {
         self.seq += 1;
-        self.due.insert((at, self.seq), d);
+        self.due.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            due: d,
+        }));
     }
 
     /// Run one step now: record it and its trace, put its events on the timeline, and let the
@@ -276,7 +308,7 @@ impl Live {
     /// its instant, in order.
     pub fn advance_to(&mut self, t: u64) {
         loop {
-            let due = self.due.keys().next().map(|k| k.0);
+            let due = self.due.peek().map(|s| s.0.at);
             let timer = self.runner.server.next_timeout();
             let next = match (due, timer) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -286,8 +318,8 @@ impl Live {
                 Some(n) if n <= t => {
                     if due == Some(n) {
                         self.wait_until(n);
-                        let (_, d) = self.due.pop_first().expect("there is one");
-                        self.fire(n, d);
+                        let Reverse(s) = self.due.pop().expect("there is one");
+                        self.fire(n, s.due);
                     } else {
                         let ms = n.saturating_sub(self.runner.now());
                         self.run(json!({"call": "wait", "args": {"ms": ms}}));
@@ -304,7 +336,7 @@ impl Live {
 
     /// The next instant something is due (a publish, a settle, a TTL), if any.
     pub fn next_due(&self) -> Option<u64> {
-        let due = self.due.keys().next().map(|k| k.0);
+        let due = self.due.peek().map(|s| s.0.at);
         let timer = self.runner.server.next_timeout();
         match (due, timer) {
             (Some(a), Some(b)) => Some(a.min(b)),

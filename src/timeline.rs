@@ -68,6 +68,14 @@ enum Copy {
     Settling,
 }
 
+/// A copy of a message in a queue, for scheduling: when it is free to move on, and who holds it
+/// while it is delivered (until it is settled or requeued).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Held {
+    free: f64,
+    by: Option<Place>,
+}
+
 /// Counts as `rabbitmqctl` would report them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
@@ -318,13 +326,18 @@ pub struct Timeline {
     /// Bumped whenever the shown counts change (the page re-renders on it).
     pub version: u64,
     // scheduling state
-    arrive: BTreeMap<(MsgId, Place), f64>,
-    copy_free: BTreeMap<(MsgId, Name), f64>,
-    holder: BTreeMap<(MsgId, Name), Place>,
+    // (Sorted vectors, not B-trees: their keys start with the message id, and new keys are new
+    // messages, so they join at the end; each B-tree map type costs the page ~1.5 KB gzip'd.)
+    /// When a message arrives at a place (an exchange it crossed, a queue it has yet to join).
+    arrive: VecMap<(MsgId, Place), f64>,
+    /// Per copy of a message in a queue (from its `Enqueued`): when it is free to move on, and
+    /// who holds it while delivered.
+    copy: VecMap<(MsgId, Name), Held>,
     chan_free: VecMap<(ConnId, u16), f64>,
     /// When the last delivery to a connection lands (its later publishes are shown after).
     conn_busy: VecMap<ConnId, f64>,
-    origin: BTreeMap<MsgId, (Place, Name)>,
+    /// Per message: its publisher and the exchange it was published to.
+    origin: VecMap<MsgId, (Place, Name)>,
     floor: f64,
     last: f64,
     /// Connection names (kept up to date by the simulation).
@@ -403,7 +416,7 @@ impl Timeline {
     /// When event `i` is shown (its effect on the counts), making its trips.
     fn schedule(&mut self, i: usize, k: &EventKind, at: f64) -> f64 {
         let get =
-            |m: &BTreeMap<(MsgId, Name), f64>, msg: MsgId, q: &Name| m.get(&(msg, q.clone())).copied().unwrap_or(0.0);
+            |m: &VecMap<(MsgId, Name), Held>, msg: MsgId, q: &Name| m.get(&(msg, q.clone())).map_or(0.0, |h| h.free);
         match k {
             EventKind::Published {
                 msg, conn, exchange, ..
@@ -430,7 +443,7 @@ impl Timeline {
                 // the only reader of a queue's arrival: a waiting message keeps no entry for it
                 let p = Place::Queue(queue.clone());
                 let s = at.max(self.arrive.remove(&(*msg, p)).unwrap_or(at));
-                self.copy_free.insert((*msg, queue.clone()), s);
+                self.copy.entry((*msg, queue.clone())).or_default().free = s;
                 s
             }
             EventKind::Unroutable { msg, exchange } => {
@@ -455,7 +468,7 @@ impl Timeline {
                 ..
             } => {
                 let s = at
-                    .max(get(&self.copy_free, *msg, queue))
+                    .max(get(&self.copy, *msg, queue))
                     .max(self.chan_free.get(&(*conn, *ch)).copied().unwrap_or(0.0));
                 if queue.starts_with(DIRECT_REPLY_PREFIX) {
                     // direct reply-to: from the replier (or the default exchange) to the client
@@ -471,9 +484,21 @@ impl Timeline {
                     Some(t) => Place::Consumer(self.name(conn), t.clone()),
                     None => Place::Client(self.name(conn)),
                 };
-                self.holder.insert((*msg, queue.clone()), to.clone());
-                let end = self.trip(*msg, Place::Queue(queue.clone()), Some(to), s, TripKind::Flow, i);
-                self.copy_free.insert((*msg, queue.clone()), end);
+                let end = self.trip(
+                    *msg,
+                    Place::Queue(queue.clone()),
+                    Some(to.clone()),
+                    s,
+                    TripKind::Flow,
+                    i,
+                );
+                self.copy.insert(
+                    (*msg, queue.clone()),
+                    Held {
+                        free: end,
+                        by: Some(to),
+                    },
+                );
                 let busy = self.conn_busy.entry(*conn).or_default();
                 *busy = busy.max(end);
                 end
@@ -484,26 +509,27 @@ impl Timeline {
             | EventKind::Nacked {
                 msg, queue, conn, ch, ..
             } => {
-                let s = at.max(get(&self.copy_free, *msg, queue));
-                self.copy_free.insert((*msg, queue.clone()), s);
+                let s = at.max(get(&self.copy, *msg, queue));
+                self.copy.entry((*msg, queue.clone())).or_default().free = s;
                 let c = self.chan_free.entry((*conn, *ch)).or_default();
                 *c = c.max(s);
                 s
             }
             EventKind::Requeued { msg, queue } => {
-                let s = at.max(get(&self.copy_free, *msg, queue));
+                let s = at.max(get(&self.copy, *msg, queue));
                 let q = Place::Queue(queue.clone());
-                let end = match self.holder.remove(&(*msg, queue.clone())) {
+                let by = self.copy.get_mut(&(*msg, queue.clone())).and_then(|h| h.by.take());
+                let end = match by {
                     Some(h) => self.trip(*msg, h, Some(q), s, TripKind::Requeue, i),
                     None => s,
                 };
-                self.copy_free.insert((*msg, queue.clone()), end);
+                self.copy.entry((*msg, queue.clone())).or_default().free = end;
                 end
             }
             // an expiry is followed by its Dropped or DeadLettered, which moves the dot
-            EventKind::Expired { msg, queue } => at.max(get(&self.copy_free, *msg, queue)),
+            EventKind::Expired { msg, queue } => at.max(get(&self.copy, *msg, queue)),
             EventKind::Dropped { msg, queue, .. } => {
-                let s = at.max(get(&self.copy_free, *msg, queue));
+                let s = at.max(get(&self.copy, *msg, queue));
                 self.trip(*msg, Place::Queue(queue.clone()), None, s, TripKind::Fall, i);
                 s
             }
@@ -514,7 +540,7 @@ impl Timeline {
                 exchange,
                 ..
             } => {
-                let s = at.max(get(&self.copy_free, *msg, queue));
+                let s = at.max(get(&self.copy, *msg, queue));
                 let x = Place::Exchange(exchange.clone());
                 if let Some(o) = self.origin.get(msg).cloned() {
                     self.origin.insert(*new_msg, (o.0, exchange.clone()));
