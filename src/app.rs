@@ -4,6 +4,7 @@
 
 use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
 use crate::i18n::{tr, Lang};
+use crate::json::Json;
 use crate::sim::{Input, Live};
 use crate::timeline::{describe_in, messages_of, Place};
 use crate::tutorial::{Resolved, Tutorial, INDEX};
@@ -452,7 +453,7 @@ impl App {
     fn tool_done(&mut self, ctx: &Context<Self>, job: ToolJob, outcome: Result<serde_json::Value, String>) {
         match (job, outcome) {
             (ToolJob::Code(generation), Ok(v)) => {
-                let files = serde_json::from_value(v).unwrap_or_default();
+                let files = Json::read(&v).unwrap_or_default();
                 self.code_files = Some((generation, files));
             }
             (ToolJob::Code(generation), Err(e)) => {
@@ -470,12 +471,12 @@ impl App {
             (ToolJob::Definitions(_), Err(e)) => {
                 self.error = Some(format!("{} {e}", tr(self.lang, "Could not make definitions:")))
             }
-            (ToolJob::Import, Ok(mut v)) => {
-                let design = serde_json::from_value::<Design>(v["design"].take());
-                let left_out = serde_json::from_value::<Vec<String>>(v["left_out"].take()).unwrap_or_default();
+            (ToolJob::Import, Ok(v)) => {
+                let design = Design::read(&v["design"]);
+                let left_out = Json::read(&v["left_out"]).unwrap_or_default();
                 match design {
                     Ok(d) => self.opened(ctx, d, left_out),
-                    Err(e) => self.load_failed(&e.to_string()),
+                    Err(e) => self.load_failed(&e),
                 }
             }
             (ToolJob::Import, Err(e)) => self.load_failed(&e),
@@ -2967,5 +2968,5 @@ impl ToolJob {
 
 /// The design as the page saves it (what the tools worker reads).
 fn design_json(d: &Design) -> serde_json::Value {
-    serde_json::to_value(d).expect("a design serializes")
+    d.write()
 }

@@ -12,7 +12,7 @@
 //! are the design's setup (declares, binds, qos, consumes) and one publish per producer, so
 //! `warren trace` and a real broker can run it; the canvas itself goes under `"canvas"`.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{need, object, Json};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -27,8 +27,7 @@ pub const CANVAS_VERSION: u32 = 1;
 /// (no-ack) on its own channel before publishing, and replies come straight back to it.
 pub const DIRECT_REPLY_TO: &str = "amq.rabbitmq.reply-to";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Producer,
     Exchange,
@@ -48,8 +47,7 @@ impl Kind {
 }
 
 /// How a producer publishes when told to, and on its own while the simulation plays.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Producer {
     pub routing_key: String,
     /// `{n}` is replaced by the message's number (1, 2, …) from this producer.
@@ -71,9 +69,7 @@ pub struct Producer {
     /// While playing, publish a burst every this many simulated ms (0 = only when told).
     pub every_ms: u64,
     /// The user its connection logs in as (empty: guest) and that user's password.
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub user: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub password: String,
 }
 
@@ -99,15 +95,13 @@ impl Default for Producer {
 }
 
 /// What a consumer does with a delivery that fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnFailure {
     Nack,
     Reject,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Consumer {
     /// `basic.qos` prefetch_count (0 = unlimited).
     pub prefetch: u16,
@@ -122,9 +116,7 @@ pub struct Consumer {
     /// `correlation_id`.
     pub reply: bool,
     /// The user its connection logs in as (empty: guest) and that user's password.
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub user: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub password: String,
 }
 
@@ -144,8 +136,7 @@ impl Default for Consumer {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueueSpec {
     /// Declared with an empty name: the broker names it (`amq.gen-…`); the canvas name is the
     /// scenario's alias for it (`as`, and `$name` in later steps).
@@ -162,11 +153,9 @@ pub struct QueueSpec {
     pub max_priority: Option<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExchangeSpec {
     /// direct, fanout, topic, headers.
-    #[serde(rename = "exchange_type")]
     pub kind: String,
     pub durable: bool,
     pub alternate_exchange: Option<String>,
@@ -183,8 +172,7 @@ impl Default for ExchangeSpec {
 }
 
 /// A node's settings, by kind (read by [`Node`]'s `Deserialize`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Spec {
     Producer(Producer),
     Exchange(ExchangeSpec),
@@ -211,7 +199,7 @@ impl Spec {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub id: Id,
     /// The exchange's or queue's name; a producer's or consumer's connection name (and a
@@ -219,7 +207,6 @@ pub struct Node {
     pub name: String,
     pub x: f32,
     pub y: f32,
-    #[serde(flatten)]
     pub spec: Spec,
 }
 
@@ -229,73 +216,155 @@ impl Node {
     }
 }
 
-/// A node is one JSON object: its own fields, `kind`, and that kind's settings beside them (as
-/// `Serialize` writes it, flattened). Read by hand: serde's derive for a flattened, tagged enum
-/// buffers the object through its generic `Content` and cost about 25 KB of the page's wasm.
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        let m = serde_json::Map::<String, Value>::deserialize(d)?;
-        node_from(m).map_err(serde::de::Error::custom)
+json_object!(Producer {
+    "routing_key": routing_key,
+    "body": body,
+    "mandatory": mandatory,
+    "confirm": confirm,
+    "persistent": persistent,
+    "correlation_id": correlation_id,
+    "reply_to": reply_to,
+    "expiration": expiration,
+    "priority": priority,
+    "headers": headers,
+    "burst": burst,
+    "every_ms": every_ms,
+    "user": user [is_empty],
+    "password": password [is_empty],
+});
+
+json_object!(Consumer {
+    "prefetch": prefetch,
+    "auto_ack": auto_ack,
+    "processing_ms": processing_ms,
+    "failure_pct": failure_pct,
+    "on_failure": on_failure,
+    "requeue": requeue,
+    "reply": reply,
+    "user": user [is_empty],
+    "password": password [is_empty],
+});
+
+json_object!(QueueSpec {
+    "server_named": server_named,
+    "durable": durable,
+    "exclusive": exclusive,
+    "auto_delete": auto_delete,
+    "message_ttl": message_ttl,
+    "max_length": max_length,
+    "overflow": overflow,
+    "dead_letter_exchange": dead_letter_exchange,
+    "dead_letter_routing_key": dead_letter_routing_key,
+    "max_priority": max_priority,
+});
+
+json_object!(ExchangeSpec {
+    "exchange_type": kind,
+    "durable": durable,
+    "alternate_exchange": alternate_exchange,
+});
+
+json_object!(UserSpec {
+    "name": name,
+    "password": password,
+    "configure": configure,
+    "write": write,
+    "read": read,
+});
+
+/// One of a few names.
+fn one_of<T: Copy>(v: &Value, names: &[(&str, T)]) -> Result<T, String> {
+    let s = String::read(v)?;
+    names.iter().find(|(n, _)| *n == s).map(|(_, t)| *t).ok_or_else(|| {
+        let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+        format!("{v} is not one of {}", all.join(", "))
+    })
+}
+
+const KINDS: [(&str, Kind); 4] = [
+    ("producer", Kind::Producer),
+    ("exchange", Kind::Exchange),
+    ("queue", Kind::Queue),
+    ("consumer", Kind::Consumer),
+];
+
+impl Json for OnFailure {
+    fn read(v: &Value) -> Result<OnFailure, String> {
+        one_of(v, &[("nack", OnFailure::Nack), ("reject", OnFailure::Reject)])
+    }
+    fn write(&self) -> Value {
+        match self {
+            OnFailure::Nack => "nack",
+            OnFailure::Reject => "reject",
+        }
+        .into()
     }
 }
 
-fn node_from(mut m: serde_json::Map<String, Value>) -> Result<Node, serde_json::Error> {
-    use serde::de::Error;
-    fn take<T: serde::de::DeserializeOwned>(
-        m: &mut serde_json::Map<String, Value>,
-        k: &'static str,
-    ) -> Result<T, serde_json::Error> {
-        serde_json::from_value(m.remove(k).ok_or_else(|| Error::missing_field(k))?)
+/// A node is one JSON object: its own fields, `kind`, and that kind's settings beside them.
+impl Json for Node {
+    fn read(v: &Value) -> Result<Node, String> {
+        let o = object(v)?;
+        let kind = one_of(o.get("kind").ok_or("missing field `kind`")?, &KINDS).map_err(|e| format!("kind: {e}"))?;
+        let spec = match kind {
+            Kind::Producer => Spec::Producer(Producer::read(v)?),
+            Kind::Exchange => Spec::Exchange(ExchangeSpec::read(v)?),
+            Kind::Queue => Spec::Queue(QueueSpec::read(v)?),
+            Kind::Consumer => Spec::Consumer(Consumer::read(v)?),
+        };
+        Ok(Node {
+            id: need(o, "id")?,
+            name: need(o, "name")?,
+            x: need(o, "x")?,
+            y: need(o, "y")?,
+            spec,
+        })
     }
-    let id = take(&mut m, "id")?;
-    let name = take(&mut m, "name")?;
-    let x = take(&mut m, "x")?;
-    let y = take(&mut m, "y")?;
-    let kind: Kind = take(&mut m, "kind")?;
-    let rest = Value::Object(m);
-    let spec = match kind {
-        Kind::Producer => Spec::Producer(serde_json::from_value(rest)?),
-        Kind::Exchange => Spec::Exchange(serde_json::from_value(rest)?),
-        Kind::Queue => Spec::Queue(serde_json::from_value(rest)?),
-        Kind::Consumer => Spec::Consumer(serde_json::from_value(rest)?),
-    };
-    Ok(Node { id, name, x, y, spec })
+    fn write(&self) -> Value {
+        let mut v = match &self.spec {
+            Spec::Producer(p) => p.write(),
+            Spec::Exchange(x) => x.write(),
+            Spec::Queue(q) => q.write(),
+            Spec::Consumer(c) => c.write(),
+        };
+        if let Some(o) = v.as_object_mut() {
+            crate::json::put(o, "id", &self.id);
+            crate::json::put(o, "name", &self.name);
+            crate::json::put(o, "x", &self.x);
+            crate::json::put(o, "y", &self.y);
+            o.insert("kind".into(), self.kind().name().into());
+        }
+        v
+    }
 }
 
 /// A link between two nodes (see the module doc for what it means).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     pub from: Id,
     pub to: Id,
     /// The binding key (exchange → queue/exchange).
-    #[serde(default)]
     pub key: String,
     /// Binding arguments for a headers exchange: `x-match` and the headers to match (strings).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub arguments: BTreeMap<String, String>,
 }
 
 /// The whole canvas.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Design {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub seed: u64,
-    #[serde(default)]
     pub show_default: bool,
     pub nodes: Vec<Node>,
     pub links: Vec<Link>,
     /// Users the setup creates (add_user) with their permissions on vhost `/`, before any
     /// producer or consumer connects; `guest` here only changes guest's permissions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<UserSpec>,
 }
 
 /// A user of the design, with its permissions on vhost `/` (regular expressions, as
 /// `rabbitmqctl set_permissions` takes them).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserSpec {
     pub name: String,
     pub password: String,
@@ -326,6 +395,78 @@ impl Default for Design {
             links: Vec::new(),
             users: Vec::new(),
         }
+    }
+}
+
+impl Json for Link {
+    fn read(v: &Value) -> Result<Link, String> {
+        let o = object(v)?;
+        let mut l = Link {
+            from: need(o, "from")?,
+            to: need(o, "to")?,
+            key: String::new(),
+            arguments: BTreeMap::new(),
+        };
+        crate::json::field(o, "key", &mut l.key)?;
+        crate::json::field(o, "arguments", &mut l.arguments)?;
+        Ok(l)
+    }
+    fn write(&self) -> Value {
+        let mut o = serde_json::Map::new();
+        crate::json::put(&mut o, "from", &self.from);
+        crate::json::put(&mut o, "to", &self.to);
+        crate::json::put(&mut o, "key", &self.key);
+        if !self.arguments.is_empty() {
+            crate::json::put(&mut o, "arguments", &self.arguments);
+        }
+        Value::Object(o)
+    }
+}
+
+/// The design as the page saves it; a missing name, seed or `show_default` is empty, 0, false.
+impl Json for Design {
+    fn read(v: &Value) -> Result<Design, String> {
+        let o = object(v)?;
+        let nodes = o.get("nodes").ok_or("missing field `nodes`")?;
+        let nodes = nodes
+            .as_array()
+            .ok_or_else(|| format!("nodes: expected an array, {}", crate::json::found(nodes)))?;
+        let mut d = Design {
+            name: String::new(),
+            seed: 0,
+            show_default: false,
+            nodes: Vec::with_capacity(nodes.len()),
+            links: Vec::new(),
+            users: Vec::new(),
+        };
+        for (i, n) in nodes.iter().enumerate() {
+            let which = match (
+                n.get("id").and_then(Value::as_u64),
+                n.get("name").and_then(Value::as_str),
+            ) {
+                (Some(id), Some(name)) => format!("node {id} ({name})"),
+                _ => format!("node {} of the list", i + 1),
+            };
+            d.nodes.push(Node::read(n).map_err(|e| format!("{which}: {e}"))?);
+        }
+        d.links = need(o, "links")?;
+        crate::json::field(o, "name", &mut d.name)?;
+        crate::json::field(o, "seed", &mut d.seed)?;
+        crate::json::field(o, "show_default", &mut d.show_default)?;
+        crate::json::field(o, "users", &mut d.users)?;
+        Ok(d)
+    }
+    fn write(&self) -> Value {
+        let mut o = serde_json::Map::new();
+        crate::json::put(&mut o, "name", &self.name);
+        crate::json::put(&mut o, "seed", &self.seed);
+        crate::json::put(&mut o, "show_default", &self.show_default);
+        crate::json::put(&mut o, "nodes", &self.nodes);
+        crate::json::put(&mut o, "links", &self.links);
+        if !self.users.is_empty() {
+            crate::json::put(&mut o, "users", &self.users);
+        }
+        Value::Object(o)
     }
 }
 
@@ -858,7 +999,7 @@ impl Design {
             }
         }
         let steps: Vec<Value> = steps.into_iter().map(|s| self.with_login(s)).collect();
-        let mut canvas = serde_json::to_value(self).expect("a design serializes");
+        let mut canvas = self.write();
         let c = canvas.as_object_mut().expect("an object");
         c.remove("name");
         c.remove("seed");
@@ -896,7 +1037,7 @@ impl Design {
     /// A design as the page saves it (the `canvas` of a scenario file, with its name and seed),
     /// checked.
     pub fn from_canvas(c: Value) -> Result<Design, String> {
-        let d: Design = serde_json::from_value(c).map_err(|e| format!("canvas: {e}"))?;
+        let d = Design::read(&c).map_err(|e| format!("canvas: {e}"))?;
         d.check()?;
         Ok(d)
     }

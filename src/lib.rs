@@ -2,6 +2,8 @@
 //! The view-model is plain Rust, tested natively (`tests/` at the top level); the components only
 //! render it and turn user actions into engine commands.
 
+#[macro_use]
+pub mod json;
 pub mod app;
 pub mod console;
 pub mod design;

@@ -14,6 +14,7 @@
 //! [`handle`] is the whole of it, plain Rust: the tests call it natively.
 
 use crate::design::Design;
+use crate::json::Json;
 use serde_json::{json, Value};
 
 /// What the worker can do.
@@ -53,13 +54,13 @@ pub fn handle(request: &str) -> String {
 
 fn run(req: &Value) -> Result<Value, String> {
     let input = &req["input"];
-    let design = || serde_json::from_value::<Design>(input.clone()).map_err(|e| format!("the design: {e}"));
+    let design = || Design::read(input).map_err(|e| format!("the design: {e}"));
     match req["job"].as_str() {
         Some("pika") => Ok(json!(crate::pika::files(&design()?))),
         Some("definitions") => design()?.definitions(),
         Some("import") => {
             let (d, left_out) = Design::from_definitions(input)?;
-            Ok(json!({"design": d, "left_out": left_out}))
+            Ok(json!({"design": d.write(), "left_out": left_out}))
         }
         _ => Err(format!("not a tools request: {}", truncated(req))),
     }

@@ -681,16 +681,43 @@ fn a_canvas_node_is_read_with_its_kind_settings_beside_it_and_broken_ones_say_wh
     let text = d.to_scenario().to_string();
     assert_eq!(Design::from_file(&text).unwrap().0, d);
     let err = |extra: &str| Design::from_file(&node(extra)).unwrap_err();
-    assert_eq!(err(""), "canvas: missing field `kind`");
+    assert_eq!(err(""), "canvas: node 1 (jobs): missing field `kind`");
     assert_eq!(
         err(r#", "kind": "router""#),
-        "canvas: unknown variant `router`, expected one of `producer`, `exchange`, `queue`, `consumer`"
+        "canvas: node 1 (jobs): kind: \"router\" is not one of producer, exchange, queue, consumer"
     );
     assert_eq!(
         err(r#", "kind": "queue", "durable": "yes""#),
-        "canvas: invalid type: string \"yes\", expected a boolean"
+        "canvas: node 1 (jobs): durable: expected true or false, found \"yes\""
+    );
+    assert_eq!(
+        err(r#", "kind": "queue", "max_priority": 300"#),
+        "canvas: node 1 (jobs): max_priority: expected a whole number from 0 to 255, found 300"
+    );
+    assert_eq!(
+        err(r#", "kind": "consumer", "on_failure": "drop""#),
+        "canvas: node 1 (jobs): on_failure: \"drop\" is not one of nack, reject"
+    );
+    assert_eq!(
+        err(r#", "kind": "producer", "headers": {"a": 1}"#),
+        "canvas: node 1 (jobs): headers: a: expected a string, found 1"
     );
     let no_x = r#"{"name": "n", "seed": 1, "steps": [], "canvas": {"version": 1, "links": [],
         "nodes": [{"id": 1, "name": "jobs", "y": 2, "kind": "queue"}]}}"#;
-    assert_eq!(Design::from_file(no_x).unwrap_err(), "canvas: missing field `x`");
+    assert_eq!(
+        Design::from_file(no_x).unwrap_err(),
+        "canvas: node 1 (jobs): missing field `x`"
+    );
+    let no_id = r#"{"name": "n", "seed": 1, "steps": [], "canvas": {"version": 1, "links": [],
+        "nodes": [{"name": "jobs", "x": 1, "y": 2, "kind": "queue"}]}}"#;
+    assert_eq!(
+        Design::from_file(no_id).unwrap_err(),
+        "canvas: node 1 of the list: missing field `id`"
+    );
+    let bad_link = r#"{"name": "n", "seed": 1, "steps": [], "canvas": {"version": 1,
+        "nodes": [], "links": [{"from": 1, "to": -2}]}}"#;
+    assert_eq!(
+        Design::from_file(bad_link).unwrap_err(),
+        "canvas: links: item 1: to: expected a whole number from 0 to 4294967295, found -2"
+    );
 }
