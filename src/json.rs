@@ -159,13 +159,19 @@ impl<A: Json, B: Json> Json for (A, B) {
 /// Headers and arguments: an object of strings.
 impl Json for BTreeMap<String, String> {
     fn read(v: &Value) -> Result<Self, String> {
-        object(v)?
-            .iter()
-            .map(|(k, v)| String::read(v).map(|s| (k.clone(), s)).map_err(|e| format!("{k}: {e}")))
-            .collect()
+        // inserted one by one: `collect()` would first sort with a copy of the sort algorithm
+        let mut m = BTreeMap::new();
+        for (k, v) in object(v)? {
+            m.insert(k.clone(), String::read(v).map_err(|e| format!("{k}: {e}"))?);
+        }
+        Ok(m)
     }
     fn write(&self) -> Value {
-        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.write())).collect())
+        let mut o = Map::new();
+        for (k, v) in self {
+            o.insert(k.clone(), v.write());
+        }
+        Value::Object(o)
     }
 }
 

@@ -1832,7 +1832,7 @@ impl Broker {
         out.clear();
         if exchange.is_empty() {
             let mut keys: Vec<&Name> = msg.routing_keys.iter().collect();
-            keys.sort();
+            crate::sort::heapsort(&mut keys);
             keys.dedup();
             for k in keys {
                 if k.starts_with(REPLY_TO_PREFIX) {
@@ -2318,7 +2318,7 @@ impl Broker {
             return;
         }
         let mut queues: Vec<Name> = chan.consumers.values().map(|c| c.queue.clone()).collect();
-        queues.sort();
+        crate::sort::heapsort(&mut queues);
         queues.dedup();
         for qn in queues {
             let Some(q) = self.queues.get_mut(&qn) else {
@@ -2548,7 +2548,7 @@ impl Graph<'_> {
         x.route(&msg.routing_keys, headers, &mut dests);
         if !dests.is_empty() && dests.iter().all(|d| matches!(d, Dest::Queue(_))) {
             if dests.len() > 1 {
-                dests.sort();
+                crate::sort::heapsort(&mut dests);
                 dests.dedup();
             }
             for d in dests.drain(..) {
@@ -2585,7 +2585,7 @@ impl Graph<'_> {
                 }
             };
             if dests.len() > 1 {
-                dests.sort();
+                crate::sort::heapsort(&mut dests);
                 dests.dedup();
             }
             if dests.is_empty() {
@@ -2613,7 +2613,7 @@ impl Graph<'_> {
             }
         }
         if out.len() > 1 {
-            out.sort();
+            crate::sort::heapsort(&mut out);
             out.dedup();
         }
         debug_assert!(

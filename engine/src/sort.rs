@@ -30,6 +30,42 @@ pub fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Or
     order.sort_by(|&a, &b| cmp(a, b));
 }
 
+/// Sorts `v`, not stably, with little code, for the engine's routing (followed by `dedup`, so
+/// stability does not matter): nothing to do when it is sorted already (a fanout's destinations
+/// come out of the exchange in order), else a heapsort, which is O(n log n) in a few hundred
+/// bytes where the standard library's sorts cost the page ~1.5 KB gzip'd per element type.
+pub fn heapsort<T: Ord>(v: &mut [T]) {
+    if v.is_sorted() {
+        return;
+    }
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift_down(v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+/// Moves `v[root]` down the heap `v[..end]` until both its children are no greater.
+fn sift_down<T: Ord>(v: &mut [T], mut root: usize, end: usize) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && v[child] < v[child + 1] {
+            child += 1;
+        }
+        if v[root] >= v[child] {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
 /// A map (a `BTreeMap`, or a `serde_json::Map`, which is one) from pairs inserted one by one,
 /// the last value for a key winning: what `collect()` gives, without the sort `collect()` does
 /// first.
@@ -75,10 +111,21 @@ mod tests {
             std.sort_by_key(|e| e.0);
             assert_eq!(ours, std, "n = {n}");
             let mut ours = v.clone();
-            let mut std = v;
+            let mut std = v.clone();
             sort(&mut ours);
             std.sort();
             assert_eq!(ours, std);
+            // heapsort: the same order of keys (it is not stable), for shuffled, sorted and
+            // reversed input
+            let keys: Vec<u8> = v.iter().map(|e| e.0).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            let mut reversed = sorted.clone();
+            reversed.reverse();
+            for mut input in [keys, sorted.clone(), reversed] {
+                heapsort(&mut input);
+                assert_eq!(input, sorted, "n = {n}");
+            }
         }
     }
 

@@ -124,7 +124,7 @@ impl<D: Ord + Clone> TopicTrie<D> {
         let start = out.len();
         let mut seen_hash: Vec<(u32, usize)> = Vec::new();
         self.walk(0, &ws, 0, out, &mut seen_hash);
-        out[start..].sort();
+        crate::sort::heapsort(&mut out[start..]);
         let mut w = start;
         for r in start..out.len() {
             if w == start || out[w - 1] != out[r] {
