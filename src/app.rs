@@ -1772,16 +1772,14 @@ impl App {
                         { " · " }<span class="ack">{ tr(l, "ack") }</span>{ format!(" · {} /s · 30 s", rate_text(top).trim_end_matches("/s")) }</figcaption>
                 </figure>
                 <table aria-label="queues">
-                    <thead><tr><th>{ tr(l, "Queue") }</th><th>{ tr(l, "Ready") }</th><th>{ tr(l, "Unacked") }</th><th>{ tr(l, "Total") }</th>
-                        <th>{ tr(l, "Consumers") }</th><th>{ tr(l, "incoming") }</th><th>{ tr(l, "deliver") }</th><th>{ tr(l, "ack") }</th></tr></thead>
+                    { head(&[tr(l, "Queue"), tr(l, "Ready"), tr(l, "Unacked"), tr(l, "Total"), tr(l, "Consumers"), tr(l, "incoming"), tr(l, "deliver"), tr(l, "ack")]) }
                     <tbody>{ for o.queue_rows.iter().map(|q| html! {
                         <tr><td>{ q.name.clone() }</td><td>{ q.ready }</td><td>{ q.unacked }</td><td>{ q.ready + q.unacked }</td>
                             <td>{ q.consumers }</td><td>{ rate_text(q.incoming) }</td><td>{ rate_text(q.deliver) }</td><td>{ rate_text(q.ack) }</td></tr>
                     }) }</tbody>
                 </table>
                 <table aria-label="consumers">
-                    <thead><tr><th>{ tr(l, "Consumer") }</th><th>{ tr(l, "Queue") }</th><th>{ tr(l, "Ack required") }</th>
-                        <th>{ tr(l, "Prefetch") }</th><th>{ tr(l, "Unacked") }</th><th>{ tr(l, "Utilisation") }</th></tr></thead>
+                    { head(&[tr(l, "Consumer"), tr(l, "Queue"), tr(l, "Ack required"), tr(l, "Prefetch"), tr(l, "Unacked"), tr(l, "Utilisation")]) }
                     <tbody>{ for o.consumer_rows.iter().map(|c| {
                         let prefetch = match (c.prefetch, c.global_prefetch) {
                             (0, 0) => tr(l, "unlimited").to_string(),
@@ -2964,6 +2962,11 @@ impl ToolJob {
             ToolJob::Import => crate::tools::Job::Import,
         }
     }
+}
+
+/// A table's head row: its columns' titles.
+fn head(titles: &[&'static str]) -> Html {
+    html! { <thead><tr>{ for titles.iter().map(|t| html! { <th>{ *t }</th> }) }</tr></thead> }
 }
 
 /// The design as the page saves it (what the tools worker reads).

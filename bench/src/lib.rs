@@ -267,3 +267,8 @@ pub fn fill(n: u64, body_len: usize) -> Broker {
 pub fn wasm_direct_pump(n: u32) -> u32 {
     direct_pump(n as u64) as u32
 }
+
+// The page's allocator (see src/main.rs), so that the wasm figure is the page's engine.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
