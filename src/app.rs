@@ -10,7 +10,6 @@ use crate::timeline::{describe_in, messages_of, Place};
 use crate::tutorial::{Resolved, Tutorial, INDEX};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use warren_engine::names::VecMap;
 use warren_engine::num::{fixed, short};
@@ -2682,7 +2681,7 @@ pub enum Target {
     Title,
     LinkKey {
         index: usize,
-        arguments: BTreeMap<String, String>,
+        arguments: VecMap<String, String>,
     },
     LinkArgs {
         index: usize,
@@ -2918,8 +2917,8 @@ fn clock_text(t: f64) -> String {
 }
 
 /// `k=v, k=v` into a map.
-fn pairs(v: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut m = BTreeMap::new();
+fn pairs(v: &str) -> Result<VecMap<String, String>, String> {
+    let mut m = VecMap::new();
     for p in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = p.split_once('=').ok_or_else(|| format!("'{p}' is not key=value"))?;
         m.insert(k.trim().to_string(), v.trim().to_string());

@@ -14,7 +14,6 @@
 
 use crate::json::{need, object, Json};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use warren_engine::names::VecMap;
 
@@ -63,7 +62,7 @@ pub struct Producer {
     pub expiration: String,
     pub priority: Option<u8>,
     /// Message headers (string values).
-    pub headers: BTreeMap<String, String>,
+    pub headers: VecMap<String, String>,
     /// How many messages one "publish" sends (1 = once).
     pub burst: u32,
     /// While playing, publish a burst every this many simulated ms (0 = only when told).
@@ -85,7 +84,7 @@ impl Default for Producer {
             reply_to: String::new(),
             expiration: String::new(),
             priority: None,
-            headers: BTreeMap::new(),
+            headers: VecMap::new(),
             burst: 1,
             every_ms: 0,
             user: String::new(),
@@ -346,7 +345,7 @@ pub struct Link {
     /// The binding key (exchange → queue/exchange).
     pub key: String,
     /// Binding arguments for a headers exchange: `x-match` and the headers to match (strings).
-    pub arguments: BTreeMap<String, String>,
+    pub arguments: VecMap<String, String>,
 }
 
 /// The whole canvas.
@@ -405,7 +404,7 @@ impl Json for Link {
             from: need(o, "from")?,
             to: need(o, "to")?,
             key: String::new(),
-            arguments: BTreeMap::new(),
+            arguments: VecMap::new(),
         };
         crate::json::field(o, "key", &mut l.key)?;
         crate::json::field(o, "arguments", &mut l.arguments)?;
@@ -502,7 +501,7 @@ pub enum Action {
     EditLink {
         index: usize,
         key: String,
-        arguments: BTreeMap<String, String>,
+        arguments: VecMap<String, String>,
     },
     DeleteNode {
         id: Id,
@@ -726,7 +725,7 @@ impl Design {
                     from,
                     to,
                     key,
-                    arguments: BTreeMap::new(),
+                    arguments: VecMap::new(),
                 });
             }
             Action::EditLink { index, key, arguments } => {
@@ -958,7 +957,7 @@ impl Design {
             props.insert("priority".into(), json!(pr));
         }
         if !p.headers.is_empty() {
-            props.insert("headers".into(), json!(p.headers));
+            props.insert("headers".into(), p.headers.write());
         }
         Some(json!({"conn": node.name, "call": "basic_publish", "args": {
             "exchange": exchange, "routing_key": routing_key, "body": fill(&p.body),
@@ -1245,7 +1244,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
                         from: q,
                         to: id,
                         key: String::new(),
-                        arguments: BTreeMap::new(),
+                        arguments: VecMap::new(),
                     });
                 }
             }
@@ -1295,7 +1294,7 @@ fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
                 from: id,
                 to,
                 key: String::new(),
-                arguments: BTreeMap::new(),
+                arguments: VecMap::new(),
             });
         }
     }

@@ -6,7 +6,7 @@
 //! (`durable: expected true or false, found "yes"`). Unknown fields are ignored, as they were.
 
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use warren_engine::names::VecMap;
 
 /// A value with a JSON form.
 pub trait Json {
@@ -157,10 +157,10 @@ impl<A: Json, B: Json> Json for (A, B) {
 }
 
 /// Headers and arguments: an object of strings.
-impl Json for BTreeMap<String, String> {
+impl Json for VecMap<String, String> {
     fn read(v: &Value) -> Result<Self, String> {
         // inserted one by one: `collect()` would first sort with a copy of the sort algorithm
-        let mut m = BTreeMap::new();
+        let mut m = VecMap::new();
         for (k, v) in object(v)? {
             m.insert(k.clone(), String::read(v).map_err(|e| format!("{k}: {e}"))?);
         }

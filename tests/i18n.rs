@@ -1,7 +1,6 @@
 //! The view-model's own messages read in Chinese: every error an edit, a field, a simulation
 //! input or a tutorial step can give is either an interface string or matches a template.
 
-use std::collections::BTreeMap;
 use warren_app::design::{Action, Design, History, Kind, Link, Spec};
 use warren_app::i18n::{message, Lang, ZH_MESSAGES};
 use warren_app::sim::{Input, Live};
@@ -125,7 +124,7 @@ fn every_refused_edit_reads_in_chinese() {
                 from: x,
                 to: disk,
                 key: "disk".into(),
-                arguments: BTreeMap::new(),
+                arguments: Default::default(),
             });
             refused(&twice, Action::Link { from: x, to: disk })
         },
@@ -135,7 +134,7 @@ fn every_refused_edit_reads_in_chinese() {
             Action::EditLink {
                 index: 0,
                 key: String::new(),
-                arguments: BTreeMap::from([("x-match".to_string(), "some".to_string())]),
+                arguments: [("x-match".to_string(), "some".to_string())].into_iter().collect(),
             },
         ),
     ];

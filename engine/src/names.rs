@@ -157,7 +157,9 @@ impl<V> std::ops::Index<&str> for NameMap<V> {
 /// It is also small in the page: a `BTreeMap` brings 3–8 KB of wasm for each key and value type
 /// it is used with (its node splitting, merging and stealing), a `VecMap` a few hundred bytes.
 /// Inserting or removing moves the entries after it, so it is for maps of up to a few thousand
-/// entries; the timeline's per-message maps stay `BTreeMap`s.
+/// entries, or for larger ones whose new keys come last (the timeline's per-message scheduling
+/// maps, keyed by message id); the timeline's count of each copy, removed oldest first, stays a
+/// `BTreeMap`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecMap<K, V> {
     items: Vec<(K, V)>,
