@@ -461,7 +461,8 @@ impl App {
                 self.error = Some(e);
             }
             (ToolJob::Definitions(stem), Ok(d)) => {
-                let text = serde_json::to_string_pretty(&d).expect("serializes");
+                // `{:#}` is serde_json's pretty form, through the Display the page already has
+                let text = format!("{d:#}");
                 download(&format!("{stem}.definitions.json"), &text);
                 self.notice = Some(
                     tr(self.lang, "Saved RabbitMQ definitions: load them into a broker with `rabbitmqctl import_definitions FILE` or the management UI.").into(),
@@ -1262,7 +1263,7 @@ impl Component for App {
                 }
             }
             Msg::Save => {
-                let text = serde_json::to_string_pretty(&self.hist.design.to_scenario()).expect("serializes");
+                let text = format!("{:#}", self.hist.design.to_scenario());
                 download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
                 self.notice = Some(tr(self.lang, "Saved: the file is a scenario `warren trace` can run.").into());
             }
