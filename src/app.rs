@@ -2,7 +2,7 @@
 //! messages in flight (a 2D canvas over it, redrawn each frame from the timeline); every user
 //! action becomes a design [`Action`] or a simulation [`Input`].
 
-use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Spec};
+use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Opened, Spec};
 use crate::i18n::{tr, Lang};
 use crate::json::Json;
 use crate::sim::{Input, Live};
@@ -72,22 +72,22 @@ pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefe
  {"conn": "W1", "call": "basic_ack", "args": {"delivery_tag": 1}}
 ]}"#;
 
+/// The canvas a first visit opens with: the topology of [`WORK_QUEUES`] (what importing it
+/// gives, laid out tidily), its producer publishing four persistent tasks at a time, each taking
+/// its worker two seconds (tests/studio.rs checks it against the import). Written out, so that
+/// the page has no importer: files and links without a canvas go to its tools worker.
+const EXAMPLE: &str = r#"{"name": "Work queues", "seed": 0, "nodes": [
+ {"id": 1, "kind": "queue", "name": "task_queue", "durable": true, "x": 550, "y": 134},
+ {"id": 2, "kind": "consumer", "name": "worker-1", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 79},
+ {"id": 3, "kind": "consumer", "name": "worker-2", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 189},
+ {"id": 4, "kind": "producer", "name": "P", "routing_key": "task_queue", "body": "task {n}", "burst": 4,
+  "persistent": true, "x": 110, "y": 134}],
+ "links": [{"from": 1, "to": 2}, {"from": 1, "to": 3}, {"from": 4, "to": 1}]}"#;
+
 /// The canvas a first visit opens with: the work queues tutorial.
 pub fn example() -> Design {
-    let mut d = Design::from_scenario(WORK_QUEUES).expect("the built-in scenario reads");
-    d.name = "Work queues".into();
-    for n in &mut d.nodes {
-        match &mut n.spec {
-            Spec::Producer(p) => {
-                p.burst = 4;
-                p.persistent = true;
-                p.body = "task {n}".into();
-            }
-            Spec::Consumer(c) => c.processing_ms = 2000,
-            _ => {}
-        }
-    }
-    d
+    let canvas = serde_json::from_str(EXAMPLE).expect("the example is JSON");
+    Design::from_canvas(canvas).expect("the example is a canvas")
 }
 
 /// Node geometry: half width and half height of each kind's shape.
@@ -480,6 +480,10 @@ impl App {
                 }
             }
             (ToolJob::Import, Err(e)) => self.load_failed(&e),
+            (ToolJob::OpenLink, outcome) => match outcome.and_then(|mut v| Design::read(&v["design"].take())) {
+                Ok(d) => self.opened_link(ctx, d),
+                Err(e) => self.error = Some(link_failed(self.lang, &e)),
+            },
         }
     }
 
@@ -505,6 +509,15 @@ impl App {
                 left_out.join("; ")
             )
         });
+    }
+
+    /// A share link's design: it replaces the canvas (one Undo away).
+    fn opened_link(&mut self, ctx: &Context<Self>, d: Design) {
+        ctx.link().send_message(Msg::Do(Action::Replace(d)));
+        ctx.link().send_message(Msg::Fit);
+        if self.embed.is_none() {
+            self.notice = Some(opened_link(self.lang).into());
+        }
     }
 
     fn load_failed(&mut self, e: &str) {
@@ -852,7 +865,7 @@ impl Component for App {
             LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten()
         };
         let design = match saved {
-            Some(text) => match Design::from_scenario(&text) {
+            Some(text) => match saved_design(&text) {
                 Ok(d) => d,
                 Err(e) => {
                     // keep what could not be read, under another key, and say so
@@ -874,6 +887,7 @@ impl Component for App {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
+        let mut import = None;
         let hist = if hash.len() > 1 {
             let opened = open_link(lang, &hash);
             // an embed keeps its link (reloading the frame shows the same scenario)
@@ -881,11 +895,17 @@ impl Component for App {
                 clear_hash();
             }
             match opened {
-                Ok(shared) => {
+                Ok(Opened::Design(shared)) => {
                     if embed.is_none() {
                         notice = Some(opened_link(lang).into());
                     }
                     History::over(shared, design)
+                }
+                // a scenario without a canvas: the tools worker imports its topology; an embed
+                // shows an empty canvas until then
+                Ok(Opened::Import(v)) => {
+                    import = Some(v);
+                    History::new(if embed.is_some() { Design::default() } else { design })
                 }
                 Err(e) => {
                     error = Some(e);
@@ -980,6 +1000,9 @@ impl Component for App {
         // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
         if let Some(i) = query_value(&query, "tutorial").and_then(|id| INDEX.iter().position(|t| t.id == id)) {
             ctx.link().send_message(Msg::Tutorial(i));
+        }
+        if let Some(v) = import {
+            app.ask_tools(ctx, ToolJob::OpenLink, v);
         }
         app.schedule_frame(ctx);
         app
@@ -1296,9 +1319,9 @@ impl Component for App {
             Msg::Loaded(r) => {
                 self.reader = None;
                 match r.and_then(|text| Design::open(&text)) {
-                    Ok(crate::design::Opened::Design(d)) => self.opened(ctx, d, Vec::new()),
+                    Ok(Opened::Design(d)) => self.opened(ctx, d, Vec::new()),
                     // definitions are imported by the tools worker (the page has no importer)
-                    Ok(crate::design::Opened::Definitions(v)) => self.ask_tools(ctx, ToolJob::Import, v),
+                    Ok(Opened::Import(v)) => self.ask_tools(ctx, ToolJob::Import, v),
                     Err(e) => self.load_failed(&e),
                 }
             }
@@ -1320,11 +1343,8 @@ impl Component for App {
                 if hash.len() > 1 {
                     clear_hash();
                     match open_link(self.lang, &hash) {
-                        Ok(d) => {
-                            ctx.link().send_message(Msg::Do(Action::Replace(d)));
-                            ctx.link().send_message(Msg::Fit);
-                            self.notice = Some(opened_link(self.lang).into());
-                        }
+                        Ok(Opened::Design(d)) => self.opened_link(ctx, d),
+                        Ok(Opened::Import(v)) => self.ask_tools(ctx, ToolJob::OpenLink, v),
                         Err(e) => self.error = Some(e),
                     }
                 }
@@ -2854,16 +2874,26 @@ fn opened_link(l: Lang) -> &'static str {
     tr(l, "Opened the shared scenario. Undo returns to the canvas you had.")
 }
 
+/// The canvas the page saved (a scenario file with its canvas).
+fn saved_design(text: &str) -> Result<Design, String> {
+    match Design::open(text)? {
+        Opened::Design(d) => Ok(d),
+        Opened::Import(_) => Err("it has no canvas".into()),
+    }
+}
+
 /// The design a share link (`#s1.…`) holds, or a message for the person who followed it.
-fn open_link(l: Lang, hash: &str) -> Result<Design, String> {
+fn open_link(l: Lang, hash: &str) -> Result<Opened, String> {
     warren_engine::share::decode(hash)
-        .and_then(Design::from_scenario_value)
-        .map_err(|e| {
-            format!(
-                "{} {e}",
-                tr(l, "The link could not be opened; your canvas is unchanged.")
-            )
-        })
+        .and_then(Design::open_value)
+        .map_err(|e| link_failed(l, &e))
+}
+
+fn link_failed(l: Lang, e: &str) -> String {
+    format!(
+        "{} {e}",
+        tr(l, "The link could not be opened; your canvas is unchanged.")
+    )
 }
 
 /// Take the share link out of the address: it has done its work, and a reload should show the
@@ -2950,8 +2980,10 @@ enum ToolJob {
     Code(u64),
     /// Definitions to download, as this file name's stem.
     Definitions(String),
-    /// A loaded definitions file, to open as a design.
+    /// A loaded file to import as a design: definitions, or a scenario without a canvas.
     Import,
+    /// A share link's scenario without a canvas, to import as a design.
+    OpenLink,
 }
 
 impl ToolJob {
@@ -2959,7 +2991,7 @@ impl ToolJob {
         match self {
             ToolJob::Code(_) => crate::tools::Job::Pika,
             ToolJob::Definitions(_) => crate::tools::Job::Definitions,
-            ToolJob::Import => crate::tools::Job::Import,
+            ToolJob::Import | ToolJob::OpenLink => crate::tools::Job::Import,
         }
     }
 }

@@ -1015,22 +1015,35 @@ impl Design {
     /// [`Design::from_scenario`] for a document already parsed (a share link, imported
     /// definitions).
     pub fn from_scenario_value(raw: Value) -> Result<Design, String> {
-        let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
-        if let Some(canvas) = sc.raw.get("canvas") {
-            let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
-            if version > CANVAS_VERSION as u64 {
-                return Err(format!(
-                    "this file was made by a newer Warren (canvas version {version}; this one reads up to {CANVAS_VERSION})"
-                ));
+        match Design::opened(raw)? {
+            Opened::Design(d) => Ok(d),
+            Opened::Import(raw) => {
+                let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
+                Ok(import_topology(&sc))
             }
-            let mut c = canvas.clone();
-            if let Some(o) = c.as_object_mut() {
-                o.insert("name".into(), json!(sc.name));
-                o.insert("seed".into(), json!(sc.seed));
-            }
-            return Design::from_canvas(c);
         }
-        Ok(import_topology(&sc))
+    }
+
+    /// A scenario document's design if it has a `"canvas"`; else the document itself, whose
+    /// topology is imported by running it ([`Design::import`], which the page leaves to its tools
+    /// worker). The scenario is checked either way.
+    fn opened(raw: Value) -> Result<Opened, String> {
+        let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
+        let Some(canvas) = sc.raw.get("canvas") else {
+            return Ok(Opened::Import(sc.raw));
+        };
+        let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
+        if version > CANVAS_VERSION as u64 {
+            return Err(format!(
+                "this file was made by a newer Warren (canvas version {version}; this one reads up to {CANVAS_VERSION})"
+            ));
+        }
+        let mut c = canvas.clone();
+        if let Some(o) = c.as_object_mut() {
+            o.insert("name".into(), json!(sc.name));
+            o.insert("seed".into(), json!(sc.seed));
+        }
+        Design::from_canvas(c).map(Opened::Design)
     }
 
     /// A design as the page saves it (the `canvas` of a scenario file, with its name and seed),
@@ -1047,20 +1060,35 @@ impl Design {
     pub fn from_file(text: &str) -> Result<(Design, Vec<String>), String> {
         match Design::open(text)? {
             Opened::Design(d) => Ok((d, Vec::new())),
-            Opened::Definitions(v) => Design::from_definitions(&v),
+            Opened::Import(v) => Design::import(&v),
         }
     }
 
-    /// [`Design::from_file`] up to definitions, which the page has its tools worker import
-    /// ([`crate::tools`]).
+    /// [`Design::from_file`] up to an import (definitions, or a scenario without a canvas), which
+    /// the page has its tools worker make ([`crate::tools`]).
     pub fn open(text: &str) -> Result<Opened, String> {
         let v = parse_json(text)?;
-        let definitions =
-            v.get("steps").is_none() && ["queues", "exchanges", "bindings"].iter().any(|k| v.get(k).is_some());
-        if definitions {
-            return Ok(Opened::Definitions(v));
+        if is_definitions(&v) {
+            return Ok(Opened::Import(v));
         }
-        Ok(Opened::Design(Design::from_scenario_value(v)?))
+        Design::opened(v)
+    }
+
+    /// [`Design::open`] for a document already parsed (a share link).
+    pub fn open_value(v: Value) -> Result<Opened, String> {
+        if is_definitions(&v) {
+            return Ok(Opened::Import(v));
+        }
+        Design::opened(v)
+    }
+
+    /// The design of RabbitMQ definitions or of a scenario without a canvas (its topology after
+    /// running it), and what definitions held that a canvas cannot.
+    pub fn import(v: &Value) -> Result<(Design, Vec<String>), String> {
+        if is_definitions(v) {
+            return Design::from_definitions(v);
+        }
+        Design::from_scenario_value(v.clone()).map(|d| (d, Vec::new()))
     }
 
     /// The topology of RabbitMQ definitions, and what they held that a canvas cannot.
@@ -1115,11 +1143,17 @@ impl Design {
     }
 }
 
-/// A file the user opened: a design, or RabbitMQ definitions still to import.
+/// A file the user opened: a design, or a document whose topology is still to import (RabbitMQ
+/// definitions, or a scenario without a canvas).
 #[derive(Debug)]
 pub enum Opened {
     Design(Design),
-    Definitions(Value),
+    Import(Value),
+}
+
+/// RabbitMQ definitions, not a scenario: no steps, and queues, exchanges or bindings.
+fn is_definitions(v: &Value) -> bool {
+    v.get("steps").is_none() && ["queues", "exchanges", "bindings"].iter().any(|k| v.get(k).is_some())
 }
 
 /// A file's text as JSON, or where it stops being JSON.

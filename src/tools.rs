@@ -1,12 +1,13 @@
 //! What the page hands to its tools worker: the design as pika code ([`crate::pika`]), as RabbitMQ
-//! definitions, and definitions imported as a topology. Few visits ask for any of them, so they
+//! definitions, and topologies imported (from definitions, or by running a scenario that has no
+//! canvas). Few visits ask for any of them, so they
 //! are a second wasm program (`src/tools_main.rs`, built by Trunk as a web worker) that the page
 //! starts the first time one is asked for: the page itself carries none of their code.
 //!
 //! A request and its answer are JSON texts (a worker's messages):
 //! - request: `{"id": n, "job": "pika" | "definitions" | "import", "input": …}`, where the input
-//!   is the design (as the page saves it) for `pika` and `definitions`, and the definitions
-//!   document for `import`;
+//!   is the design (as the page saves it) for `pika` and `definitions`, and the definitions or
+//!   scenario document for `import`;
 //! - answer: `{"id": n, "ok": …}` or `{"id": n, "error": "why"}`; `ok` is `[[file name, text],
 //!   …]` for `pika`, the definitions for `definitions`, and `{"design": …, "left_out": […]}` for
 //!   `import`.
@@ -59,7 +60,7 @@ fn run(req: &Value) -> Result<Value, String> {
         Some("pika") => Ok(json!(crate::pika::files(&design()?))),
         Some("definitions") => design()?.definitions(),
         Some("import") => {
-            let (d, left_out) = Design::from_definitions(input)?;
+            let (d, left_out) = Design::import(input)?;
             Ok(json!({"design": d.write(), "left_out": left_out}))
         }
         _ => Err(format!("not a tools request: {}", truncated(req))),

@@ -150,6 +150,26 @@ fn unreadable_files_get_a_message_that_says_what_and_where() {
     assert!(e.contains("link 0"), "{e}");
 }
 
+/// The first visit's canvas is written out in the page (which has no importer): it must stay the
+/// topology of the built-in work queues scenario, as importing it gives.
+#[test]
+fn the_example_canvas_is_the_work_queues_scenario_imported() {
+    let mut want = Design::from_scenario(warren_app::app::WORK_QUEUES).unwrap();
+    want.name = "Work queues".into();
+    for n in &mut want.nodes {
+        match &mut n.spec {
+            Spec::Producer(p) => {
+                p.burst = 4;
+                p.persistent = true;
+                p.body = "task {n}".into();
+            }
+            Spec::Consumer(c) => c.processing_ms = 2000,
+            _ => {}
+        }
+    }
+    assert_eq!(warren_app::app::example(), want);
+}
+
 #[test]
 fn a_plain_scenario_imports_as_its_topology() {
     let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();

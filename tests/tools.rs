@@ -31,7 +31,7 @@ fn pika_code_and_definitions_are_the_designs() {
 #[test]
 fn definitions_come_back_as_the_design_a_file_would_open() {
     let text = std::fs::read_to_string("tests/definitions/topology.defs.json").unwrap();
-    let Opened::Definitions(doc) = Design::open(&text).unwrap() else {
+    let Opened::Import(doc) = Design::open(&text).unwrap() else {
         panic!("a definitions file opens as definitions");
     };
     let got = ask(7, Job::Import, doc).unwrap();
@@ -43,6 +43,17 @@ fn definitions_come_back_as_the_design_a_file_would_open() {
         Design::open(&want.to_scenario().to_string()),
         Ok(Opened::Design(_))
     ));
+    // a scenario without a canvas is imported by the worker too: its topology, run
+    let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();
+    let Opened::Import(doc) = Design::open(&text).unwrap() else {
+        panic!("a scenario without a canvas opens as an import");
+    };
+    let got = ask(8, Job::Import, doc).unwrap();
+    assert_eq!(
+        Design::read(&got["design"]).unwrap(),
+        Design::from_scenario(&text).unwrap()
+    );
+    assert_eq!(got["left_out"], json!([]));
 }
 
 #[test]

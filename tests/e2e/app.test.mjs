@@ -295,6 +295,26 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   await other.close();
 }, page);
 
+await test('a link to a scenario without a canvas (`warren share`) opens as its topology, imported by the tools worker', async () => {
+  // the embed example's link: the topics tutorial's steps, with no canvas
+  const embed = readFileSync(new globalThis.URL('../../docs/embed.html', import.meta.url), 'utf8');
+  const fragment = embed.match(/#s1\.[A-Za-z0-9_-]+/)[0];
+  const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const p2 = await other.newPage();
+  const workers = [];
+  p2.on('request', (r) => { if (r.url().includes('warren-tools')) workers.push(r.url()); });
+  await p2.goto(URL + fragment);
+  await label(p2, 'topic exchange topic_logs').waitFor();
+  await label(p2, 'producer A').waitFor();
+  expect(workers.length > 0, 'the tools worker imported it');
+  const note = await p2.locator('[role="status"].notice').innerText();
+  expect(note.includes('Opened the shared scenario'), note);
+  // one Undo away from what that browser had (the example)
+  await label(p2, 'undo').click();
+  await label(p2, 'producer P').waitFor();
+  await other.close();
+}, page);
+
 await test('embedded in a doc page: the canvas with play and step, no editing, the reader\'s canvas untouched', async (page) => {
   const before = await page.evaluate(() => localStorage.getItem('warren.design'));
   const doc = await browser.newPage({ viewport: { width: 1000, height: 800 } });
