@@ -10,7 +10,7 @@
 //! simulated ms. Nothing is invented: the order is the engine's, the counts are the engine's
 //! events summed (and equal to the broker's own counts once everything has been shown: tested).
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use warren_engine::event::{Event, EventKind};
 use warren_engine::exchange::Dest;
 use warren_engine::names::VecMap;
@@ -76,10 +76,64 @@ struct Held {
     by: Option<Place>,
 }
 
+/// A map in key order kept in a ring buffer, for [`Tally`]'s copies of a queue: lookups by
+/// binary search, as a B-tree's; a removed entry leaves a gap (its key, no value) that a new value
+/// for the key fills in place, and gaps at either end are dropped. A queue's copies come and go
+/// at its ends (new messages join at the back, the oldest leave first), and a delivery or requeue
+/// is a removal and an insertion of one key, so nothing is shifted. A B-tree map type of its own
+/// cost the page 2.4 KB gzip'd.
+#[derive(Clone, Debug)]
+struct Ring<K, V> {
+    items: VecDeque<(K, Option<V>)>,
+}
+
+impl<K, V> Default for Ring<K, V> {
+    fn default() -> Self {
+        Ring { items: VecDeque::new() }
+    }
+}
+
+impl<K: Ord, V> Ring<K, V> {
+    fn find(&self, k: &K) -> Result<usize, usize> {
+        self.items.binary_search_by(|(x, _)| x.cmp(k))
+    }
+    fn insert(&mut self, k: K, v: V) {
+        match self.find(&k) {
+            Ok(i) => self.items[i].1 = Some(v),
+            Err(i) => self.items.insert(i, (k, Some(v))),
+        }
+    }
+    fn remove(&mut self, k: &K) -> Option<V> {
+        let i = self.find(k).ok()?;
+        let v = self.items[i].1.take();
+        while self.items.front().is_some_and(|e| e.1.is_none()) {
+            self.items.pop_front();
+        }
+        while self.items.back().is_some_and(|e| e.1.is_none()) {
+            self.items.pop_back();
+        }
+        v
+    }
+    fn keys(&self) -> impl Iterator<Item = &K> {
+        self.items.iter().filter(|e| e.1.is_some()).map(|e| &e.0)
+    }
+}
+
+/// Equal when the same keys hold the same values (gaps aside).
+impl<K: PartialEq, V: PartialEq> PartialEq for Ring<K, V> {
+    fn eq(&self, o: &Self) -> bool {
+        fn full<K, V>(r: &Ring<K, V>) -> impl Iterator<Item = (&K, &V)> {
+            r.items.iter().filter_map(|(k, v)| Some((k, v.as_ref()?)))
+        }
+        full(self).eq(full(o))
+    }
+}
+
 /// Counts as `rabbitmqctl` would report them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
-    copies: BTreeMap<(MsgId, Name), Copy>,
+    /// Per queue, each copy of a message in it, by message id.
+    copies: VecMap<Name, Ring<MsgId, Copy>>,
     /// Per queue: (messages_ready, messages_unacknowledged).
     pub queues: VecMap<String, (u64, u64)>,
     /// Per consumer (connection name, tag): unacknowledged deliveries.
@@ -109,7 +163,7 @@ impl Tally {
     }
 
     fn take(&mut self, msg: MsgId, q: &Name) -> Option<Copy> {
-        let c = self.copies.remove(&(msg, q.clone()))?;
+        let c = self.copies.get_mut(q)?.remove(&msg)?;
         let counts = counts_of(&mut self.queues, q);
         match &c {
             Copy::Ready => counts.0 -= 1,
@@ -138,7 +192,7 @@ impl Tally {
             }
             Copy::Settling => {}
         }
-        self.copies.insert((msg, q.clone()), c);
+        self.copies.entry(q.clone()).or_default().insert(msg, c);
     }
 
     /// Apply one engine event (`names` maps connections to their scenario names).
@@ -207,13 +261,13 @@ impl Tally {
             EventKind::QueueDeleted { queue, .. } => {
                 let gone: Vec<MsgId> = self
                     .copies
-                    .keys()
-                    .filter(|(_, q)| **q == **queue)
-                    .map(|(m, _)| *m)
-                    .collect();
+                    .get(queue)
+                    .map(|r| r.keys().copied().collect())
+                    .unwrap_or_default();
                 for m in gone {
                     self.take(m, queue);
                 }
+                self.copies.remove(queue);
                 self.queues.remove(&**queue);
             }
             EventKind::ConsumerRemoved { conn, consumer_tag, .. } => {
