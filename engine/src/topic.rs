@@ -4,7 +4,7 @@
 //! key can reach: its cost does not grow with the number of bindings that cannot match.
 
 use crate::names::FxBuild;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Children by word: only ever looked up, never iterated, so hash order is never observable.
 type Children = HashMap<Box<str>, u32, FxBuild>;
@@ -44,14 +44,14 @@ pub struct TopicTrie<D: Ord + Clone> {
 struct Node<D> {
     children: Children,
     /// Destinations with how many bindings (differing only in arguments) lead to each.
-    dests: BTreeMap<D, u32>,
+    dests: crate::names::VecMap<D, u32>,
 }
 
 impl<D> Node<D> {
     fn new() -> Self {
         Node {
             children: Children::default(),
-            dests: BTreeMap::new(),
+            dests: Default::default(),
         }
     }
 }
