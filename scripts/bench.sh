@@ -14,7 +14,7 @@
 # Usage: scripts/bench.sh [--publish] [MESSAGES]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 publish=0
 if [ "${1:-}" = "--publish" ]; then publish=1; shift; fi
 N=${1:-1000000}

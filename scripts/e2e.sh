@@ -3,7 +3,7 @@
 # headless Chromium with playwright-core (tests/e2e). WARREN_SCREENSHOTS=DIR writes screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 . scripts/page.sh
 page_serve "${WARREN_E2E_PORT:-8732}"
 WARREN_URL="$PAGE_URL" node tests/e2e/app.test.mjs

@@ -4,7 +4,7 @@
 # is key=value. Usage: scripts/frames.sh [SECONDS]   (default 8 per measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 scripts/setup.sh --browser >/dev/null
 . scripts/page.sh
 page_serve "${WARREN_FRAMES_PORT:-8733}"

@@ -6,7 +6,7 @@
 # Usage: scripts/profile.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 scripts/setup.sh --browser >/dev/null
 trunk build --offline --release >/dev/null 2>&1 || trunk build --offline --release
 (cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund >/dev/null; })

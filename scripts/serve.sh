@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Build and serve the app at http://127.0.0.1:8080 (installs the wasm target, trunk and
-# wasm-bindgen-cli first if they are missing).
+# Build and serve the app at http://127.0.0.1:8080 (installs the wasm target, trunk,
+# wasm-bindgen-cli and the page's wasm-opt first if they are missing: scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 exec trunk serve --offline --release "$@"

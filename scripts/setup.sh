@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what building and testing Warren needs, when it is missing:
-# the wasm32 target, trunk 0.21.14, and wasm-bindgen-cli at the version of wasm-bindgen in
-# Cargo.lock (trunk cannot download tools here). With --browser, also Debian's chromium (and
-# nodejs/npm if missing).
+# the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at the version of wasm-bindgen in
+# Cargo.lock, and the page's wasm-opt (binaryen 132 from npm, in scripts/wasm-opt; Debian's
+# nodejs and npm first if missing): trunk cannot download tools here. With --browser, also
+# Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,11 +25,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   cargo install wasm-bindgen-cli --version "$WBG" --force
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v npm >/dev/null; then
-  echo "setup: installing Debian's nodejs and npm (the page's end-to-end tests use playwright-core)" >&2
+if ! command -v npm >/dev/null; then
+  echo "setup: installing Debian's nodejs and npm (the page's wasm-opt, and its end-to-end tests)" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+if ! [ -x scripts/wasm-opt/node_modules/.bin/wasm-opt ]; then
+  echo "setup: installing wasm-opt (binaryen 132, npm ci in scripts/wasm-opt)" >&2
+  (cd scripts/wasm-opt && npm ci --no-audit --no-fund >/dev/null)
 fi
 
 if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then

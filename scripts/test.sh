@@ -9,7 +9,7 @@
 #      golden scenario and 200 random ones must give the same trace on the engine and the broker
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/env.sh
 scripts/setup.sh --browser
 
 echo "== fmt and clippy"
