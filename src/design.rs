@@ -12,7 +12,7 @@
 //! are the design's setup (declares, binds, qos, consumes) and one publish per producer, so
 //! `warren trace` and a real broker can run it; the canvas itself goes under `"canvas"`.
 
-use crate::json::{need, object, Json};
+use crate::json::{field, need, object, put, Json};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use warren_engine::names::VecMap;
@@ -327,10 +327,10 @@ impl Json for Node {
             Spec::Consumer(c) => c.write(),
         };
         if let Some(o) = v.as_object_mut() {
-            crate::json::put(o, "id", &self.id);
-            crate::json::put(o, "name", &self.name);
-            crate::json::put(o, "x", &self.x);
-            crate::json::put(o, "y", &self.y);
+            put(o, "id", &self.id);
+            put(o, "name", &self.name);
+            put(o, "x", &self.x);
+            put(o, "y", &self.y);
             o.insert("kind".into(), self.kind().name().into());
         }
         v
@@ -406,17 +406,17 @@ impl Json for Link {
             key: String::new(),
             arguments: VecMap::new(),
         };
-        crate::json::field(o, "key", &mut l.key)?;
-        crate::json::field(o, "arguments", &mut l.arguments)?;
+        field(o, "key", &mut l.key)?;
+        field(o, "arguments", &mut l.arguments)?;
         Ok(l)
     }
     fn write(&self) -> Value {
         let mut o = serde_json::Map::new();
-        crate::json::put(&mut o, "from", &self.from);
-        crate::json::put(&mut o, "to", &self.to);
-        crate::json::put(&mut o, "key", &self.key);
+        put(&mut o, "from", &self.from);
+        put(&mut o, "to", &self.to);
+        put(&mut o, "key", &self.key);
         if !self.arguments.is_empty() {
-            crate::json::put(&mut o, "arguments", &self.arguments);
+            put(&mut o, "arguments", &self.arguments);
         }
         Value::Object(o)
     }
@@ -449,21 +449,21 @@ impl Json for Design {
             d.nodes.push(Node::read(n).map_err(|e| format!("{which}: {e}"))?);
         }
         d.links = need(o, "links")?;
-        crate::json::field(o, "name", &mut d.name)?;
-        crate::json::field(o, "seed", &mut d.seed)?;
-        crate::json::field(o, "show_default", &mut d.show_default)?;
-        crate::json::field(o, "users", &mut d.users)?;
+        field(o, "name", &mut d.name)?;
+        field(o, "seed", &mut d.seed)?;
+        field(o, "show_default", &mut d.show_default)?;
+        field(o, "users", &mut d.users)?;
         Ok(d)
     }
     fn write(&self) -> Value {
         let mut o = serde_json::Map::new();
-        crate::json::put(&mut o, "name", &self.name);
-        crate::json::put(&mut o, "seed", &self.seed);
-        crate::json::put(&mut o, "show_default", &self.show_default);
-        crate::json::put(&mut o, "nodes", &self.nodes);
-        crate::json::put(&mut o, "links", &self.links);
+        put(&mut o, "name", &self.name);
+        put(&mut o, "seed", &self.seed);
+        put(&mut o, "show_default", &self.show_default);
+        put(&mut o, "nodes", &self.nodes);
+        put(&mut o, "links", &self.links);
         if !self.users.is_empty() {
-            crate::json::put(&mut o, "users", &self.users);
+            put(&mut o, "users", &self.users);
         }
         Value::Object(o)
     }
