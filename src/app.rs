@@ -480,7 +480,7 @@ impl App {
                 }
             }
             (ToolJob::Import, Err(e)) => self.load_failed(&e),
-            (ToolJob::OpenLink, outcome) => match outcome.and_then(|mut v| Design::read(&v["design"].take())) {
+            (ToolJob::OpenLink, outcome) => match outcome.and_then(|v| Design::read(&v["design"])) {
                 Ok(d) => self.opened_link(ctx, d),
                 Err(e) => self.error = Some(link_failed(self.lang, &e)),
             },

@@ -12,7 +12,7 @@
 //! are the design's setup (declares, binds, qos, consumes) and one publish per producer, so
 //! `warren trace` and a real broker can run it; the canvas itself goes under `"canvas"`.
 
-use crate::json::{field, need, object, put, Json};
+use crate::json::{field, found, need, object, put, Json};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use warren_engine::names::VecMap;
@@ -429,7 +429,7 @@ impl Json for Design {
         let nodes = o.get("nodes").ok_or("missing field `nodes`")?;
         let nodes = nodes
             .as_array()
-            .ok_or_else(|| format!("nodes: expected an array, {}", crate::json::found(nodes)))?;
+            .ok_or_else(|| format!("nodes: expected an array, {}", found(nodes)))?;
         let mut d = Design {
             name: String::new(),
             seed: 0,
@@ -1015,13 +1015,8 @@ impl Design {
     /// [`Design::from_scenario`] for a document already parsed (a share link, imported
     /// definitions).
     pub fn from_scenario_value(raw: Value) -> Result<Design, String> {
-        match Design::opened(raw)? {
-            Opened::Design(d) => Ok(d),
-            Opened::Import(raw) => {
-                let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
-                Ok(import_topology(&sc))
-            }
-        }
+        let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
+        Design::of_canvas(&sc).unwrap_or_else(|| Ok(import_topology(&sc)))
     }
 
     /// A scenario document's design if it has a `"canvas"`; else the document itself, whose
@@ -1029,21 +1024,27 @@ impl Design {
     /// worker). The scenario is checked either way.
     fn opened(raw: Value) -> Result<Opened, String> {
         let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
-        let Some(canvas) = sc.raw.get("canvas") else {
-            return Ok(Opened::Import(sc.raw));
-        };
+        match Design::of_canvas(&sc) {
+            Some(d) => d.map(Opened::Design),
+            None => Ok(Opened::Import(sc.raw)),
+        }
+    }
+
+    /// The design in a scenario's `"canvas"`, with the scenario's name and seed; none without one.
+    fn of_canvas(sc: &warren_engine::scenario::Scenario) -> Option<Result<Design, String>> {
+        let canvas = sc.raw.get("canvas")?;
         let version = canvas.get("version").and_then(Value::as_u64).unwrap_or(1);
         if version > CANVAS_VERSION as u64 {
-            return Err(format!(
+            return Some(Err(format!(
                 "this file was made by a newer Warren (canvas version {version}; this one reads up to {CANVAS_VERSION})"
-            ));
+            )));
         }
         let mut c = canvas.clone();
         if let Some(o) = c.as_object_mut() {
             o.insert("name".into(), json!(sc.name));
             o.insert("seed".into(), json!(sc.seed));
         }
-        Design::from_canvas(c).map(Opened::Design)
+        Some(Design::from_canvas(c))
     }
 
     /// A design as the page saves it (the `canvas` of a scenario file, with its name and seed),
@@ -1067,11 +1068,7 @@ impl Design {
     /// [`Design::from_file`] up to an import (definitions, or a scenario without a canvas), which
     /// the page has its tools worker make ([`crate::tools`]).
     pub fn open(text: &str) -> Result<Opened, String> {
-        let v = parse_json(text)?;
-        if is_definitions(&v) {
-            return Ok(Opened::Import(v));
-        }
-        Design::opened(v)
+        Design::open_value(parse_json(text)?)
     }
 
     /// [`Design::open`] for a document already parsed (a share link).

@@ -158,8 +158,8 @@ impl<V> std::ops::Index<&str> for NameMap<V> {
 /// it is used with (its node splitting, merging and stealing), a `VecMap` a few hundred bytes.
 /// Inserting or removing moves the entries after it, so it is for maps of up to a few thousand
 /// entries, or for larger ones whose new keys come last (the timeline's per-message scheduling
-/// maps, keyed by message id); the timeline's count of each copy, removed oldest first, stays a
-/// `BTreeMap`.
+/// maps, keyed by message id); the timeline's count of each copy, removed oldest first, is a
+/// ring buffer per queue (`timeline::Ring` in the app).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecMap<K, V> {
     items: Vec<(K, V)>,
