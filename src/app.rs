@@ -2077,7 +2077,7 @@ impl App {
                     prefetch: c.prefetch,
                     auto_ack: c.auto_ack,
                     got: tally.got(&n.name),
-                    stopped: self.live.stopped.contains(&n.id),
+                    stopped: self.live.stopped_at(n.id, self.t as u64),
                 },
                 Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into()),
                 Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
@@ -2210,8 +2210,10 @@ impl App {
                         { field(tr(l, "x-max-priority"), q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
                     </>},
                     Spec::Consumer(c) => html! {<>
-                        if self.live.stopped.contains(&id) {
-                            <p class="hint">{ tr(l, "Stopped: its connection is closed. Restart the simulation to bring it back.") }</p>
+                        if self.live.stopped_at(id, self.t as u64) {
+                            <p class="hint">{ tr(l, "Stopped: its connection is closed and its unacked messages went back to the queue.") }</p>
+                            <button class="start" onclick={link.callback(move |_| Msg::Input(Input::Start(id)))}
+                                aria-label={format!("start {}", n.name)}>{ tr(l, "Start (run its script again)") }</button>
                         } else {
                             <button class="stop" onclick={link.callback(move |_| Msg::Input(Input::Stop(id)))}
                                 aria-label={format!("stop {}", n.name)}>{ tr(l, "Stop (its client dies)") }</button>

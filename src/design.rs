@@ -932,6 +932,38 @@ impl Design {
         steps
     }
 
+    /// What a consumer's own client runs when it starts, as its exported pika script does: its
+    /// queue and that queue's bindings declared again (idempotent; the first time, when the
+    /// consumer owns the exclusive queue), on its own connection, then its prefetch and its
+    /// `basic_consume`. Empty when it is not linked to a queue.
+    pub fn consumer_steps(&self, consumer: Id) -> Vec<Value> {
+        let (Some(n), Some(q)) = (self.node(consumer), self.consumer_queue(consumer)) else {
+            return Vec::new();
+        };
+        let Spec::Consumer(c) = &n.spec else {
+            return Vec::new();
+        };
+        let qref = self.queue_ref(&q.name);
+        let mut steps: Vec<Value> = self
+            .setup_steps()
+            .into_iter()
+            .filter(|s| {
+                (s["call"] == "queue_declare" && (s["args"]["queue"] == q.name.as_str() || s["as"] == q.name.as_str()))
+                    || (s["call"] == "queue_bind" && s["args"]["queue"] == qref.as_str())
+            })
+            .map(|mut s| {
+                s["conn"] = json!(n.name);
+                s
+            })
+            .collect();
+        if c.prefetch > 0 {
+            steps.push(json!({"conn": n.name, "call": "basic_qos", "args": {"prefetch_count": c.prefetch}}));
+        }
+        steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
+            "queue": qref, "auto_ack": c.auto_ack, "consumer_tag": n.name}}));
+        steps
+    }
+
     /// The `basic_publish` step for a producer's message number `n` (None if it is not linked).
     pub fn publish_step(&self, producer: Id, n: u64) -> Option<Value> {
         let node = self.node(producer)?;

@@ -53,8 +53,13 @@ pub enum Input {
     /// A producer publishes (its burst) with another routing key, its other settings unchanged.
     PublishKey(Id, String),
     /// A consumer's client dies: its connection closes, its unacknowledged messages go back to
-    /// their queues (redelivered), its exclusive queues are deleted. It stays stopped.
+    /// their queues (redelivered), its exclusive queues are deleted. It stays stopped until
+    /// [`Input::Start`].
     Stop(Id),
+    /// A stopped consumer's client runs again, as a learner reruns its script: it connects,
+    /// declares its queue and bindings as the exported script does, sets its prefetch and
+    /// consumes.
+    Start(Id),
     /// The broker restarts.
     Restart,
     /// A `rabbitmqctl` command that changes the node, typed in the console (its words).
@@ -124,6 +129,10 @@ pub struct Live {
     rngs: VecMap<Id, Rng>,
     /// A consumer's connection is renewed after a restart; settles from before are dropped.
     generation: VecMap<Id, u32>,
+    /// Per consumer: (generation, the instant its client's callback in progress returns). A
+    /// pika `BlockingConnection` runs one callback at a time: a delivery that arrives while the
+    /// callback of an earlier one runs waits in the client, unacked, until that one returns.
+    busy: VecMap<Id, (u32, u64)>,
     /// Problems the broker reported (channel or connection errors), worded for a person.
     pub problems: Vec<String>,
     /// Consumers whose client was stopped ([`Input::Stop`]).
@@ -151,6 +160,7 @@ impl Live {
             published: VecMap::new(),
             rngs: VecMap::new(),
             generation: VecMap::new(),
+            busy: VecMap::new(),
             problems: Vec::new(),
             stopped: Default::default(),
             clock: 0,
@@ -237,13 +247,24 @@ impl Live {
             }
         }
         let events = std::mem::take(&mut self.runner.events);
-        for e in &events {
-            self.react(e.at, &e.kind);
-        }
+        let first = self.timeline.events.len();
         self.timeline.push(events);
+        // a consumer's callback starts when its delivery reaches the client: when the delivery's
+        // dot arrives (the timeline's shown time), not when the broker sent it
+        let arrived: Vec<(u64, EventKind)> = (first..self.timeline.events.len())
+            .map(|i| &self.timeline.events[i])
+            .filter(|(e, _)| matches!(e.kind, EventKind::Delivered { .. }))
+            .map(|(e, shown)| (shown.ceil() as u64, e.kind.clone()))
+            .collect();
+        for (at, k) in arrived {
+            self.react(at, &k);
+        }
     }
 
-    /// A consumer that got a delivery will settle it after its processing time.
+    /// A consumer that got a delivery runs its callback once the callbacks of its earlier
+    /// deliveries have returned (one at a time, as pika's `BlockingConnection` does); the
+    /// callback lasts the processing time, and its reply and ack (or nack, reject) leave when it
+    /// returns.
     fn react(&mut self, at: u64, k: &EventKind) {
         let EventKind::Delivered {
             conn,
@@ -280,12 +301,18 @@ impl Live {
             )),
             _ => None,
         };
+        let generation = self.generation.get(&id).copied().unwrap_or(0);
+        let start = match self.busy.get(&id) {
+            Some(&(g, until)) if g == generation => until.max(at),
+            _ => at,
+        };
+        let done = start + c.processing_ms;
+        self.busy.insert(id, (generation, done));
         if *auto_ack && reply.is_none() {
             return;
         }
-        let generation = self.generation.get(&id).copied().unwrap_or(0);
         self.schedule(
-            at + c.processing_ms,
+            done,
             Due::Settle {
                 consumer: id,
                 generation,
@@ -456,6 +483,21 @@ impl Live {
                 }
                 Ok(())
             }
+            Input::Start(id) => {
+                let name = match self.design.node(id) {
+                    Some(n) if n.kind() == crate::design::Kind::Consumer => n.name.clone(),
+                    Some(n) => return Err(format!("{} is not a consumer", n.name)),
+                    None => return Err("that consumer is gone".into()),
+                };
+                if !self.stopped.remove(&id) {
+                    return Err(format!("{name} is already running"));
+                }
+                *self.generation.entry(id).or_default() += 1;
+                for s in self.design.consumer_steps(id) {
+                    self.run(s);
+                }
+                Ok(())
+            }
             Input::Restart => {
                 self.run(json!({"call": "restart"}));
                 self.reconnect();
@@ -531,6 +573,19 @@ impl Live {
         for s in again {
             self.run(s);
         }
+    }
+
+    /// Whether a consumer's client was stopped at instant `t` (by the inputs made up to then: a
+    /// step back shows it running again before its Stop).
+    pub fn stopped_at(&self, id: Id, t: u64) -> bool {
+        self.inputs
+            .iter()
+            .take_while(|(at, _)| *at <= t)
+            .fold(false, |s, (_, i)| match i {
+                Input::Stop(x) if *x == id => true,
+                Input::Start(x) if *x == id => false,
+                _ => s,
+            })
     }
 
     /// The broker's name for a canvas queue: a server-named queue's `amq.gen-…` once declared.

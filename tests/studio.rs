@@ -246,7 +246,9 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     });
     let mut l = Live::new(h.design.clone());
     l.input(0, Input::Publish(id_of(&h.design, "producer-1"))).unwrap();
-    l.advance_to(2000);
+    // each round: the delivery travels to the client (400 ms), the callback fails after 500 ms,
+    // the requeued message travels back (400 ms)
+    l.advance_to(6000);
     let redelivered = l.trace.iter().filter(|t| t["redelivered"] == true).count();
     assert!(redelivered >= 3, "{:?}", l.trace);
     assert!(l.timeline.trips.iter().any(|t| t.kind == TripKind::Requeue));

@@ -440,3 +440,81 @@ fn a_broken_tutorials_file_is_refused_with_what_and_where() {
         "tutorials.json, tutorial rpc: canvas: node 1 (rpc_client): kind: \"router\" is not one of producer, exchange, queue, consumer"
     );
 }
+
+/// The shown instants (ms) of a consumer's deliveries and of its acks, in order.
+fn deliveries_and_acks(live: &Live, who: &str) -> (Vec<f64>, Vec<f64>) {
+    use warren_engine::event::EventKind;
+    let tl = &live.timeline;
+    let name = |c: &warren_engine::ConnId| tl.names.get(c).map(String::as_str);
+    let (mut d, mut a) = (Vec::new(), Vec::new());
+    for (e, shown) in tl.events.iter() {
+        match &e.kind {
+            EventKind::Delivered { conn, .. } if name(conn) == Some(who) => d.push(*shown),
+            EventKind::Acked { conn, .. } if name(conn) == Some(who) => a.push(*shown),
+            _ => {}
+        }
+    }
+    (d, a)
+}
+
+fn work_queues_run(prefetch: u16) -> Live {
+    use warren_app::design::Spec;
+    let t = by_id("work-queues").unwrap();
+    let mut d = t.design();
+    for n in d.nodes.iter_mut() {
+        if let Spec::Consumer(c) = &mut n.spec {
+            c.prefetch = prefetch;
+        }
+    }
+    let mut live = Live::new(d);
+    let Resolved::Input(i) = Act::Publish("new_task".into()).resolve(&live.design).unwrap() else {
+        panic!()
+    };
+    live.input(0, i).unwrap();
+    settle(&mut live);
+    live
+}
+
+#[test]
+fn a_worker_runs_one_callback_at_a_time_as_pika_does() {
+    // round-robin (no prefetch limit): worker-1 (3 s a task) holds its 3 tasks at once, but its
+    // BlockingConnection runs one callback at a time: acks at +3, +6, +9 s after the first arrives
+    let live = work_queues_run(0);
+    let (d, a) = deliveries_and_acks(&live, "worker-1");
+    assert_eq!(d.len(), 3);
+    let rel: Vec<f64> = a.iter().map(|x| ((x - d[0]) / 1000.0).round()).collect();
+    assert_eq!(rel, [3.0, 6.0, 9.0], "deliveries {d:?}, acks {a:?}");
+    for (x, y) in a.iter().zip(&a[1..]) {
+        assert!((y - x - 3000.0).abs() <= 1.0, "acks {a:?}");
+    }
+    // worker-2 (1 s a task) likewise, one second apart
+    let (d2, a2) = deliveries_and_acks(&live, "worker-2");
+    assert_eq!((d2.len(), a2.len()), (3, 3));
+    assert!(
+        (a2[0] - d2[0] - 1000.0).abs() <= 1.0 && (a2[2] - a2[0] - 2000.0).abs() <= 2.0,
+        "{a2:?}"
+    );
+    let round_robin = live.timeline.end();
+
+    // fair dispatch (prefetch 1): the fast worker takes more, and the six tasks are done sooner
+    let live = work_queues_run(1);
+    let tally = live.timeline.tally();
+    let (w1, w2) = (
+        deliveries_and_acks(&live, "worker-1").0.len(),
+        deliveries_and_acks(&live, "worker-2").0.len(),
+    );
+    assert!(w2 > w1 && w1 + w2 == 6, "{w1} {w2} {tally:?}");
+    let fair = live.timeline.end();
+    assert!(
+        fair + 1500.0 < round_robin,
+        "fair {fair} ms, round-robin {round_robin} ms"
+    );
+    // an ack never leaves before its callback's processing time after the delivery arrived
+    for who in ["worker-1", "worker-2"] {
+        let (d, a) = deliveries_and_acks(&live, who);
+        let ms = if who == "worker-1" { 3000.0 } else { 1000.0 };
+        for (x, y) in d.iter().zip(&a) {
+            assert!(y - x >= ms - 1.0, "{who}: delivered {d:?}, acked {a:?}");
+        }
+    }
+}

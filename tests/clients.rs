@@ -1,0 +1,83 @@
+//! The clients of a design behave like the clients of the tutorials (pika's BlockingConnection):
+//! a stopped consumer can be started again, as a learner reruns its script, and the canvas shows
+//! it stopped only from the instant it was stopped.
+use warren_app::design::Design;
+use warren_app::sim::{Input, Live};
+use warren_app::tutorial::{by_id, settle};
+
+fn id_of(d: &Design, name: &str) -> u32 {
+    d.nodes
+        .iter()
+        .find(|n| n.name == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .id
+}
+
+#[test]
+fn a_stopped_subscriber_started_again_gets_a_new_exclusive_queue_and_the_next_logs() {
+    let d = by_id("publish-subscribe").unwrap().design();
+    let (emit, rl2) = (id_of(&d, "emit_log"), id_of(&d, "receive_logs-2"));
+    let mut live = Live::new(d);
+    let first = live.real_queue("queue-B");
+    assert!(first.starts_with("amq.gen-"), "{first}");
+    live.input(0, Input::Publish(emit)).unwrap();
+    settle(&mut live);
+    live.input(2000, Input::Stop(rl2)).unwrap();
+    // its exclusive queue went with its connection
+    assert!(live.broker().queue(&first).is_none());
+    live.input(3000, Input::Publish(emit)).unwrap();
+    settle(&mut live);
+    live.input(5000, Input::Start(rl2)).unwrap();
+    let second = live.real_queue("queue-B");
+    assert!(second.starts_with("amq.gen-") && second != first, "{first} {second}");
+    live.input(6000, Input::Publish(emit)).unwrap();
+    settle(&mut live);
+    assert!(live.problems.is_empty(), "{:?}", live.problems);
+    let end = live.timeline.end();
+    let tally = live.timeline.seek(end);
+    // it missed the log published while it was stopped, and got the others
+    assert_eq!((tally.got("receive_logs-1"), tally.got("receive_logs-2")), (3, 2));
+    // started twice is an error that says so; stopping it again works
+    assert_eq!(
+        live.input(7000, Input::Start(rl2)).unwrap_err(),
+        "receive_logs-2 is already running"
+    );
+    live.input(7000, Input::Stop(rl2)).unwrap();
+    // stopped between 2 and 5 s, and from 7 s: as the inputs say at each instant
+    let at = |t| live.stopped_at(rl2, t);
+    assert_eq!(
+        [at(1999), at(2000), at(4999), at(5000), at(7000)],
+        [false, true, true, false, true]
+    );
+}
+
+#[test]
+fn a_worker_started_again_takes_the_tasks_that_waited() {
+    let d = by_id("work-queues").unwrap().design();
+    let (task, w1, w2) = (id_of(&d, "new_task"), id_of(&d, "worker-1"), id_of(&d, "worker-2"));
+    let mut live = Live::new(d);
+    live.input(0, Input::Stop(w1)).unwrap();
+    live.input(0, Input::Stop(w2)).unwrap();
+    live.input(0, Input::Publish(task)).unwrap();
+    settle(&mut live);
+    assert_eq!(live.broker().queue("task_queue").unwrap().len(), 6);
+    live.input(1000, Input::Start(w2)).unwrap();
+    settle(&mut live);
+    assert!(live.problems.is_empty(), "{:?}", live.problems);
+    assert_eq!(live.broker().queue("task_queue").unwrap().len(), 0);
+    let end = live.timeline.end();
+    assert_eq!(live.timeline.seek(end).got("worker-2"), 6);
+    // what the page ran is a scenario a broker can replay: the start is steps of worker-2's
+    let steps = live.steps();
+    let again: Vec<&str> = steps
+        .iter()
+        .filter(|s| s["conn"] == "worker-2")
+        .filter_map(|s| s["call"].as_str())
+        .skip_while(|c| *c != "connection_close")
+        .take(3)
+        .collect();
+    assert_eq!(again, ["connection_close", "queue_declare", "basic_consume"]);
+    // a producer cannot be started
+    let err = live.input(end as u64, Input::Start(task)).unwrap_err();
+    assert_eq!(err, "new_task is not a consumer");
+}
