@@ -10,7 +10,9 @@
 #      each producer run on the freshly reset broker, which must then hold what the simulator
 #      predicted (expected.txt, as `rabbitmqctl list_queues name messages`);
 #   4. the guided tutorials, played as a learner would (warren tutorials DIR), must give the
-#      same trace on the broker;
+#      same trace on the broker; the exported scripts of the tutorials' and tests/designs/'
+#      designs, run as clients on the broker, receive and finish what `warren play` says the
+#      page's clients do (scripts/pika_clients.py);
 #   5. `warren ctl` prints what rabbitmqctl -q list_queues / list_exchanges / list_bindings print
 #      after the scenarios of tests/ctl/scenarios.txt (scripts/ctl_compare.sh);
 #   6. Erlang's re (the broker's Erlang) still gives tests/pcre/re_vectors.json, the permission
@@ -129,6 +131,14 @@ for f in tests/designs/*.json tests/conformance/workqueue.json tests/definitions
   fi
 done
 echo "live pika code: $pika_same passed, $((pika_total - pika_same)) failed"
+
+echo "== the clients of a design: the exported pika scripts on the broker against warren play (scripts/pika_clients.py)"
+# consumers, producers and RPC clients run as the scripts people run; each client must receive the
+# same messages in the same order, and finish its callbacks in the same order and at the same
+# offsets (within a stated tolerance), as the page's clients
+CLIENTS_SEED=${WARREN_CLIENTS_SEED:-$(( $(date -u +%s) / 86400 * 100 ))}
+echo "(and 10 random designs from seed $CLIENTS_SEED: scripts/pika_clients.py --random 10 $CLIENTS_SEED)"
+"$PY" scripts/pika_clients.py --python "$PY" --random 10 "$CLIENTS_SEED" tests/designs/*.json target/tutorials/designs/*.json || failed=1
 
 echo "== the RPC tutorial's pika code: the server script answers both clients (callback queue, direct reply-to)"
 d=target/pika/07-rpc

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod i18n;
 pub mod overview;
 pub mod pika;
+pub mod play;
 pub mod sim;
 pub mod timeline;
 pub mod tools;

@@ -138,6 +138,8 @@ pub struct Live {
     /// Consumers whose client was stopped ([`Input::Stop`]).
     pub stopped: VecSet<Id>,
     clock: u64,
+    /// How long a message takes along an edge (simulated ms), for [`Live::rewind`].
+    hop: f64,
 }
 
 /// The engine's step for a scenario step written as JSON.
@@ -149,9 +151,17 @@ fn step_of(v: Value) -> Result<Step, String> {
 impl Live {
     /// Start a design: its setup steps run at instant 0.
     pub fn new(design: Design) -> Live {
+        Live::with_hop(design, crate::timeline::HOP)
+    }
+
+    /// Start a design whose messages take `hop` simulated ms along each edge (the page's
+    /// [`crate::timeline::HOP`]; 0 for a network as fast as loopback, as `warren play --hop-ms 0`
+    /// uses to compare with real clients).
+    pub fn with_hop(design: Design, hop: f64) -> Live {
         let mut l = Live {
             runner: Runner::new(design.seed),
-            timeline: Timeline::new(design.show_default),
+            timeline: Timeline::with_hop(design.show_default, hop),
+            hop,
             steps: Vec::new(),
             trace: Vec::new(),
             due: BinaryHeap::new(),
@@ -188,7 +198,7 @@ impl Live {
     /// the same seed and inputs give the same events). Later inputs are forgotten.
     pub fn rewind(&mut self, t: u64) {
         let inputs: Vec<(u64, Input)> = self.inputs.iter().filter(|i| i.0 <= t).cloned().collect();
-        *self = Live::new(self.design.clone());
+        *self = Live::with_hop(self.design.clone(), self.hop);
         for (at, i) in inputs {
             let _ = self.input(at, i); // an error was reported when it was first made
         }

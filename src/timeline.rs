@@ -364,7 +364,7 @@ pub struct Timeline {
     /// Every trip, in the order they were made (not sorted by start).
     pub trips: Chunked<Trip>,
     /// Trip indices sorted by (start, index), for the first `trips_indexed` trips: the trips in
-    /// flight at an instant are one slice of it (every trip lasts [`HOP`]), however long the run.
+    /// flight at an instant are one slice of it (every trip lasts as long), however long the run.
     trip_order: Vec<usize>,
     trips_indexed: usize,
     /// The latest moment a trip ends.
@@ -400,12 +400,21 @@ pub struct Timeline {
     client_names: VecMap<ConnId, Name>,
     /// Whether the default exchange is drawn (if not, its hops start at the publisher).
     pub show_default: bool,
+    /// How long a dot takes along one edge (simulated ms): [`HOP`] on the page.
+    hop: f64,
 }
 
 impl Timeline {
     pub fn new(show_default: bool) -> Timeline {
+        Timeline::with_hop(show_default, HOP)
+    }
+
+    /// A timeline whose dots take `hop` simulated ms along an edge (0: every hop is instant, and
+    /// each event is shown at the instant the broker did it).
+    pub fn with_hop(show_default: bool, hop: f64) -> Timeline {
         Timeline {
             show_default,
+            hop,
             ..Timeline::default()
         }
     }
@@ -440,7 +449,7 @@ impl Timeline {
     }
 
     fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind, event: usize) -> f64 {
-        let end = start + HOP;
+        let end = start + self.hop;
         if to.as_ref() != Some(&from) {
             self.trips_end = self.trips_end.max(end);
             self.trips.push(Trip {
@@ -718,7 +727,7 @@ impl Timeline {
     }
 
     /// The trips in flight at `t`: those indexed (by [`Timeline::seek`]) found by two binary
-    /// searches, since every trip lasts [`HOP`] (sorted by start, they are sorted by end too);
+    /// searches, since every trip lasts as long (sorted by start, they are sorted by end too);
     /// trips made since, looked at one by one.
     pub fn active(&self, t: f64) -> impl Iterator<Item = &Trip> {
         let trips = &self.trips;

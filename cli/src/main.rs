@@ -65,6 +65,18 @@ Usage:
                                            list_bindings, with their columns)
   warren ctl --amqp URL SCENARIO.json COMMAND [ARGS...]
                                            the same on a real broker (runs rabbitmqctl)
+  warren play DESIGN.json [--seconds N] [--hop-ms N]
+                                           run a design as the page runs it (a saved file, a share's
+                                           scenario, a tutorial's design): its setup, each producer's
+                                           burst once at 0 ms, its consumers (one callback at a time,
+                                           as pika's BlockingConnection), producers on a timer; print
+                                           what the page's event log shows as JSON Lines, one event a
+                                           line with the instant it is shown: {\"t_ms\": 4270,
+                                           \"kind\": \"acked\", \"client\": \"worker-1\", ...}; up to
+                                           N simulated seconds (default: until nothing more happens,
+                                           at most 600); a message takes N ms along each edge (the
+                                           page's 400 by default; 0 for a network as fast as
+                                           loopback, to compare with real clients)
   warren tutorials                         list the page's guided tutorials
   warren tutorials DIR                     play every tutorial to its end as a learner would and
                                            write what it did as scenarios (NN-id.json; a tutorial
@@ -106,6 +118,7 @@ fn main() -> ExitCode {
         ["export", "definitions", file] => export_definitions(file),
         ["ctl", "--amqp", url, file, args @ ..] if !args.is_empty() => ctl_live(url, file, args),
         ["ctl", file, args @ ..] if !args.is_empty() => ctl_sim(file, args),
+        ["play", rest @ ..] => play_args(rest),
         ["tutorials"] => tutorials(None),
         ["tutorials", dir] => tutorials(Some(dir)),
         ["share", file] => share(file),
@@ -217,6 +230,74 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
         }
         outln!("{}", path.display());
         outln!("  {} → {}", t.question.ask.get(Lang::En), played.answer);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `warren play`'s arguments: a file, `--seconds N`, `--hop-ms N`, in any order.
+fn play_args(args: &[&str]) -> ExitCode {
+    let (mut file, mut seconds, mut hop) = (None, None, warren_app::timeline::HOP);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "--seconds" | "--hop-ms" => {
+                let v = it.next().copied().unwrap_or("");
+                let (max, what) = if *a == "--seconds" {
+                    (86_400, "seconds")
+                } else {
+                    (10_000, "ms")
+                };
+                match v.parse::<u64>() {
+                    Ok(n) if n <= max && *a == "--seconds" => seconds = Some(n),
+                    Ok(n) if n <= max => hop = n as f64,
+                    _ => {
+                        eprintln!("warren: play {a} takes a whole number of {what} from 0 to {max}, not '{v}'");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            f if file.is_none() && !f.starts_with("--") => file = Some(f),
+            other => {
+                eprintln!("warren: play takes one design file, --seconds N and --hop-ms N; '{other}' is none of them");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("warren: play needs a design file (a saved file, a tutorial's design)");
+        return ExitCode::from(2);
+    };
+    play(file, seconds, hop)
+}
+
+fn play(file: &str, seconds: Option<u64>, hop: f64) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warren: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let design = match warren_app::design::Design::from_file(&text) {
+        Ok((d, _)) => d,
+        Err(e) => {
+            eprintln!("warren: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let limit = seconds.map_or(warren_app::play::DEFAULT_LIMIT_MS, |s| s * 1000);
+    let live = match warren_app::play::run(design, limit, hop) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("warren: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for l in warren_app::play::lines(&live, limit) {
+        outln!("{}", warren_app::play::text(&l));
+    }
+    for p in &live.problems {
+        eprintln!("warren: {file}: the broker said: {p}");
     }
     ExitCode::SUCCESS
 }

@@ -109,3 +109,65 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn play_prints_the_page_log_with_clients_that_run_one_callback_at_a_time() {
+    let design = repo("tests/designs/fair_dispatch.json");
+    let (code, out, err) = warren(&["play", &design, "--hop-ms", "0"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(out.lines().all(|l| l.starts_with("{\"t_ms\":")), "{out}");
+    let acks = |who: &str| -> Vec<u64> {
+        lines
+            .iter()
+            .filter(|l| l["kind"] == "acked" && l["client"] == who)
+            .map(|l| l["t_ms"].as_u64().unwrap())
+            .collect()
+    };
+    // fast (450 ms, prefetch 2) holds two tasks from the start, but runs them one after the other
+    assert_eq!(acks("fast")[..2], [450, 900]);
+    assert_eq!(acks("slow"), [1900, 3800]);
+    assert_eq!(acks("steady"), [1100, 2200, 3300]);
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    for k in [
+        "published",
+        "routed",
+        "enqueued",
+        "delivered",
+        "acked",
+        "consumer-added",
+    ] {
+        assert!(kinds.contains(&k), "{k}: {kinds:?}");
+    }
+    let first = lines.iter().find(|l| l["kind"] == "delivered").unwrap();
+    assert_eq!(
+        (first["client"].as_str(), first["body"].as_str()),
+        (Some("slow"), Some("task 1"))
+    );
+    // on the page's clock (400 ms a hop) the same run is later, and --seconds cuts it
+    let (_, out, _) = warren(&["play", &design]);
+    let last = |out: &str| -> u64 {
+        let l: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        l["t_ms"].as_u64().unwrap()
+    };
+    assert!(last(&out) > 3800, "{}", last(&out));
+    let (code, cut, _) = warren(&["play", "--seconds", "2", &design]);
+    assert_eq!(code, 0);
+    assert!(last(&cut) <= 2000 && cut.lines().count() < out.lines().count());
+    // what is wrong says what and where
+    let (code, _, err) = warren(&["play", &design, "--seconds", "soon"]);
+    assert_eq!(
+        (code, err.trim()),
+        (
+            2,
+            "warren: play --seconds takes a whole number of seconds from 0 to 86400, not 'soon'"
+        )
+    );
+    let (code, _, err) = warren(&["play"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs a design file"), "{err}");
+    let broken = write_temp("broken-design.json", "{\"name\": \"x\", \"steps\": [");
+    let (code, _, err) = warren(&["play", &broken]);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken-design.json") && err.contains("line 1"), "{err}");
+}

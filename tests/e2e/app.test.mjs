@@ -9,13 +9,15 @@ const SHOTS = process.env.WARREN_SCREENSHOTS;
 const results = [];
 
 async function test(name, fn, page) {
+  // WARREN_E2E_ONLY=REGEX runs only the tests whose name matches (while working on them)
+  if (process.env.WARREN_E2E_ONLY && !new RegExp(process.env.WARREN_E2E_ONLY).test(name)) return;
   try {
     await fn(page);
     results.push([name, null]);
     console.log(`ok   ${name}`);
   } catch (e) {
     results.push([name, e]);
-    await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/warren-e2e-fail-${results.length}.png` }).catch(() => {});
+    await page?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/warren-e2e-fail-${results.length}.png` }).catch(() => {});
     console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
   }
 }
@@ -515,6 +517,83 @@ await test('a guided tutorial: steps, what to watch, a question checked against 
   await label(page, 'undo').click();
   await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
 }, page);
+
+/** Play or pause (whichever the page is not doing already). */
+async function setPlaying(page, on) {
+  const b = label(page, on ? 'play' : 'pause');
+  if (await b.count()) await b.click();
+  await label(page, on ? 'pause' : 'play').waitFor();
+}
+
+/** The event log's lines as [seconds, text], oldest first (pause first: it then shows more). */
+async function logLines(page) {
+  return page.evaluate(() => [...document.querySelectorAll('ol[role="log"] li')]
+    .map((l) => [parseFloat(l.querySelector('.at').textContent), l.textContent]).reverse());
+}
+
+const wq = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+await test('work queues: a 3 s worker runs one task at a time (acks at +3, +6, +9 s), and fair dispatch finishes first', async (p) => {
+  await p.goto(URL + '?tutorial=work-queues');
+  const acks = async (n) => p.waitForFunction((n) => [...document.querySelectorAll('ol[role="log"] li')]
+    .filter((l) => / acked #/.test(l.textContent)).length === n, n, { timeout: 15000 });
+  // step 1, round-robin: each worker gets 3 of 6 tasks at once (no prefetch limit)
+  await label(p, 'run this step').click();
+  await p.selectOption('select[aria-label="speed"]', { label: '8x' });
+  await acks(6);
+  await setPlaying(p, false);
+  let lines = await logLines(p);
+  const at = (re) => lines.filter(([, t]) => re.test(t)).map(([s]) => s);
+  const got = at(/to consumer worker-1 /);
+  const w1 = at(/worker-1 acked/);
+  expect(got.length === 3 && w1.length === 3, `worker-1: ${got} / ${w1}`);
+  const rel = w1.map((s) => Math.round((s - got[0]) * 100) / 100);
+  expect(JSON.stringify(rel) === '[3,6,9]', `worker-1 acks ${rel} s after its first task arrived (one callback at a time)`);
+  const roundRobin = Math.max(...at(/ acked #/));
+  // step 2, fair dispatch (prefetch 1 on both, the run starts again): done sooner
+  await label(p, 'next step').click();
+  await label(p, 'run this step').click();
+  await setPlaying(p, true);
+  await acks(6);
+  await setPlaying(p, false);
+  lines = await logLines(p);
+  const fair = Math.max(...at(/ acked #/));
+  expect(fair + 1.5 < roundRobin, `fair dispatch done at ${fair} s, round-robin at ${roundRobin} s`);
+  await p.close();
+}, wq);
+
+const sc = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+await test('a stopped consumer starts again from its inspector; a step back shows it running before its stop', async (p) => {
+  await p.goto(URL + '?tutorial=work-queues');
+  await label(p, 'close the tutorial').click();
+  const w = (n, rest = '') => `consumer ${n}: 0 unacknowledged, prefetch 0, got 0${rest}`;
+  await setPlaying(p, true);
+  await p.waitForTimeout(500);
+  await setPlaying(p, false);
+  for (const n of ['worker-1', 'worker-2']) {
+    await clickNode(p, w(n));
+    await label(p, `stop ${n}`).click();
+    await label(p, w(n, ', stopped')).waitFor();
+  }
+  // both stopped: the six tasks wait in the queue
+  await clickNode(p, 'producer new_task');
+  await label(p, 'publish from new_task').click();
+  await setPlaying(p, true);
+  await label(p, 'queue task_queue: 6 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await setPlaying(p, false);
+  // stepping back to before the stops shows the workers running again
+  for (let i = 0; i < 30 && await label(p, w('worker-1', ', stopped')).count(); i++) await label(p, 'step back').click();
+  await label(p, w('worker-1')).waitFor({ timeout: 1000 });
+  await label(p, w('worker-2')).waitFor({ timeout: 1000 });
+  // forward again: stopped; started from its inspector, worker-1 takes the six waiting tasks
+  for (let i = 0; i < 60 && !(await label(p, 'queue task_queue: 6 ready, 0 unacknowledged').count()); i++) await label(p, 'step forward').click();
+  await label(p, w('worker-1', ', stopped')).waitFor({ timeout: 1000 });
+  await clickNode(p, w('worker-1', ', stopped'));
+  await label(p, 'start worker-1').click();
+  await setPlaying(p, true);
+  await label(p, 'consumer worker-1: 6 unacknowledged, prefetch 0, got 6').waitFor({ timeout: 8000 });
+  await label(p, w('worker-2', ', stopped')).waitFor();
+  await p.close();
+}, sc);
 
 await test('the tutorials load when one is opened, once; a failed load says so and keeps the canvas', async () => {
   const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
