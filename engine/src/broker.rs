@@ -186,6 +186,8 @@ macro_rules! graph {
     };
 }
 
+mod preview;
+
 type R<T> = Result<T, AmqpError>;
 
 fn strip_crlf(s: &str) -> String {
