@@ -1263,6 +1263,8 @@ impl Component for App {
                 } else {
                     self.t = 0.0;
                 }
+                // the simulation at that instant: a frame that lands then has been taken
+                self.live.advance_to(self.t as u64);
                 self.live.timeline.seek(self.t);
                 self.draw_dots();
             }
@@ -1421,11 +1423,16 @@ impl Component for App {
                 let Some(step) = self.tutorial(tour.index).and_then(|t| t.steps.get(tour.step)) else {
                     return false;
                 };
-                // acting after stepping back replays up to that moment first (as Input does)
-                for act in step.acts.clone() {
+                // acting after stepping back replays up to that moment first (as Input does);
+                // later acts are planned a moment after the one before, as a learner clicks
+                for (k, act) in step.acts.clone().into_iter().enumerate() {
                     match act.resolve(&self.hist.design) {
-                        Ok(Resolved::Input(i)) => {
+                        Ok(Resolved::Input(i)) if k == 0 => {
                             let _ = Component::update(self, ctx, Msg::Input(i));
+                        }
+                        Ok(Resolved::Input(i)) => {
+                            let at = self.t as u64 + k as u64 * crate::tutorial::ACT_GAP_MS;
+                            self.live.input_at(at, i);
                         }
                         Ok(Resolved::Edit { id, spec }) => {
                             let _ = Component::update(self, ctx, Msg::Do(Action::SetSpec { id, spec }));
@@ -1486,6 +1493,11 @@ impl Component for App {
                 match e.key().as_str() {
                     "Enter" => {
                         let t = self.t as u64;
+                        // after a step back the node is read (or changed) as it was at `t`
+                        if t < self.live.clock() {
+                            self.live.rewind(t);
+                            self.live_gen += 1;
+                        }
                         self.console.run(&input.value(), |args| self.live.console(t, args));
                         input.set_value("");
                         self.console_scroll = true; // the newest output in view once drawn

@@ -13,5 +13,6 @@ pub fn colour(kind: TripKind) -> [u8; 3] {
         TripKind::DeadLetter => [0x44, 0x44, 0x44],
         TripKind::Return => [0xd6, 0x27, 0x28],
         TripKind::Fall => [0x99, 0x99, 0x99],
+        TripKind::Ack => [0x3a, 0xa0, 0x55],
     }
 }

@@ -37,13 +37,16 @@ pub fn simulate(text: &str) -> Result<Simulation, String> {
 
 use crate::design::{Design, Id, OnFailure, Spec};
 use crate::timeline::Timeline;
+use crate::timeline::{Place, TripKind};
 use serde_json::{json, Value};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use warren_engine::event::EventKind;
+use warren_engine::exchange::Dest;
 use warren_engine::names::{VecMap, VecSet};
 use warren_engine::rng::Rng;
 use warren_engine::scenario::Step;
+use warren_engine::{MsgId, Name};
 
 /// Something the user does while the simulation runs (recorded, so a run can be replayed).
 #[derive(Clone, Debug, PartialEq)]
@@ -71,7 +74,7 @@ pub enum Input {
 enum Due {
     /// A producer with `every_ms` publishes its burst.
     Publish(Id),
-    /// A consumer finishes processing a delivery: replies (RPC), then acks or refuses it.
+    /// A consumer's callback returns: it replies (RPC), then acks or refuses its delivery.
     Settle {
         consumer: Id,
         generation: u32,
@@ -79,7 +82,22 @@ enum Due {
         auto_ack: bool,
         fail: bool,
         reply: Option<(String, Option<String>, String)>,
+        /// The delivery: its message, its queue, and where its dot went (the consumer).
+        msg: MsgId,
+        queue: Name,
+        holder: Place,
     },
+    /// A frame a client sent (a publish, an ack…) reaches the broker: its step runs, unless the
+    /// client's connection has gone since (stopped, the broker restarted): then it was lost.
+    Arrive {
+        node: Id,
+        generation: u32,
+        step: Value,
+        /// The trips drawn for it (a publish's, numbered once the broker numbers the message).
+        trips: Vec<usize>,
+    },
+    /// A user's action planned for its instant (a tutorial's later acts).
+    Input(Input),
 }
 
 /// A [`Due`] at its instant, ordered by (instant, order of scheduling) alone. (A heap, not a
@@ -198,9 +216,21 @@ impl Live {
     /// the same seed and inputs give the same events). Later inputs are forgotten.
     pub fn rewind(&mut self, t: u64) {
         let inputs: Vec<(u64, Input)> = self.inputs.iter().filter(|i| i.0 <= t).cloned().collect();
+        // actions planned for later than `t` stay planned
+        let planned: Vec<(u64, Input)> = self
+            .due
+            .iter()
+            .filter_map(|s| match &s.0.due {
+                Due::Input(i) => Some((s.0.at, i.clone())),
+                _ => None,
+            })
+            .collect();
         *self = Live::with_hop(self.design.clone(), self.hop);
         for (at, i) in inputs {
             let _ = self.input(at, i); // an error was reported when it was first made
+        }
+        for (at, i) in planned {
+            self.input_at(at.max(t), i);
         }
         self.advance_to(t);
     }
@@ -221,14 +251,15 @@ impl Live {
 
     /// Run one step now: record it and its trace, put its events on the timeline, and let the
     /// consumers react to their deliveries.
-    fn run(&mut self, v: Value) {
+    fn run(&mut self, v: Value) -> usize {
         let v = self.design.with_login(v);
         let index = self.steps.len();
+        let first = self.timeline.events.len();
         let st = match step_of(v.clone()) {
             Ok(st) => st,
             Err(e) => {
                 self.problems.push(e);
-                return;
+                return first;
             }
         };
         self.steps.push(v.to_string().into());
@@ -257,18 +288,113 @@ impl Live {
             }
         }
         let events = std::mem::take(&mut self.runner.events);
-        let first = self.timeline.events.len();
         self.timeline.push(events);
-        // a consumer's callback starts when its delivery reaches the client: when the delivery's
-        // dot arrives (the timeline's shown time), not when the broker sent it
+        // a consumer's callback starts when its delivery reaches the client, a hop after the
+        // broker sent it (the delivery's dot is on its way meanwhile)
+        let hop = self.hop.ceil() as u64;
         let arrived: Vec<(u64, EventKind)> = (first..self.timeline.events.len())
-            .map(|i| &self.timeline.events[i])
-            .filter(|(e, _)| matches!(e.kind, EventKind::Delivered { .. }))
-            .map(|(e, shown)| (shown.ceil() as u64, e.kind.clone()))
+            .map(|i| &self.timeline.events[i].0)
+            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
+            .map(|e| (e.at + hop, e.kind.clone()))
             .collect();
         for (at, k) in arrived {
             self.react(at, &k);
         }
+        first
+    }
+
+    /// A client sends a frame now: it reaches the broker a hop later ([`Due::Arrive`]). `trips`
+    /// are its dots, already drawn.
+    fn send(&mut self, node: Id, step: Value, trips: Vec<usize>) {
+        let generation = self.generation.get(&node).copied().unwrap_or(0);
+        let at = self.runner.now() + self.hop.ceil() as u64;
+        self.schedule(
+            at,
+            Due::Arrive {
+                node,
+                generation,
+                step,
+                trips,
+            },
+        );
+    }
+
+    /// A client publishes now (`step` is its `basic_publish`): the message is drawn on its way
+    /// along the route the broker's bindings now give it (to the exchange in the first half of
+    /// the hop, then through the bindings), and the broker takes it a hop later.
+    fn send_publish(&mut self, node: Id, step: Value) {
+        let t = self.runner.now() as f64;
+        let h = self.hop;
+        let conn = step["conn"].as_str().unwrap_or("");
+        let client = Place::Client(Name::from(conn));
+        let (exchange, hops) = match step_of(self.design.with_login(step.clone())).map(|s| s.call) {
+            Ok(Call::BasicPublish {
+                exchange,
+                routing_key,
+                properties,
+                ..
+            }) => {
+                let rk = match routing_key.strip_prefix('$') {
+                    Some(alias) => self.runner.aliases().get(alias).cloned().unwrap_or(routing_key.clone()),
+                    None => routing_key.clone(),
+                };
+                let hops = self.runner.server.preview_route(&exchange, &rk, &properties);
+                (exchange, hops)
+            }
+            _ => (String::new(), Vec::new()),
+        };
+        let mut trips = Vec::new();
+        let tl = &mut self.timeline;
+        let none = MsgId(0);
+        let mut add = |tl: &mut crate::timeline::Timeline, from: Place, to: Option<Place>, a: f64, b: f64| {
+            let kind = if to.is_some() { TripKind::Flow } else { TripKind::Fall };
+            if let Some(i) = tl.add_trip(none, from, to, a, b, kind, usize::MAX) {
+                trips.push(i);
+            }
+        };
+        if exchange.is_empty() && !tl.show_default {
+            // the default exchange is not drawn: straight to the queue the key names
+            let to = hops.iter().find_map(|(_, d)| match d {
+                Dest::Queue(q) => Some(Place::Queue(q.clone())),
+                Dest::Exchange(_) => None,
+            });
+            add(tl, client, to, t, t + h);
+        } else {
+            let x = Place::Exchange(Name::from(exchange.as_str()));
+            add(tl, client, Some(x.clone()), t, t + h / 2.0);
+            if hops.is_empty() {
+                add(tl, x, None, t + h / 2.0, t + h);
+            }
+            // the hops level by level (an exchange bound to an exchange is one level further)
+            let mut depth: VecMap<Name, usize> = VecMap::new();
+            depth.insert(Name::from(exchange.as_str()), 0);
+            let mut levels = Vec::new();
+            for (from, to) in &hops {
+                let d = depth.get(from).copied().unwrap_or(0);
+                if let Dest::Exchange(e) = to {
+                    if depth.get(e).is_none() {
+                        depth.insert(e.clone(), d + 1);
+                    }
+                }
+                levels.push(d);
+            }
+            let span = h / 2.0 / (levels.iter().max().map_or(1, |m| m + 1) as f64);
+            for ((from, to), d) in hops.iter().zip(levels) {
+                let a = t + h / 2.0 + d as f64 * span;
+                let to = match to {
+                    Dest::Queue(q) => Place::Queue(q.clone()),
+                    Dest::Exchange(e) => Place::Exchange(e.clone()),
+                };
+                add(tl, Place::Exchange(from.clone()), Some(to), a, a + span);
+            }
+        }
+        self.send(node, step, trips);
+    }
+
+    /// Plan a user's action for instant `at` (not before the simulation's clock): it happens
+    /// then, as if made then (a tutorial's later acts, a moment after the one before).
+    pub fn input_at(&mut self, at: u64, i: Input) {
+        self.schedule(at.max(self.clock), Due::Input(i));
     }
 
     /// A consumer that got a delivery runs its callback once the callbacks of its earlier
@@ -282,6 +408,8 @@ impl Live {
             delivery_tag,
             auto_ack,
             message,
+            msg,
+            queue,
             ..
         } = k
         else {
@@ -311,6 +439,7 @@ impl Live {
             )),
             _ => None,
         };
+        let holder = self.timeline.consumer_place(conn, tag);
         let generation = self.generation.get(&id).copied().unwrap_or(0);
         let start = match self.busy.get(&id) {
             Some(&(g, until)) if g == generation => until.max(at),
@@ -330,6 +459,9 @@ impl Live {
                 auto_ack: *auto_ack,
                 fail,
                 reply,
+                msg: *msg,
+                queue: queue.clone(),
+                holder,
             },
         );
     }
@@ -400,6 +532,9 @@ impl Live {
                 auto_ack,
                 fail,
                 reply,
+                msg,
+                queue,
+                holder,
             } => {
                 if self.generation.get(&consumer).copied().unwrap_or(0) != generation {
                     return;
@@ -422,20 +557,64 @@ impl Live {
                     if let Some(corr) = corr {
                         props.insert("correlation_id".into(), json!(corr));
                     }
-                    self.run(json!({"conn": conn, "call": "basic_publish", "args": {
-                        "exchange": "", "routing_key": to, "body": body, "properties": props}}));
+                    self.send_publish(
+                        consumer,
+                        json!({"conn": conn, "call": "basic_publish", "args": {
+                        "exchange": "", "routing_key": to, "body": body, "properties": props}}),
+                    );
                 }
                 if auto_ack {
                     return;
                 }
-                let step = match (fail, c.on_failure) {
-                    (false, _) => json!({"conn": conn, "call": "basic_ack", "args": {"delivery_tag": delivery_tag}}),
-                    (true, OnFailure::Nack) => json!({"conn": conn, "call": "basic_nack",
+                let (step, kind) = match (fail, c.on_failure) {
+                    (false, _) => (
+                        json!({"conn": conn, "call": "basic_ack", "args": {"delivery_tag": delivery_tag}}),
+                        TripKind::Ack,
+                    ),
+                    (true, OnFailure::Nack) => (
+                        json!({"conn": conn, "call": "basic_nack",
                         "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
-                    (true, OnFailure::Reject) => json!({"conn": conn, "call": "basic_reject",
+                        if c.requeue { TripKind::Requeue } else { TripKind::Fall },
+                    ),
+                    (true, OnFailure::Reject) => (
+                        json!({"conn": conn, "call": "basic_reject",
                         "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
+                        if c.requeue { TripKind::Requeue } else { TripKind::Fall },
+                    ),
                 };
-                self.run(step);
+                let t = at as f64;
+                let trip = self.timeline.add_trip(
+                    msg,
+                    holder,
+                    Some(Place::Queue(queue)),
+                    t,
+                    t + self.hop,
+                    kind,
+                    usize::MAX,
+                );
+                self.send(consumer, step, trip.into_iter().collect());
+            }
+            Due::Arrive {
+                node,
+                generation,
+                step,
+                trips,
+            } => {
+                if self.generation.get(&node).copied().unwrap_or(0) != generation {
+                    return; // lost with its connection
+                }
+                let first = self.run(step);
+                let published =
+                    (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].0.kind {
+                        EventKind::Published { msg, .. } => Some((*msg, i)),
+                        _ => None,
+                    });
+                if let Some((msg, i)) = published {
+                    self.timeline.name_trips(&trips, msg, i);
+                }
+            }
+            Due::Input(i) => {
+                let _ = self.input(at, i); // a planned act that fails says so when replayed
             }
         }
     }
@@ -464,7 +643,7 @@ impl Live {
             if let Some(k) = key {
                 step["args"]["routing_key"] = json!(k);
             }
-            self.run(step);
+            self.send_publish(id, step);
         }
         Ok(())
     }
@@ -475,6 +654,13 @@ impl Live {
         self.advance_to(t);
         self.wait_until(t);
         self.inputs.push((t, i.clone()));
+        let done = self.act(i);
+        // what is due at this very instant (a frame that takes no time, on a 0 ms network)
+        self.advance_to(t);
+        done
+    }
+
+    fn act(&mut self, i: Input) -> Result<(), String> {
         match i {
             Input::Publish(id) => self.publish(id),
             Input::PublishKey(id, key) => self.publish_with(id, Some(&key)),

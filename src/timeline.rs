@@ -1,14 +1,15 @@
-//! The animation timeline: the engine's events turned into dots moving along edges, and the
-//! counts each node shows, at any moment of playback.
+//! The timeline: the engine's events, each at the instant the simulation did it, the dots that
+//! show messages travelling, and the counts each node shows at any moment of playback.
 //!
-//! The engine does a whole step in one simulated instant (a publish is routed, enqueued and
-//! delivered at once). To let the eye follow it, each event is *shown* when its simulated time has
-//! come and the events it depends on have finished showing: a message's hop from an exchange
-//! starts when its dot reached that exchange; a delivery starts when its copy sat in the queue and
-//! when the consumer's channel finished showing the acks that freed its prefetch slot; a queue
-//! deletion, purge, restart or closed channel waits for every dot in flight. A hop takes [`HOP`]
-//! simulated ms. Nothing is invented: the order is the engine's, the counts are the engine's
-//! events summed (and equal to the broker's own counts once everything has been shown: tested).
+//! One clock: an event is shown at its own simulated instant, so what the canvas counts at `t`
+//! is the broker's state at `t` (what the console's `list_queues` prints then). The network is
+//! part of the simulation ([`crate::sim::Live`]): a client's publish, ack or nack reaches the
+//! broker [`HOP`] ms after it leaves, and its dot is drawn along the way (the simulation adds
+//! those trips when the client sends, [`Timeline::add_trip`]); a delivery, a return, a direct
+//! reply leave the broker at their instant and reach the client a hop later (their trips start
+//! at the event). What the broker does inside at one instant (routing, dead-lettering, dropping)
+//! takes no time: the dot of a dead-lettered or dropped message is drawn after the instant it
+//! happened, as the message leaves the picture, and changes no count.
 
 use std::collections::VecDeque;
 use warren_engine::event::{Event, EventKind};
@@ -43,6 +44,8 @@ pub enum TripKind {
     Return,
     /// Falling out: unroutable, expired, dropped.
     Fall,
+    /// An acknowledgement on its way back to the broker.
+    Ack,
 }
 
 /// A dot moving from one place to another (`to: None` falls out below `from`).
@@ -66,14 +69,6 @@ enum Copy {
     Unacked(Option<(String, String)>),
     /// Nacked with requeue: waiting for its `Requeued`.
     Settling,
-}
-
-/// A copy of a message in a queue, for scheduling: when it is free to move on, and who holds it
-/// while it is delivered (until it is settled or requeued).
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Held {
-    free: f64,
-    by: Option<Place>,
 }
 
 /// A map in key order kept in a ring buffer, for [`Tally`]'s copies of a queue: lookups by
@@ -347,6 +342,12 @@ impl<T> std::ops::Index<usize> for Chunked<T> {
     }
 }
 
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
 impl<'a, T> IntoIterator for &'a Chunked<T> {
     type Item = &'a T;
     type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
@@ -382,17 +383,15 @@ pub struct Timeline {
     // scheduling state
     // (Sorted vectors, not B-trees: their keys start with the message id, and new keys are new
     // messages, so they join at the end; each B-tree map type costs the page ~1.5 KB gzip'd.)
-    /// When a message arrives at a place (an exchange it crossed, a queue it has yet to join).
+    /// When a dead-lettered message's dot arrives at an exchange it is routed from.
     arrive: VecMap<(MsgId, Place), f64>,
-    /// Per copy of a message in a queue (from its `Enqueued`): when it is free to move on, and
-    /// who holds it while delivered.
-    copy: VecMap<(MsgId, Name), Held>,
-    chan_free: VecMap<(ConnId, u16), f64>,
-    /// When the last delivery to a connection lands (its later publishes are shown after).
-    conn_busy: VecMap<ConnId, f64>,
+    /// Per copy of a message delivered and not yet settled: who holds it (where its dot goes
+    /// back from, should it be requeued without a nack: a closed channel, a recover).
+    copy: VecMap<(MsgId, Name), Place>,
+    /// Copies refused with requeue (their nack's dot took them back).
+    nacked: VecMap<(MsgId, Name), ()>,
     /// Per message: its publisher and the exchange it was published to.
     origin: VecMap<MsgId, (Place, Name)>,
-    floor: f64,
     last: f64,
     /// Connection names (kept up to date by the simulation).
     pub names: VecMap<ConnId, String>,
@@ -448,153 +447,174 @@ impl Timeline {
         }
     }
 
+    /// A trip of one hop from `start` (none from a place to itself); the instant it ends.
     fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind, event: usize) -> f64 {
-        let end = start + self.hop;
-        if to.as_ref() != Some(&from) {
-            self.trips_end = self.trips_end.max(end);
-            self.trips.push(Trip {
-                msg,
-                from,
-                to,
-                start,
-                end,
-                kind,
-                event,
-            });
-        }
-        end
+        self.add_trip(msg, from, to, start, start + self.hop, kind, event);
+        start + self.hop
     }
 
-    /// Take the events of one engine call (in engine order) and schedule them.
+    /// Draw a dot from `from` to `to` (None: falling out below `from`) between `start` and `end`
+    /// (at most a hop apart): what the simulation adds for a frame a client sends, while it
+    /// travels. `msg` and `event` may be made known later ([`Timeline::name_trips`]), once the
+    /// broker has numbered the message. Returns the trip's index.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_trip(
+        &mut self,
+        msg: MsgId,
+        from: Place,
+        to: Option<Place>,
+        start: f64,
+        end: f64,
+        kind: TripKind,
+        event: usize,
+    ) -> Option<usize> {
+        if to.as_ref() == Some(&from) {
+            return None;
+        }
+        self.trips_end = self.trips_end.max(end);
+        self.trips.push(Trip {
+            msg,
+            from,
+            to,
+            start,
+            end: end.min(start + self.hop),
+            kind,
+            event,
+        });
+        Some(self.trips.len() - 1)
+    }
+
+    /// The trips of a frame that reached the broker, now that it numbered their message and
+    /// logged it as event `event`.
+    pub fn name_trips(&mut self, trips: &[usize], msg: MsgId, event: usize) {
+        for &i in trips {
+            let t = &mut self.trips[i];
+            t.msg = msg;
+            t.event = event;
+        }
+    }
+
+    /// The place a message published to exchange `x` by `client` is drawn going to first: the
+    /// exchange, or (the default exchange not drawn) the queue its key names.
+    pub fn publish_place(&self, client: &Place, x: &str, queue: Option<&Name>) -> Place {
+        match queue {
+            Some(q) if x.is_empty() && !self.show_default => Place::Queue(q.clone()),
+            _ if x.is_empty() && !self.show_default => client.clone(),
+            _ => Place::Exchange(x.into()),
+        }
+    }
+
+    /// A client's place (its connection's name as the simulation named it).
+    pub fn client_place(&mut self, c: &ConnId) -> Place {
+        Place::Client(self.name(c))
+    }
+
+    /// A consumer's place.
+    pub fn consumer_place(&mut self, c: &ConnId, tag: &Name) -> Place {
+        Place::Consumer(self.name(c), tag.clone())
+    }
+
+    /// How long a dot takes along one edge (simulated ms).
+    pub fn hop(&self) -> f64 {
+        self.hop
+    }
+
+    /// Take the events of one engine call (in engine order): each is shown at its instant.
     pub fn push(&mut self, events: impl IntoIterator<Item = Event>) {
         for e in events {
             let i = self.events.len();
-            let at = (e.at as f64).max(self.floor);
-            let shown = self.schedule(i, &e.kind, at);
-            self.last = self.last.max(shown);
-            self.events.push((e, shown));
+            let at = e.at as f64;
+            self.schedule(i, &e.kind, at);
+            self.last = self.last.max(at);
+            self.events.push((e, at));
         }
     }
 
-    /// When event `i` is shown (its effect on the counts), making its trips.
-    fn schedule(&mut self, i: usize, k: &EventKind, at: f64) -> f64 {
-        let get =
-            |m: &VecMap<(MsgId, Name), Held>, msg: MsgId, q: &Name| m.get(&(msg, q.clone())).map_or(0.0, |h| h.free);
+    /// The dots an event starts (those of frames a client sends are the simulation's).
+    fn schedule(&mut self, i: usize, k: &EventKind, at: f64) {
+        let half = self.hop / 2.0;
         match k {
             EventKind::Published {
                 msg, conn, exchange, ..
             } => {
-                // a client does not publish before it was seen to receive what it answers
-                let at = at.max(self.conn_busy.get(conn).copied().unwrap_or(0.0));
                 let p = Place::Client(self.name(conn));
-                self.origin.insert(*msg, (p.clone(), exchange.clone()));
-                let x = self.exchange_place(*msg, exchange);
-                let end = self.trip(*msg, p, Some(x.clone()), at, TripKind::Flow, i);
-                let end = if matches!(x, Place::Client(_)) { at } else { end };
-                self.arrive.insert((*msg, x), end);
-                at
+                self.origin.insert(*msg, (p, exchange.clone()));
             }
+            // a dead-lettered message's way on from its dead-letter exchange (drawn after)
             EventKind::Routed { msg, from, to, .. } => {
                 let f = self.exchange_place(*msg, from);
-                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
-                let t = self.dest_place(*msg, to);
-                let end = self.trip(*msg, f, Some(t.clone()), s, TripKind::Flow, i);
-                self.arrive.insert((*msg, t), end);
-                s
-            }
-            EventKind::Enqueued { msg, queue } => {
-                // the only reader of a queue's arrival: a waiting message keeps no entry for it
-                let p = Place::Queue(queue.clone());
-                let s = at.max(self.arrive.remove(&(*msg, p)).unwrap_or(at));
-                self.copy.entry((*msg, queue.clone())).or_default().free = s;
-                s
+                if let Some(a) = self.arrive.get(&(*msg, f.clone())).copied() {
+                    let t = self.dest_place(*msg, to);
+                    self.add_trip(*msg, f, Some(t.clone()), a, a + half, TripKind::DeadLetter, i);
+                    if matches!(to, Dest::Exchange(_)) {
+                        self.arrive.insert((*msg, t), a + half);
+                    }
+                }
             }
             EventKind::Unroutable { msg, exchange } => {
                 let f = self.exchange_place(*msg, exchange);
-                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
-                self.trip(*msg, f, None, s, TripKind::Fall, i);
-                s
+                if let Some(a) = self.arrive.get(&(*msg, f.clone())).copied() {
+                    self.add_trip(*msg, f, None, a, a + half, TripKind::Fall, i);
+                }
             }
             EventKind::Returned { msg, conn, .. } => {
                 let x = self.origin.get(msg).map(|o| o.1.clone()).unwrap_or_default();
                 let f = self.exchange_place(*msg, &x);
-                let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
                 let p = Place::Client(self.name(conn));
-                self.trip(*msg, f, Some(p), s, TripKind::Return, i)
+                self.trip(*msg, f, Some(p), at, TripKind::Return, i);
             }
             EventKind::Delivered {
                 msg,
                 queue,
                 conn,
-                ch,
                 consumer_tag,
                 ..
             } => {
-                let s = at
-                    .max(get(&self.copy, *msg, queue))
-                    .max(self.chan_free.get(&(*conn, *ch)).copied().unwrap_or(0.0));
                 if queue.starts_with(DIRECT_REPLY_PREFIX) {
                     // direct reply-to: from the replier (or the default exchange) to the client
                     let f = self.exchange_place(*msg, &Name::from(""));
-                    let s = at.max(self.arrive.get(&(*msg, f.clone())).copied().unwrap_or(at));
                     let to = Place::Client(self.name(conn));
-                    let end = self.trip(*msg, f, Some(to), s, TripKind::Flow, i);
-                    let busy = self.conn_busy.entry(*conn).or_default();
-                    *busy = busy.max(end);
-                    return end;
+                    self.trip(*msg, f, Some(to), at, TripKind::Flow, i);
+                    return;
                 }
                 let to = match consumer_tag {
                     Some(t) => Place::Consumer(self.name(conn), t.clone()),
                     None => Place::Client(self.name(conn)),
                 };
-                let end = self.trip(
+                self.trip(
                     *msg,
                     Place::Queue(queue.clone()),
                     Some(to.clone()),
-                    s,
+                    at,
                     TripKind::Flow,
                     i,
                 );
-                self.copy.insert(
-                    (*msg, queue.clone()),
-                    Held {
-                        free: end,
-                        by: Some(to),
-                    },
-                );
-                let busy = self.conn_busy.entry(*conn).or_default();
-                *busy = busy.max(end);
-                end
+                self.copy.insert((*msg, queue.clone()), to);
             }
-            EventKind::Acked {
-                msg, queue, conn, ch, ..
+            EventKind::Acked { msg, queue, .. } => {
+                self.copy.remove(&(*msg, queue.clone()));
             }
-            | EventKind::Nacked {
-                msg, queue, conn, ch, ..
+            EventKind::Nacked {
+                msg, queue, requeue, ..
             } => {
-                let s = at.max(get(&self.copy, *msg, queue));
-                self.copy.entry((*msg, queue.clone())).or_default().free = s;
-                let c = self.chan_free.entry((*conn, *ch)).or_default();
-                *c = c.max(s);
-                s
+                self.copy.remove(&(*msg, queue.clone()));
+                if *requeue {
+                    self.nacked.insert((*msg, queue.clone()), ());
+                }
             }
             EventKind::Requeued { msg, queue } => {
-                let s = at.max(get(&self.copy, *msg, queue));
-                let q = Place::Queue(queue.clone());
-                let by = self.copy.get_mut(&(*msg, queue.clone())).and_then(|h| h.by.take());
-                let end = match by {
-                    Some(h) => self.trip(*msg, h, Some(q), s, TripKind::Requeue, i),
-                    None => s,
-                };
-                self.copy.entry((*msg, queue.clone())).or_default().free = end;
-                end
+                // a nack's own dot brought it back; a closed channel's copies go back now
+                let key = (*msg, queue.clone());
+                let by = self.copy.remove(&key);
+                if self.nacked.remove(&key).is_none() {
+                    if let Some(h) = by {
+                        self.trip(*msg, h, Some(Place::Queue(queue.clone())), at, TripKind::Requeue, i);
+                    }
+                }
             }
-            // an expiry is followed by its Dropped or DeadLettered, which moves the dot
-            EventKind::Expired { msg, queue } => at.max(get(&self.copy, *msg, queue)),
             EventKind::Dropped { msg, queue, .. } => {
-                let s = at.max(get(&self.copy, *msg, queue));
-                self.trip(*msg, Place::Queue(queue.clone()), None, s, TripKind::Fall, i);
-                s
+                self.copy.remove(&(*msg, queue.clone()));
+                self.trip(*msg, Place::Queue(queue.clone()), None, at, TripKind::Fall, i);
             }
             EventKind::DeadLettered {
                 msg,
@@ -603,37 +623,16 @@ impl Timeline {
                 exchange,
                 ..
             } => {
-                let s = at.max(get(&self.copy, *msg, queue));
+                self.copy.remove(&(*msg, queue.clone()));
                 let x = Place::Exchange(exchange.clone());
                 if let Some(o) = self.origin.get(msg).cloned() {
                     self.origin.insert(*new_msg, (o.0, exchange.clone()));
                 }
-                let end = self.trip(
-                    *msg,
-                    Place::Queue(queue.clone()),
-                    Some(x.clone()),
-                    s,
-                    TripKind::DeadLetter,
-                    i,
-                );
-                self.arrive.insert((*new_msg, x), end);
-                s
+                let q = Place::Queue(queue.clone());
+                self.add_trip(*msg, q, Some(x.clone()), at, at + half, TripKind::DeadLetter, i);
+                self.arrive.insert((*new_msg, x), at + half);
             }
-            // things that take messages away or end a channel: wait for everything in flight
-            EventKind::QueueDeleted { .. }
-            | EventKind::Purged { .. }
-            | EventKind::Restarted
-            | EventKind::ChannelClosed { .. }
-            | EventKind::ConnectionClosed { .. }
-            | EventKind::ConsumerRemoved { .. }
-            | EventKind::ExchangeDeleted { .. }
-            | EventKind::Unbound { .. } => {
-                let s = at.max(self.last);
-                self.floor = s;
-                s
-            }
-            // openings, declarations, bindings, new consumers, confirms: as they happen
-            _ => at,
+            _ => {}
         }
     }
 
@@ -727,12 +726,12 @@ impl Timeline {
     }
 
     /// The trips in flight at `t`: those indexed (by [`Timeline::seek`]) found by two binary
-    /// searches, since every trip lasts as long (sorted by start, they are sorted by end too);
-    /// trips made since, looked at one by one.
+    /// searches, since no trip lasts more than a hop; trips made since, looked at one by one.
     pub fn active(&self, t: f64) -> impl Iterator<Item = &Trip> {
         let trips = &self.trips;
         let order = &self.trip_order;
-        let lo = order.partition_point(|&i| trips[i].end <= t);
+        // a trip lasts at most a hop: those started a hop ago or earlier have ended
+        let lo = order.partition_point(|&i| trips[i].start <= t - self.hop);
         let hi = order.partition_point(|&i| trips[i].start <= t).max(lo);
         order[lo..hi]
             .iter()

@@ -414,6 +414,11 @@ impl Played {
     }
 }
 
+/// The acts of one step happen this far apart (simulated ms), as a learner clicks one after the
+/// other: what the first sent has reached the broker (a hop, [`crate::timeline::HOP`]) before
+/// the next (a worker stopped "right away" holds the task it was just sent).
+pub const ACT_GAP_MS: u64 = 500;
+
 /// Let everything due happen (but not producers that publish on a timer forever).
 pub fn settle(live: &mut Live) {
     let limit = live.clock() + 600_000;
@@ -428,7 +433,10 @@ pub fn play(t: &Tutorial) -> Result<Played, String> {
     for (i, step) in t.steps.iter().enumerate() {
         settle(&mut live);
         let mut at = if i == 0 { live.clock() } else { live.clock() + 1000 };
-        for act in &step.acts {
+        for (k, act) in step.acts.iter().enumerate() {
+            if k > 0 {
+                at += ACT_GAP_MS;
+            }
             match act.resolve(&live.design)? {
                 Resolved::Input(input) => live.input(at.max(live.clock()), input)?,
                 Resolved::Edit { id, spec } => {

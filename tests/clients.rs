@@ -81,3 +81,64 @@ fn a_worker_started_again_takes_the_tasks_that_waited() {
     let err = live.input(end as u64, Input::Start(task)).unwrap_err();
     assert_eq!(err, "new_task is not a consumer");
 }
+
+/// One clock: at every sampled instant of a run, what the canvas counts (the timeline at `t`)
+/// is what the broker holds at `t` (what the console's `list_queues` prints then), queue by queue
+/// and consumer by consumer, while messages, deliveries and acks are on their way.
+#[test]
+fn the_canvas_counts_what_the_broker_holds_at_every_instant() {
+    use warren_app::design::Kind;
+    let designs = [
+        by_id("work-queues").unwrap().design(),
+        by_id("peak-shaving").unwrap().design(),
+        by_id("dead-letters").unwrap().design(),
+        by_id("rpc").unwrap().design(),
+        Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap().0,
+    ];
+    for d in designs {
+        let producers: Vec<u32> = d
+            .nodes
+            .iter()
+            .filter(|n| n.kind() == Kind::Producer)
+            .map(|n| n.id)
+            .collect();
+        let name = d.name.clone();
+        let mut live = Live::new(d);
+        for (k, p) in producers.iter().enumerate() {
+            live.input(k as u64 * 150, Input::Publish(*p)).unwrap();
+        }
+        let (mut t, mut sampled, mut in_flight) = (0u64, 0, 0);
+        while t < 30_000 {
+            live.advance_to(t);
+            in_flight += live.timeline.active(t as f64).count();
+            let tally = live.timeline.seek(t as f64).clone();
+            for q in live.broker().queue_info() {
+                assert_eq!(
+                    tally.queue(&q.name),
+                    (q.messages_ready, q.messages_unacknowledged),
+                    "{name} at {t} ms: queue {}",
+                    q.name
+                );
+                sampled += 1;
+            }
+            for (conn, c) in live.broker().connections() {
+                for ch in c.channels.values() {
+                    for (tag, cons) in &ch.consumers {
+                        let who = live.timeline.names.get(conn).cloned().unwrap_or_default();
+                        assert_eq!(
+                            tally.consumer(&who, tag),
+                            cons.unacked as u64,
+                            "{name} at {t} ms: {who}"
+                        );
+                    }
+                }
+            }
+            t += 37;
+        }
+        assert!(live.problems.is_empty(), "{name}: {:?}", live.problems);
+        assert!(
+            sampled > 500 && in_flight > 50,
+            "{name}: {sampled} samples, {in_flight} dots"
+        );
+    }
+}

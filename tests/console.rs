@@ -124,22 +124,24 @@ fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
         .output
         .starts_with("Error: this command requires the 'rabbit' app to be running"));
     live.input(300, Input::Publish(producer)).unwrap();
+    // its frames reach the node a hop later: refused, the app being stopped
+    live.advance_to(300 + warren_app::timeline::HOP as u64);
     assert!(
         live.problems.iter().any(|p| p.contains("CONNECTION_REFUSED")),
         "{:?}",
         live.problems
     );
-    c.run("reset", |a| live.console(400, a));
-    c.run("start_app", |a| live.console(400, a));
-    c.run("list_users", |a| live.console(400, a));
-    c.run("list_queues", |a| live.console(400, a));
+    c.run("reset", |a| live.console(1000, a));
+    c.run("start_app", |a| live.console(1000, a));
+    c.run("list_users", |a| live.console(1000, a));
+    c.run("list_queues", |a| live.console(1000, a));
     assert!(!c.entries[6].error && !c.entries[7].error, "{:?}", &c.entries[6..]);
     assert_eq!(
         c.entries[8].output, "user\ttags\nguest\t[administrator]\n",
         "reset forgot bob"
     );
     assert_eq!(c.entries[9].output, "", "and every queue");
-    c.run("reset", |a| live.console(500, a));
+    c.run("reset", |a| live.console(1100, a));
     assert!(c.entries[10].output.contains("requires the 'rabbit' app to be stopped"));
 }
 

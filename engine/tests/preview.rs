@@ -22,7 +22,9 @@ fn a_previewed_route_is_the_route_taken() {
                     properties,
                     ..
                 } if a.conn_id(&st.conn).is_some() => {
-                    let rk = routing_key.strip_prefix('$').and_then(|al| a.aliases().get(al).cloned());
+                    let rk = routing_key
+                        .strip_prefix('$')
+                        .and_then(|al| a.aliases().get(al).cloned());
                     let rk = rk.as_deref().unwrap_or(routing_key);
                     Some(a.server.preview_route(exchange, rk, properties))
                 }
@@ -61,5 +63,8 @@ fn a_previewed_route_is_the_route_taken() {
             }
         }
     }
-    assert!(publishes > 500 && routed > 150 && unroutable > 50, "{publishes} {routed} {unroutable}");
+    assert!(
+        publishes > 500 && routed > 150 && unroutable > 50,
+        "{publishes} {routed} {unroutable}"
+    );
 }

@@ -31,7 +31,14 @@ impl Broker {
             keys.dedup();
             for k in keys.iter().filter(|k| !k.starts_with(REPLY_TO_PREFIX)) {
                 if self.queues.contains_key(k) {
-                    super::routed(&mut self.events, self.now, MsgId(0), &xname, Dest::Queue(k.clone()), false);
+                    super::routed(
+                        &mut self.events,
+                        self.now,
+                        MsgId(0),
+                        &xname,
+                        Dest::Queue(k.clone()),
+                        false,
+                    );
                 }
             }
         } else if let Some(x) = self.exchanges.get(exchange) {
