@@ -332,6 +332,10 @@ pub struct App {
     /// (which simulation, its timeline version) last rendered: re-render when it changes.
     shown_version: (u64, u64),
     live_gen: u64,
+    /// The run before the last fresh start, kept for Undo: (its design, the run).
+    stashed: Option<(Design, Live)>,
+    /// Why the last edit could not join the run (the run goes on without it).
+    needs_restart: Option<String>,
     clock: NodeRef,
     frame: Option<AnimationFrame>,
     /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
@@ -350,6 +354,8 @@ pub struct App {
     /// What the counts layer was last drawn from, and when (page ms).
     counts_drawn: Option<CountsKey>,
     counts_at: f64,
+    /// When (page ms) the clock's text was last set.
+    clock_at: f64,
     /// Bumped whenever the design changes (positions included): the counts layer follows it.
     design_gen: u64,
     /// The recent frame interval (page ms, smoothed): while playing, the counts layer is redrawn
@@ -537,15 +543,71 @@ impl App {
         self.tutorials.as_ref()?.get(i)
     }
 
+    /// The design changed by the user's own edit: the run takes it from now on where it can
+    /// (what happened so far stays), or goes on without it and says why.
+    fn edited(&mut self) {
+        self.design_gen += 1;
+        let t = self.t as u64;
+        if topology(&self.hist.design) != topology(&self.live.design) && t < self.live.clock() {
+            // editing after a step back: the run from that instant
+            self.live.rewind(t);
+            self.live_gen += 1;
+        }
+        match self.live.edit(t, self.hist.design.clone()) {
+            Ok(()) => {
+                if self.needs_restart.take().is_some() {
+                    self.notice = None;
+                }
+            }
+            Err(_) if !self.live.acted() => {
+                // nothing happened in this run yet: a new one loses nothing
+                self.live = Live::new(self.hist.design.clone());
+                self.live_gen += 1;
+                self.t = 0.0;
+            }
+            Err(why) => {
+                self.notice = Some(format!(
+                    "{} {why}. {}",
+                    tr(self.lang, "This change needs a new run:"),
+                    tr(self.lang, "The run goes on without it; ↺ Restart starts again with it, and Undo then brings this run back.")
+                ));
+                self.needs_restart = Some(why);
+            }
+        }
+        self.saved();
+    }
+
+    /// The design changed as a whole (a file, a tutorial, Undo or Redo): a run it can take goes
+    /// on; else a fresh run starts, and the one before is kept for Undo.
     fn changed(&mut self) {
         self.design_gen += 1;
-        if topology(&self.hist.design) != topology(&self.live.design) {
-            self.live = Live::new(self.hist.design.clone());
+        let fresh = topology(&self.hist.design) != topology(&self.live.design)
+            && self.live.edit(self.t as u64, self.hist.design.clone()).is_err();
+        if fresh {
+            match self.stashed.take() {
+                // back to the run before a fresh start (Undo after ↺ Restart)
+                Some((d, live)) if topology(&d) == topology(&self.hist.design) => {
+                    let now = std::mem::replace(&mut self.live, live);
+                    self.stashed = Some((now.design.clone(), now));
+                    self.live.design = self.hist.design.clone();
+                }
+                _ => {
+                    let old = std::mem::replace(&mut self.live, Live::new(self.hist.design.clone()));
+                    self.stashed = Some((old.design.clone(), old));
+                    self.t = 0.0;
+                }
+            }
             self.live_gen += 1;
-            self.t = 0.0;
-        } else {
-            self.live.design = self.hist.design.clone();
         }
+        if self.needs_restart.is_some() && topology(&self.hist.design) == topology(&self.live.design) {
+            self.needs_restart = None;
+            self.notice = None;
+        }
+        self.saved();
+    }
+
+    /// Keep the design in local storage (not in an embed).
+    fn saved(&mut self) {
         self.live.timeline.show_default = self.hist.design.show_default;
         if self.embed.is_some() {
             return;
@@ -824,9 +886,12 @@ impl App {
         }
         let _ = canvas.set_attribute("data-dots", &n.to_string());
         if let Some(c) = self.clock.cast::<web_sys::Element>() {
-            // the clock follows the counts' cadence while playing (a text change lays out)
-            if due || !self.playing {
+            // while playing, the clock moves at the counts' cadence, whether anything happens
+            // or not (a text change lays out: not every frame)
+            let now = self.last_frame.unwrap_or(0.0);
+            if due || !self.playing || now - self.clock_at >= self.cadence() {
                 c.set_text_content(Some(&clock_text(self.t)));
+                self.clock_at = now;
             }
         }
     }
@@ -937,6 +1002,8 @@ impl Component for App {
             tester: String::new(),
             shown_version: (0, 0),
             live_gen: 0,
+            stashed: None,
+            needs_restart: None,
             clock: NodeRef::default(),
             frame: None,
             _keys: {
@@ -968,6 +1035,7 @@ impl Component for App {
             edges_cache: Default::default(),
             counts_drawn: None,
             counts_at: f64::NEG_INFINITY,
+            clock_at: f64::NEG_INFINITY,
             design_gen: 0,
             frame_ms: 16.7,
             select_link: ctx.link().callback(|i| Msg::Select(Sel::Link(i))),
@@ -1060,13 +1128,20 @@ impl Component for App {
                 }
                 return render;
             }
-            Msg::Do(a) => match self.hist.apply(a) {
-                Ok(()) => {
-                    self.error = None;
-                    self.changed();
+            Msg::Do(a) => {
+                let whole = matches!(a, Action::Replace(_));
+                match self.hist.apply(a) {
+                    Ok(()) => {
+                        self.error = None;
+                        if whole {
+                            self.changed();
+                        } else {
+                            self.edited();
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
                 }
-                Err(e) => self.error = Some(e),
-            },
+            }
             Msg::Add(kind) => {
                 let d = &self.hist.design;
                 let column = match kind {
@@ -1080,7 +1155,7 @@ impl Component for App {
                 if self.hist.apply(Action::Add { kind, x, y }).is_ok() {
                     let id = self.hist.design.nodes.last().map(|n| n.id).unwrap_or(0);
                     self.sel = Sel::Node(id);
-                    self.changed();
+                    self.edited();
                 }
             }
             Msg::Select(s) => self.sel = s,
@@ -1270,7 +1345,12 @@ impl Component for App {
             }
             Msg::Speed(s) => self.speed = s.clamp(0.25, 8.0),
             Msg::Rewind => {
-                self.live = Live::new(self.hist.design.clone());
+                let old = std::mem::replace(&mut self.live, Live::new(self.hist.design.clone()));
+                if self.needs_restart.take().is_some() {
+                    // the run the change could not join stays one Undo away
+                    self.stashed = Some((old.design.clone(), old));
+                    self.notice = None;
+                }
                 self.live_gen += 1;
                 self.t = 0.0;
                 self.sel = Sel::None;
@@ -1435,7 +1515,12 @@ impl Component for App {
                             self.live.input_at(at, i);
                         }
                         Ok(Resolved::Edit { id, spec }) => {
+                            // a tutorial's setting change starts its run again, as its text says
                             let _ = Component::update(self, ctx, Msg::Do(Action::SetSpec { id, spec }));
+                            self.live = Live::new(self.hist.design.clone());
+                            self.live_gen += 1;
+                            self.t = 0.0;
+                            self.needs_restart = None;
                         }
                         Err(e) => self.error = Some(e),
                     }
@@ -2057,6 +2142,23 @@ impl App {
                 });
             }
         }
+        // the ways with no link: dead letters and RPC replies, dashed
+        for (from, to, kind) in d.implied_paths() {
+            let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) = (at(from), at(to), node(from), node(to)) else {
+                continue;
+            };
+            let (class, aria) = match kind {
+                crate::design::Implied::DeadLetter => {
+                    ("dead-letter", format!("dead letters of {} go to {}", a.name, b.name))
+                }
+                crate::design::Implied::Reply => ("reply", format!("{} replies to {}", a.name, b.name)),
+            };
+            edges.push(html! {
+                <g class={classes!("edge", "implied", class)} aria-label={aria}>
+                    <line x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
+                </g>
+            });
+        }
         let props = EdgesProps {
             version,
             edges: edges.into_iter().collect(),
@@ -2082,6 +2184,8 @@ impl App {
                         live: tally.queues.contains_key(&real),
                         ready,
                         unacked,
+                        // a server-named queue: the name the broker gave it, as the log says it
+                        broker_name: (real != n.name && !real.is_empty()).then(|| AttrValue::from(real.clone())),
                     }
                 }
                 Spec::Consumer(c) => NodeState::Consumer {
@@ -2484,6 +2588,8 @@ pub enum NodeState {
         live: bool,
         ready: u64,
         unacked: u64,
+        /// The broker's name for a server-named queue (`amq.gen-…`), once declared.
+        broker_name: Option<AttrValue>,
     },
     Consumer {
         unacked: u64,
@@ -2594,9 +2700,17 @@ fn node_view(p: &NodeProps) -> Html {
         aria-label={format!("drag from here to link {name}")} /> }
     });
     let body = match &p.state {
-        NodeState::Queue { live, ready, unacked } => html! {
+        NodeState::Queue {
+            live,
+            ready,
+            unacked,
+            broker_name,
+        } => html! {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
+                if let Some(b) = broker_name {
+                    <text x={coord(x)} y={coord(y - 33.0)} class="broker-name"><title>{ b.clone() }</title>{ short_name(b) }</text>
+                }
                 <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
                 <text x={coord(x)} y={coord(y - 6.0)} class="label">{ name.clone() }</text>
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
@@ -2954,6 +3068,15 @@ fn set_document_lang(l: Lang) {
         .and_then(|d| d.document_element())
     {
         let _ = el.set_attribute("lang", l.tag());
+    }
+}
+
+/// A long name cut to what fits above a node, with an ellipsis (the whole name is its title).
+fn short_name(s: &str) -> String {
+    if s.chars().count() <= 24 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(23).collect::<String>())
     }
 }
 

@@ -100,6 +100,15 @@ pub enum OnFailure {
     Reject,
 }
 
+/// A way messages take that the canvas has no link for ([`Design::implied_paths`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Implied {
+    /// Dead letters of a queue, to its dead-letter exchange.
+    DeadLetter,
+    /// An RPC server's replies, to the requester's reply queue (or the requester).
+    Reply,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Consumer {
     /// `basic.qos` prefetch_count (0 = unlimited).
@@ -962,6 +971,64 @@ impl Design {
         steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
             "queue": qref, "auto_ack": c.auto_ack, "consumer_tag": n.name}}));
         steps
+    }
+
+    /// The ways messages take that no link of the canvas draws: a queue's dead letters to its
+    /// dead-letter exchange (or, through the default exchange, to the queue its dead-letter
+    /// routing key names), and an RPC server's replies to each requester's reply queue (or, by
+    /// direct reply-to, to the requester itself). (from, to, kind), in canvas order.
+    pub fn implied_paths(&self) -> Vec<(Id, Id, Implied)> {
+        let mut out = Vec::new();
+        for q in &self.nodes {
+            let Spec::Queue(spec) = &q.spec else {
+                continue;
+            };
+            let to = match spec.dead_letter_exchange.as_deref() {
+                None => None,
+                Some("") => spec
+                    .dead_letter_routing_key
+                    .as_deref()
+                    .and_then(|k| self.by_name(Kind::Queue, k)),
+                Some(x) => self.by_name(Kind::Exchange, x),
+            };
+            if let Some(to) = to {
+                out.push((q.id, to.id, Implied::DeadLetter));
+            }
+        }
+        for server in &self.nodes {
+            let (Spec::Consumer(c), Some(queue)) = (&server.spec, self.consumer_queue(server.id)) else {
+                continue;
+            };
+            if !c.reply {
+                continue;
+            }
+            for p in &self.nodes {
+                let Spec::Producer(pp) = &p.spec else {
+                    continue;
+                };
+                let reaches = match self.producer_target(p.id) {
+                    Some((x, key)) if x.is_empty() => self.queue_ref(&queue.name) == key,
+                    Some((x, _)) => self
+                        .by_name(Kind::Exchange, &x)
+                        .is_some_and(|x| self.links.iter().any(|l| l.from == x.id && l.to == queue.id)),
+                    None => false,
+                };
+                if !reaches || pp.reply_to.is_empty() {
+                    continue;
+                }
+                let to = if pp.reply_to == DIRECT_REPLY_TO {
+                    Some(p)
+                } else {
+                    self.by_name(Kind::Queue, &pp.reply_to)
+                };
+                if let Some(to) = to {
+                    if !out.iter().any(|e| e.0 == server.id && e.1 == to.id) {
+                        out.push((server.id, to.id, Implied::Reply));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The `basic_publish` step for a producer's message number `n` (None if it is not linked).

@@ -9,6 +9,7 @@ pub mod console;
 pub mod design;
 pub mod diagram;
 pub mod dots;
+pub mod edit;
 pub mod explain;
 pub mod i18n;
 pub mod overview;

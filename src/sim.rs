@@ -67,6 +67,8 @@ pub enum Input {
     Restart,
     /// A `rabbitmqctl` command that changes the node, typed in the console (its words).
     Ctl(Vec<String>),
+    /// The design changed while running, in a way the run takes ([`crate::edit::plan`]).
+    Edit(Box<Design>),
 }
 
 /// What a producer or consumer will do at a later simulated instant.
@@ -130,6 +132,8 @@ impl Ord for Scheduled {
 /// in simulated time, every step recorded as a scenario, every event on the timeline.
 pub struct Live {
     pub design: Design,
+    /// The design the run started from (a rewind starts from it and replays the edits).
+    initial: Design,
     runner: Runner,
     /// Every step issued so far (the scenario format), `wait`s included, kept as compact JSON
     /// text: a run with 100,000 publishes holds ~150 bytes per step instead of a JSON tree's ~1.4 KB
@@ -192,6 +196,7 @@ impl Live {
             problems: Vec::new(),
             stopped: Default::default(),
             clock: 0,
+            initial: design.clone(),
             design,
         };
         for s in l.design.setup_steps() {
@@ -225,7 +230,8 @@ impl Live {
                 _ => None,
             })
             .collect();
-        *self = Live::with_hop(self.design.clone(), self.hop);
+        let now = std::mem::take(&mut self.design);
+        *self = Live::with_hop(self.initial.clone(), self.hop);
         for (at, i) in inputs {
             let _ = self.input(at, i); // an error was reported when it was first made
         }
@@ -233,6 +239,65 @@ impl Live {
             self.input_at(at.max(t), i);
         }
         self.advance_to(t);
+        // where nodes are drawn is not part of the run: as they are now
+        for n in self.design.nodes.iter_mut() {
+            if let Some(m) = now.node(n.id) {
+                (n.x, n.y) = (m.x, m.y);
+            }
+        }
+    }
+
+    /// The design changes while it runs, at instant `t`: what the run can take applies now
+    /// (declarations, bindings, consumers started or stopped, a consumer subscribing again with
+    /// its new prefetch) and client settings from the next publish or delivery; what happened
+    /// so far stays. A change the run cannot take changes nothing and says why
+    /// ([`crate::edit::plan`]): the run must start again for it.
+    pub fn edit(&mut self, t: u64, new: Design) -> Result<(), String> {
+        let placed = |d: &Design| {
+            let mut d = d.clone();
+            for n in d.nodes.iter_mut() {
+                (n.x, n.y) = (0.0, 0.0);
+            }
+            d
+        };
+        if placed(&self.design) == placed(&new) {
+            self.design = new; // only where nodes are drawn
+            return Ok(());
+        }
+        let plan = crate::edit::plan(&self.design, &new);
+        if let Some(why) = plan.restart {
+            return Err(why);
+        }
+        self.input(t, Input::Edit(Box::new(new)))
+    }
+
+    fn apply_edit(&mut self, new: Design) -> Result<(), String> {
+        let plan = crate::edit::plan(&self.design, &new);
+        if let Some(why) = plan.restart {
+            return Err(why);
+        }
+        for id in plan.stop {
+            if !self.stopped.contains(&id) {
+                let _ = self.act(Input::Stop(id));
+            }
+            self.stopped.remove(&id);
+        }
+        self.design = new;
+        for s in plan.steps {
+            self.run(s);
+        }
+        for id in plan.start {
+            self.stopped.insert(id);
+            let _ = self.act(Input::Start(id));
+        }
+        let now = self.runner.now();
+        for id in plan.timers {
+            if let Some(Spec::Producer(p)) = self.design.node(id).map(|n| &n.spec) {
+                let every = p.every_ms;
+                self.schedule(now + every, Due::Publish(id));
+            }
+        }
+        Ok(())
     }
 
     /// Simulated time the engine has reached.
@@ -520,6 +585,9 @@ impl Live {
                     Some(Spec::Producer(p)) => p.every_ms,
                     _ => 0,
                 };
+                if every == 0 {
+                    return; // its timer was turned off (or the producer removed) meanwhile
+                }
                 let _ = self.publish(id);
                 if every > 0 {
                     self.schedule(at + every, Due::Publish(id));
@@ -694,6 +762,7 @@ impl Live {
                 }
                 Ok(())
             }
+            Input::Edit(d) => self.apply_edit(*d),
             Input::Restart => {
                 self.run(json!({"call": "restart"}));
                 self.reconnect();
@@ -769,6 +838,12 @@ impl Live {
         for s in again {
             self.run(s);
         }
+    }
+
+    /// Whether the user did anything in this run yet (published, stopped a client, typed a
+    /// command…): a run without is as good as a new one.
+    pub fn acted(&self) -> bool {
+        self.inputs.iter().any(|(_, i)| !matches!(i, Input::Edit(_)))
     }
 
     /// Whether a consumer's client was stopped at instant `t` (by the inputs made up to then: a

@@ -142,3 +142,38 @@ fn the_canvas_counts_what_the_broker_holds_at_every_instant() {
         );
     }
 }
+
+/// The ways messages take with no link on the canvas are drawn too: dead letters to their
+/// exchange, RPC replies to the reply queue (or by direct reply-to, to the client).
+#[test]
+fn dead_letter_and_reply_paths_are_edges() {
+    use warren_app::design::Implied;
+    let names = |d: &Design| -> Vec<(String, String, Implied)> {
+        let n = |id| d.node(id).unwrap().name.clone();
+        d.implied_paths().into_iter().map(|(a, b, k)| (n(a), n(b), k)).collect()
+    };
+    let rpc = by_id("rpc").unwrap().design();
+    assert_eq!(
+        names(&rpc),
+        [
+            ("rpc_server".into(), "callback".into(), Implied::Reply),
+            ("rpc_server".into(), "fast_client".into(), Implied::Reply)
+        ]
+    );
+    let dl = by_id("dead-letters").unwrap().design();
+    let paths = names(&dl);
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| p.2 == Implied::DeadLetter),
+        "{paths:?}"
+    );
+    // and the dots of a reply travel that way: from the server to the callback queue
+    let client = id_of(&rpc, "rpc_client");
+    let mut live = Live::new(rpc);
+    live.input(0, Input::Publish(client)).unwrap();
+    settle(&mut live);
+    let callback = live.real_queue("callback");
+    assert!(live.timeline.trips.iter().any(|t| {
+        t.from == warren_app::timeline::Place::Client("rpc_server".into())
+            && t.to == Some(warren_app::timeline::Place::Queue(callback.as_str().into()))
+    }));
+}

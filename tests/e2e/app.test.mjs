@@ -402,6 +402,12 @@ await test('RPC: the reply carries the request\'s correlation id and selecting o
   expect(insp.includes('reply to fib 1') && insp.includes('call-1'), 'the reply: ' + insp);
   expect(insp.includes('Goes with: #1') && insp.includes('same correlation id'), 'the pair: ' + insp);
   expect((await page.locator('ol[role="log"] li.on').count()) >= 4, 'both messages highlighted in the log');
+  // the reply's way is an edge (dashed), and the server-named queue shows the broker's name
+  await label(page, 'server replies to amq_reply').waitFor();
+  const gen = await page.locator('.node.queue .broker-name title').first().textContent();
+  expect(/^amq\.gen-/.test(gen), `the broker's name for amq_reply: ${gen}`);
+  await logHas(page, `to consumer reader`);
+  expect((await page.locator('ol[role="log"] li', { hasText: `from '${gen}'` }).count()) > 0, 'the log names the queue as the canvas does');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/rpc.png` });
 }, page);
 
@@ -429,6 +435,21 @@ await test('bind a topic exchange with keys from the inspector; publish; unrouta
   await setField(page, 'routing key', 'quick.brown.fox');
   await label(page, 'publish from producer-1').click();
   await logHas(page, "matched no binding of exchange 'exchange-1': unroutable");
+  // the edit kept the run: the first message is still there, and still in the log
+  await label(page, 'queue queue-1: 1 ready, 0 unacknowledged').waitFor();
+  await logHas(page, "with key 'quick.orange.rabbit'");
+  // a change the running broker would refuse: the run goes on, and says why
+  await clickNode(page, 'queue queue-1: 1 ready, 0 unacknowledged');
+  await setField(page, 'x-message-ttl ms', 60000);
+  await page.locator('.notice', { hasText: 'This change needs a new run' }).waitFor();
+  expect((await page.locator('.notice').textContent()).includes('inequivalent arg'), 'RabbitMQ\'s words');
+  await label(page, 'queue queue-1: 1 ready, 0 unacknowledged').waitFor();
+  // ↺ Restart runs the changed design; Undo brings the run before back
+  await label(page, 'restart from the same seed').click();
+  await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
+  await label(page, 'undo').click();
+  await label(page, 'queue queue-1: 1 ready, 0 unacknowledged').waitFor();
+  await logHas(page, "with key 'quick.orange.rabbit'");
 }, page);
 
 await test('keyboard only: add, select with Enter, link from the inspector, publish', async (page) => {
@@ -569,6 +590,12 @@ const sc = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 await test('one clock: at every step of a run the canvas counts what list_queues prints', async (p) => {
   await p.goto(URL + '?tutorial=work-queues');
   await label(p, 'close the tutorial').click();
+  // the clock moves while playing, though nothing happens
+  await setPlaying(p, true);
+  const c0 = await label(p, 'simulated time').textContent();
+  await p.waitForTimeout(700);
+  const c1 = await label(p, 'simulated time').textContent();
+  expect(c0 !== c1, `the clock stayed at ${c0}`);
   await setPlaying(p, false);
   await clickNode(p, 'producer new_task');
   await label(p, 'publish from new_task').click();
