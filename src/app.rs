@@ -261,6 +261,8 @@ pub enum Msg {
     Step(bool),
     Speed(f64),
     Rewind,
+    /// Replay a file's or a link's run from its start.
+    Replay(Box<crate::runfile::Run>),
     Input(Input),
     Save,
     /// Download the design as RabbitMQ definitions.
@@ -336,6 +338,10 @@ pub struct App {
     stashed: Option<(Design, Live)>,
     /// Why the last edit could not join the run (the run goes on without it).
     needs_restart: Option<String>,
+    /// A scenario without a canvas on its way to the tools worker: its publishes are the run.
+    import_steps: Option<serde_json::Value>,
+    /// The run a file or link brought, with the design it was opened as (↺ Restart replays it).
+    replayed: Option<(Design, crate::runfile::Run)>,
     clock: NodeRef,
     frame: Option<AnimationFrame>,
     /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
@@ -481,13 +487,19 @@ impl App {
                 let design = Design::read(&v["design"]);
                 let left_out = Json::read(&v["left_out"]).unwrap_or_default();
                 match design {
-                    Ok(d) => self.opened(ctx, d, left_out),
+                    Ok(d) => {
+                        self.replay_steps(ctx, &d);
+                        self.opened(ctx, d, left_out)
+                    }
                     Err(e) => self.load_failed(&e),
                 }
             }
             (ToolJob::Import, Err(e)) => self.load_failed(&e),
             (ToolJob::OpenLink, outcome) => match outcome.and_then(|v| Design::read(&v["design"])) {
-                Ok(d) => self.opened_link(ctx, d),
+                Ok(d) => {
+                    self.replay_steps(ctx, &d);
+                    self.opened_link(ctx, d)
+                }
                 Err(e) => self.error = Some(link_failed(self.lang, &e)),
             },
         }
@@ -515,6 +527,39 @@ impl App {
                 left_out.join("; ")
             )
         });
+    }
+
+    /// The design as a scenario file, with the run so far when the user did something: its
+    /// steps are then what the run did (what `warren trace` replays), and `"run"` what the user
+    /// did, for the page to replay ([`crate::runfile`]).
+    fn scenario_with_run(&self) -> serde_json::Value {
+        let mut sc = self.hist.design.to_scenario();
+        if let Some(run) = crate::runfile::write(&self.live, &self.hist.design) {
+            sc["steps"] = serde_json::Value::Array(self.live.steps());
+            sc["run"] = run;
+        }
+        sc
+    }
+
+    /// Replay a run from its start (a file's or a link's): its actions happen at their instants
+    /// as the page plays.
+    fn replay(&mut self, run: crate::runfile::Run) {
+        self.live = run.live();
+        self.replayed = Some((self.hist.design.clone(), run));
+        self.live_gen += 1;
+        self.t = 0.0;
+        self.playing = true;
+    }
+
+    /// A scenario without a canvas was imported as `d`: its publishes, at their instants, are
+    /// its run.
+    fn replay_steps(&mut self, ctx: &Context<Self>, d: &Design) {
+        if let Some(v) = self.import_steps.take() {
+            let run = crate::runfile::of_steps(d, &v);
+            if !run.actions.is_empty() {
+                ctx.link().send_message(Msg::Replay(Box::new(run)));
+            }
+        }
     }
 
     /// A share link's design: it replaces the canvas (one Undo away).
@@ -953,6 +998,7 @@ impl Component for App {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
         let mut import = None;
+        let mut replay = None;
         let hist = if hash.len() > 1 {
             let opened = open_link(lang, &hash);
             // an embed keeps its link (reloading the frame shows the same scenario)
@@ -960,10 +1006,11 @@ impl Component for App {
                 clear_hash();
             }
             match opened {
-                Ok(Opened::Design(shared)) => {
+                Ok(Opened::Design(shared, run)) => {
                     if embed.is_none() {
                         notice = Some(opened_link(lang).into());
                     }
+                    replay = run.map(|r| crate::runfile::read(&shared, &r));
                     History::over(shared, design)
                 }
                 // a scenario without a canvas: the tools worker imports its topology; an embed
@@ -1004,6 +1051,8 @@ impl Component for App {
             live_gen: 0,
             stashed: None,
             needs_restart: None,
+            import_steps: None,
+            replayed: None,
             clock: NodeRef::default(),
             frame: None,
             _keys: {
@@ -1069,7 +1118,13 @@ impl Component for App {
         if let Some(i) = query_value(&query, "tutorial").and_then(|id| INDEX.iter().position(|t| t.id == id)) {
             ctx.link().send_message(Msg::Tutorial(i));
         }
+        match replay {
+            Some(Ok(run)) => app.replay(run),
+            Some(Err(e)) => app.error = Some(link_failed(lang, &e)),
+            None => {}
+        }
         if let Some(v) = import {
+            app.import_steps = Some(v.clone());
             app.ask_tools(ctx, ToolJob::OpenLink, v);
         }
         app.schedule_frame(ctx);
@@ -1344,8 +1399,14 @@ impl Component for App {
                 self.draw_dots();
             }
             Msg::Speed(s) => self.speed = s.clamp(0.25, 8.0),
+            Msg::Replay(run) => self.replay(*run),
             Msg::Rewind => {
-                let old = std::mem::replace(&mut self.live, Live::new(self.hist.design.clone()));
+                // a file's or link's run plays again from its start, while its design is on the canvas
+                let fresh = match &self.replayed {
+                    Some((d, run)) if topology(d) == topology(&self.hist.design) => run.live(),
+                    _ => Live::new(self.hist.design.clone()),
+                };
+                let old = std::mem::replace(&mut self.live, fresh);
                 if self.needs_restart.take().is_some() {
                     // the run the change could not join stays one Undo away
                     self.stashed = Some((old.design.clone(), old));
@@ -1368,7 +1429,7 @@ impl Component for App {
                 }
             }
             Msg::Save => {
-                let text = format!("{:#}", self.hist.design.to_scenario());
+                let text = format!("{:#}", self.scenario_with_run());
                 download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
                 self.notice = Some(tr(self.lang, "Saved: the file is a scenario `warren trace` can run.").into());
             }
@@ -1377,7 +1438,7 @@ impl Component for App {
                 self.ask_tools(ctx, ToolJob::Definitions(stem), design_json(&self.hist.design));
             }
             Msg::Share => {
-                let frag = warren_engine::share::encode(&self.hist.design.to_scenario());
+                let frag = warren_engine::share::encode(&self.scenario_with_run());
                 let here = web_sys::window()
                     .and_then(|w| {
                         let l = w.location();
@@ -1401,9 +1462,20 @@ impl Component for App {
             Msg::Loaded(r) => {
                 self.reader = None;
                 match r.and_then(|text| Design::open(&text)) {
-                    Ok(Opened::Design(d)) => self.opened(ctx, d, Vec::new()),
+                    Ok(Opened::Design(d, run)) => match run.map(|r| crate::runfile::read(&d, &r)).transpose() {
+                        Ok(run) => {
+                            self.opened(ctx, d, Vec::new());
+                            if let Some(run) = run {
+                                ctx.link().send_message(Msg::Replay(Box::new(run)));
+                            }
+                        }
+                        Err(e) => self.load_failed(&e),
+                    },
                     // definitions are imported by the tools worker (the page has no importer)
-                    Ok(Opened::Import(v)) => self.ask_tools(ctx, ToolJob::Import, v),
+                    Ok(Opened::Import(v)) => {
+                        self.import_steps = Some(v.clone());
+                        self.ask_tools(ctx, ToolJob::Import, v)
+                    }
                     Err(e) => self.load_failed(&e),
                 }
             }
@@ -1425,8 +1497,19 @@ impl Component for App {
                 if hash.len() > 1 {
                     clear_hash();
                     match open_link(self.lang, &hash) {
-                        Ok(Opened::Design(d)) => self.opened_link(ctx, d),
-                        Ok(Opened::Import(v)) => self.ask_tools(ctx, ToolJob::OpenLink, v),
+                        Ok(Opened::Design(d, run)) => match run.map(|r| crate::runfile::read(&d, &r)).transpose() {
+                            Ok(run) => {
+                                self.opened_link(ctx, d);
+                                if let Some(run) = run {
+                                    ctx.link().send_message(Msg::Replay(Box::new(run)));
+                                }
+                            }
+                            Err(e) => self.error = Some(link_failed(self.lang, &e)),
+                        },
+                        Ok(Opened::Import(v)) => {
+                            self.import_steps = Some(v.clone());
+                            self.ask_tools(ctx, ToolJob::OpenLink, v)
+                        }
                         Err(e) => self.error = Some(e),
                     }
                 }
@@ -2032,6 +2115,14 @@ impl App {
                             aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
                     }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
+                    if self.embed.is_some() {
+                        // an embedded design publishes from its bar (it has no inspector)
+                        { for self.hist.design.nodes.iter().filter(|n| n.kind() == Kind::Producer).map(|n| {
+                            let id = n.id;
+                            html! { <button class="publish" onclick={link.callback(move |_| Msg::Input(Input::Publish(id)))}
+                                aria-label={format!("publish from {}", n.name)}>{ format!("▶ {}", n.name) }</button> }
+                        }) }
+                    }
                 </section>
         }
     }
@@ -3005,7 +3096,7 @@ fn opened_link(l: Lang) -> &'static str {
 /// The canvas the page saved (a scenario file with its canvas).
 fn saved_design(text: &str) -> Result<Design, String> {
     match Design::open(text)? {
-        Opened::Design(d) => Ok(d),
+        Opened::Design(d, _) => Ok(d),
         Opened::Import(_) => Err("it has no canvas".into()),
     }
 }

@@ -1124,7 +1124,7 @@ impl Design {
     fn opened(raw: Value) -> Result<Opened, String> {
         let sc = warren_engine::scenario::Scenario::from_json(raw).map_err(|e| e.to_string())?;
         match Design::of_canvas(&sc) {
-            Some(d) => d.map(Opened::Design),
+            Some(d) => d.map(|d| Opened::Design(d, sc.raw.get("run").cloned())),
             None => Ok(Opened::Import(sc.raw)),
         }
     }
@@ -1159,7 +1159,7 @@ impl Design {
     /// definitions held that a canvas cannot (users, policies…).
     pub fn from_file(text: &str) -> Result<(Design, Vec<String>), String> {
         match Design::open(text)? {
-            Opened::Design(d) => Ok((d, Vec::new())),
+            Opened::Design(d, _) => Ok((d, Vec::new())),
             Opened::Import(v) => Design::import(&v),
         }
     }
@@ -1243,7 +1243,8 @@ impl Design {
 /// definitions, or a scenario without a canvas).
 #[derive(Debug)]
 pub enum Opened {
-    Design(Design),
+    /// A design, with the file's `"run"` if it has one ([`crate::runfile`]).
+    Design(Design, Option<Value>),
     Import(Value),
 }
 

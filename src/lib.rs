@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod overview;
 pub mod pika;
 pub mod play;
+pub mod runfile;
 pub mod sim;
 pub mod timeline;
 pub mod tools;

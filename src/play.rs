@@ -3,9 +3,10 @@
 //! as JSON Lines, one event a line, at the instant the page shows it:
 //! `{"t_ms": 4270, "kind": "acked", "client": "worker-1", "queue": "task_queue", "message": 5, ...}`.
 //!
-//! The run is what a saved file stands for: the design's setup at 0 ms, then each producer
-//! publishes once (its burst) at 0 ms, in the canvas's order, as `Design::to_scenario` writes it
-//! and as the exported pika scripts do when each producer runs once.
+//! The run is what a saved file stands for: its `"run"` (what the user did, at its instants)
+//! when it has one; else the design's setup at 0 ms, then each producer publishes once (its
+//! burst) at 0 ms, in the canvas's order, as `Design::to_scenario` writes it and as the exported
+//! pika scripts do when each producer runs once.
 
 use crate::design::{Design, Kind};
 use crate::sim::{Input, Live};
@@ -33,10 +34,20 @@ pub fn run(design: Design, limit_ms: u64, hop_ms: f64) -> Result<Live, String> {
     for p in producers {
         live.input(0, Input::Publish(p))?;
     }
+    Ok(finish(live, limit_ms))
+}
+
+/// A file's run replayed as the page replays it ([`crate::runfile`]): its actions at their
+/// instants, then everything due up to `limit_ms`.
+pub fn replay(run: &crate::runfile::Run, limit_ms: u64, hop_ms: f64) -> Live {
+    finish(run.live_with_hop(hop_ms), limit_ms)
+}
+
+fn finish(mut live: Live, limit_ms: u64) -> Live {
     while let Some(n) = live.next_due().filter(|n| *n <= limit_ms) {
         live.advance_to(n);
     }
-    Ok(live)
+    live
 }
 
 /// The log's lines shown up to `limit_ms`, in the order the page shows them (by instant, then in

@@ -682,7 +682,11 @@ impl Live {
                 }
             }
             Due::Input(i) => {
-                let _ = self.input(at, i); // a planned act that fails says so when replayed
+                // at its instant, after what was due before it (not what comes after it)
+                self.inputs.push((at, i.clone()));
+                if let Err(e) = self.act(i) {
+                    self.problems.push(e);
+                }
             }
         }
     }
@@ -838,6 +842,11 @@ impl Live {
         for s in again {
             self.run(s);
         }
+    }
+
+    /// The design the run started from.
+    pub fn initial(&self) -> &Design {
+        &self.initial
     }
 
     /// Whether the user did anything in this run yet (published, stopped a client, typed a

@@ -41,7 +41,7 @@ fn definitions_come_back_as_the_design_a_file_would_open() {
     // a scenario file opens in the page itself
     assert!(matches!(
         Design::open(&want.to_scenario().to_string()),
-        Ok(Opened::Design(_))
+        Ok(Opened::Design(..))
     ));
     // a scenario without a canvas is imported by the worker too: its topology, run
     let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();

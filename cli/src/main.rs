@@ -278,15 +278,25 @@ fn play(file: &str, seconds: Option<u64>, hop: f64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let design = match warren_app::design::Design::from_file(&text) {
-        Ok((d, _)) => d,
-        Err(e) => {
-            eprintln!("warren: {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let limit = seconds.map_or(warren_app::play::DEFAULT_LIMIT_MS, |s| s * 1000);
-    let live = match warren_app::play::run(design, limit, hop) {
+    let opened = warren_app::design::Design::open(&text).and_then(|o| match o {
+        // a file with a run replays it
+        warren_app::design::Opened::Design(d, Some(run)) => {
+            warren_app::runfile::read(&d, &run).map(|r| warren_app::play::replay(&r, limit, hop))
+        }
+        warren_app::design::Opened::Design(d, None) => warren_app::play::run(d, limit, hop),
+        warren_app::design::Opened::Import(v) => {
+            let (d, _) = warren_app::design::Design::import(&v)?;
+            // a scenario without a canvas: its publishes, at their instants
+            let run = warren_app::runfile::of_steps(&d, &v);
+            if run.actions.is_empty() {
+                warren_app::play::run(d, limit, hop)
+            } else {
+                Ok(warren_app::play::replay(&run, limit, hop))
+            }
+        }
+    });
+    let live = match opened {
         Ok(l) => l,
         Err(e) => {
             eprintln!("warren: {file}: {e}");

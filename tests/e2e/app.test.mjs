@@ -297,6 +297,34 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   await other.close();
 }, page);
 
+await test('a share link carries the run: what was published and stopped replays at its instants', async () => {
+  const ctx1 = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const p1 = await ctx1.newPage();
+  await p1.goto(URL);
+  await label(p1, 'producer P').waitFor();
+  await setPlaying(p1, false);
+  await clickNode(p1, 'producer P');
+  await label(p1, 'publish from P').click();
+  await setPlaying(p1, true);
+  await logHas(p1, 'worker-1 acked', 8000);
+  const [x, y] = await center(p1.locator('[aria-label^="consumer worker-2: "]').first());
+  await p1.mouse.move(x, y);
+  await p1.mouse.down();
+  await p1.mouse.up();
+  await label(p1, 'stop worker-2').click();
+  await label(p1, 'share as a link').click();
+  const url = await label(p1, 'share link').inputValue();
+  await ctx1.close();
+  const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const p2 = await ctx2.newPage();
+  await p2.goto(url);
+  // the four tasks are published again, acked, and worker-2 is stopped again
+  await logHas(p2, 'published #4', 8000);
+  await logHas(p2, 'worker-1 acked', 8000);
+  await p2.locator('[aria-label^="consumer worker-2: "][aria-label$=", stopped"]').waitFor({ timeout: 15000 });
+  await ctx2.close();
+});
+
 await test('a link to a scenario without a canvas (`warren share`) opens as its topology, imported by the tools worker', async () => {
   // the embed example's link: the topics tutorial's steps, with no canvas
   const embed = readFileSync(new globalThis.URL('../../docs/embed.html', import.meta.url), 'utf8');
@@ -325,6 +353,15 @@ await test('embedded in a doc page: the canvas with play and step, no editing, t
   await frame.locator('[aria-label="topic exchange topic_logs"]').waitFor();
   expect((await frame.locator('[aria-label="add a producer"]').count()) === 0, 'no palette');
   expect((await frame.locator('.inspector').count()) === 0, 'no inspector');
+  // the example is live: its scenario's publishes replay, and reach the consumers
+  const got = async () => (await frame.locator('[aria-label^="consumer "]').evaluateAll((ns) => ns.map((n) => +n.getAttribute('aria-label').match(/got (\d+)/)[1]))).reduce((a, b) => a + b, 0);
+  for (let i = 0; i < 80 && (await got()) === 0; i++) await doc.waitForTimeout(100);
+  const replayed = await got();
+  expect(replayed > 0, 'the embedded run delivered something');
+  // and the reader can publish from the frame's bar
+  await frame.locator('[aria-label="publish from A"]').click();
+  for (let i = 0; i < 50 && (await got()) === replayed; i++) await doc.waitForTimeout(100);
+  expect((await got()) > replayed, `a publish from the embed was delivered (${replayed} before)`);
   await frame.locator('[aria-label="pause"]').click();
   await frame.locator('[aria-label="play"]').waitFor();
   await frame.locator('[aria-label="step forward"]').click();
