@@ -188,6 +188,8 @@ struct EdgesKey {
     dragged: Option<(Id, u32, u32)>,
     /// The selected link.
     sel: Option<usize>,
+    /// The links whose binding the broker does not have at the instant shown.
+    gone: Vec<usize>,
 }
 
 /// What the counts layer was drawn from (see [`App::counts_key`]).
@@ -2146,8 +2148,35 @@ impl App {
     /// The links, drawn anew only when the design, the dragged node or the selected link
     /// changes (not when counts do): kept in `edges_cache`, and a component of their own that
     /// the page's other renders pass over without comparing its 500 links one by one.
+    /// The links that stand for a binding (exchange to queue or exchange) the broker does not
+    /// have at the instant shown.
+    fn lost_bindings(&self) -> Vec<usize> {
+        let d = &self.hist.design;
+        let tally = self.live.timeline.tally();
+        d.links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                let (Some(a), Some(b)) = (d.node(l.from), d.node(l.to)) else {
+                    return false;
+                };
+                if a.kind() != Kind::Exchange || !matches!(b.kind(), Kind::Queue | Kind::Exchange) {
+                    return false;
+                }
+                let dest = if b.kind() == Kind::Queue {
+                    self.live.real_queue(&b.name)
+                } else {
+                    b.name.clone()
+                };
+                !tally.bound(&a.name, &dest, &l.key)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     fn edges_view(&self) -> Html {
         let d = &self.hist.design;
+        let gone = self.lost_bindings();
         let key = EdgesKey {
             design_gen: self.design_gen,
             dragged: self.dragged_key(),
@@ -2155,6 +2184,7 @@ impl App {
                 Sel::Link(i) => Some(i),
                 _ => None,
             },
+            gone,
         };
         let version = match &*self.edges_cache.borrow() {
             Some((k, props)) if *k == key => return html! { <Edges ..props.clone() /> },
@@ -2190,19 +2220,22 @@ impl App {
             } else {
                 l.key.clone()
             };
+            let gone = key.gone.contains(&i);
             let e = EdgeProps {
                 index: i,
                 line: (x0, y0, x1, y1),
                 label_dy: 14.0 * *nth,
+                gone,
                 aria: format!(
-                    "link {} to {}{}",
+                    "link {} to {}{}{}",
                     a.name,
                     b.name,
                     if label.is_empty() {
                         String::new()
                     } else {
                         format!(" with key {label}")
-                    }
+                    },
+                    if gone { ", not on the broker" } else { "" }
                 ),
                 label: label.into(),
                 selected: self.sel == Sel::Link(i),
@@ -2285,8 +2318,9 @@ impl App {
                     auto_ack: c.auto_ack,
                     got: tally.got(&n.name),
                     stopped: self.live.stopped_at(n.id, self.t as u64),
+                    consuming: tally.consuming(&n.name, &n.name),
                 },
-                Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into()),
+                Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into(), tally.exchange(&n.name)),
                 Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
@@ -2674,7 +2708,8 @@ fn log_list(p: &LogProps) -> Html {
 pub enum NodeState {
     /// What came back to it: publisher confirms, returns, replies (empty if nothing).
     Producer(AttrValue),
-    Exchange(AttrValue),
+    /// Its type, and whether the broker has it.
+    Exchange(AttrValue, bool),
     Queue {
         live: bool,
         ready: u64,
@@ -2690,6 +2725,8 @@ pub enum NodeState {
         got: u64,
         /// Its client was stopped (connection closed).
         stopped: bool,
+        /// It is subscribed to its queue (not after its queue or connection went, say).
+        consuming: bool,
     },
 }
 
@@ -2766,7 +2803,7 @@ fn node_view(p: &NodeProps) -> Html {
     let (x, y, name) = (p.x, p.y, &p.name);
     let kind = match p.state {
         NodeState::Producer(_) => Kind::Producer,
-        NodeState::Exchange(_) => Kind::Exchange,
+        NodeState::Exchange(..) => Kind::Exchange,
         NodeState::Queue { .. } => Kind::Queue,
         NodeState::Consumer { .. } => Kind::Consumer,
     };
@@ -2814,11 +2851,12 @@ fn node_view(p: &NodeProps) -> Html {
             auto_ack,
             got,
             stopped,
+            consuming,
         } => {
             let slots = prefetch_slots(*prefetch, *auto_ack);
             html! {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
-                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else { "" })}>
+                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
                     <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
                     <text x={coord(x)} y={coord(y - 38.0)} class="label">{ name.clone() }</text>
                     // the full ones are filled on the counts layer (see App::draw_counts)
@@ -2832,11 +2870,12 @@ fn node_view(p: &NodeProps) -> Html {
                 </g>
             }
         }
-        NodeState::Exchange(k) => html! {
-            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-label={format!("{k} exchange {name}")}>
+        NodeState::Exchange(k, live) => html! {
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
                 <polygon points={diamond(x, y)} />
                 <text x={coord(x)} y={coord(y - 2.0)} class="label">{ name.clone() }</text>
-                <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ k.clone() }</text>
+                <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ if *live { k.to_string() } else { tr(p.lang, "not on the broker").to_string() } }</text>
             </g>
         },
         NodeState::Producer(back) => html! {
@@ -2876,6 +2915,8 @@ pub struct EdgeProps {
     pub label_dy: f32,
     pub aria: String,
     pub selected: bool,
+    /// A binding the broker does not have (lost in a restart, say).
+    pub gone: bool,
     pub onselect: Callback<usize>,
 }
 
@@ -2892,7 +2933,7 @@ fn edge_view(p: &EdgeProps) -> Html {
         }
     };
     html! {
-        <g class={classes!("edge", p.selected.then_some("selected"))} role="button" tabindex="0"
+        <g class={classes!("edge", p.selected.then_some("selected"), p.gone.then_some("gone"))} role="button" tabindex="0"
             aria-label={p.aria.clone()} onclick={move |_| cb.emit(i)} {onkeydown}
             onpointerdown={|e: PointerEvent| e.stop_propagation()}>
             <line class="hitline" x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />

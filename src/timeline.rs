@@ -140,6 +140,10 @@ pub struct Tally {
     pub confirms: VecMap<String, (u64, u64)>,
     /// Per publisher (connection name): mandatory messages returned to it.
     pub returned: VecMap<String, u64>,
+    /// The exchanges the broker has (declared, not deleted or lost in a restart).
+    pub exchanges: VecMap<String, ()>,
+    /// The bindings it has: (source exchange, destination, key), how many (by arguments).
+    pub bindings: VecMap<(String, String, String), u32>,
 }
 
 impl Tally {
@@ -196,6 +200,24 @@ impl Tally {
         match e {
             EventKind::QueueDeclared { queue } => {
                 self.queues.entry(queue.to_string()).or_default();
+            }
+            EventKind::ExchangeDeclared { exchange } => {
+                self.exchanges.insert(exchange.to_string(), ());
+            }
+            EventKind::ExchangeDeleted { exchange, .. } => {
+                self.exchanges.remove(&**exchange);
+            }
+            EventKind::Bound { source, dest, key, .. } => {
+                *self.bindings.entry(binding_key(source, dest, key)).or_default() += 1;
+            }
+            EventKind::Unbound { source, dest, key, .. } => {
+                let k = binding_key(source, dest, key);
+                if let Some(n) = self.bindings.get_mut(&k) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.bindings.remove(&k);
+                    }
+                }
             }
             EventKind::Enqueued { msg, queue } => self.put(*msg, queue, Copy::Ready),
             EventKind::Delivered {
@@ -276,6 +298,31 @@ impl Tally {
             }
             _ => {}
         }
+    }
+}
+
+fn binding_key(source: &Name, dest: &Dest, key: &Name) -> (String, String, String) {
+    let d = match dest {
+        Dest::Queue(q) | Dest::Exchange(q) => q.to_string(),
+    };
+    (source.to_string(), d, key.to_string())
+}
+
+impl Tally {
+    /// Whether the broker has exchange `x` (the default exchange always).
+    pub fn exchange(&self, x: &str) -> bool {
+        x.is_empty() || self.exchanges.contains_key(x)
+    }
+
+    /// Whether it has a binding from `source` to `dest` with `key`.
+    pub fn bound(&self, source: &str, dest: &str, key: &str) -> bool {
+        self.bindings
+            .contains_key(&(source.to_string(), dest.to_string(), key.to_string()))
+    }
+
+    /// Whether a consumer (connection name, tag) is subscribed.
+    pub fn consuming(&self, conn: &str, tag: &str) -> bool {
+        self.consumers.contains_key(&(conn.to_string(), tag.to_string()))
     }
 }
 

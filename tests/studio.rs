@@ -446,6 +446,45 @@ fn timeline_counts_equal_the_brokers_after_every_step_of_random_scenarios() {
                 }
             }
             assert_eq!(consumers, tally.consumers, "seed {seed} step {i}: consumers");
+            // the exchanges and bindings the canvas draws alive are the broker's
+            let mut exchanges: Vec<String> = r
+                .broker()
+                .exchanges()
+                .map(|x| x.name.to_string())
+                .filter(|x| !x.is_empty() && !x.starts_with("amq."))
+                .collect();
+            exchanges.sort();
+            let mut shown: Vec<String> = tally
+                .exchanges
+                .iter()
+                .map(|(x, _)| x.clone())
+                .filter(|x| !x.starts_with("amq."))
+                .collect();
+            shown.sort();
+            assert_eq!(exchanges, shown, "seed {seed} step {i}: exchanges");
+            for x in r.broker().exchanges() {
+                for b in &x.bindings {
+                    let dest = match &b.dest {
+                        warren_engine::exchange::Dest::Queue(q) | warren_engine::exchange::Dest::Exchange(q) => {
+                            q.to_string()
+                        }
+                    };
+                    assert!(
+                        tally.bound(&x.name, &dest, &b.key),
+                        "seed {seed} step {i}: {} -> {dest} '{}'",
+                        x.name,
+                        b.key
+                    );
+                }
+            }
+            let n: usize = r
+                .broker()
+                .exchanges()
+                .filter(|x| !x.name.is_empty())
+                .map(|x| x.bindings.len())
+                .sum();
+            let m: u32 = tally.bindings.iter().map(|(_, c)| *c).sum();
+            assert_eq!(n as u32, m, "seed {seed} step {i}: bindings");
         }
     }
 }

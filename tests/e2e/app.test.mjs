@@ -417,6 +417,25 @@ await test('a broker restart keeps the durable queue and its persistent messages
   await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
 }, page);
 
+await test('what a broker restart loses is drawn lost, and a step back before it shows it again', async (p) => {
+  await p.goto(URL + '?tutorial=topics');
+  await label(p, 'close the tutorial').click();
+  await label(p, 'topic exchange topic_logs').waitFor();
+  await p.waitForTimeout(300);
+  await setPlaying(p, false);
+  await label(p, 'restart the broker').click();
+  // a transient exchange, its bindings and the transient queues are gone
+  await label(p, 'topic exchange topic_logs: not on the broker').waitFor({ timeout: 5000 });
+  await label(p, 'link topic_logs to Q1 with key *.orange.*, not on the broker').waitFor({ state: 'attached' });
+  await label(p, 'queue Q1: not on the broker').waitFor();
+  // before the restart they were there
+  for (let i = 0; i < 10 && await label(p, 'topic exchange topic_logs').count() === 0; i++) await label(p, 'step back').click();
+  await label(p, 'topic exchange topic_logs').waitFor({ timeout: 1000 });
+  await label(p, 'link topic_logs to Q1 with key *.orange.*').waitFor({ state: 'attached' });
+  await label(p, 'queue Q1: 0 ready, 0 unacknowledged').waitFor();
+  await p.close();
+}, await browser.newPage({ viewport: { width: 1400, height: 860 } }));
+
 await test('RPC: the reply carries the request\'s correlation id and selecting one highlights the pair', async (page) => {
   const rpc = {
     name: 'RPC', seed: 3, steps: [],
