@@ -4,6 +4,7 @@
 #   through a direct exchange with one queue (msgs/s); topic routing with 10, 1,000 and 100,000
 #   bindings (ns per message; should stay flat); a 100-queue fanout; an exchange-to-exchange diamond;
 #   in wasm under Node: the same first workload, and its ratio to native;
+#   a step back in a 10-minute run of the large topology (warren-stepback, natively);
 #   the page in headless Chromium (scripts/frames.sh): navigation → first interactive canvas, frame
 #   times on a large topology without and with 4x CPU throttling at several loads, the page's
 #   memory with 100,000 messages waiting; and the compressed size of what the page loads (gzip -9,
@@ -55,6 +56,10 @@ console.log(Math.round(n / best));
 native_per_s=$(echo "$native" | tail -1 | sed 's/.*engine_msgs_per_s=\([0-9]*\).*/\1/')
 ratio=$(python3 -c "print(f'{$native_per_s / $wasm_per_s:.2f}')")
 echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
+# a step back in a 10-minute run of the large topology (natively: the timeline's own cost)
+cargo build --release -q -p warren-cli --bin warren-stepback
+stepback=$(./target/release/warren-stepback)
+echo "$stepback" | sed '$d'
 frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
 # what the page loads: its wasm and JavaScript, not the tools worker's (started on first use);
@@ -71,18 +76,19 @@ const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
 console.log(Math.round(process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), q).length, 0) / 1024));
 " $page_files)
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); fetched when first used (tutorials, tools worker): $later_kb_gz KB"
-summary="$(echo "$native" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br later_kb_gz=$later_kb_gz"
+summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br later_kb_gz=$later_kb_gz"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
 import sys
 kv = dict(p.split("=", 1) for p in sys.argv[1].split())
 first = ["fps_4x", "frame_ms_median_4x", "engine_msgs_per_s", "wasm_over_native", "topic_ns_10",
-         "topic_ns_100k", "page_kb_gz", "first_canvas_ms", "bytes_per_msg", "page_mb_100k"]
+         "topic_ns_100k", "page_kb_gz", "first_canvas_ms", "bytes_per_msg", "page_mb_100k", "stepback_ms"]
 print(" ".join(f"{k}={kv[k]}" for k in first + [k for k in kv if k not in first]))
 EOF
 { echo "$native" | sed '$d'
   [ "$instr_per_msg" = nan ] || echo "direct publish→route→deliver→ack: $instr_per_msg instructions per message (valgrind --tool=callgrind, 3 × 100,000 messages, set-up included)"
   echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
+  echo "$stepback" | sed '$d'
   echo "$frames" | sed '$d'
   echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); fetched when first used (tutorials, tools worker): $later_kb_gz KB"; } > "$out_dir/figures.txt"
 if [ $publish = 1 ]; then

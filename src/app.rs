@@ -1373,27 +1373,18 @@ impl Component for App {
             Msg::Step(forward) => {
                 self.playing = false;
                 if forward {
-                    let mut next = self.live.timeline.moments().into_iter().find(|&m| m > self.t + 1e-6);
+                    let mut next = self.live.timeline.next_moment(self.t + 1e-6);
                     if next.is_none() {
                         if let Some(d) = self.live.next_due() {
                             self.live.advance_to(d);
-                            next = self.live.timeline.moments().into_iter().find(|&m| m > self.t + 1e-6);
+                            next = self.live.timeline.next_moment(self.t + 1e-6);
                         }
                     }
                     if let Some(n) = next {
                         self.t = n;
                     }
-                } else if let Some(p) = self
-                    .live
-                    .timeline
-                    .moments()
-                    .into_iter()
-                    .rev()
-                    .find(|&m| m < self.t - 1e-6)
-                {
-                    self.t = p;
                 } else {
-                    self.t = 0.0;
+                    self.t = self.live.timeline.prev_moment(self.t - 1e-6).unwrap_or(0.0);
                 }
                 // the simulation at that instant: a frame that lands then has been taken
                 self.live.advance_to(self.t as u64);

@@ -309,6 +309,14 @@ fn binding_key(source: &Name, dest: &Dest, key: &Name) -> (String, String, Strin
 }
 
 impl Tally {
+    /// About how many entries a copy of these counts holds.
+    fn size(&self) -> usize {
+        self.copies.iter().map(|(_, r)| r.items.len()).sum::<usize>()
+            + self.consumers.len()
+            + self.queues.len()
+            + self.bindings.len()
+    }
+
     /// Whether the broker has exchange `x` (the default exchange always).
     pub fn exchange(&self, x: &str) -> bool {
         x.is_empty() || self.exchanges.contains_key(x)
@@ -347,6 +355,11 @@ pub struct Chunked<T> {
     chunks: Vec<Vec<T>>,
     len: usize,
 }
+
+/// Events applied between two copies of the counts at least ([`Timeline::seek`]).
+const SNAPSHOT_EVERY: usize = 4096;
+/// And at least this many times the copy's size: copies of large counts are fewer.
+const SNAPSHOT_RATIO: usize = 1;
 
 /// Items per chunk of a [`Chunked`].
 const CHUNK: usize = 4096;
@@ -425,6 +438,9 @@ pub struct Timeline {
     applied: usize,
     /// The (shown time, index) of the last event applied.
     last_applied: Option<(f64, usize)>,
+    /// Copies of the counts, each with how many events of `order` it has applied: a step back
+    /// starts from the latest one before it ([`Timeline::seek`]).
+    snapshots: Vec<(usize, Tally)>,
     /// Bumped whenever the shown counts change (the page re-renders on it).
     pub version: u64,
     // scheduling state
@@ -702,6 +718,13 @@ impl Timeline {
         let new_before = self
             .last_applied
             .is_some_and(|m| (first_new..ev.len()).any(|i| before((ev[i].1, i), m)));
+        // copies of the counts stay good while new events only join the end of the order (one
+        // clock: the engine never goes back); one that lands earlier makes them stale
+        if let Some(&last) = self.order.last() {
+            if (first_new..ev.len()).any(|i| before((ev[i].1, i), (ev[last].1, last))) {
+                self.snapshots.clear();
+            }
+        }
         self.order.extend(first_new..ev.len());
         let from = if new_before {
             self.recount();
@@ -722,13 +745,26 @@ impl Timeline {
         self.version += 1;
     }
 
-    /// Move the counts to playback time `t` (forward or back).
+    /// Move the counts to playback time `t` (forward or back). Back: from the latest copy of
+    /// the counts taken at or before `t`, not from the start.
     pub fn seek(&mut self, t: f64) -> &Tally {
         self.sort();
         self.index_trips();
         let upto = self.order.partition_point(|&i| self.events[i].1 <= t);
         if upto < self.applied {
-            self.recount();
+            match self.snapshots.iter().rposition(|s| s.0 <= upto) {
+                Some(k) => {
+                    let (n, tally) = &self.snapshots[k];
+                    self.applied = *n;
+                    self.tally = tally.clone();
+                    self.last_applied = n.checked_sub(1).map(|j| {
+                        let i = self.order[j];
+                        (self.events[i].1, i)
+                    });
+                    self.version += 1;
+                }
+                None => self.recount(),
+            }
         }
         while self.applied < upto {
             let i = self.order[self.applied];
@@ -737,6 +773,13 @@ impl Timeline {
             self.last_applied = Some((*shown, i));
             self.applied += 1;
             self.version += 1;
+            // a copy when the events since the last one are many, and at least as many as the
+            // copy's entries: copies take at most about the events' own number of entries
+            // (beyond the last one only: those before stay good)
+            let since = self.applied.saturating_sub(self.snapshots.last().map_or(0, |s| s.0));
+            if since >= SNAPSHOT_EVERY && since >= SNAPSHOT_RATIO * self.tally.size() {
+                self.snapshots.push((self.applied, self.tally.clone()));
+            }
         }
         &self.tally
     }
@@ -787,7 +830,7 @@ impl Timeline {
             .filter(move |tr| tr.start <= t && t < tr.end)
     }
 
-    /// The shown times at which something starts or lands, sorted (for stepping).
+    /// The shown times at which something happens or lands, sorted (what a step goes to).
     pub fn moments(&self) -> Vec<f64> {
         let mut m: Vec<f64> = self
             .events
@@ -798,6 +841,52 @@ impl Timeline {
         warren_engine::sort::sort_by(&mut m, f64::total_cmp);
         m.dedup();
         m
+    }
+
+    /// The first of [`Timeline::moments`] after `t`, found by binary searches (a step forward
+    /// in a long run does not sort every moment).
+    pub fn next_moment(&mut self, t: f64) -> Option<f64> {
+        self.sort();
+        self.index_trips();
+        let (ev, trips, order) = (&self.events, &self.trips, &self.trip_order);
+        let i = self.order.partition_point(|&i| ev[i].1 <= t);
+        let event = self.order.get(i).map(|&i| ev[i].1);
+        // a trip ending after t started after t - hop; of those starting after t (at s first),
+        // the one ending first starts by s + hop (no trip lasts longer than a hop)
+        let lo = order.partition_point(|&i| trips[i].start <= t - self.hop);
+        let after = order.partition_point(|&i| trips[i].start <= t);
+        let s = order.get(after).map_or(t, |&i| trips[i].start.max(t));
+        let hi = order.partition_point(|&i| trips[i].start <= s + self.hop);
+        let trip = order[lo..hi.max(lo)]
+            .iter()
+            .map(|&i| trips[i].end)
+            .filter(|&e| e > t)
+            .fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.min(e))));
+        match (event, trip) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The last of [`Timeline::moments`] before `t` (binary searches, and a walk back over the
+    /// trips that could end after the latest end found).
+    pub fn prev_moment(&mut self, t: f64) -> Option<f64> {
+        self.sort();
+        self.index_trips();
+        let (ev, trips, order) = (&self.events, &self.trips, &self.trip_order);
+        let i = self.order.partition_point(|&i| ev[i].1 < t);
+        let mut best = i.checked_sub(1).map(|j| ev[self.order[j]].1);
+        let hi = order.partition_point(|&i| trips[i].start < t);
+        for &k in order[..hi].iter().rev() {
+            let tr = &trips[k];
+            if best.is_some_and(|b| tr.start + self.hop <= b) {
+                break; // started too early to end later than what was found
+            }
+            if tr.end < t && best.is_none_or(|b| tr.end > b) {
+                best = Some(tr.end);
+            }
+        }
+        best
     }
 }
 

@@ -177,3 +177,61 @@ fn dead_letter_and_reply_paths_are_edges() {
             && t.to == Some(warren_app::timeline::Place::Queue(callback.as_str().into()))
     }));
 }
+
+/// Stepping back starts from a copy of the counts, not from the start: wherever the playback
+/// goes, back or forth, it shows what a count from the start shows there.
+#[test]
+fn seeking_back_and_forth_shows_what_counting_from_the_start_shows() {
+    use warren_app::design::Spec;
+    let (mut d, _) = Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap();
+    for n in d.nodes.iter_mut() {
+        if let Spec::Producer(p) = &mut n.spec {
+            (p.every_ms, p.burst) = (1000, 3);
+        }
+    }
+    let mut live = Live::new(d);
+    live.advance_to(900_000);
+    assert!(
+        live.timeline.events.len() > 3 * 4096,
+        "{} events",
+        live.timeline.events.len()
+    );
+    let times: Vec<f64> = (0..120).map(|k| k as f64 * 7481.0).collect();
+    let forward: Vec<_> = times.iter().map(|t| live.timeline.seek(*t).clone()).collect();
+    // back, then in a scrambled order, then forward again
+    let mut order: Vec<usize> = (0..times.len()).rev().collect();
+    order.extend((0..times.len()).map(|k| (k * 37) % times.len()));
+    order.extend(0..times.len());
+    for k in order {
+        assert_eq!(live.timeline.seek(times[k]), &forward[k], "at {} ms", times[k]);
+    }
+}
+
+/// A step goes to the next (or last) instant something happens or lands: found by searching,
+/// the same instants as all the moments sorted.
+#[test]
+fn steps_find_the_moments_without_sorting_them_all() {
+    let (d, _) = Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap();
+    let producers: Vec<u32> = d
+        .nodes
+        .iter()
+        .filter(|n| n.kind() == warren_app::design::Kind::Producer)
+        .map(|n| n.id)
+        .collect();
+    let mut live = Live::new(d);
+    for (k, p) in producers.iter().enumerate() {
+        live.input(k as u64 * 333, Input::Publish(*p)).unwrap();
+    }
+    settle(&mut live);
+    let moments = live.timeline.moments();
+    assert!(moments.len() > 10);
+    let end = moments.last().copied().unwrap();
+    let mut t = -1.0;
+    while t < end + 500.0 {
+        let next = moments.iter().copied().find(|&m| m > t);
+        let prev = moments.iter().rev().copied().find(|&m| m < t);
+        assert_eq!(live.timeline.next_moment(t), next, "after {t}");
+        assert_eq!(live.timeline.prev_moment(t), prev, "before {t}");
+        t += 13.0;
+    }
+}
