@@ -94,7 +94,9 @@ enum Due {
     Arrive {
         node: Id,
         generation: u32,
-        step: Value,
+        /// The step as compact JSON text (a burst of 10,000 publishes is as many frames at
+        /// once: text keeps them small).
+        step: Box<str>,
         /// The trips drawn for it (a publish's, numbered once the broker numbers the message).
         trips: Vec<usize>,
     },
@@ -378,7 +380,7 @@ impl Live {
             Due::Arrive {
                 node,
                 generation,
-                step,
+                step: step.to_string().into(),
                 trips,
             },
         );
@@ -671,6 +673,7 @@ impl Live {
                 if self.generation.get(&node).copied().unwrap_or(0) != generation {
                     return; // lost with its connection
                 }
+                let step = serde_json::from_str(&step).expect("a frame's step is JSON written by serde_json");
                 let first = self.run(step);
                 let published =
                     (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].0.kind {

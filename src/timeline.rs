@@ -61,12 +61,14 @@ pub struct Trip {
     pub event: usize,
 }
 
-/// Where one copy of a message (message, queue) is.
-#[derive(Clone, Debug, PartialEq)]
+/// Where one copy of a message (message, queue) is. (Eight bytes: a queue's copies are many,
+/// and the timeline keeps copies of them for stepping back.)
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Copy {
     Ready,
-    /// Delivered, not settled: to this consumer (None for `basic.get`).
-    Unacked(Option<(String, String)>),
+    /// Delivered, not settled: to this consumer (its place in [`Tally::holders`]; None for
+    /// `basic.get`).
+    Unacked(Option<u32>),
     /// Nacked with requeue: waiting for its `Requeued`.
     Settling,
 }
@@ -144,6 +146,9 @@ pub struct Tally {
     pub exchanges: VecMap<String, ()>,
     /// The bindings it has: (source exchange, destination, key), how many (by arguments).
     pub bindings: VecMap<(String, String, String), u32>,
+    /// The consumers (connection name, tag) that unacked copies name, by number.
+    holders: Vec<(String, String)>,
+    holder_ids: VecMap<(String, String), u32>,
 }
 
 impl Tally {
@@ -169,7 +174,7 @@ impl Tally {
             Copy::Unacked(who) => {
                 counts.1 -= 1;
                 if let Some(k) = who {
-                    if let Some(n) = self.consumers.get_mut(k) {
+                    if let Some(n) = self.consumers.get_mut(&self.holders[*k as usize]) {
                         *n = n.saturating_sub(1);
                     }
                 }
@@ -186,7 +191,13 @@ impl Tally {
             Copy::Unacked(who) => {
                 counts.1 += 1;
                 if let Some(k) = who {
-                    *self.consumers.entry(k.clone()).or_default() += 1;
+                    let key = &self.holders[*k as usize];
+                    match self.consumers.get_mut(key) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.consumers.insert(key.clone(), 1);
+                        }
+                    }
                 }
             }
             Copy::Settling => {}
@@ -243,7 +254,7 @@ impl Tally {
                 if consumer_tag.is_some() {
                     *self.got.entry(name(conn)).or_default() += 1;
                 }
-                let who = consumer_tag.as_ref().map(|t| (name(conn), t.to_string()));
+                let who = consumer_tag.as_ref().map(|t| self.holder((name(conn), t.to_string())));
                 self.put(*msg, queue, Copy::Unacked(who));
             }
             EventKind::Confirmed { conn, ack, .. } => {
@@ -309,6 +320,17 @@ fn binding_key(source: &Name, dest: &Dest, key: &Name) -> (String, String, Strin
 }
 
 impl Tally {
+    /// A consumer's number in [`Tally::holders`], given on first use.
+    fn holder(&mut self, who: (String, String)) -> u32 {
+        if let Some(&k) = self.holder_ids.get(&who) {
+            return k;
+        }
+        let k = self.holders.len() as u32;
+        self.holders.push(who.clone());
+        self.holder_ids.insert(who, k);
+        k
+    }
+
     /// About how many entries a copy of these counts holds.
     fn size(&self) -> usize {
         self.copies.iter().map(|(_, r)| r.items.len()).sum::<usize>()
@@ -359,7 +381,7 @@ pub struct Chunked<T> {
 /// Events applied between two copies of the counts at least ([`Timeline::seek`]).
 const SNAPSHOT_EVERY: usize = 4096;
 /// And at least this many times the copy's size: copies of large counts are fewer.
-const SNAPSHOT_RATIO: usize = 1;
+const SNAPSHOT_RATIO: usize = 2;
 
 /// Items per chunk of a [`Chunked`].
 const CHUNK: usize = 4096;
@@ -773,8 +795,8 @@ impl Timeline {
             self.last_applied = Some((*shown, i));
             self.applied += 1;
             self.version += 1;
-            // a copy when the events since the last one are many, and at least as many as the
-            // copy's entries: copies take at most about the events' own number of entries
+            // a copy when the events since the last one are many, and at least twice the copy's
+            // entries: copies hold about as many entries as half the events (8 bytes each)
             // (beyond the last one only: those before stay good)
             let since = self.applied.saturating_sub(self.snapshots.last().map_or(0, |s| s.0));
             if since >= SNAPSHOT_EVERY && since >= SNAPSHOT_RATIO * self.tally.size() {
