@@ -4,14 +4,8 @@
 use warren_app::design::Design;
 use warren_app::sim::{Input, Live};
 use warren_app::tutorial::{by_id, settle};
-
-fn id_of(d: &Design, name: &str) -> u32 {
-    d.nodes
-        .iter()
-        .find(|n| n.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-        .id
-}
+mod common;
+use common::id_of;
 
 #[test]
 fn a_stopped_subscriber_started_again_gets_a_new_exclusive_queue_and_the_next_logs() {

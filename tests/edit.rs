@@ -4,14 +4,8 @@
 use warren_app::design::{Action, Design, History, Kind, Link, Spec};
 use warren_app::sim::{Input, Live};
 use warren_app::tutorial::{by_id, settle};
-
-fn id_of(d: &Design, name: &str) -> u32 {
-    d.nodes
-        .iter()
-        .find(|n| n.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-        .id
-}
+mod common;
+use common::id_of;
 
 fn with(d: &Design, f: impl FnOnce(&mut Design)) -> Design {
     let mut d = d.clone();

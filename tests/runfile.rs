@@ -4,14 +4,8 @@ use warren_app::design::{Design, Opened, Spec};
 use warren_app::runfile::{of_steps, read, write};
 use warren_app::sim::{Input, Live};
 use warren_app::tutorial::{by_id, settle};
-
-fn id_of(d: &Design, name: &str) -> u32 {
-    d.nodes
-        .iter()
-        .find(|n| n.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-        .id
-}
+mod common;
+use common::id_of;
 
 #[test]
 fn a_run_written_with_its_file_replays_to_the_same_steps() {

@@ -7,20 +7,14 @@ use warren_app::sim::{Input, Live};
 use warren_app::timeline::{Place, Timeline, TripKind};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
+mod common;
+use common::id_of;
 
 /// Change one node's settings through the reducer.
 fn edit(h: &mut History, id: u32, f: impl FnOnce(&mut Spec)) {
     let mut spec = h.design.node(id).expect("the node").spec.clone();
     f(&mut spec);
     h.apply(Action::SetSpec { id, spec }).unwrap();
-}
-
-fn id_of(d: &Design, name: &str) -> u32 {
-    d.nodes
-        .iter()
-        .find(|n| n.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-        .id
 }
 
 /// producer → exchange "tasks" (direct) → queue "work" (key "work") → two consumers.
