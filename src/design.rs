@@ -594,6 +594,11 @@ impl Design {
         }
     }
 
+    /// The ids of the nodes of one kind, in canvas order.
+    pub fn ids(&self, kind: Kind) -> Vec<Id> {
+        self.nodes.iter().filter(|n| n.kind() == kind).map(|n| n.id).collect()
+    }
+
     /// The queue a consumer subscribes to.
     pub fn consumer_queue(&self, consumer: Id) -> Option<&Node> {
         self.links

@@ -276,12 +276,7 @@ pub fn expected(d: &Design) -> String {
     without.nodes.retain(|n| n.kind() != Kind::Consumer);
     let ids: Vec<_> = without.nodes.iter().map(|n| n.id).collect();
     without.links.retain(|l| ids.contains(&l.from) && ids.contains(&l.to));
-    let producers: Vec<_> = without
-        .nodes
-        .iter()
-        .filter(|n| n.kind() == Kind::Producer)
-        .map(|n| n.id)
-        .collect();
+    let producers: Vec<_> = without.ids(Kind::Producer);
     // a network that takes no time: the broker holds what each producer sent once it ran
     let mut live = Live::with_hop(without, 0.0);
     for p in producers {

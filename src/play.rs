@@ -24,12 +24,7 @@ pub const DEFAULT_LIMIT_MS: u64 = 600_000;
 /// (simulated), with messages taking `hop_ms` along each edge (the page's
 /// [`crate::timeline::HOP`]). Errors are the producers' (one not linked, say), worded for a person.
 pub fn run(design: Design, limit_ms: u64, hop_ms: f64) -> Result<Live, String> {
-    let producers: Vec<_> = design
-        .nodes
-        .iter()
-        .filter(|n| n.kind() == Kind::Producer)
-        .map(|n| n.id)
-        .collect();
+    let producers: Vec<_> = design.ids(Kind::Producer);
     let mut live = Live::with_hop(design, hop_ms);
     for p in producers {
         live.input(0, Input::Publish(p))?;

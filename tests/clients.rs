@@ -90,12 +90,7 @@ fn the_canvas_counts_what_the_broker_holds_at_every_instant() {
         Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap().0,
     ];
     for d in designs {
-        let producers: Vec<u32> = d
-            .nodes
-            .iter()
-            .filter(|n| n.kind() == Kind::Producer)
-            .map(|n| n.id)
-            .collect();
+        let producers: Vec<u32> = d.ids(Kind::Producer);
         let name = d.name.clone();
         let mut live = Live::new(d);
         for (k, p) in producers.iter().enumerate() {
