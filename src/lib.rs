@@ -12,6 +12,7 @@ pub mod dots;
 pub mod edit;
 pub mod explain;
 pub mod i18n;
+pub mod log;
 pub mod overview;
 pub mod pika;
 pub mod play;
