@@ -407,16 +407,6 @@ pub struct App {
     console_scroll: bool,
 }
 
-/// The design with positions left out: moving a node does not restart the simulation.
-fn topology(d: &Design) -> Design {
-    let mut d = d.clone();
-    for n in &mut d.nodes {
-        n.x = 0.0;
-        n.y = 0.0;
-    }
-    d
-}
-
 impl App {
     /// Whether the user may change the design (not in an embed without `&edit`).
     fn can_edit(&self) -> bool {
@@ -595,7 +585,7 @@ impl App {
     fn edited(&mut self) {
         self.design_gen += 1;
         let t = self.t as u64;
-        if topology(&self.hist.design) != topology(&self.live.design) && t < self.live.clock() {
+        if self.hist.design.topology() != self.live.design.topology() && t < self.live.clock() {
             // editing after a step back: the run from that instant
             self.live.rewind(t);
             self.live_gen += 1;
@@ -628,12 +618,12 @@ impl App {
     /// on; else a fresh run starts, and the one before is kept for Undo.
     fn changed(&mut self) {
         self.design_gen += 1;
-        let fresh = topology(&self.hist.design) != topology(&self.live.design)
+        let fresh = self.hist.design.topology() != self.live.design.topology()
             && self.live.edit(self.t as u64, self.hist.design.clone()).is_err();
         if fresh {
             match self.stashed.take() {
                 // back to the run before a fresh start (Undo after ↺ Restart)
-                Some((d, live)) if topology(&d) == topology(&self.hist.design) => {
+                Some((d, live)) if d.topology() == self.hist.design.topology() => {
                     let now = std::mem::replace(&mut self.live, live);
                     self.stashed = Some((now.design.clone(), now));
                     self.live.design = self.hist.design.clone();
@@ -646,7 +636,7 @@ impl App {
             }
             self.live_gen += 1;
         }
-        if self.needs_restart.is_some() && topology(&self.hist.design) == topology(&self.live.design) {
+        if self.needs_restart.is_some() && self.hist.design.topology() == self.live.design.topology() {
             self.needs_restart = None;
             self.notice = None;
         }
@@ -1396,7 +1386,7 @@ impl Component for App {
             Msg::Rewind => {
                 // a file's or link's run plays again from its start, while its design is on the canvas
                 let fresh = match &self.replayed {
-                    Some((d, run)) if topology(d) == topology(&self.hist.design) => run.live(),
+                    Some((d, run)) if d.topology() == self.hist.design.topology() => run.live(),
                     _ => Live::new(self.hist.design.clone()),
                 };
                 let old = std::mem::replace(&mut self.live, fresh);

@@ -594,6 +594,16 @@ impl Design {
         }
     }
 
+    /// The design with where its nodes are drawn left out: what a run depends on (moving a node
+    /// changes nothing in it).
+    pub fn topology(&self) -> Design {
+        let mut d = self.clone();
+        for n in &mut d.nodes {
+            (n.x, n.y) = (0.0, 0.0);
+        }
+        d
+    }
+
     /// The ids of the nodes of one kind, in canvas order.
     pub fn ids(&self, kind: Kind) -> Vec<Id> {
         self.nodes.iter().filter(|n| n.kind() == kind).map(|n| n.id).collect()

@@ -94,13 +94,8 @@ pub fn write(live: &Live, now: &Design) -> Option<Value> {
         actions.push(Value::Object(o));
     }
     let mut run = Map::new();
-    let mut first = live.initial().clone();
-    let mut same = now.clone();
     // where nodes are drawn is no part of the run
-    for n in first.nodes.iter_mut().chain(same.nodes.iter_mut()) {
-        (n.x, n.y) = (0.0, 0.0);
-    }
-    if first != same {
+    if live.initial().topology() != now.topology() {
         run.insert("canvas".into(), canvas(live.initial()));
     }
     run.insert("actions".into(), Value::Array(actions));
