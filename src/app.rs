@@ -2,18 +2,20 @@
 //! messages in flight (a 2D canvas over it, redrawn each frame from the timeline); every user
 //! action becomes a design [`Action`] or a simulation [`Input`].
 
-use crate::design::{Action, Design, History, Id, Kind, Node, OnFailure, Opened, Spec};
-use crate::i18n::{tr, Lang};
-use crate::json::Json;
-use crate::sim::{Input, Live};
-use crate::timeline::{describe_in, messages_of, Place};
-use crate::tutorial::{Resolved, Tutorial, INDEX};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::storage::{LocalStorage, Storage};
 use std::rc::Rc;
 use warren_engine::names::VecMap;
 use warren_engine::num::{fixed, short};
 use warren_engine::MsgId;
+use warren_model::design::{Action, Design, History, Id, Kind, Node, OnFailure, Opened, Spec};
+use warren_model::example::example;
+use warren_model::i18n::{tr, Lang};
+use warren_model::json::Json;
+use warren_model::log::{describe_in, messages_of, related};
+use warren_model::sim::{Input, Live};
+use warren_model::timeline::Place;
+use warren_model::tutorial::{Resolved, Tutorial, INDEX};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -56,38 +58,6 @@ pub struct Tour {
     pub answer: String,
     /// The last check: right (with why) or not (with where to look).
     pub verdict: Option<(bool, String)>,
-}
-
-/// The built-in scenario: fair dispatch with prefetch 1 (the work queues tutorial).
-pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefetch 1", "steps": [
- {"call": "queue_declare", "args": {"queue": "task_queue", "durable": true}},
- {"conn": "W1", "call": "basic_qos", "args": {"prefetch_count": 1}},
- {"conn": "W1", "call": "basic_consume", "args": {"queue": "task_queue", "consumer_tag": "worker-1"}},
- {"conn": "W2", "call": "basic_qos", "args": {"prefetch_count": 1}},
- {"conn": "W2", "call": "basic_consume", "args": {"queue": "task_queue", "consumer_tag": "worker-2"}},
- {"conn": "P", "call": "basic_publish", "args": {"exchange": "", "routing_key": "task_queue", "body": "task 1", "properties": {"delivery_mode": 2}}},
- {"conn": "P", "call": "basic_publish", "args": {"exchange": "", "routing_key": "task_queue", "body": "task 2", "properties": {"delivery_mode": 2}}},
- {"conn": "P", "call": "basic_publish", "args": {"exchange": "", "routing_key": "task_queue", "body": "task 3", "properties": {"delivery_mode": 2}}},
- {"conn": "P", "call": "basic_publish", "args": {"exchange": "", "routing_key": "task_queue", "body": "task 4", "properties": {"delivery_mode": 2}}},
- {"conn": "W1", "call": "basic_ack", "args": {"delivery_tag": 1}}
-]}"#;
-
-/// The canvas a first visit opens with: the topology of [`WORK_QUEUES`] (what importing it
-/// gives, laid out tidily), its producer publishing four persistent tasks at a time, each taking
-/// its worker two seconds (tests/studio.rs checks it against the import). Written out, so that
-/// the page has no importer: files and links without a canvas go to its tools worker.
-const EXAMPLE: &str = r#"{"name": "Work queues", "seed": 0, "nodes": [
- {"id": 1, "kind": "queue", "name": "task_queue", "durable": true, "x": 550, "y": 134},
- {"id": 2, "kind": "consumer", "name": "worker-1", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 79},
- {"id": 3, "kind": "consumer", "name": "worker-2", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 189},
- {"id": 4, "kind": "producer", "name": "P", "routing_key": "task_queue", "body": "task {n}", "burst": 4,
-  "persistent": true, "x": 110, "y": 134}],
- "links": [{"from": 1, "to": 2}, {"from": 1, "to": 3}, {"from": 4, "to": 1}]}"#;
-
-/// The canvas a first visit opens with: the work queues tutorial.
-pub fn example() -> Design {
-    let canvas = serde_json::from_str(EXAMPLE).expect("the example is JSON");
-    Design::from_canvas(canvas).expect("the example is a canvas")
 }
 
 /// Node geometry: half width and half height of each kind's shape.
@@ -264,7 +234,7 @@ pub enum Msg {
     Speed(f64),
     Rewind,
     /// Replay a file's or a link's run from its start.
-    Replay(Box<crate::runfile::Run>),
+    Replay(Box<warren_model::runfile::Run>),
     Input(Input),
     Save,
     /// Download the design as RabbitMQ definitions.
@@ -300,7 +270,7 @@ pub enum Msg {
     Overview(bool),
     /// Download one generated file (its name).
     DownloadCode(String),
-    /// The tools worker answered (a [`crate::tools`] answer), or could not start (why).
+    /// The tools worker answered (a [`warren_model::tools`] answer), or could not start (why).
     Tool(String),
     ToolsFailed(String),
     /// A key in the console's line: Enter runs it, the arrows walk the history.
@@ -343,7 +313,7 @@ pub struct App {
     /// A scenario without a canvas on its way to the tools worker: its publishes are the run.
     import_steps: Option<serde_json::Value>,
     /// The run a file or link brought, with the design it was opened as (↺ Restart replays it).
-    replayed: Option<(Design, crate::runfile::Run)>,
+    replayed: Option<(Design, warren_model::runfile::Run)>,
     clock: NodeRef,
     frame: Option<AnimationFrame>,
     /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
@@ -401,7 +371,7 @@ pub struct App {
     code: bool,
     /// The overview panel (management UI style) is open.
     overview: bool,
-    console: crate::console::Console,
+    console: warren_model::console::Console,
     console_input: NodeRef,
     console_out: NodeRef,
     console_scroll: bool,
@@ -413,7 +383,7 @@ impl App {
         self.embed != Some(false)
     }
 
-    /// Ask the tools worker ([`crate::tools`]) for `job`, starting it if need be; the answer comes
+    /// Ask the tools worker ([`warren_model::tools`]) for `job`, starting it if need be; the answer comes
     /// back as [`Msg::Tool`].
     fn ask_tools(&mut self, ctx: &Context<Self>, job: ToolJob, input: serde_json::Value) {
         use wasm_bindgen::closure::Closure;
@@ -445,7 +415,7 @@ impl App {
         }
         self.tool_next += 1;
         let id = self.tool_next;
-        let request = crate::tools::request(id, job.kind(), input);
+        let request = warren_model::tools::request(id, job.kind(), input);
         self.tool_jobs.insert(id, job);
         if let Some(w) = &self.tools {
             let _ = w.post_message(&wasm_bindgen::JsValue::from_str(&request));
@@ -523,10 +493,10 @@ impl App {
 
     /// The design as a scenario file, with the run so far when the user did something: its
     /// steps are then what the run did (what `warren trace` replays), and `"run"` what the user
-    /// did, for the page to replay ([`crate::runfile`]).
+    /// did, for the page to replay ([`warren_model::runfile`]).
     fn scenario_with_run(&self) -> serde_json::Value {
         let mut sc = self.hist.design.to_scenario();
-        if let Some(run) = crate::runfile::write(&self.live, &self.hist.design) {
+        if let Some(run) = warren_model::runfile::write(&self.live, &self.hist.design) {
             sc["steps"] = serde_json::Value::Array(self.live.steps());
             sc["run"] = run;
         }
@@ -535,7 +505,7 @@ impl App {
 
     /// Replay a run from its start (a file's or a link's): its actions happen at their instants
     /// as the page plays.
-    fn replay(&mut self, run: crate::runfile::Run) {
+    fn replay(&mut self, run: warren_model::runfile::Run) {
         self.live = run.live();
         self.replayed = Some((self.hist.design.clone(), run));
         self.live_gen += 1;
@@ -547,7 +517,7 @@ impl App {
     /// its run.
     fn replay_steps(&mut self, ctx: &Context<Self>, d: &Design) {
         if let Some(v) = self.import_steps.take() {
-            let run = crate::runfile::of_steps(d, &v);
+            let run = warren_model::runfile::of_steps(d, &v);
             if !run.actions.is_empty() {
                 ctx.link().send_message(Msg::Replay(Box::new(run)));
             }
@@ -1002,7 +972,7 @@ impl Component for App {
                     if embed.is_none() {
                         notice = Some(opened_link(lang).into());
                     }
-                    replay = run.map(|r| crate::runfile::read(&shared, &r));
+                    replay = run.map(|r| warren_model::runfile::read(&shared, &r));
                     History::over(shared, design)
                 }
                 // a scenario without a canvas: the tools worker imports its topology; an embed
@@ -1445,7 +1415,7 @@ impl Component for App {
             Msg::Loaded(r) => {
                 self.reader = None;
                 match r.and_then(|text| Design::open(&text)) {
-                    Ok(Opened::Design(d, run)) => match run.map(|r| crate::runfile::read(&d, &r)).transpose() {
+                    Ok(Opened::Design(d, run)) => match run.map(|r| warren_model::runfile::read(&d, &r)).transpose() {
                         Ok(run) => {
                             self.opened(ctx, d, Vec::new());
                             if let Some(run) = run {
@@ -1480,15 +1450,17 @@ impl Component for App {
                 if hash.len() > 1 {
                     clear_hash();
                     match open_link(self.lang, &hash) {
-                        Ok(Opened::Design(d, run)) => match run.map(|r| crate::runfile::read(&d, &r)).transpose() {
-                            Ok(run) => {
-                                self.opened_link(ctx, d);
-                                if let Some(run) = run {
-                                    ctx.link().send_message(Msg::Replay(Box::new(run)));
+                        Ok(Opened::Design(d, run)) => {
+                            match run.map(|r| warren_model::runfile::read(&d, &r)).transpose() {
+                                Ok(run) => {
+                                    self.opened_link(ctx, d);
+                                    if let Some(run) = run {
+                                        ctx.link().send_message(Msg::Replay(Box::new(run)));
+                                    }
                                 }
+                                Err(e) => self.error = Some(link_failed(self.lang, &e)),
                             }
-                            Err(e) => self.error = Some(link_failed(self.lang, &e)),
-                        },
+                        }
                         Ok(Opened::Import(v)) => {
                             self.import_steps = Some(v.clone());
                             self.ask_tools(ctx, ToolJob::OpenLink, v)
@@ -1552,7 +1524,7 @@ impl Component for App {
             }
             Msg::Tutorials(got) => {
                 let wanted = self.tutorial_wanted.take();
-                match got.and_then(|text| crate::tutorial::parse(&text)) {
+                match got.and_then(|text| warren_model::tutorial::parse(&text)) {
                     Ok(all) => {
                         self.tutorials = Some(Rc::new(all));
                         if let Some(i) = wanted {
@@ -1577,7 +1549,7 @@ impl Component for App {
                             let _ = Component::update(self, ctx, Msg::Input(i));
                         }
                         Ok(Resolved::Input(i)) => {
-                            let at = self.t as u64 + k as u64 * crate::tutorial::ACT_GAP_MS;
+                            let at = self.t as u64 + k as u64 * warren_model::tutorial::ACT_GAP_MS;
                             self.live.input_at(at, i);
                         }
                         Ok(Resolved::Edit { id, spec }) => {
@@ -1674,7 +1646,7 @@ impl Component for App {
                 }
             }
             Msg::Tool(text) => {
-                let Some((id, outcome)) = crate::tools::answer(&text) else {
+                let Some((id, outcome)) = warren_model::tools::answer(&text) else {
                     return false;
                 };
                 let Some(job) = self.tool_jobs.remove(&id) else {
@@ -1738,7 +1710,7 @@ impl Component for App {
                 <div class={classes!("studio", "embed", edit.then_some("editable"))} tabindex="-1">
                     { self.controls(ctx) }
                     if let Some(e) = &self.error {
-                        <p class="error" role="alert">{ crate::i18n::message(self.lang, e) }</p>
+                        <p class="error" role="alert">{ warren_model::i18n::message(self.lang, e) }</p>
                     }
                     { self.tour_view(ctx) }
                     <main>{ self.canvas_view(ctx) }</main>
@@ -1799,7 +1771,7 @@ impl Component for App {
                 </header>
                 { self.controls(ctx) }
                 if let Some(e) = &self.error {
-                    <p class="error" role="alert">{ crate::i18n::message(self.lang, e) }
+                    <p class="error" role="alert">{ warren_model::i18n::message(self.lang, e) }
                         <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="dismiss">{ "×" }</button></p>
                 }
                 if let Some(n) = &self.notice {
@@ -1859,7 +1831,7 @@ impl App {
     /// The design's users and their permissions on vhost `/`: the setup creates them before the
     /// producers and consumers connect (a producer or consumer names its user in the inspector).
     fn users_view(&self, ctx: &Context<Self>) -> Html {
-        use crate::design::UserSpec;
+        use warren_model::design::UserSpec;
         let (link, l) = (ctx.link(), self.lang);
         let users = self.hist.design.users.clone();
         let add = {
@@ -1904,9 +1876,9 @@ impl App {
 
     /// The management UI's overview of the simulated broker at the moment shown.
     fn overview_view(&self, ctx: &Context<Self>) -> Html {
-        use crate::overview::{rate_text, CHART_BINS, CHART_MS};
+        use warren_model::overview::{rate_text, CHART_BINS, CHART_MS};
         let (link, l) = (ctx.link(), self.lang);
-        let o = crate::overview::at(&self.live, self.t);
+        let o = warren_model::overview::at(&self.live, self.t);
         // the chart: three lines over the last 30 s of simulated time
         let (w, h) = (300.0, 70.0);
         let top = o
@@ -1914,7 +1886,7 @@ impl App {
             .iter()
             .flat_map(|r| [r.publish, r.deliver, r.ack])
             .fold(1.0f64, f64::max);
-        let line = |f: fn(&crate::overview::Rates) -> f64| -> String {
+        let line = |f: fn(&warren_model::overview::Rates) -> f64| -> String {
             o.series
                 .iter()
                 .enumerate()
@@ -2253,10 +2225,10 @@ impl App {
                 continue;
             };
             let (class, aria) = match kind {
-                crate::design::Implied::DeadLetter => {
+                warren_model::design::Implied::DeadLetter => {
                     ("dead-letter", format!("dead letters of {} go to {}", a.name, b.name))
                 }
-                crate::design::Implied::Reply => ("reply", format!("{} replies to {}", a.name, b.name)),
+                warren_model::design::Implied::Reply => ("reply", format!("{} replies to {}", a.name, b.name)),
             };
             edges.push(html! {
                 <g class={classes!("edge", "implied", class)} aria-label={aria}>
@@ -2390,7 +2362,7 @@ impl App {
                         { check(tr(l, "publisher confirms"), p.confirm, |s, v| { if let Spec::Producer(p) = s { p.confirm = v } }) }
                         { field(tr(l, "correlation id"), p.correlation_id.clone(), |s, v| { if let Spec::Producer(p) = s { p.correlation_id = v.into() } Ok(()) }) }
                         { field(tr(l, "reply to"), p.reply_to.clone(), |s, v| { if let Spec::Producer(p) = s { p.reply_to = v.into() } Ok(()) }) }
-                        if p.reply_to == crate::design::DIRECT_REPLY_TO {
+                        if p.reply_to == warren_model::design::DIRECT_REPLY_TO {
                             <p class="hint">{ tr(l, "Direct reply-to: it consumes amq.rabbitmq.reply-to itself; replies come straight back, through no queue.") }</p>
                         }
                         { field(tr(l, "expiration ms"), p.expiration.clone(), |s, v| { if let Spec::Producer(p) = s { if !v.is_empty() { num::<u32>(v)?; } p.expiration = v.into() } Ok(()) }) }
@@ -2529,7 +2501,7 @@ impl App {
         let rows = x.bindings.iter().map(|b| {
             let hit = x.binding_matches(b, std::slice::from_ref(&key), None);
             let to = self.live.canvas_queue(b.dest.name());
-            let (_, why) = crate::explain::binding_in(self.lang, x.kind.name(), &b.key, &b.args, &key, None);
+            let (_, why) = warren_model::explain::binding_in(self.lang, x.kind.name(), &b.key, &b.args, &key, None);
             html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }
                 <br /><small>{ why }</small></li> }
         });
@@ -2566,7 +2538,7 @@ impl App {
                 .iter()
                 .map(|b| {
                     let hit = x.binding_matches(b, &msg.routing_keys, msg.properties.headers.as_ref());
-                    let (_, why) = crate::explain::binding_in(
+                    let (_, why) = warren_model::explain::binding_in(
                         self.lang,
                         x.kind.name(),
                         &b.key,
@@ -2639,7 +2611,7 @@ impl App {
                 if !problems.is_empty() {
                     <ul class="problems" aria-label="broker errors">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
                 }
-                <p class="count">{ crate::i18n::message(self.lang, &format!("{} events so far; the newest {} shown", self.live.timeline.shown(), lines.0.len())) }</p>
+                <p class="count">{ warren_model::i18n::message(self.lang, &format!("{} events so far; the newest {} shown", self.live.timeline.shown(), lines.0.len())) }</p>
                 <LogList lines={lines} onselect={self.select_msg.clone()} />
             </section>
         }
@@ -2745,7 +2717,7 @@ fn slot_at(x: f32, y: f32, slots: u64, i: u64) -> (f32, f32) {
 }
 
 /// What came back to a producer, as its node shows it: `acks 2 · returned 1 · replies 3`.
-fn producer_counts(tally: &crate::timeline::Tally, name: &str) -> String {
+fn producer_counts(tally: &warren_model::timeline::Tally, name: &str) -> String {
     let mut parts = Vec::new();
     if let Some((acks, nacks)) = tally.confirms.get(name) {
         parts.push(format!("acks {acks}"));
@@ -2952,8 +2924,8 @@ pub enum Target {
     /// A field of the design's user `index`.
     User {
         index: usize,
-        users: Vec<crate::design::UserSpec>,
-        set: fn(&mut crate::design::UserSpec, &str),
+        users: Vec<warren_model::design::UserSpec>,
+        set: fn(&mut warren_model::design::UserSpec, &str),
     },
 }
 
@@ -3041,31 +3013,6 @@ fn field(p: &FieldProps) -> Html {
         None if p.bare => html! { <input class="title" aria-label={label} value={p.value.clone()} {onchange} /> },
         None => html! { <label>{ label }<input aria-label={label} value={p.value.clone()} {onchange} /></label> },
     }
-}
-
-/// A message and the messages that go with it: the same correlation id (an RPC request and its
-/// reply), and its dead-lettered copies.
-pub fn related(live: &Live, m: MsgId) -> Vec<MsgId> {
-    use warren_engine::EventKind;
-    let mut out = vec![m];
-    let corr = live.timeline.events.iter().find_map(|(e, _)| match &e.kind {
-        EventKind::Published { msg, message, .. } if *msg == m => message.properties.correlation_id.clone(),
-        _ => None,
-    });
-    for (e, _) in &live.timeline.events {
-        match &e.kind {
-            EventKind::Published { msg, message, .. }
-                if corr.is_some() && message.properties.correlation_id == corr && !out.contains(msg) =>
-            {
-                out.push(*msg)
-            }
-            EventKind::DeadLettered { msg, new_msg, .. } if out.contains(msg) && !out.contains(new_msg) => {
-                out.push(*new_msg)
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Offer `text` as a file download called `name`.
@@ -3237,11 +3184,11 @@ enum ToolJob {
 }
 
 impl ToolJob {
-    fn kind(&self) -> crate::tools::Job {
+    fn kind(&self) -> warren_model::tools::Job {
         match self {
-            ToolJob::Code(_) => crate::tools::Job::Pika,
-            ToolJob::Definitions(_) => crate::tools::Job::Definitions,
-            ToolJob::Import | ToolJob::OpenLink => crate::tools::Job::Import,
+            ToolJob::Code(_) => warren_model::tools::Job::Pika,
+            ToolJob::Definitions(_) => warren_model::tools::Job::Definitions,
+            ToolJob::Import | ToolJob::OpenLink => warren_model::tools::Job::Import,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 pub use warren_dots::*;
 
-use crate::timeline::TripKind;
+use warren_model::timeline::TripKind;
 
 /// A message's dot colour by what its trip is (the legend's colours).
 pub fn colour(kind: TripKind) -> [u8; 3] {

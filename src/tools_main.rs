@@ -1,12 +1,12 @@
 //! The tools worker (built by Trunk as a web worker, started by the page the first time it needs
-//! one): answers each message with [`warren_app::tools::handle`].
+//! one): answers each message with [`warren_model::tools::handle`].
 
 fn main() {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply = scope.clone();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let answer = warren_app::tools::handle(&e.data().as_string().unwrap_or_default());
+        let answer = warren_model::tools::handle(&e.data().as_string().unwrap_or_default());
         let _ = reply.post_message(&JsValue::from_str(&answer));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -183,8 +183,8 @@ fn ctl_live(url: &str, file: &str, args: &[&str]) -> ExitCode {
 }
 
 fn tutorials(dir: Option<&str>) -> ExitCode {
-    use warren_app::i18n::Lang;
-    use warren_app::tutorial::{builtin, play};
+    use warren_model::i18n::Lang;
+    use warren_model::tutorial::{builtin, play};
     if let Some(d) = dir {
         if let Err(e) = std::fs::create_dir_all(d) {
             eprintln!("warren: cannot create {d}: {e}");
@@ -236,7 +236,7 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
 
 /// `warren play`'s arguments: a file, `--seconds N`, `--hop-ms N`, in any order.
 fn play_args(args: &[&str]) -> ExitCode {
-    let (mut file, mut seconds, mut hop) = (None, None, warren_app::timeline::HOP);
+    let (mut file, mut seconds, mut hop) = (None, None, warren_model::timeline::HOP);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match *a {
@@ -278,21 +278,21 @@ fn play(file: &str, seconds: Option<u64>, hop: f64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let limit = seconds.map_or(warren_app::play::DEFAULT_LIMIT_MS, |s| s * 1000);
-    let opened = warren_app::design::Design::open(&text).and_then(|o| match o {
+    let limit = seconds.map_or(warren_model::play::DEFAULT_LIMIT_MS, |s| s * 1000);
+    let opened = warren_model::design::Design::open(&text).and_then(|o| match o {
         // a file with a run replays it
-        warren_app::design::Opened::Design(d, Some(run)) => {
-            warren_app::runfile::read(&d, &run).map(|r| warren_app::play::replay(&r, limit, hop))
+        warren_model::design::Opened::Design(d, Some(run)) => {
+            warren_model::runfile::read(&d, &run).map(|r| warren_model::play::replay(&r, limit, hop))
         }
-        warren_app::design::Opened::Design(d, None) => warren_app::play::run(d, limit, hop),
-        warren_app::design::Opened::Import(v) => {
-            let (d, _) = warren_app::design::Design::import(&v)?;
+        warren_model::design::Opened::Design(d, None) => warren_model::play::run(d, limit, hop),
+        warren_model::design::Opened::Import(v) => {
+            let (d, _) = warren_model::design::Design::import(&v)?;
             // a scenario without a canvas: its publishes, at their instants
-            let run = warren_app::runfile::of_steps(&d, &v);
+            let run = warren_model::runfile::of_steps(&d, &v);
             if run.actions.is_empty() {
-                warren_app::play::run(d, limit, hop)
+                warren_model::play::run(d, limit, hop)
             } else {
-                Ok(warren_app::play::replay(&run, limit, hop))
+                Ok(warren_model::play::replay(&run, limit, hop))
             }
         }
     });
@@ -303,8 +303,8 @@ fn play(file: &str, seconds: Option<u64>, hop: f64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for l in warren_app::play::lines(&live, limit) {
-        outln!("{}", warren_app::play::text(&l));
+    for l in warren_model::play::lines(&live, limit) {
+        outln!("{}", warren_model::play::text(&l));
     }
     for p in &live.problems {
         eprintln!("warren: {file}: the broker said: {p}");
@@ -320,7 +320,7 @@ fn export_pika(file: &str, dir: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let design = match warren_app::design::Design::from_file(&text) {
+    let design = match warren_model::design::Design::from_file(&text) {
         Ok((d, _)) => d,
         Err(e) => {
             eprintln!("warren: {file}: {e}");
@@ -331,7 +331,7 @@ fn export_pika(file: &str, dir: &str) -> ExitCode {
         eprintln!("warren: cannot create {dir}: {e}");
         return ExitCode::from(2);
     }
-    for (name, contents) in warren_app::pika::files(&design) {
+    for (name, contents) in warren_model::pika::files(&design) {
         let path = std::path::Path::new(dir).join(&name);
         if let Err(e) = std::fs::write(&path, contents) {
             eprintln!("warren: cannot write {}: {e}", path.display());

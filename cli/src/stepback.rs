@@ -7,8 +7,8 @@
 #![allow(clippy::disallowed_methods)] // a benchmark reads the wall clock
 
 use std::time::Instant;
-use warren_app::design::Design;
-use warren_app::sim::Live;
+use warren_model::design::Design;
+use warren_model::sim::Live;
 
 fn main() {
     let path = std::env::args()

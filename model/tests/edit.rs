@@ -1,9 +1,9 @@
 //! Editing a design while it runs keeps the run: client settings apply from the next publish or
 //! delivery, the broker takes new bindings, queues and consumers as it runs, and what it would
 //! refuse (new queue arguments, a rename) changes nothing and says why.
-use warren_app::design::{Action, Design, History, Kind, Link, Spec};
-use warren_app::sim::{Input, Live};
-use warren_app::tutorial::{by_id, settle};
+use warren_model::design::{Action, Design, History, Kind, Link, Spec};
+use warren_model::sim::{Input, Live};
+use warren_model::tutorial::{by_id, settle};
 mod common;
 use common::id_of;
 

@@ -2,10 +2,10 @@
 //! its producers and consumers connect, and an actor that names a user logs in as it, refused as
 //! RabbitMQ refuses it.
 
-use warren_app::design::{Action, Design, History, UserSpec};
-use warren_app::sim::{Input, Live};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
+use warren_model::design::{Action, Design, History, UserSpec};
+use warren_model::sim::{Input, Live};
 
 /// producer `orders` → queue `jobs` → consumer `worker` (user `bob`), `bob` may read only `^bob-`.
 fn design(password: &str) -> Design {
@@ -112,7 +112,7 @@ fn users_are_checked_when_edited() {
 
 #[test]
 fn pika_scripts_log_in_as_the_actor_and_setup_says_which_users_to_create() {
-    let files = warren_app::pika::files(&design("pw"));
+    let files = warren_model::pika::files(&design("pw"));
     let get = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.1.clone()).unwrap();
     let worker = get("consumer_worker.py");
     assert!(

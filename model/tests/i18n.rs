@@ -1,10 +1,10 @@
 //! The view-model's own messages read in Chinese: every error an edit, a field, a simulation
 //! input or a tutorial step can give is either an interface string or matches a template.
 
-use warren_app::design::{Action, Design, History, Kind, Link, Spec};
-use warren_app::i18n::{message, Lang, ZH_MESSAGES};
-use warren_app::sim::{Input, Live};
-use warren_app::tutorial::{by_id, Act};
+use warren_model::design::{Action, Design, History, Kind, Link, Spec};
+use warren_model::i18n::{message, Lang, ZH_MESSAGES};
+use warren_model::sim::{Input, Live};
+use warren_model::tutorial::{by_id, Act};
 
 fn cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -1,11 +1,11 @@
 //! Routing explanations agree with RabbitMQ's matching vectors: the topic alignment exists exactly
 //! when the binding matches, and each headers explanation's per-header verdicts combine (all / any)
 //! to the engine's verdict.
-use warren_app::explain;
 use warren_engine::field::{FieldTable, FieldValue};
+use warren_model::explain;
 
-const TOPIC: &str = include_str!("conformance/topic_vectors.tsv");
-const HEADERS: &str = include_str!("conformance/headers_vectors.tsv");
+const TOPIC: &str = include_str!("../../tests/conformance/topic_vectors.tsv");
+const HEADERS: &str = include_str!("../../tests/conformance/headers_vectors.tsv");
 
 fn typed_table(v: &serde_json::Value) -> Option<FieldTable> {
     let o = v.as_object()?;

@@ -1,9 +1,9 @@
 //! The clients of a design behave like the clients of the tutorials (pika's BlockingConnection):
 //! a stopped consumer can be started again, as a learner reruns its script, and the canvas shows
 //! it stopped only from the instant it was stopped.
-use warren_app::design::Design;
-use warren_app::sim::{Input, Live};
-use warren_app::tutorial::{by_id, settle};
+use warren_model::design::Design;
+use warren_model::sim::{Input, Live};
+use warren_model::tutorial::{by_id, settle};
 mod common;
 use common::id_of;
 
@@ -81,13 +81,15 @@ fn a_worker_started_again_takes_the_tasks_that_waited() {
 /// and consumer by consumer, while messages, deliveries and acks are on their way.
 #[test]
 fn the_canvas_counts_what_the_broker_holds_at_every_instant() {
-    use warren_app::design::Kind;
+    use warren_model::design::Kind;
     let designs = [
         by_id("work-queues").unwrap().design(),
         by_id("peak-shaving").unwrap().design(),
         by_id("dead-letters").unwrap().design(),
         by_id("rpc").unwrap().design(),
-        Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap().0,
+        Design::from_file(include_str!("../../tests/designs/fair_dispatch.json"))
+            .unwrap()
+            .0,
     ];
     for d in designs {
         let producers: Vec<u32> = d.ids(Kind::Producer);
@@ -136,7 +138,7 @@ fn the_canvas_counts_what_the_broker_holds_at_every_instant() {
 /// exchange, RPC replies to the reply queue (or by direct reply-to, to the client).
 #[test]
 fn dead_letter_and_reply_paths_are_edges() {
-    use warren_app::design::Implied;
+    use warren_model::design::Implied;
     let names = |d: &Design| -> Vec<(String, String, Implied)> {
         let n = |id| d.node(id).unwrap().name.clone();
         d.implied_paths().into_iter().map(|(a, b, k)| (n(a), n(b), k)).collect()
@@ -162,8 +164,8 @@ fn dead_letter_and_reply_paths_are_edges() {
     settle(&mut live);
     let callback = live.real_queue("callback");
     assert!(live.timeline.trips.iter().any(|t| {
-        t.from == warren_app::timeline::Place::Client("rpc_server".into())
-            && t.to == Some(warren_app::timeline::Place::Queue(callback.as_str().into()))
+        t.from == warren_model::timeline::Place::Client("rpc_server".into())
+            && t.to == Some(warren_model::timeline::Place::Queue(callback.as_str().into()))
     }));
 }
 
@@ -171,8 +173,8 @@ fn dead_letter_and_reply_paths_are_edges() {
 /// goes, back or forth, it shows what a count from the start shows there.
 #[test]
 fn seeking_back_and_forth_shows_what_counting_from_the_start_shows() {
-    use warren_app::design::Spec;
-    let (mut d, _) = Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap();
+    use warren_model::design::Spec;
+    let (mut d, _) = Design::from_file(include_str!("../../tests/designs/fair_dispatch.json")).unwrap();
     for n in d.nodes.iter_mut() {
         if let Spec::Producer(p) = &mut n.spec {
             (p.every_ms, p.burst) = (1000, 3);
@@ -200,11 +202,11 @@ fn seeking_back_and_forth_shows_what_counting_from_the_start_shows() {
 /// the same instants as all the moments sorted.
 #[test]
 fn steps_find_the_moments_without_sorting_them_all() {
-    let (d, _) = Design::from_file(include_str!("designs/fair_dispatch.json")).unwrap();
+    let (d, _) = Design::from_file(include_str!("../../tests/designs/fair_dispatch.json")).unwrap();
     let producers: Vec<u32> = d
         .nodes
         .iter()
-        .filter(|n| n.kind() == warren_app::design::Kind::Producer)
+        .filter(|n| n.kind() == warren_model::design::Kind::Producer)
         .map(|n| n.id)
         .collect();
     let mut live = Live::new(d);

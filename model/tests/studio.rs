@@ -2,11 +2,11 @@
 //! scenario files, the live simulation of producers and consumers, and the timeline whose counts
 //! must equal the broker's own.
 use std::collections::BTreeMap;
-use warren_app::design::{Action, Design, History, Kind, Spec};
-use warren_app::sim::{Input, Live};
-use warren_app::timeline::{Place, Timeline, TripKind};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::Runner;
+use warren_model::design::{Action, Design, History, Kind, Spec};
+use warren_model::sim::{Input, Live};
+use warren_model::timeline::{Place, Timeline, TripKind};
 mod common;
 use common::id_of;
 
@@ -148,7 +148,7 @@ fn unreadable_files_get_a_message_that_says_what_and_where() {
 /// topology of the built-in work queues scenario, as importing it gives.
 #[test]
 fn the_example_canvas_is_the_work_queues_scenario_imported() {
-    let mut want = Design::from_scenario(warren_app::app::WORK_QUEUES).unwrap();
+    let mut want = Design::from_scenario(warren_model::example::WORK_QUEUES).unwrap();
     want.name = "Work queues".into();
     for n in &mut want.nodes {
         match &mut n.spec {
@@ -161,12 +161,12 @@ fn the_example_canvas_is_the_work_queues_scenario_imported() {
             _ => {}
         }
     }
-    assert_eq!(warren_app::app::example(), want);
+    assert_eq!(warren_model::example::example(), want);
 }
 
 #[test]
 fn a_plain_scenario_imports_as_its_topology() {
-    let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();
+    let text = std::fs::read_to_string("../tests/conformance/topics.json").unwrap();
     let d = Design::from_scenario(&text).unwrap();
     let x = d.by_name(Kind::Exchange, "topic_logs").expect("the topic exchange");
     assert!(matches!(&x.spec, Spec::Exchange(s) if s.kind == "topic"));
@@ -326,7 +326,7 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
         .unwrap();
     assert!(reply_shown >= landed, "{reply_shown} < {landed}");
     assert_eq!(
-        warren_app::app::related(&l, id("fib 2")),
+        warren_model::log::related(&l, id("fib 2")),
         vec![id("fib 2"), id("reply to fib 2")]
     );
 }
@@ -612,9 +612,9 @@ fn a_design_goes_out_as_rabbitmq_definitions_and_comes_back() {
 
 #[test]
 fn pika_code_for_a_design_is_python_and_predicts_the_queues() {
-    let text = std::fs::read_to_string("tests/designs/topic_logs.json").unwrap();
+    let text = std::fs::read_to_string("../tests/designs/topic_logs.json").unwrap();
     let (d, _) = Design::from_file(&text).unwrap();
-    let files = warren_app::pika::files(&d);
+    let files = warren_model::pika::files(&d);
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(
         names,
@@ -706,7 +706,7 @@ fn active_trips_are_exactly_those_in_flight() {
 /// The timeline's chunked list reads back what was pushed, by index and in order, across chunks.
 #[test]
 fn chunked_list_reads_back_across_chunks() {
-    let mut c = warren_app::timeline::Chunked::default();
+    let mut c = warren_model::timeline::Chunked::default();
     assert!(c.is_empty());
     for i in 0..10_000u32 {
         c.push(i * 3);

@@ -2,11 +2,11 @@
 //! problem, what each step's narration says happens does happen, and the closing question's
 //! answer (read off the counts the canvas shows) is the one the explanation argues for.
 
-use warren_app::i18n::{tr, translated, Lang, ZH};
-use warren_app::sim::Live;
-use warren_app::tutorial::{builtin, by_id, parse, play, settle, Act, Measure, Resolved, INDEX};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::{run_steps, Runner};
+use warren_model::i18n::{tr, translated, Lang, ZH};
+use warren_model::sim::Live;
+use warren_model::tutorial::{builtin, by_id, parse, play, settle, Act, Measure, Resolved, INDEX};
 
 fn answer(id: &str) -> (u64, Live) {
     let t = by_id(id).expect("a tutorial");
@@ -162,8 +162,8 @@ fn rpc_replies_by_callback_queue_and_by_direct_reply_to() {
         .timeline
         .trips
         .iter()
-        .any(|t| t.from == warren_app::timeline::Place::Client("rpc_server".into())
-            && t.to == Some(warren_app::timeline::Place::Client("fast_client".into()))));
+        .any(|t| t.from == warren_model::timeline::Place::Client("rpc_server".into())
+            && t.to == Some(warren_model::timeline::Place::Client("fast_client".into()))));
 }
 
 #[test]
@@ -290,7 +290,7 @@ fn only_the_direct_reply_to_request_is_cut_from_what_a_broker_replays() {
 /// translation: a new English label without one fails here.
 #[test]
 fn every_interface_string_of_the_page_is_translated() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs")).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../src/app.rs")).unwrap();
     let mut found = 0;
     let mut missing = Vec::new();
     for (i, _) in src.match_indices("tr(") {
@@ -323,7 +323,7 @@ fn every_interface_string_of_the_page_is_translated() {
     );
     assert!(missing.is_empty(), "no Chinese for: {missing:?}");
     // looked up by value: the kinds' names head the inspector
-    use warren_app::design::Kind;
+    use warren_model::design::Kind;
     for k in [Kind::Producer, Kind::Exchange, Kind::Queue, Kind::Consumer] {
         assert!(translated(k.name()), "{}", k.name());
     }
@@ -331,7 +331,7 @@ fn every_interface_string_of_the_page_is_translated() {
 
 #[test]
 fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
-    use warren_app::timeline::{describe, describe_in};
+    use warren_model::timeline::{describe, describe_in};
     let mut lines = 0;
     for t in builtin() {
         let p = play(&t).unwrap();
@@ -352,8 +352,8 @@ fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
 
 #[test]
 fn routing_explanations_read_in_chinese_with_the_same_verdicts() {
-    use warren_app::explain::{binding_in, topic, topic_in};
     use warren_engine::field::{FieldTable, FieldValue};
+    use warren_model::explain::{binding_in, topic, topic_in};
     for (b, r) in [
         ("*.orange.*", "quick.orange.rabbit"),
         ("*.*.rabbit", "quick.orange.fox"),
@@ -384,7 +384,7 @@ fn routing_explanations_read_in_chinese_with_the_same_verdicts() {
 #[test]
 fn a_broken_tutorials_file_is_refused_with_what_and_where() {
     // the page fetches www/tutorials.json; native code compiles the same file in
-    let all: serde_json::Value = serde_json::from_str(warren_app::tutorial::JSON).unwrap();
+    let all: serde_json::Value = serde_json::from_str(warren_model::tutorial::JSON).unwrap();
     assert_eq!(all.as_array().unwrap().len(), INDEX.len());
     assert_eq!(builtin()[3].title.en, "4. Routing");
 
@@ -458,7 +458,7 @@ fn deliveries_and_acks(live: &Live, who: &str) -> (Vec<f64>, Vec<f64>) {
 }
 
 fn work_queues_run(prefetch: u16) -> Live {
-    use warren_app::design::Spec;
+    use warren_model::design::Spec;
     let t = by_id("work-queues").unwrap();
     let mut d = t.design();
     for n in d.nodes.iter_mut() {
@@ -484,7 +484,7 @@ fn a_worker_runs_one_callback_at_a_time_as_pika_does() {
     let live = work_queues_run(0);
     let (d, a) = deliveries_and_acks(&live, "worker-1");
     assert_eq!(d.len(), 3);
-    let hop = warren_app::timeline::HOP;
+    let hop = warren_model::timeline::HOP;
     let rel: Vec<f64> = a.iter().map(|x| (x - hop - (d[0] + hop)) / 1000.0).collect();
     assert_eq!(rel, [3.0, 6.0, 9.0], "deliveries {d:?}, acks {a:?}");
     for (x, y) in a.iter().zip(&a[1..]) {

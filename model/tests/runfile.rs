@@ -1,9 +1,9 @@
 //! A run travels with its file: what the user did, at its instants, is written beside the design
 //! (`"run"`) and replayed when the file, a share link or an embed is opened.
-use warren_app::design::{Design, Opened, Spec};
-use warren_app::runfile::{of_steps, read, write};
-use warren_app::sim::{Input, Live};
-use warren_app::tutorial::{by_id, settle};
+use warren_model::design::{Design, Opened, Spec};
+use warren_model::runfile::{of_steps, read, write};
+use warren_model::sim::{Input, Live};
+use warren_model::tutorial::{by_id, settle};
 mod common;
 use common::id_of;
 
@@ -69,7 +69,7 @@ fn a_broken_run_is_refused_with_what_and_where() {
 
 #[test]
 fn a_scenario_without_a_canvas_replays_its_publishes() {
-    let text = include_str!("../../shared/conformance/topics.json");
+    let text = include_str!("../../../shared/conformance/topics.json");
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     let (d, _) = Design::import(&v).unwrap();
     let run = of_steps(&d, &v);

@@ -343,7 +343,7 @@ fn tutorial(v: &Value, e: &Entry) -> Result<Tutorial, String> {
 
 /// The tutorials file, compiled in for native code (the page fetches it instead).
 #[cfg(not(target_arch = "wasm32"))]
-pub const JSON: &str = include_str!("../www/tutorials.json");
+pub const JSON: &str = include_str!("../../www/tutorials.json");
 
 /// The built-in tutorials (native code only: the page fetches them).
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,11 +1,11 @@
 //! The diagram view-model, natively: nodes show what RabbitMQ would report, the layout puts
 //! producers, exchanges, queues and consumers in columns with few crossings, deterministically.
-use warren_app::diagram::NodeKind;
-use warren_app::sim::simulate;
+use warren_model::diagram::NodeKind;
+use warren_model::sim::simulate;
 
 #[test]
 fn work_queues_nodes_report_rabbitmq_counts() {
-    let s = simulate(warren_app::app::WORK_QUEUES).unwrap();
+    let s = simulate(warren_model::example::WORK_QUEUES).unwrap();
     let q = s.diagram.node("q:task_queue").expect("the queue is drawn");
     // 4 tasks, two workers with prefetch 1, worker-1 acked its first: it holds task 3, worker-2
     // holds task 2, task 4 waits (what `rabbitmqctl list_queues name messages_ready
@@ -34,7 +34,7 @@ fn work_queues_nodes_report_rabbitmq_counts() {
 
 #[test]
 fn columns_run_producers_exchanges_queues_consumers() {
-    let s = simulate(include_str!("conformance/topics.json")).unwrap();
+    let s = simulate(include_str!("../../tests/conformance/topics.json")).unwrap();
     let queues: Vec<_> = s.diagram.nodes.iter().filter(|n| n.kind == NodeKind::Queue).collect();
     let exchange = s.diagram.node("x:topic_logs").unwrap();
     assert!(queues.iter().all(|q| q.column > exchange.column));

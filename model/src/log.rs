@@ -435,3 +435,28 @@ pub fn messages_of(e: &EventKind) -> Vec<MsgId> {
         _ => Vec::new(),
     }
 }
+
+/// A message and the messages that go with it: the same correlation id (an RPC request and its
+/// reply), and its dead-lettered copies.
+pub fn related(live: &crate::sim::Live, m: MsgId) -> Vec<MsgId> {
+    use warren_engine::EventKind;
+    let mut out = vec![m];
+    let corr = live.timeline.events.iter().find_map(|(e, _)| match &e.kind {
+        EventKind::Published { msg, message, .. } if *msg == m => message.properties.correlation_id.clone(),
+        _ => None,
+    });
+    for (e, _) in &live.timeline.events {
+        match &e.kind {
+            EventKind::Published { msg, message, .. }
+                if corr.is_some() && message.properties.correlation_id == corr && !out.contains(msg) =>
+            {
+                out.push(*msg)
+            }
+            EventKind::DeadLettered { msg, new_msg, .. } if out.contains(msg) && !out.contains(new_msg) => {
+                out.push(*new_msg)
+            }
+            _ => {}
+        }
+    }
+    out
+}

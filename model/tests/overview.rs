@@ -1,15 +1,15 @@
 //! The overview panel's view-model: totals, rates over simulated time and prefetch windows,
 //! read from the same timeline and broker the canvas draws.
 
-use warren_app::design::{Design, Kind};
-use warren_app::overview;
-use warren_app::sim::{Input, Live};
+use warren_model::design::{Design, Kind};
+use warren_model::overview;
+use warren_model::sim::{Input, Live};
 
 fn topic_logs() -> Live {
-    Live::new(Design::from_scenario(include_str!("designs/topic_logs.json")).unwrap())
+    Live::new(Design::from_scenario(include_str!("../../tests/designs/topic_logs.json")).unwrap())
 }
 
-fn id(live: &Live, name: &str) -> warren_app::design::Id {
+fn id(live: &Live, name: &str) -> warren_model::design::Id {
     live.design.nodes.iter().find(|n| n.name == name).unwrap().id
 }
 

@@ -1,15 +1,15 @@
 //! The console's view-model: command lines split as a shell would, `rabbitmqctl -q` and node
 //! options dropped, output as the engine's rabbitmqctl prints it, history on the arrows.
 
-use warren_app::console::{split, Console};
-use warren_app::design::{Design, Id, Kind};
-use warren_app::sim::{Input, Live};
 use warren_engine::ctl;
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::{run_steps, Runner};
+use warren_model::console::{split, Console};
+use warren_model::design::{Design, Id, Kind};
+use warren_model::sim::{Input, Live};
 
 fn broker() -> Runner {
-    let sc = Scenario::parse(include_str!("conformance/workqueue.json")).unwrap();
+    let sc = Scenario::parse(include_str!("../../tests/conformance/workqueue.json")).unwrap();
     let mut r = Runner::new(sc.seed);
     run_steps(&sc.steps, |i, st| r.step(i, st)).unwrap();
     r
@@ -83,7 +83,7 @@ fn the_arrows_walk_the_history_like_a_shell() {
 
 /// The topics tutorial's design: producers, a topic exchange, queues and consumers.
 fn topic_logs_live() -> Live {
-    let design = Design::from_scenario(include_str!("designs/topic_logs.json")).unwrap();
+    let design = Design::from_scenario(include_str!("../../tests/designs/topic_logs.json")).unwrap();
     Live::new(design)
 }
 
@@ -125,7 +125,7 @@ fn commands_that_change_the_node_run_in_the_simulation_and_replay() {
         .starts_with("Error: this command requires the 'rabbit' app to be running"));
     live.input(300, Input::Publish(producer)).unwrap();
     // its frames reach the node a hop later: refused, the app being stopped
-    live.advance_to(300 + warren_app::timeline::HOP as u64);
+    live.advance_to(300 + warren_model::timeline::HOP as u64);
     assert!(
         live.problems.iter().any(|p| p.contains("CONNECTION_REFUSED")),
         "{:?}",

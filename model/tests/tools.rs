@@ -2,12 +2,12 @@
 //! the same functions give natively, and a request it cannot serve is answered with why.
 
 use serde_json::{json, Value};
-use warren_app::design::{Design, Opened};
-use warren_app::json::Json;
-use warren_app::tools::{answer, handle, request, Job};
+use warren_model::design::{Design, Opened};
+use warren_model::json::Json;
+use warren_model::tools::{answer, handle, request, Job};
 
 fn design() -> Design {
-    let text = std::fs::read_to_string("tests/designs/topic_logs.json").unwrap();
+    let text = std::fs::read_to_string("../tests/designs/topic_logs.json").unwrap();
     Design::from_file(&text).unwrap().0
 }
 
@@ -22,7 +22,7 @@ fn pika_code_and_definitions_are_the_designs() {
     let d = design();
     let files = ask(1, Job::Pika, d.write()).unwrap();
     let files: Vec<(String, String)> = serde_json::from_value(files).unwrap();
-    assert_eq!(files, warren_app::pika::files(&d));
+    assert_eq!(files, warren_model::pika::files(&d));
     assert!(files.iter().any(|f| f.0 == "setup.py"), "{files:?}");
     let defs = ask(2, Job::Definitions, d.write()).unwrap();
     assert_eq!(defs, d.definitions().unwrap());
@@ -30,7 +30,7 @@ fn pika_code_and_definitions_are_the_designs() {
 
 #[test]
 fn definitions_come_back_as_the_design_a_file_would_open() {
-    let text = std::fs::read_to_string("tests/definitions/topology.defs.json").unwrap();
+    let text = std::fs::read_to_string("../tests/definitions/topology.defs.json").unwrap();
     let Opened::Import(doc) = Design::open(&text).unwrap() else {
         panic!("a definitions file opens as definitions");
     };
@@ -44,7 +44,7 @@ fn definitions_come_back_as_the_design_a_file_would_open() {
         Ok(Opened::Design(..))
     ));
     // a scenario without a canvas is imported by the worker too: its topology, run
-    let text = std::fs::read_to_string("tests/conformance/topics.json").unwrap();
+    let text = std::fs::read_to_string("../tests/conformance/topics.json").unwrap();
     let Opened::Import(doc) = Design::open(&text).unwrap() else {
         panic!("a scenario without a canvas opens as an import");
     };

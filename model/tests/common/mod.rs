@@ -1,5 +1,5 @@
 //! What the view-model's test files share.
-use warren_app::design::Design;
+use warren_model::design::Design;
 
 /// A node's id by its name (a test names what it means).
 pub fn id_of(d: &Design, name: &str) -> u32 {
