@@ -53,6 +53,20 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(Math.round(n / best));
 ")
+# the page's cost of one publish, from the click to its events, in wasm as the page runs it
+# (warren_bench::page_publish: 100,000 clicks on the work queues canvas)
+page_publish_us=$(node -e "
+const m = require('./$wasm_out/warren_bench.js');
+const n = 100000;
+let best = Infinity;
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  if (m.wasm_page_publish(n) < 3 * n) throw new Error('events missing');
+  best = Math.min(best, performance.now() - t);
+}
+console.log((best * 1000 / n).toFixed(2));
+")
+echo "the page's publish, click to events (work queues canvas, wasm under Node): $page_publish_us µs per publish"
 native_per_s=$(echo "$native" | tail -1 | sed 's/.*engine_msgs_per_s=\([0-9]*\).*/\1/')
 ratio=$(python3 -c "print(f'{$native_per_s / $wasm_per_s:.2f}')")
 echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
@@ -76,18 +90,19 @@ const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
 console.log(Math.round(process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), q).length, 0) / 1024));
 " $page_files)
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); fetched when first used (tutorials, tools worker): $later_kb_gz KB"
-summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br later_kb_gz=$later_kb_gz"
+summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg page_publish_us=$page_publish_us wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br later_kb_gz=$later_kb_gz"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
 import sys
 kv = dict(p.split("=", 1) for p in sys.argv[1].split())
 first = ["fps_4x", "frame_ms_median_4x", "engine_msgs_per_s", "wasm_over_native", "topic_ns_10",
-         "topic_ns_100k", "page_kb_gz", "first_canvas_ms", "bytes_per_msg", "page_mb_100k", "stepback_ms"]
+         "topic_ns_100k", "page_kb_gz", "first_canvas_ms", "bytes_per_msg", "page_publish_us", "page_mb_100k", "stepback_ms"]
 print(" ".join(f"{k}={kv[k]}" for k in first + [k for k in kv if k not in first]))
 EOF
 { echo "$native" | sed '$d'
   [ "$instr_per_msg" = nan ] || echo "direct publish→route→deliver→ack: $instr_per_msg instructions per message (valgrind --tool=callgrind, 3 × 100,000 messages, set-up included)"
   echo "wasm (Node $(node --version)) publish→route→deliver→ack: $wasm_per_s msgs/s; native/wasm = $ratio"
+  echo "the page's publish, click to events (work queues canvas, wasm under Node): $page_publish_us µs per publish"
   echo "$stepback" | sed '$d'
   echo "$frames" | sed '$d'
   echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); fetched when first used (tutorials, tools worker): $later_kb_gz KB"; } > "$out_dir/figures.txt"

@@ -70,6 +70,8 @@ def main():
         ("fetched when first used: the tutorials file, the tools worker (pika code, definitions)", f"{kv['later_kb_gz']} KB gzip -9" if 'later_kb_gz' in kv else "not measured", "", None),
         ("navigation → first interactive canvas", f"{kv['first_canvas_ms']} ms", "under 1 second", f("first_canvas_ms") < 1000),
         ("engine memory per waiting message beyond its body", f"{kv['bytes_per_msg']} bytes", "at most 200 bytes", f("bytes_per_msg") <= 200),
+        ("the page's cost of one publish, click to events (wasm under Node, work queues canvas)", f"{kv['page_publish_us']} µs" if 'page_publish_us' in kv else "not measured",
+         "at most 1 µs (issue 24)", f("page_publish_us") <= 1 if 'page_publish_us' in kv else None),
         ("the page's memory (JS heap + wasm) with 100,000 messages waiting", f"{kv['page_mb_100k']} MB", "under 100 MB (issue 24: 50 MB)", f("page_mb_100k") < 100),
         ("one step back in a 10-minute run of the large topology (natively; the slowest of 22)", f"{kv['stepback_ms']} ms ({f('stepback_events'):,.0f} events)" if 'stepback_ms' in kv else "not measured",
          "at most 50 ms (issue 24)", f("stepback_ms") <= 50 if 'stepback_ms' in kv else None),

@@ -261,6 +261,38 @@ pub fn fill(n: u64, body_len: usize) -> Broker {
     b
 }
 
+/// The page's cost of publishing: the first visit's canvas (work queues: a producer, a durable
+/// queue, two workers with prefetch 1 taking 2 s a task), its producer publishing one persistent
+/// message per click, `n` clicks 1 ms apart, each the call the page's Publish button makes
+/// ([`Live::input`]); then the simulation runs until every publish has reached the broker (a
+/// 400 ms network) and been routed. Everything the page computes for a click is in it: the
+/// publish's route previewed for its dot, its frame, the engine's events on the timeline with
+/// their counts. Returns the events on the timeline.
+pub fn page_publish(n: u64) -> u64 {
+    use warren_model::design::{Kind, Spec};
+    use warren_model::sim::{Input, Live};
+    let mut d = warren_model::example::example();
+    let p = d.ids(Kind::Producer)[0];
+    for node in d.nodes.iter_mut() {
+        if let Spec::Producer(s) = &mut node.spec {
+            s.burst = 1;
+        }
+    }
+    let mut live = Live::new(d);
+    for i in 0..n {
+        live.input(i, Input::Publish(p)).expect("the producer publishes");
+    }
+    live.advance_to(n + 1000);
+    live.timeline.events.len() as u64
+}
+
+/// wasm entry point: [`page_publish`] (Node times it).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_page_publish(n: u32) -> u32 {
+    page_publish(n as u64) as u32
+}
+
 /// wasm entry point: run the direct pump (Node times it).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

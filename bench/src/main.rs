@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 use warren_bench::{
-    diamond_pump, diamond_setup, direct_pump, fanout_pump, fanout_setup, fill, topic_pump, topic_setup,
+    diamond_pump, diamond_setup, direct_pump, fanout_pump, fanout_setup, fill, page_publish, topic_pump, topic_setup,
 };
 
 /// Resident memory of this process in bytes (Linux `/proc/self/status` VmRSS), if readable.
@@ -61,6 +61,11 @@ fn main() {
         // `warren-bench N diamond`: the exchange-to-exchange diamond alone (for instruction counts)
         let (mut b, c) = diamond_setup();
         assert_eq!(diamond_pump(&mut b, c, n), n, "each publish delivered once");
+        return;
+    }
+    if only.as_deref() == Some("page") {
+        // `warren-bench N page`: the page's publishes alone (for a profile)
+        page_publish(n);
         return;
     }
     let direct_only = only.as_deref() == Some("direct");
@@ -123,8 +128,21 @@ fn main() {
         "exchange-to-exchange diamond (fanout → two direct → one queue, auto-ack consumer): {diamond:.0} msgs/s ({:.0} ns/msg)",
         secs * 1e9 / m as f64
     );
+    // the page's cost of one publish, from the click to its events (the view-model's calls,
+    // natively; scripts/bench.sh times the same in wasm, as the page runs it)
+    let clicks = 100_000u64;
+    let secs = best_of(3, || {
+        let t = Instant::now();
+        assert!(
+            page_publish(clicks) >= 3 * clicks,
+            "each publish published, routed, enqueued"
+        );
+        t.elapsed().as_secs_f64()
+    });
+    let page_us = secs * 1e6 / clicks as f64;
+    println!("the page's publish, click to events (work queues canvas, natively): {page_us:.2} µs per publish ({clicks} clicks, best of 3)");
     println!(
-        "engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0} fanout100_msgs_per_s={fanout:.0} diamond_msgs_per_s={diamond:.0} bytes_per_msg={per_msg:.0}",
+        "native_page_publish_us={page_us:.2} engine_msgs_per_s={per_s:.0} topic_ns_10={:.0} topic_ns_1k={:.0} topic_ns_100k={:.0} fanout100_msgs_per_s={fanout:.0} diamond_msgs_per_s={diamond:.0} bytes_per_msg={per_msg:.0}",
         topic[0], topic[1], topic[2]
     );
 }

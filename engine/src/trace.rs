@@ -67,6 +67,11 @@ impl Runner {
         self.conns.get(name).copied()
     }
 
+    /// The name of every connection opened so far, by the engine's id (in the order opened).
+    pub fn conn_names(&self) -> &VecMap<ConnId, String> {
+        &self.conn_names
+    }
+
     /// The server-named queues so far: alias (`as`) to the name the broker gave.
     pub fn aliases(&self) -> &VecMap<String, String> {
         &self.aliases
@@ -103,6 +108,26 @@ impl Runner {
 
     /// Run one step; returns its trace lines (without `step`), in the recorder's order.
     pub fn step(&mut self, index: usize, st: &Step) -> Result<Vec<Value>, RunError> {
+        self.exec(index, st, true)
+    }
+
+    /// Run one step without writing its trace (a simulation that only wants the engine's
+    /// events): what a client would see is not built. Returns what refused it, if anything:
+    /// (connection, code, text) of each connection or channel error, in the recorder's order.
+    pub fn apply(&mut self, index: usize, st: &Step) -> Result<Vec<(String, u16, String)>, RunError> {
+        let lines = self.exec(index, st, false)?;
+        Ok(lines
+            .into_iter()
+            .map(|l| {
+                let conn = l["conn"].as_str().unwrap_or_default().to_string();
+                let code = l["code"].as_u64().unwrap_or_default() as u16;
+                (conn, code, l["text"].as_str().unwrap_or_default().to_string())
+            })
+            .collect())
+    }
+
+    /// Run one step; with `lines`, every trace line; without, only its errors' lines.
+    fn exec(&mut self, index: usize, st: &Step, lines: bool) -> Result<Vec<Value>, RunError> {
         let mut oks: Vec<Value> = Vec::new();
         match &st.call {
             Call::Wait { ms } => {
@@ -138,27 +163,41 @@ impl Runner {
                     let method = self.method(index, st.ch, call)?;
                     // an error is reported from the ChannelClosed / ConnectionClosed event it causes
                     if let Ok(reply) = self.server.handle(self.now, c, st.ch, method) {
-                        if let Some(ok) = self.ok_line(call, &reply, st) {
-                            oks.push(ok);
+                        if let (Reply::DeclareOk { queue, .. }, Some(a)) = (&reply, &st.alias) {
+                            self.aliases.insert(a.clone(), queue.to_string());
+                        }
+                        if lines {
+                            if let Some(ok) = self.ok_line(call, &reply) {
+                                oks.push(ok);
+                            }
                         }
                     }
                 }
             },
         }
         let events: Vec<Event> = self.server.drain_events();
-        let mut lines: Vec<(String, u16, Value)> = oks
+        if !lines {
+            oks.retain(|v| v["kind"] == "connection_error");
+        }
+        let mut out: Vec<(String, u16, Value)> = oks
             .into_iter()
             .map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v))
             .collect();
         for e in &events {
-            if let Some((conn, ch, v)) = self.client_line(e) {
-                lines.push((conn, ch, v));
+            let error = matches!(
+                &e.kind,
+                EventKind::ChannelClosed { error: Some(_), .. } | EventKind::ConnectionClosed { error: Some(_), .. }
+            );
+            if lines || error {
+                if let Some((conn, ch, v)) = self.client_line(e) {
+                    out.push((conn, ch, v));
+                }
             }
         }
         self.events.extend(events);
         // events of one step: by connection, then channel, then the order they came in
-        crate::sort::sort_by(&mut lines, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        Ok(lines.into_iter().map(|l| l.2).collect())
+        crate::sort::sort_by(&mut out, |a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        Ok(out.into_iter().map(|l| l.2).collect())
     }
 
     fn method(&mut self, step: usize, ch: u16, call: &Call) -> Result<Method, RunError> {
@@ -175,7 +214,7 @@ impl Runner {
         .map_err(|message| RunError { step, message })
     }
 
-    fn ok_line(&mut self, call: &Call, reply: &Reply, st: &Step) -> Option<Value> {
+    fn ok_line(&self, call: &Call, reply: &Reply) -> Option<Value> {
         let name = call.name();
         match reply {
             Reply::None => None,
@@ -184,14 +223,9 @@ impl Runner {
                 queue,
                 message_count,
                 consumer_count,
-            } => {
-                if let Some(a) = &st.alias {
-                    self.aliases.insert(a.clone(), queue.to_string());
-                }
-                Some(
-                    json!({"kind": "ok", "call": name, "queue": self.unalias(queue), "message_count": message_count, "consumer_count": consumer_count}),
-                )
-            }
+            } => Some(
+                json!({"kind": "ok", "call": name, "queue": self.unalias(queue), "message_count": message_count, "consumer_count": consumer_count}),
+            ),
             Reply::PurgeOk { message_count } | Reply::DeleteOk { message_count } => {
                 Some(json!({"kind": "ok", "call": name, "message_count": message_count}))
             }

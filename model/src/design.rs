@@ -16,6 +16,7 @@ use crate::json::{field, found, need, object, put, Json};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use warren_engine::names::VecMap;
+use warren_engine::scenario::Step;
 
 pub type Id = u32;
 
@@ -1048,34 +1049,53 @@ impl Design {
 
     /// The `basic_publish` step for a producer's message number `n` (None if it is not linked).
     pub fn publish_step(&self, producer: Id, n: u64) -> Option<Value> {
+        self.publish_call(producer, n).map(|st| crate::steps::step_json(&st))
+    }
+
+    /// The `n`th publish of a producer as the engine's step (what the page sends the engine;
+    /// [`Design::publish_step`] is its JSON form), without the connection's login.
+    pub fn publish_call(&self, producer: Id, n: u64) -> Option<Step> {
         let node = self.node(producer)?;
         let Spec::Producer(p) = &node.spec else {
             return None;
         };
         let (exchange, routing_key) = self.producer_target(producer)?;
-        let mut props = serde_json::Map::new();
-        if p.persistent {
-            props.insert("delivery_mode".into(), json!(2));
-        }
         let fill = |s: &str| s.replace("{n}", &n.to_string());
-        if !p.correlation_id.is_empty() {
-            props.insert("correlation_id".into(), json!(fill(&p.correlation_id)));
+        let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let properties = warren_engine::message::Properties {
+            delivery_mode: p.persistent.then_some(2),
+            correlation_id: nonempty(&fill(&p.correlation_id)),
+            reply_to: (!p.reply_to.is_empty()).then(|| self.queue_ref(&p.reply_to)),
+            expiration: nonempty(&p.expiration),
+            priority: p.priority,
+            headers: (!p.headers.is_empty()).then(|| match p.headers.write() {
+                Value::Object(o) => warren_engine::field::table_from_json(&o).unwrap_or_default(),
+                _ => Default::default(),
+            }),
+            ..Default::default()
+        };
+        Some(crate::steps::on(
+            &node.name,
+            warren_engine::scenario::Call::BasicPublish {
+                exchange,
+                routing_key,
+                body: fill(&p.body),
+                mandatory: p.mandatory,
+                properties,
+            },
+        ))
+    }
+
+    /// The login a step on connection `conn` opens it with (a producer's or consumer's user).
+    pub fn login(&self, conn: &str) -> warren_engine::scenario::Login {
+        match self.login_of(conn) {
+            Some((user, password)) => warren_engine::scenario::Login {
+                user: Some(user.to_string()),
+                password: Some(password.to_string()),
+                vhost: None,
+            },
+            None => Default::default(),
         }
-        if !p.reply_to.is_empty() {
-            props.insert("reply_to".into(), json!(self.queue_ref(&p.reply_to)));
-        }
-        if !p.expiration.is_empty() {
-            props.insert("expiration".into(), json!(p.expiration));
-        }
-        if let Some(pr) = p.priority {
-            props.insert("priority".into(), json!(pr));
-        }
-        if !p.headers.is_empty() {
-            props.insert("headers".into(), p.headers.write());
-        }
-        Some(json!({"conn": node.name, "call": "basic_publish", "args": {
-            "exchange": exchange, "routing_key": routing_key, "body": fill(&p.body),
-            "mandatory": p.mandatory, "properties": props}}))
     }
 
     /// The user and password a producer's or consumer's connection (named `conn`) logs in

@@ -20,6 +20,7 @@ pub mod pika;
 pub mod play;
 pub mod runfile;
 pub mod sim;
+pub mod steps;
 pub mod timeline;
 pub mod tools;
 pub mod tutorial;

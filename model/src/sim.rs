@@ -94,9 +94,8 @@ enum Due {
     Arrive {
         node: Id,
         generation: u32,
-        /// The step as compact JSON text (a burst of 10,000 publishes is as many frames at
-        /// once: text keeps them small).
-        step: Box<str>,
+        /// The step, as the engine takes it.
+        step: Box<Step>,
         /// The trips drawn for it (a publish's, numbered once the broker numbers the message).
         trips: Vec<usize>,
     },
@@ -137,12 +136,11 @@ pub struct Live {
     /// The design the run started from (a rewind starts from it and replays the edits).
     initial: Design,
     runner: Runner,
-    /// Every step issued so far (the scenario format), `wait`s included, kept as compact JSON
-    /// text: a run with 100,000 publishes holds ~150 bytes per step instead of a JSON tree's ~1.4 KB
-    /// ([`Live::steps`] reads them back).
-    steps: Vec<Box<str>>,
-    /// What a pika client would have seen, one line per step outcome.
-    pub trace: Vec<Value>,
+    /// Every step issued so far in the scenario format, when asked for ([`Live::steps`] replays
+    /// the run with it on): a run keeps no steps of its own, the inputs say it all.
+    record: Option<Vec<Value>>,
+    /// How many steps ran (a step's number in the scenario).
+    ran: usize,
     pub timeline: Timeline,
     /// What is due, soonest first (ties in the order scheduled).
     due: BinaryHeap<Reverse<Scheduled>>,
@@ -166,12 +164,6 @@ pub struct Live {
     hop: f64,
 }
 
-/// The engine's step for a scenario step written as JSON.
-fn step_of(v: Value) -> Result<Step, String> {
-    let sc = Scenario::from_json(json!({ "steps": [v] })).map_err(|e| e.to_string())?;
-    Ok(sc.steps.into_iter().next().expect("one step"))
-}
-
 impl Live {
     /// Start a design: its setup steps run at instant 0.
     pub fn new(design: Design) -> Live {
@@ -186,8 +178,8 @@ impl Live {
             runner: Runner::new(design.seed),
             timeline: Timeline::with_hop(design.show_default, hop),
             hop,
-            steps: Vec::new(),
-            trace: Vec::new(),
+            record: None,
+            ran: 0,
             due: BinaryHeap::new(),
             seq: 0,
             inputs: Vec::new(),
@@ -202,7 +194,7 @@ impl Live {
             design,
         };
         for s in l.design.setup_steps() {
-            l.run(s);
+            l.run_json(s);
         }
         let every: Vec<(Id, u64)> = l
             .design
@@ -279,7 +271,7 @@ impl Live {
         }
         self.design = new;
         for s in plan.steps {
-            self.run(s);
+            self.run_json(s);
         }
         for id in plan.start {
             self.stopped.insert(id);
@@ -309,41 +301,55 @@ impl Live {
         }));
     }
 
-    /// Run one step now: record it and its trace, put its events on the timeline, and let the
-    /// consumers react to their deliveries.
-    fn run(&mut self, v: Value) -> usize {
+    /// Run a step written as JSON (a design's setup, an edit's declarations, a console
+    /// command: not the hot path), with its connection's login.
+    fn run_json(&mut self, v: Value) -> usize {
         let v = self.design.with_login(v);
-        let index = self.steps.len();
-        let first = self.timeline.events.len();
-        let st = match step_of(v.clone()) {
-            Ok(st) => st,
+        match crate::steps::step_of(v.clone()) {
+            Ok(st) => {
+                if let Some(r) = &mut self.record {
+                    r.push(v);
+                }
+                self.exec(&st)
+            }
             Err(e) => {
                 self.problems.push(e);
-                return first;
+                self.timeline.events.len()
             }
-        };
-        self.steps.push(v.to_string().into());
-        match self.runner.step(index, &st) {
-            Ok(lines) => {
-                for mut l in lines {
-                    if let Some(o) = l.as_object_mut() {
-                        o.insert("step".into(), json!(index));
-                        if let (Some(code), Some(text)) = (o.get("code"), o.get("text")) {
-                            let who = o.get("conn").and_then(Value::as_str).unwrap_or("");
-                            self.problems
-                                .push(format!("{who}: {code} {}", text.as_str().unwrap_or("")));
-                        }
-                    }
-                    self.trace.push(l);
+        }
+    }
+
+    /// Run a step a client sends, typed (a publish, an ack, a wait), with its connection's
+    /// login.
+    fn run(&mut self, mut st: Step) -> usize {
+        if !matches!(st.call, Call::Wait { .. } | Call::Restart) {
+            st.login = self.design.login(&st.conn);
+        }
+        if let Some(r) = &mut self.record {
+            r.push(crate::steps::step_json(&st));
+        }
+        self.exec(&st)
+    }
+
+    /// Run one step now: put its events on the timeline, and let the consumers react to their
+    /// deliveries. The index of its first event.
+    fn exec(&mut self, st: &Step) -> usize {
+        let index = self.ran;
+        self.ran += 1;
+        let first = self.timeline.events.len();
+        match self.runner.apply(index, st) {
+            Ok(errors) => {
+                for (who, code, text) in errors {
+                    self.problems.push(format!("{who}: {code} {text}"));
                 }
             }
             Err(e) => self.problems.push(e.to_string()),
         }
-        for n in self.design.nodes.iter().map(|n| n.name.as_str()).chain(["setup"]) {
-            if let Some(c) = self.runner.conn_id(n) {
-                // most steps open no connection: copy the name only when it is new
-                if self.timeline.names.get(&c).map(String::as_str) != Some(n) {
-                    self.timeline.names.insert(c, n.to_string());
+        // most steps open no connection: copy the names only when there is a new one
+        if self.runner.conn_names().len() != self.timeline.names.len() {
+            for (c, n) in self.runner.conn_names() {
+                if self.timeline.names.get(c).is_none() {
+                    self.timeline.names.insert(*c, n.clone());
                 }
             }
         }
@@ -365,7 +371,7 @@ impl Live {
 
     /// A client sends a frame now: it reaches the broker a hop later ([`Due::Arrive`]). `trips`
     /// are its dots, already drawn.
-    fn send(&mut self, node: Id, step: Value, trips: Vec<usize>) {
+    fn send(&mut self, node: Id, step: Step, trips: Vec<usize>) {
         let generation = self.generation.get(&node).copied().unwrap_or(0);
         let at = self.runner.now() + self.hop.ceil() as u64;
         self.schedule(
@@ -373,7 +379,7 @@ impl Live {
             Due::Arrive {
                 node,
                 generation,
-                step: step.to_string().into(),
+                step: Box::new(step),
                 trips,
             },
         );
@@ -382,24 +388,24 @@ impl Live {
     /// A client publishes now (`step` is its `basic_publish`): the message is drawn on its way
     /// along the route the broker's bindings now give it (to the exchange in the first half of
     /// the hop, then through the bindings), and the broker takes it a hop later.
-    fn send_publish(&mut self, node: Id, step: Value) {
+    fn send_publish(&mut self, node: Id, step: Step) {
         let t = self.runner.now() as f64;
         let h = self.hop;
-        let conn = step["conn"].as_str().unwrap_or("");
-        let client = Place::Client(Name::from(conn));
-        let (exchange, hops) = match step_of(self.design.with_login(step.clone())).map(|s| s.call) {
-            Ok(Call::BasicPublish {
+        let client = Place::Client(Name::from(step.conn.as_str()));
+        let (exchange, hops) = match &step.call {
+            Call::BasicPublish {
                 exchange,
                 routing_key,
                 properties,
                 ..
-            }) => {
+            } => {
                 let rk = match routing_key.strip_prefix('$') {
-                    Some(alias) => self.runner.aliases().get(alias).cloned().unwrap_or(routing_key.clone()),
-                    None => routing_key.clone(),
+                    Some(alias) => self.runner.aliases().get(alias).cloned(),
+                    None => None,
                 };
-                let hops = self.runner.server.preview_route(&exchange, &rk, &properties);
-                (exchange, hops)
+                let rk = rk.as_deref().unwrap_or(routing_key);
+                let hops = self.runner.server.preview_route(exchange, rk, properties);
+                (exchange.clone(), hops)
             }
             _ => (String::new(), Vec::new()),
         };
@@ -529,7 +535,7 @@ impl Live {
     fn wait_until(&mut self, t: u64) {
         let now = self.runner.now();
         if t > now {
-            self.run(json!({"call": "wait", "args": {"ms": t - now}}));
+            self.run(crate::steps::wait(t - now));
         }
     }
 
@@ -551,7 +557,7 @@ impl Live {
                         self.fire(n, s.due);
                     } else {
                         let ms = n.saturating_sub(self.runner.now());
-                        self.run(json!({"call": "wait", "args": {"ms": ms}}));
+                        self.run(crate::steps::wait(ms));
                         if self.runner.server.next_timeout() == Some(n) {
                             break; // a timer that does not fire (never expected): do not spin
                         }
@@ -616,35 +622,43 @@ impl Live {
                         Some((alias, _)) => format!("${alias}"),
                         None => to,
                     };
-                    let mut props = serde_json::Map::new();
-                    if let Some(corr) = corr {
-                        props.insert("correlation_id".into(), json!(corr));
-                    }
-                    self.send_publish(
-                        consumer,
-                        json!({"conn": conn, "call": "basic_publish", "args": {
-                        "exchange": "", "routing_key": to, "body": body, "properties": props}}),
-                    );
+                    let properties = warren_engine::message::Properties {
+                        correlation_id: corr,
+                        ..Default::default()
+                    };
+                    let publish = Call::BasicPublish {
+                        exchange: String::new(),
+                        routing_key: to,
+                        body,
+                        mandatory: false,
+                        properties,
+                    };
+                    self.send_publish(consumer, crate::steps::on(&conn, publish));
                 }
                 if auto_ack {
                     return;
                 }
-                let (step, kind) = match (fail, c.on_failure) {
+                let refused = if c.requeue { TripKind::Requeue } else { TripKind::Fall };
+                let requeue = c.requeue;
+                let (call, kind) = match (fail, c.on_failure) {
                     (false, _) => (
-                        json!({"conn": conn, "call": "basic_ack", "args": {"delivery_tag": delivery_tag}}),
+                        Call::BasicAck {
+                            delivery_tag,
+                            multiple: false,
+                        },
                         TripKind::Ack,
                     ),
                     (true, OnFailure::Nack) => (
-                        json!({"conn": conn, "call": "basic_nack",
-                        "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
-                        if c.requeue { TripKind::Requeue } else { TripKind::Fall },
+                        Call::BasicNack {
+                            delivery_tag,
+                            multiple: false,
+                            requeue,
+                        },
+                        refused,
                     ),
-                    (true, OnFailure::Reject) => (
-                        json!({"conn": conn, "call": "basic_reject",
-                        "args": {"delivery_tag": delivery_tag, "requeue": c.requeue}}),
-                        if c.requeue { TripKind::Requeue } else { TripKind::Fall },
-                    ),
+                    (true, OnFailure::Reject) => (Call::BasicReject { delivery_tag, requeue }, refused),
                 };
+                let step = crate::steps::on(&conn, call);
                 let t = at as f64;
                 let trip = self.timeline.add_trip(
                     msg,
@@ -666,8 +680,7 @@ impl Live {
                 if self.generation.get(&node).copied().unwrap_or(0) != generation {
                     return; // lost with its connection
                 }
-                let step = serde_json::from_str(&step).expect("a frame's step is JSON written by serde_json");
-                let first = self.run(step);
+                let first = self.run(*step);
                 let published =
                     (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].0.kind {
                         EventKind::Published { msg, .. } => Some((*msg, i)),
@@ -706,10 +719,10 @@ impl Live {
             let n = *n;
             let mut step = self
                 .design
-                .publish_step(id, n)
+                .publish_call(id, n)
                 .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?;
-            if let Some(k) = key {
-                step["args"]["routing_key"] = json!(k);
+            if let (Some(k), Call::BasicPublish { routing_key, .. }) = (key, &mut step.call) {
+                *routing_key = k.to_string();
             }
             self.send_publish(id, step);
         }
@@ -743,7 +756,7 @@ impl Live {
                 }
                 *self.generation.entry(id).or_default() += 1;
                 if self.runner.conn_id(&name).is_some() {
-                    self.run(json!({"conn": name, "call": "connection_close"}));
+                    self.run(crate::steps::on(&name, Call::ConnectionClose));
                 }
                 Ok(())
             }
@@ -758,18 +771,18 @@ impl Live {
                 }
                 *self.generation.entry(id).or_default() += 1;
                 for s in self.design.consumer_steps(id) {
-                    self.run(s);
+                    self.run_json(s);
                 }
                 Ok(())
             }
             Input::Edit(d) => self.apply_edit(*d),
             Input::Restart => {
-                self.run(json!({"call": "restart"}));
+                self.run(crate::steps::on("A", Call::Restart));
                 self.reconnect();
                 Ok(())
             }
             Input::Ctl(words) => {
-                self.run(json!({"call": "rabbitmqctl", "args": {"command": words}}));
+                self.run_json(json!({"call": "rabbitmqctl", "args": {"command": words}}));
                 match words.first().map(String::as_str) {
                     // the clients' connections dropped: what they were processing is forgotten
                     Some("stop_app") => {
@@ -836,7 +849,7 @@ impl Live {
             .collect();
         // a qos without its consume is harmless; keep pairs together as setup made them
         for s in again {
-            self.run(s);
+            self.run_json(s);
         }
     }
 
@@ -896,11 +909,35 @@ impl Live {
         json!({"name": self.design.name, "seed": self.design.seed, "steps": self.steps()})
     }
 
-    /// Every step issued so far (the scenario format), `wait`s included.
+    /// Every step issued so far (the scenario format), `wait`s included: the run replayed from
+    /// its inputs with its steps written down (a run keeps none of its own).
     pub fn steps(&self) -> Vec<Value> {
-        self.steps
-            .iter()
-            .map(|s| serde_json::from_str(s).expect("a step kept is JSON written by serde_json"))
-            .collect()
+        let mut l = Live::with_hop(self.initial.clone(), self.hop);
+        l.record = Some(Vec::new());
+        // the setup ran before recording began: again, written down
+        let mut steps: Vec<Value> = self
+            .initial
+            .setup_steps()
+            .into_iter()
+            .map(|s| self.initial.with_login(s))
+            .collect();
+        for (at, i) in &self.inputs {
+            let _ = l.input(*at, i.clone());
+        }
+        l.advance_to(self.clock);
+        steps.extend(l.record.take().unwrap_or_default());
+        steps
+    }
+
+    /// What a pika client would have seen so far, one line per step outcome (each with its
+    /// `step`): the steps run again by the engine's trace runner.
+    pub fn trace(&self) -> Vec<Value> {
+        let steps: Vec<Step> = self
+            .steps()
+            .into_iter()
+            .filter_map(|s| crate::steps::step_of(s).ok())
+            .collect();
+        let mut r = Runner::new(self.design.seed);
+        warren_engine::trace::run_steps(&steps, |i, st| r.step(i, st)).unwrap_or_default()
     }
 }

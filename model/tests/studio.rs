@@ -213,17 +213,16 @@ fn fair_dispatch_fills_prefetch_slots_and_acks_free_them() {
         t += 25.0;
     }
     assert_eq!(consumer_counts(&mut l, end + 1.0), (0, 0, (0, 0)));
-    // what the page ran is a scenario: the runner gives the same trace from the recorded steps
+    // what the page ran (typed steps, no JSON) is a scenario: its steps written as JSON and run
+    // by the trace runner give the engine's events the page showed, one for one
     let sc = Scenario::from_json(l.scenario()).unwrap();
-    let mut again = Runner::run(&sc).unwrap();
-    for line in &mut again {
-        line.as_object_mut().unwrap().remove("step");
-    }
-    let mut live: Vec<_> = l.trace.clone();
-    for line in &mut live {
-        line.as_object_mut().unwrap().remove("step");
-    }
-    assert_eq!(again, live);
+    let mut r = Runner::new(sc.seed);
+    warren_engine::trace::run_steps(&sc.steps, |i, st| r.step(i, st)).unwrap();
+    let shown: Vec<String> = l.timeline.events.iter().map(|(e, _)| format!("{e:?}")).collect();
+    let ran: Vec<String> = r.events.iter().map(|e| format!("{e:?}")).collect();
+    assert!(shown.len() > 20, "{}", shown.len());
+    assert_eq!(ran, shown);
+    assert!(l.trace().iter().filter(|t| t["kind"] == "deliver").count() >= 4);
     let acks = l.steps().iter().filter(|s| s["call"] == "basic_ack").count();
     assert_eq!(acks, 4);
 }
@@ -244,8 +243,8 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     // each round: the delivery travels to the client (400 ms), the callback fails after 500 ms,
     // the requeued message travels back (400 ms)
     l.advance_to(6000);
-    let redelivered = l.trace.iter().filter(|t| t["redelivered"] == true).count();
-    assert!(redelivered >= 3, "{:?}", l.trace);
+    let redelivered = l.trace().iter().filter(|t| t["redelivered"] == true).count();
+    assert!(redelivered >= 3, "{:?}", l.trace());
     assert!(l.timeline.trips.iter().any(|t| t.kind == TripKind::Requeue));
 
     // RPC: client → rpc_queue → server (reply) → reply queue → client's consumer
@@ -279,7 +278,7 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
     l.input(10, Input::Publish(client)).unwrap();
     l.advance_to(5000);
     let replies: Vec<_> = l
-        .trace
+        .trace()
         .iter()
         .filter(|t| t["kind"] == "deliver" && t["conn"] == "consumer-2")
         .map(|t| {
@@ -578,7 +577,7 @@ fn unroutable_messages_fall_mandatory_ones_return_dead_letters_move_and_timed_pr
     assert_eq!(tally.queue("ticks"), (5, 0));
     // the return is what pika would see
     assert!(l
-        .trace
+        .trace()
         .iter()
         .any(|t| t["kind"] == "return" && t["reply_text"] == "NO_ROUTE" && t["conn"] == "p"));
 }
