@@ -2499,9 +2499,8 @@ impl App {
         };
         let key: warren_engine::Name = self.tester.as_str().into();
         let rows = x.bindings.iter().map(|b| {
-            let hit = x.binding_matches(b, std::slice::from_ref(&key), None);
+            let (hit, why) = warren_model::explain::binding_of(self.lang, x, b, std::slice::from_ref(&key), None);
             let to = self.live.canvas_queue(b.dest.name());
-            let (_, why) = warren_model::explain::binding_in(self.lang, x.kind.name(), &b.key, &b.args, &key, None);
             html! { <li class={if hit { "match" } else { "miss" }}>{ format!("{} {} → {to}", if hit { "✔" } else { "✘" }, b.key) }
                 <br /><small>{ why }</small></li> }
         });
@@ -2537,13 +2536,11 @@ impl App {
                 .bindings
                 .iter()
                 .map(|b| {
-                    let hit = x.binding_matches(b, &msg.routing_keys, msg.properties.headers.as_ref());
-                    let (_, why) = warren_model::explain::binding_in(
+                    let (hit, why) = warren_model::explain::binding_of(
                         self.lang,
-                        x.kind.name(),
-                        &b.key,
-                        &b.args,
-                        msg.routing_key(),
+                        x,
+                        b,
+                        &msg.routing_keys,
                         msg.properties.headers.as_ref(),
                     );
                     let to = self.live.canvas_queue(b.dest.name());

@@ -3,9 +3,11 @@
 //! each header of a headers binding compared). Tested against RabbitMQ's matching vectors.
 
 use crate::i18n::Lang;
+use warren_engine::exchange::{Binding, Exchange, ExchangeKind};
 use warren_engine::field::{FieldTable, FieldValue};
 use warren_engine::headers::{self, XMatch};
 use warren_engine::topic::words;
+use warren_engine::Name;
 
 /// Why a topic binding key matches a routing key (the words aligned), or where it fails.
 /// The first value is the verdict.
@@ -13,18 +15,18 @@ pub fn topic(binding: &str, routing: &str) -> (bool, String) {
     topic_in(Lang::En, binding, routing)
 }
 
-/// [`topic`] in the learner's language.
+/// [`topic`] in the learner's language. The verdict is the engine's matcher's; the words
+/// aligned (or where they fail to) are the explanation.
 pub fn topic_in(l: Lang, binding: &str, routing: &str) -> (bool, String) {
+    let hit = warren_engine::topic::matches(binding, routing);
     let (b, r) = (words(binding), words(routing));
-    if let Some(parts) = align(l, &b, &r) {
-        let why = if parts.is_empty() {
-            pick(l, "both have no words", "两边都没有单词").to_string()
-        } else {
-            parts.join(", ")
-        };
-        return (true, why);
-    }
-    (false, mismatch(l, &b, &r))
+    let why = match (hit, align(l, &b, &r)) {
+        (true, Some(parts)) if parts.is_empty() => pick(l, "both have no words", "两边都没有单词").to_string(),
+        (true, Some(parts)) => parts.join(", "),
+        (false, _) => mismatch(l, &b, &r),
+        (true, None) => pick(l, "the words line up", "单词能对齐").to_string(),
+    };
+    (hit, why)
 }
 
 fn pick(l: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -175,8 +177,67 @@ pub fn headers_in(l: Lang, args: &FieldTable, msg_headers: Option<&FieldTable>) 
     (verdict, why)
 }
 
+/// Why a binding of exchange `x` matched a message or not, as the broker routed it: the verdict
+/// is the engine's ([`Exchange::binding_matches`]) for all the message's routing keys (its
+/// routing key, then those its `CC` and `BCC` headers add: RabbitMQ's sender-selected
+/// distribution, for direct and topic exchanges); the explanation names the key that matched.
+pub fn binding_of(
+    l: Lang,
+    x: &Exchange,
+    b: &Binding,
+    keys: &[Name],
+    msg_headers: Option<&FieldTable>,
+) -> (bool, String) {
+    let hit = x.binding_matches(b, keys, msg_headers);
+    let kind = x.kind.name();
+    let routing = keys.first().map_or("", |k| k.as_str());
+    let direct_or_topic = matches!(x.kind, ExchangeKind::Direct | ExchangeKind::Topic);
+    if !direct_or_topic || keys.len() < 2 {
+        let (_, why) = binding_in(l, kind, &b.key, &b.args, routing, msg_headers);
+        return (hit, why);
+    }
+    let header_of = |k: &Name| {
+        let listed = |h: &str| {
+            msg_headers
+                .and_then(|t| t.get(h))
+                .is_some_and(|v| matches!(v, FieldValue::Array(a) if a.iter().any(|v| v.as_str() == Some(k.as_str()))))
+        };
+        if listed("CC") {
+            "CC"
+        } else {
+            "BCC"
+        }
+    };
+    let single = |k: &Name| x.binding_matches(b, std::slice::from_ref(k), None);
+    let (_, plain) = binding_in(l, kind, &b.key, &b.args, routing, msg_headers);
+    match keys.iter().position(single) {
+        Some(i) if i > 0 => {
+            let k = &keys[i];
+            let (_, why) = binding_in(l, kind, &b.key, &b.args, k, msg_headers);
+            let h = header_of(k);
+            let why = match l {
+                Lang::En => format!("by the key '{k}' its {h} header adds: {why}"),
+                Lang::Zh => format!("靠它的 {h} 头加上的键 '{k}'：{why}"),
+            };
+            (hit, why)
+        }
+        _ if hit => (hit, plain),
+        _ => {
+            let extra: Vec<&str> = keys[1..].iter().map(|k| k.as_str()).collect();
+            let why = match l {
+                Lang::En => format!(
+                    "{plain}; nor the keys its CC/BCC headers add ('{}')",
+                    extra.join("', '")
+                ),
+                Lang::Zh => format!("{plain}；CC/BCC 头加上的键（'{}'）也不匹配", extra.join("'、'")),
+            };
+            (hit, why)
+        }
+    }
+}
+
 /// Why a binding of an exchange of `kind` matches (or not) a message with this routing key and
-/// these headers.
+/// these headers (one routing key: [`binding_of`] takes a message's CC and BCC keys too).
 pub fn binding(
     kind: &str,
     key: &str,

@@ -74,3 +74,58 @@ fn headers_explanations_break_the_engines_verdict_down_per_header() {
     }
     assert_eq!(n, 440);
 }
+
+/// RabbitMQ routes a message by its CC and BCC headers' keys as well as its routing key (direct
+/// and topic exchanges): the explanation says which key matched, never "≠" beside a match.
+#[test]
+fn a_binding_matched_by_a_cc_key_says_so() {
+    use warren_engine::exchange::{Binding, Dest, Exchange, ExchangeKind};
+    use warren_engine::Name;
+    use warren_model::i18n::Lang;
+    let mut x = Exchange::new(
+        "logs".into(),
+        ExchangeKind::Direct,
+        false,
+        false,
+        false,
+        FieldTable::new(),
+    );
+    let bind = |key: &str| Binding {
+        dest: Dest::Queue(Name::from(format!("q-{key}").as_str())),
+        key: key.into(),
+        args: FieldTable::new(),
+    };
+    for k in ["info", "error", "debug"] {
+        x.bind(bind(k));
+    }
+    let mut headers = FieldTable::new();
+    headers.insert("CC".into(), FieldValue::Array(vec![FieldValue::Str("error".into())]));
+    // published with key "info", CC "error", BCC "audit" (the broker keeps BCC out of the headers)
+    let keys: Vec<Name> = ["info", "error", "audit"].into_iter().map(Name::from).collect();
+    let (hit, why) = explain::binding_of(Lang::En, &x, &bind("error"), &keys, Some(&headers));
+    assert!(hit, "{why}");
+    assert_eq!(
+        why,
+        "by the key 'error' its CC header adds: binding key 'error' = routing key 'error'"
+    );
+    let (hit, why) = explain::binding_of(Lang::En, &x, &bind("info"), &keys, Some(&headers));
+    assert_eq!((hit, why.as_str()), (true, "binding key 'info' = routing key 'info'"));
+    let (hit, why) = explain::binding_of(Lang::En, &x, &bind("debug"), &keys, Some(&headers));
+    assert!(!hit);
+    assert_eq!(
+        why,
+        "binding key 'debug' ≠ routing key 'info'; nor the keys its CC/BCC headers add ('error', 'audit')"
+    );
+    let (hit, why) = explain::binding_of(Lang::En, &x, &bind("audit"), &keys, Some(&headers));
+    assert!(
+        hit && why.starts_with("by the key 'audit' its BCC header adds"),
+        "{why}"
+    );
+    // a topic binding: the words aligned for the CC key
+    let mut t = Exchange::new("t".into(), ExchangeKind::Topic, false, false, false, FieldTable::new());
+    t.bind(bind("*.critical"));
+    let keys: Vec<Name> = ["kern.info", "kern.critical"].into_iter().map(Name::from).collect();
+    let (hit, why) = explain::binding_of(Lang::Zh, &t, &bind("*.critical"), &keys, Some(&headers));
+    assert!(hit, "{why}");
+    assert!(why.contains("'kern.critical'") && why.contains("'*' = 'kern'"), "{why}");
+}
