@@ -2519,10 +2519,10 @@ impl App {
         let path: Vec<String> = tl
             .events
             .iter()
-            .filter(|(e, s)| *s <= self.t && messages_of(&e.kind).contains(&m))
-            .filter_map(|(e, _)| describe_in(self.lang, &e.kind, &tl.names).map(|d| d.1))
+            .filter(|e| e.at as f64 <= self.t && messages_of(&e.kind).contains(&m))
+            .filter_map(|e| describe_in(self.lang, &e.kind, &tl.names).map(|d| d.1))
             .collect();
-        let published = tl.events.iter().find_map(|(e, _)| match &e.kind {
+        let published = tl.events.iter().find_map(|e| match &e.kind {
             warren_engine::EventKind::Published { msg, message, .. } if *msg == m => Some(message.clone()),
             warren_engine::EventKind::DeadLettered { new_msg, message, .. } if *new_msg == m => Some(message.clone()),
             _ => None,
@@ -2577,7 +2577,7 @@ impl App {
         let filter = self.filter.to_ascii_lowercase();
         let highlight = &self.related;
         tl.shown_latest_first()
-            .filter_map(|(e, s)| {
+            .filter_map(|e| {
                 let (cat, text) = describe_in(self.lang, &e.kind, &tl.names)?;
                 if !(filter.is_empty() || text.to_ascii_lowercase().contains(&filter) || cat.contains(&filter)) {
                     return None;
@@ -2585,7 +2585,7 @@ impl App {
                 let ms = messages_of(&e.kind);
                 let on = ms.iter().any(|m| highlight.contains(m));
                 Some(LogLine {
-                    at: *s,
+                    at: e.at as f64,
                     cat,
                     text,
                     msg: ms.first().copied(),

@@ -441,11 +441,11 @@ pub fn messages_of(e: &EventKind) -> Vec<MsgId> {
 pub fn related(live: &crate::sim::Live, m: MsgId) -> Vec<MsgId> {
     use warren_engine::EventKind;
     let mut out = vec![m];
-    let corr = live.timeline.events.iter().find_map(|(e, _)| match &e.kind {
+    let corr = live.timeline.events.iter().find_map(|e| match &e.kind {
         EventKind::Published { msg, message, .. } if *msg == m => message.properties.correlation_id.clone(),
         _ => None,
     });
-    for (e, _) in &live.timeline.events {
+    for e in &live.timeline.events {
         match &e.kind {
             EventKind::Published { msg, message, .. }
                 if corr.is_some() && message.properties.correlation_id == corr && !out.contains(msg) =>

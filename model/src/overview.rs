@@ -108,16 +108,17 @@ pub fn at(live: &Live, t: f64) -> Overview {
     let mut by_queue: warren_engine::names::VecMap<&str, [f64; 3]> = Default::default();
     // the shown events, latest first, back to the chart's start: a frame's work is the window's
     // events, not the whole run's
-    for (e, shown) in live
+    for e in live
         .timeline
         .shown_latest_first()
-        .take_while(|(_, shown)| *shown > t - CHART_MS)
+        .take_while(|e| e.at as f64 > t - CHART_MS)
     {
+        let shown = e.at as f64;
         let Some((kind, queue)) = counted(&e.kind) else {
             continue;
         };
         let bin = (((t - shown) / bin_ms) as usize).min(CHART_BINS - 1);
-        let in_window = *shown > t - WINDOW_MS;
+        let in_window = shown > t - WINDOW_MS;
         let add = |r: &mut Rates, by: f64| match kind {
             Kind::Publish => r.publish += by,
             Kind::Deliver => r.deliver += by,

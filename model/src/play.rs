@@ -45,19 +45,15 @@ fn finish(mut live: Live, limit_ms: u64) -> Live {
     live
 }
 
-/// The log's lines shown up to `limit_ms`, in the order the page shows them (by instant, then in
-/// the engine's order), each as a JSON object.
+/// The log's lines shown up to `limit_ms`, in the order the page shows them (the engine's, which
+/// is the order of their instants), each as a JSON object.
 pub fn lines(live: &Live, limit_ms: u64) -> Vec<Value> {
     let tl = &live.timeline;
-    let mut order: Vec<usize> = (0..tl.events.len())
-        .filter(|&i| tl.events[i].1 <= limit_ms as f64)
-        .collect();
-    order.sort_by(|&a, &b| tl.events[a].1.total_cmp(&tl.events[b].1).then(a.cmp(&b)));
-    order
-        .into_iter()
+    let upto = tl.events.partition_point(|e| e.at <= limit_ms);
+    (0..upto)
         .filter_map(|i| {
-            let (e, shown) = &tl.events[i];
-            line(&e.kind, *shown, &tl.names)
+            let e = &tl.events[i];
+            line(&e.kind, e.at as f64, &tl.names)
         })
         .collect()
 }

@@ -94,10 +94,11 @@ enum Due {
     Arrive {
         node: Id,
         generation: u32,
-        /// The step, as the engine takes it.
-        step: Box<Step>,
-        /// The trips drawn for it (a publish's, numbered once the broker numbers the message).
-        trips: Vec<usize>,
+        /// The step, kept small while it travels.
+        frame: crate::steps::Frame,
+        /// The trips drawn for it, by number (a publish's, numbered once the broker numbers
+        /// the message).
+        trips: std::ops::Range<usize>,
     },
     /// A user's action planned for its instant (a tutorial's later acts).
     Input(Input),
@@ -359,7 +360,7 @@ impl Live {
         // broker sent it (the delivery's dot is on its way meanwhile)
         let hop = self.hop.ceil() as u64;
         let arrived: Vec<(u64, EventKind)> = (first..self.timeline.events.len())
-            .map(|i| &self.timeline.events[i].0)
+            .map(|i| &self.timeline.events[i])
             .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
             .map(|e| (e.at + hop, e.kind.clone()))
             .collect();
@@ -371,7 +372,7 @@ impl Live {
 
     /// A client sends a frame now: it reaches the broker a hop later ([`Due::Arrive`]). `trips`
     /// are its dots, already drawn.
-    fn send(&mut self, node: Id, step: Step, trips: Vec<usize>) {
+    fn send(&mut self, node: Id, step: Step, trips: std::ops::Range<usize>) {
         let generation = self.generation.get(&node).copied().unwrap_or(0);
         let at = self.runner.now() + self.hop.ceil() as u64;
         self.schedule(
@@ -379,7 +380,7 @@ impl Live {
             Due::Arrive {
                 node,
                 generation,
-                step: Box::new(step),
+                frame: crate::steps::Frame::of(step),
                 trips,
             },
         );
@@ -409,14 +410,13 @@ impl Live {
             }
             _ => (String::new(), Vec::new()),
         };
-        let mut trips = Vec::new();
         let tl = &mut self.timeline;
+        // its trips are the ones added now, one after the other
+        let first = tl.trips.len();
         let none = MsgId(0);
-        let mut add = |tl: &mut crate::timeline::Timeline, from: Place, to: Option<Place>, a: f64, b: f64| {
+        let add = |tl: &mut crate::timeline::Timeline, from: Place, to: Option<Place>, a: f64, b: f64| {
             let kind = if to.is_some() { TripKind::Flow } else { TripKind::Fall };
-            if let Some(i) = tl.add_trip(none, from, to, a, b, kind, usize::MAX) {
-                trips.push(i);
-            }
+            tl.add_trip(none, from, to, a, b, kind, usize::MAX);
         };
         if exchange.is_empty() && !tl.show_default {
             // the default exchange is not drawn: straight to the queue the key names
@@ -454,6 +454,7 @@ impl Live {
                 add(tl, Place::Exchange(from.clone()), Some(to), a, a + span);
             }
         }
+        let trips = first..self.timeline.trips.len();
         self.send(node, step, trips);
     }
 
@@ -669,25 +670,24 @@ impl Live {
                     kind,
                     usize::MAX,
                 );
-                self.send(consumer, step, trip.into_iter().collect());
+                self.send(consumer, step, trip.map_or(0..0, |i| i..i + 1));
             }
             Due::Arrive {
                 node,
                 generation,
-                step,
+                frame,
                 trips,
             } => {
                 if self.generation.get(&node).copied().unwrap_or(0) != generation {
                     return; // lost with its connection
                 }
-                let first = self.run(*step);
-                let published =
-                    (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].0.kind {
-                        EventKind::Published { msg, .. } => Some((*msg, i)),
-                        _ => None,
-                    });
+                let first = self.run(frame.step());
+                let published = (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].kind {
+                    EventKind::Published { msg, .. } => Some((*msg, i)),
+                    _ => None,
+                });
                 if let Some((msg, i)) = published {
-                    self.timeline.name_trips(&trips, msg, i);
+                    self.timeline.name_trips(trips, msg, i);
                 }
             }
             Due::Input(i) => {

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use warren_engine::field::table_to_json;
 use warren_engine::message::Properties;
 use warren_engine::scenario::{Call, Login, Scenario, Step};
+use warren_engine::Name;
 
 /// The engine's step for a scenario step written as JSON (a design's setup, a file's step).
 pub fn step_of(v: Value) -> Result<Step, String> {
@@ -119,4 +120,129 @@ fn properties_json(p: &Properties) -> Value {
         m.insert("headers".into(), table_to_json(h));
     }
     Value::Object(m)
+}
+
+/// A step on its way from a client to the broker, kept small: a burst of 10,000 publishes is as
+/// many frames at once (the engine's [`Step`] is about 500 bytes before its strings; a frame
+/// about 60, its body apart).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Frame {
+    Publish {
+        conn: Name,
+        exchange: Name,
+        routing_key: Name,
+        body: Box<str>,
+        mandatory: bool,
+        /// Unset when all are (most publishes).
+        properties: Option<Box<Properties>>,
+    },
+    Ack {
+        conn: Name,
+        delivery_tag: u64,
+    },
+    Refuse {
+        conn: Name,
+        delivery_tag: u64,
+        requeue: bool,
+        /// `basic_nack` (else `basic_reject`).
+        nack: bool,
+    },
+    Other(Box<Step>),
+}
+
+impl Frame {
+    /// The frame of a step a client sends (without its login: the simulation adds it).
+    pub fn of(st: Step) -> Frame {
+        let conn = || Name::from(st.conn.as_str());
+        match st.call {
+            Call::BasicPublish {
+                exchange,
+                routing_key,
+                body,
+                mandatory,
+                properties,
+            } if st.ch == 1 && st.alias.is_none() => Frame::Publish {
+                conn: conn(),
+                exchange: Name::from(exchange.as_str()),
+                routing_key: Name::from(routing_key.as_str()),
+                body: body.into_boxed_str(),
+                mandatory,
+                properties: (properties != Properties::default()).then(|| Box::new(properties)),
+            },
+            Call::BasicAck {
+                delivery_tag,
+                multiple: false,
+            } if st.ch == 1 => Frame::Ack {
+                conn: conn(),
+                delivery_tag,
+            },
+            Call::BasicNack {
+                delivery_tag,
+                multiple: false,
+                requeue,
+            } if st.ch == 1 => Frame::Refuse {
+                conn: conn(),
+                delivery_tag,
+                requeue,
+                nack: true,
+            },
+            Call::BasicReject { delivery_tag, requeue } if st.ch == 1 => Frame::Refuse {
+                conn: conn(),
+                delivery_tag,
+                requeue,
+                nack: false,
+            },
+            call => Frame::Other(Box::new(Step { call, ..st })),
+        }
+    }
+
+    /// The step again, as the engine takes it.
+    pub fn step(self) -> Step {
+        match self {
+            Frame::Publish {
+                conn,
+                exchange,
+                routing_key,
+                body,
+                mandatory,
+                properties,
+            } => on(
+                &conn,
+                Call::BasicPublish {
+                    exchange: exchange.to_string(),
+                    routing_key: routing_key.to_string(),
+                    body: body.into_string(),
+                    mandatory,
+                    properties: properties.map(|p| *p).unwrap_or_default(),
+                },
+            ),
+            Frame::Ack { conn, delivery_tag } => on(
+                &conn,
+                Call::BasicAck {
+                    delivery_tag,
+                    multiple: false,
+                },
+            ),
+            Frame::Refuse {
+                conn,
+                delivery_tag,
+                requeue,
+                nack: true,
+            } => on(
+                &conn,
+                Call::BasicNack {
+                    delivery_tag,
+                    multiple: false,
+                    requeue,
+                },
+            ),
+            Frame::Refuse {
+                conn,
+                delivery_tag,
+                requeue,
+                nack: false,
+            } => on(&conn, Call::BasicReject { delivery_tag, requeue }),
+            Frame::Other(st) => *st,
+        }
+    }
 }

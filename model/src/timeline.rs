@@ -418,6 +418,20 @@ impl<T> Chunked<T> {
     pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<T>>> {
         self.chunks.iter().flatten()
     }
+
+    pub fn last(&self) -> Option<&T> {
+        self.chunks.last().and_then(|c| c.last())
+    }
+
+    /// The number of items before the first for which `pred` is false (`pred` true for a prefix).
+    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
+        // whole chunks first, then within the chunk
+        let c = self.chunks.partition_point(|c| c.last().is_some_and(&mut pred));
+        match self.chunks.get(c) {
+            Some(chunk) => c * CHUNK + chunk.partition_point(pred),
+            None => self.len,
+        }
+    }
 }
 
 impl<T> std::ops::Index<usize> for Chunked<T> {
@@ -445,8 +459,9 @@ impl<'a, T> IntoIterator for &'a Chunked<T> {
 /// and the counts at the playback position.
 #[derive(Clone, Debug, Default)]
 pub struct Timeline {
-    /// Engine events in engine order, each with its shown time.
-    pub events: Chunked<(Event, f64)>,
+    /// Engine events in engine order, which is the order of their instants (one clock): each
+    /// is shown at its instant, `at`.
+    pub events: Chunked<Event>,
     /// Every trip, in the order they were made (not sorted by start).
     pub trips: Chunked<Trip>,
     /// Trip indices sorted by (start, index), for the first `trips_indexed` trips: the trips in
@@ -455,15 +470,10 @@ pub struct Timeline {
     trips_indexed: usize,
     /// The latest moment a trip ends.
     trips_end: f64,
-    /// Event indices sorted by (shown time, index): the order counts change in.
-    order: Vec<usize>,
-    sorted_upto: usize,
-    /// The counts with the first `applied` events of `order` applied.
+    /// The counts with the first `applied` events applied.
     tally: Tally,
     applied: usize,
-    /// The (shown time, index) of the last event applied.
-    last_applied: Option<(f64, usize)>,
-    /// Copies of the counts, each with how many events of `order` it has applied: a step back
+    /// Copies of the counts, each with how many events it has applied: a step back
     /// starts from the latest one before it ([`Timeline::seek`]).
     snapshots: Vec<(usize, Tally)>,
     /// Bumped whenever the shown counts change (the page re-renders on it).
@@ -478,8 +488,9 @@ pub struct Timeline {
     copy: VecMap<(MsgId, Name), Place>,
     /// Copies refused with requeue (their nack's dot took them back).
     nacked: VecMap<(MsgId, Name), ()>,
-    /// Per message: its publisher and the exchange it was published to.
-    origin: VecMap<MsgId, (Place, Name)>,
+    /// Per message, by id (the broker numbers them 1, 2, 3…): its publisher's connection and
+    /// the exchange it was published to.
+    origin: Vec<Option<(Name, Name)>>,
     last: f64,
     /// Connection names (kept up to date by the simulation).
     pub names: VecMap<ConnId, String>,
@@ -519,10 +530,22 @@ impl Timeline {
         }
     }
 
+    fn origin_of(&self, msg: MsgId) -> Option<&(Name, Name)> {
+        self.origin.get(msg.0 as usize).and_then(Option::as_ref)
+    }
+
+    fn set_origin(&mut self, msg: MsgId, o: (Name, Name)) {
+        let i = msg.0 as usize;
+        if i >= self.origin.len() {
+            self.origin.resize(i + 1, None);
+        }
+        self.origin[i] = Some(o);
+    }
+
     fn exchange_place(&self, msg: MsgId, x: &Name) -> Place {
         if x.is_empty() && !self.show_default {
-            if let Some((p, _)) = self.origin.get(&msg) {
-                return p.clone();
+            if let Some((p, _)) = self.origin_of(msg) {
+                return Place::Client(p.clone());
             }
         }
         Place::Exchange(x.clone())
@@ -574,8 +597,8 @@ impl Timeline {
 
     /// The trips of a frame that reached the broker, now that it numbered their message and
     /// logged it as event `event`.
-    pub fn name_trips(&mut self, trips: &[usize], msg: MsgId, event: usize) {
-        for &i in trips {
+    pub fn name_trips(&mut self, trips: std::ops::Range<usize>, msg: MsgId, event: usize) {
+        for i in trips {
             let t = &mut self.trips[i];
             t.msg = msg;
             t.event = event;
@@ -609,12 +632,17 @@ impl Timeline {
 
     /// Take the events of one engine call (in engine order): each is shown at its instant.
     pub fn push(&mut self, events: impl IntoIterator<Item = Event>) {
-        for e in events {
+        for mut e in events {
+            // one clock: the engine never goes back (were it to, its event is shown with the
+            // latest, so that the events stay in the order of their instants)
+            if let Some(prev) = self.events.last() {
+                e.at = e.at.max(prev.at);
+            }
             let i = self.events.len();
             let at = e.at as f64;
             self.schedule(i, &e.kind, at);
             self.last = self.last.max(at);
-            self.events.push((e, at));
+            self.events.push(e);
         }
     }
 
@@ -625,8 +653,8 @@ impl Timeline {
             EventKind::Published {
                 msg, conn, exchange, ..
             } => {
-                let p = Place::Client(self.name(conn));
-                self.origin.insert(*msg, (p, exchange.clone()));
+                let p = self.name(conn);
+                self.set_origin(*msg, (p, exchange.clone()));
             }
             // a dead-lettered message's way on from its dead-letter exchange (drawn after)
             EventKind::Routed { msg, from, to, .. } => {
@@ -646,7 +674,7 @@ impl Timeline {
                 }
             }
             EventKind::Returned { msg, conn, .. } => {
-                let x = self.origin.get(msg).map(|o| o.1.clone()).unwrap_or_default();
+                let x = self.origin_of(*msg).map(|o| o.1.clone()).unwrap_or_default();
                 let f = self.exchange_place(*msg, &x);
                 let p = Place::Client(self.name(conn));
                 self.trip(*msg, f, Some(p), at, TripKind::Return, i);
@@ -713,8 +741,8 @@ impl Timeline {
             } => {
                 self.copy.remove(&(*msg, queue.clone()));
                 let x = Place::Exchange(exchange.clone());
-                if let Some(o) = self.origin.get(msg).cloned() {
-                    self.origin.insert(*new_msg, (o.0, exchange.clone()));
+                if let Some(o) = self.origin_of(*msg).cloned() {
+                    self.set_origin(*new_msg, (o.0, exchange.clone()));
                 }
                 let q = Place::Queue(queue.clone());
                 self.add_trip(*msg, q, Some(x.clone()), at, at + half, TripKind::DeadLetter, i);
@@ -729,73 +757,31 @@ impl Timeline {
         self.last.max(self.trips_end)
     }
 
-    /// Keep `order` sorted: the applied prefix stays, new events join the unapplied tail (the
-    /// messages in flight), which alone is re-sorted. A new event shown before one already
-    /// applied (not expected: the engine never runs behind the playback) recounts from zero.
-    fn sort(&mut self) {
-        if self.sorted_upto == self.events.len() {
-            return;
-        }
-        let first_new = self.sorted_upto;
-        self.sorted_upto = self.events.len();
-        let ev = &self.events;
-        let before = |a: (f64, usize), b: (f64, usize)| a.0 < b.0 || (a.0 == b.0 && a.1 < b.1);
-        let new_before = self
-            .last_applied
-            .is_some_and(|m| (first_new..ev.len()).any(|i| before((ev[i].1, i), m)));
-        // copies of the counts stay good while new events only join the end of the order (one
-        // clock: the engine never goes back); one that lands earlier makes them stale
-        if let Some(&last) = self.order.last() {
-            if (first_new..ev.len()).any(|i| before((ev[i].1, i), (ev[last].1, last))) {
-                self.snapshots.clear();
-            }
-        }
-        self.order.extend(first_new..ev.len());
-        let from = if new_before {
-            self.recount();
-            0
-        } else {
-            self.applied
-        };
-        let ev = &self.events;
-        warren_engine::sort::sort_indices(&mut self.order[from..], &mut |a, b| {
-            ev[a].1.total_cmp(&ev[b].1).then(a.cmp(&b))
-        });
-    }
-
     fn recount(&mut self) {
         self.tally = Tally::default();
         self.applied = 0;
-        self.last_applied = None;
         self.version += 1;
     }
 
     /// Move the counts to playback time `t` (forward or back). Back: from the latest copy of
     /// the counts taken at or before `t`, not from the start.
     pub fn seek(&mut self, t: f64) -> &Tally {
-        self.sort();
         self.index_trips();
-        let upto = self.order.partition_point(|&i| self.events[i].1 <= t);
+        let upto = self.events.partition_point(|e| e.at as f64 <= t);
         if upto < self.applied {
             match self.snapshots.iter().rposition(|s| s.0 <= upto) {
                 Some(k) => {
                     let (n, tally) = &self.snapshots[k];
                     self.applied = *n;
                     self.tally = tally.clone();
-                    self.last_applied = n.checked_sub(1).map(|j| {
-                        let i = self.order[j];
-                        (self.events[i].1, i)
-                    });
                     self.version += 1;
                 }
                 None => self.recount(),
             }
         }
         while self.applied < upto {
-            let i = self.order[self.applied];
-            let (e, shown) = &self.events[i];
+            let e = &self.events[self.applied];
             self.tally.apply(&e.kind, &self.names);
-            self.last_applied = Some((*shown, i));
             self.applied += 1;
             self.version += 1;
             // a copy when the events since the last one are many, and at least twice the copy's
@@ -810,8 +796,8 @@ impl Timeline {
     }
 
     /// The events shown so far, the latest shown first (the order the counts changed in).
-    pub fn shown_latest_first(&self) -> impl Iterator<Item = &(Event, f64)> {
-        self.order[..self.applied].iter().rev().map(|&i| &self.events[i])
+    pub fn shown_latest_first(&self) -> impl Iterator<Item = &Event> {
+        (0..self.applied).rev().map(|i| &self.events[i])
     }
 
     /// How many events have been shown (applied to the counts).
@@ -860,7 +846,7 @@ impl Timeline {
         let mut m: Vec<f64> = self
             .events
             .iter()
-            .map(|e| e.1)
+            .map(|e| e.at as f64)
             .chain(self.trips.iter().map(|t| t.end))
             .collect();
         warren_engine::sort::sort_by(&mut m, f64::total_cmp);
@@ -871,11 +857,10 @@ impl Timeline {
     /// The first of [`Timeline::moments`] after `t`, found by binary searches (a step forward
     /// in a long run does not sort every moment).
     pub fn next_moment(&mut self, t: f64) -> Option<f64> {
-        self.sort();
         self.index_trips();
         let (ev, trips, order) = (&self.events, &self.trips, &self.trip_order);
-        let i = self.order.partition_point(|&i| ev[i].1 <= t);
-        let event = self.order.get(i).map(|&i| ev[i].1);
+        let i = ev.partition_point(|e| e.at as f64 <= t);
+        let event = (i < ev.len()).then(|| ev[i].at as f64);
         // a trip ending after t started after t - hop; of those starting after t (at s first),
         // the one ending first starts by s + hop (no trip lasts longer than a hop)
         let lo = order.partition_point(|&i| trips[i].start <= t - self.hop);
@@ -896,11 +881,10 @@ impl Timeline {
     /// The last of [`Timeline::moments`] before `t` (binary searches, and a walk back over the
     /// trips that could end after the latest end found).
     pub fn prev_moment(&mut self, t: f64) -> Option<f64> {
-        self.sort();
         self.index_trips();
         let (ev, trips, order) = (&self.events, &self.trips, &self.trip_order);
-        let i = self.order.partition_point(|&i| ev[i].1 < t);
-        let mut best = i.checked_sub(1).map(|j| ev[self.order[j]].1);
+        let i = ev.partition_point(|e| (e.at as f64) < t);
+        let mut best = i.checked_sub(1).map(|j| ev[j].at as f64);
         let hi = order.partition_point(|&i| trips[i].start < t);
         for &k in order[..hi].iter().rev() {
             let tr = &trips[k];
@@ -912,5 +896,33 @@ impl Timeline {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Chunked, CHUNK};
+
+    #[test]
+    fn partition_point_finds_the_boundary_in_any_chunk() {
+        let mut c = Chunked::default();
+        for i in 0..(3 * CHUNK + 7) {
+            c.push(i / 3); // each value three times, across chunk boundaries
+        }
+        for v in [
+            0,
+            1,
+            CHUNK / 3,
+            CHUNK / 3 + 1,
+            CHUNK,
+            3 * CHUNK / 3,
+            (3 * CHUNK + 6) / 3,
+            usize::MAX,
+        ] {
+            let want = (0..c.len()).take_while(|&i| c[i] <= v).count();
+            assert_eq!(c.partition_point(|&x| x <= v), want, "at {v}");
+        }
+        assert_eq!(Chunked::<u8>::default().partition_point(|_| true), 0);
+        assert_eq!(c.last(), Some(&((3 * CHUNK + 6) / 3)));
     }
 }

@@ -47,7 +47,7 @@ fn a_new_routing_key_applies_from_the_next_publish_and_the_first_stays() {
         .timeline
         .events
         .iter()
-        .filter(|(e, _)| matches!(e.kind, warren_engine::event::EventKind::Unroutable { .. }))
+        .filter(|e| matches!(e.kind, warren_engine::event::EventKind::Unroutable { .. }))
         .count();
     assert_eq!(unroutable, 1);
     let published: Vec<String> = live

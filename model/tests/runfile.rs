@@ -77,7 +77,7 @@ fn a_scenario_without_a_canvas_replays_its_publishes() {
     let mut live = run.live();
     settle(&mut live);
     use warren_engine::event::EventKind;
-    let count = |f: &dyn Fn(&EventKind) -> bool| live.timeline.events.iter().filter(|(e, _)| f(&e.kind)).count();
+    let count = |f: &dyn Fn(&EventKind) -> bool| live.timeline.events.iter().filter(|e| f(&e.kind)).count();
     assert_eq!(count(&|k| matches!(k, EventKind::Published { .. })), 10);
     // as the scenario's own run delivers them: the same number of deliveries
     let sc = warren_engine::scenario::Scenario::from_json(v.clone()).unwrap();

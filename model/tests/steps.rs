@@ -2,7 +2,7 @@
 //! what a file says is what the page ran.
 use warren_engine::scenario::{Call, Login};
 use warren_model::design::{Design, Kind};
-use warren_model::steps::{on, step_json, step_of, wait};
+use warren_model::steps::{on, step_json, step_of, wait, Frame};
 use warren_model::tutorial::builtin;
 
 fn designs() -> Vec<Design> {
@@ -24,6 +24,8 @@ fn a_producers_typed_publish_is_its_json_publish() {
             let Some(typed) = d.publish_call(id, 7) else { continue };
             let json = d.publish_step(id, 7).unwrap();
             assert_eq!(step_of(json.clone()).unwrap(), typed, "{}: {json}", d.name);
+            // and on its way to the broker, kept small, it is the same step
+            assert_eq!(Frame::of(typed.clone()).step(), typed);
             seen += 1;
         }
     }
@@ -76,5 +78,8 @@ fn every_step_a_client_builds_reads_back_the_same() {
     for st in steps {
         let json = step_json(&st);
         assert_eq!(step_of(json.clone()).unwrap(), st, "{json}");
+        let mut bare = st.clone();
+        bare.login = Login::default();
+        assert_eq!(Frame::of(bare.clone()).step(), bare);
     }
 }

@@ -109,7 +109,7 @@ fn work_queues_round_robin_then_fair_then_redelivery_then_durability() {
         .timeline
         .events
         .iter()
-        .filter(|(e, _)| {
+        .filter(|e| {
             matches!(
                 &e.kind,
                 warren_engine::event::EventKind::Delivered { redelivered: true, .. }
@@ -181,7 +181,7 @@ fn dead_letters_retry_until_every_job_is_acked() {
         live.timeline
             .events
             .iter()
-            .filter(|(e, _)| matches!(&e.kind, warren_engine::event::EventKind::DeadLettered { reason: r, .. } if r.as_str() == reason))
+            .filter(|e| matches!(&e.kind, warren_engine::event::EventKind::DeadLettered { reason: r, .. } if r.as_str() == reason))
             .count()
     };
     assert!(dead("rejected") >= 1, "the seed makes the worker fail at least once");
@@ -336,7 +336,7 @@ fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
     for t in builtin() {
         let p = play(&t).unwrap();
         let tl = &p.live.timeline;
-        for (e, _) in &tl.events {
+        for e in &tl.events {
             let en = describe(&e.kind, &tl.names);
             let zh = describe_in(Lang::Zh, &e.kind, &tl.names);
             assert_eq!(en.as_ref().map(|l| l.0), zh.as_ref().map(|l| l.0), "{:?}", e.kind);
@@ -447,10 +447,11 @@ fn deliveries_and_acks(live: &Live, who: &str) -> (Vec<f64>, Vec<f64>) {
     let tl = &live.timeline;
     let name = |c: &warren_engine::ConnId| tl.names.get(c).map(String::as_str);
     let (mut d, mut a) = (Vec::new(), Vec::new());
-    for (e, shown) in tl.events.iter() {
+    for e in tl.events.iter() {
+        let shown = e.at as f64;
         match &e.kind {
-            EventKind::Delivered { conn, .. } if name(conn) == Some(who) => d.push(*shown),
-            EventKind::Acked { conn, .. } if name(conn) == Some(who) => a.push(*shown),
+            EventKind::Delivered { conn, .. } if name(conn) == Some(who) => d.push(shown),
+            EventKind::Acked { conn, .. } if name(conn) == Some(who) => a.push(shown),
             _ => {}
         }
     }
