@@ -286,49 +286,6 @@ fn only_the_direct_reply_to_request_is_cut_from_what_a_broker_replays() {
     }
 }
 
-/// Every interface string the page looks up (`tr(l, "…")` in src/app.rs) has a Chinese
-/// translation: a new English label without one fails here.
-#[test]
-fn every_interface_string_of_the_page_is_translated() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../src/app.rs")).unwrap();
-    let mut found = 0;
-    let mut missing = Vec::new();
-    for (i, _) in src.match_indices("tr(") {
-        if src[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
-            continue; // `as_str(`, `x.tr(`: not the lookup
-        }
-        // `tr(` then an identifier (`l`, `lang`, `self.lang`), a comma, and a string literal
-        let rest = src[i + 3..].trim_start();
-        let ident = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(0);
-        let Some(lit) = rest[ident..].trim_start().strip_prefix(',') else {
-            continue;
-        };
-        let Some(lit) = lit.trim_start().strip_prefix('"') else {
-            continue;
-        };
-        if ident == 0 {
-            continue;
-        }
-        let end = lit.find('"').unwrap();
-        found += 1;
-        if !translated(&lit[..end]) {
-            missing.push(lit[..end].to_string());
-        }
-    }
-    assert!(
-        found > 60,
-        "only {found} looked-up strings found: has the page stopped using tr?"
-    );
-    assert!(missing.is_empty(), "no Chinese for: {missing:?}");
-    // looked up by value: the kinds' names head the inspector
-    use warren_model::design::Kind;
-    for k in [Kind::Producer, Kind::Exchange, Kind::Queue, Kind::Consumer] {
-        assert!(translated(k.name()), "{}", k.name());
-    }
-}
-
 #[test]
 fn the_event_log_reads_in_chinese_with_the_same_kinds_of_line() {
     use warren_model::timeline::{describe, describe_in};

@@ -1,0 +1,317 @@
+//! The canvas: the SVG of nodes and links, with two 2D layers over it redrawn from the timeline (the counts, and the dots of messages in flight).
+
+use super::*;
+
+impl App {
+    /// A canvas over the diagram sized to its box (device pixels), cleared, with the diagram's
+    /// transform set.
+    pub(super) fn canvas_ctx(&self, r: &NodeRef) -> Option<(HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+        let canvas = r.cast::<HtmlCanvasElement>()?;
+        let (w, h) = (canvas.client_width() as u32, canvas.client_height() as u32);
+        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+        let (pw, ph) = ((w as f64 * dpr) as u32, (h as f64 * dpr) as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        let ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())?;
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, pw as f64, ph as f64);
+        let s = self.scale as f64 * dpr;
+        let _ = ctx.set_transform(s, 0.0, 0.0, s, self.tx as f64 * dpr, self.ty as f64 * dpr);
+        Some((canvas, ctx))
+    }
+
+    /// What the counts layer shows is drawn from: when it differs from what was drawn, the layer
+    /// is drawn anew (at once for a change of layout, at the playing cadence for new counts).
+    pub(super) fn counts_key(&self) -> CountsKey {
+        let dragged = self.dragged_key();
+        let (w, h) = self
+            .counts_canvas
+            .cast::<web_sys::Element>()
+            .map_or((0, 0), |c| (c.client_width(), c.client_height()));
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        CountsKey {
+            layout: CountsLayout {
+                design_gen: self.design_gen,
+                live_gen: self.live_gen,
+                transform: [self.tx.to_bits(), self.ty.to_bits(), self.scale.to_bits()],
+                size: (w, h, dpr.to_bits()),
+                dragged,
+                present: self.present,
+                lang: self.lang,
+            },
+            version: self.live.timeline.version,
+        }
+    }
+
+    /// The counts RabbitMQ would report, drawn on their own layer under the dots: a queue's
+    /// ready/unacked and its ready messages as squares, a consumer's `got N`, a producer's
+    /// acks/returns/replies.
+    pub(super) fn draw_counts(&self) {
+        let Some((_, ctx)) = self.canvas_ctx(&self.counts_canvas) else {
+            return;
+        };
+        let live = &self.live;
+        let tally = live.timeline.tally();
+        ctx.set_font(if self.present {
+            "bold 12px system-ui, sans-serif"
+        } else {
+            "11px system-ui, sans-serif"
+        });
+        ctx.set_text_align("center");
+        ctx.set_fill_style_str(COUNTS_INK);
+        for node in &self.hist.design.nodes {
+            let (x, y) = self.shown_at(node);
+            let text = match &node.spec {
+                Spec::Queue(_) => {
+                    let real = live.real_queue(&node.name);
+                    if !tally.queues.contains_key(&real) {
+                        continue;
+                    }
+                    let (r, u) = tally.queue(&real);
+                    // its messages: one square per ready message (up to 16), along the bottom
+                    for i in 0..r.min(16) {
+                        ctx.fill_rect((x - 76.0 + 9.5 * i as f32) as f64, (y + 23.0) as f64, 7.0, 3.0);
+                    }
+                    format!("ready {r} · unacked {u}")
+                }
+                Spec::Consumer(c) => {
+                    let got = tally.got(&node.name);
+                    if got > 0 {
+                        let _ = ctx.fill_text(&format!("got {got}"), x as f64, (y + 44.0) as f64);
+                    }
+                    let unacked = tally.consumer(&node.name, &node.name);
+                    let slots = prefetch_slots(c.prefetch, c.auto_ack);
+                    if slots > 0 {
+                        // its prefetch window: the slots the node draws, filled here while playing
+                        ctx.set_fill_style_str(SLOT_FULL);
+                        for i in 0..unacked.min(slots) {
+                            let (sx, sy) = slot_at(x, y, slots, i);
+                            ctx.fill_rect(sx as f64, sy as f64, SLOT as f64, SLOT as f64);
+                        }
+                        ctx.set_fill_style_str(COUNTS_INK);
+                    }
+                    if c.auto_ack || slots > 0 {
+                        continue;
+                    }
+                    format!("unacked {unacked}")
+                }
+                Spec::Producer(_) => {
+                    let text = producer_counts(tally, &node.name);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let _ = ctx.fill_text(&text, x as f64, (y + 36.0) as f64);
+                    continue;
+                }
+                _ => continue,
+            };
+            let dy = if node.kind() == Kind::Queue { 20.0 } else { 9.0 };
+            let _ = ctx.fill_text(&text, x as f64, (y + dy) as f64);
+        }
+    }
+
+    /// The messages in flight, drawn every frame (and the counts layer when it is due).
+    pub(super) fn draw_dots(&mut self) {
+        let key = self.counts_key();
+        let due = match &self.counts_drawn {
+            None => true,
+            Some(k) if k.layout != key.layout => true,
+            Some(k) => {
+                k.version != key.version
+                    && (!self.playing || self.last_frame.unwrap_or(0.0) - self.counts_at >= self.cadence())
+            }
+        };
+        if due {
+            self.draw_counts();
+            self.counts_at = self.last_frame.unwrap_or(0.0);
+            self.counts_drawn = Some(key);
+        }
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        // drawn into a picture of the canvas's device pixels, handed over as one rectangle; a
+        // large high-density screen gets a picture of at most DOTS_PIXELS, scaled up by the browser
+        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0) as f32;
+        let (cw, ch) = (
+            canvas.client_width().max(0) as f32,
+            canvas.client_height().max(0) as f32,
+        );
+        let k = dpr.min((DOTS_PIXELS / (cw * ch).max(1.0)).sqrt());
+        let (pw, ph) = ((cw * k) as u32, (ch * k) as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        self.dots.resize(pw, ph);
+        self.dots.begin();
+        let (s, tx, ty) = (self.scale * k, self.tx * k, self.ty * k);
+        let live = &self.live;
+        let highlight = &self.related;
+        let gens = (self.design_gen, self.live_gen);
+        if self.places.gens != gens {
+            self.places = PlaceCache {
+                gens,
+                ..Default::default()
+            };
+        }
+        for trip in self.live.timeline.active(self.t) {
+            let Some((x0, y0)) = self.places.get(live, &trip.from) else {
+                continue;
+            };
+            let f = ((self.t - trip.start) / (trip.end - trip.start)).clamp(0.0, 1.0) as f32;
+            let (x, y) = match &trip.to {
+                Some(to) => {
+                    let Some((x1, y1)) = self.places.get(live, to) else {
+                        continue;
+                    };
+                    (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)
+                }
+                None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
+            };
+            let r = if highlight.contains(&trip.msg) { 11.0 } else { 7.0 };
+            self.dots
+                .dot(x * s + tx, y * s + ty, r * s, crate::dots::colour(trip.kind));
+        }
+        let n = self.dots.count();
+        if let Some(r) = self.dots.take_dirty() {
+            let (w, h) = self.dots.size();
+            let ctx = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+            let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(self.dots.pixels()), w, h);
+            if let (Some(ctx), Ok(img)) = (ctx, img) {
+                let (x, y) = (r.x0 as f64, r.y0 as f64);
+                let _ = ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+                    &img,
+                    0.0,
+                    0.0,
+                    x,
+                    y,
+                    r.width() as f64,
+                    r.height() as f64,
+                );
+            }
+        }
+        let _ = canvas.set_attribute("data-dots", &n.to_string());
+        if let Some(c) = self.clock.cast::<web_sys::Element>() {
+            // while playing, the clock moves at the counts' cadence, whether anything happens
+            // or not (a text change lays out: not every frame)
+            let now = self.last_frame.unwrap_or(0.0);
+            if due || !self.playing || now - self.clock_at >= self.cadence() {
+                c.set_text_content(Some(&clock_text(self.t)));
+                self.clock_at = now;
+            }
+        }
+    }
+
+    pub(super) fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    pub(super) fn canvas_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let d = &self.hist.design;
+        let tally = self.live.timeline.tally();
+        let pos = |n: &Node| self.shown_at(n);
+        let at = |id: Id| d.node(id).map(pos);
+        let edges = self.edges_view();
+        let nodes = d.nodes.iter().map(|n| {
+            let (x, y) = pos(n);
+            let state = match &n.spec {
+                Spec::Queue(_) => {
+                    let real = self.live.real_queue(&n.name);
+                    let (ready, unacked) = tally.queue(&real);
+                    NodeState::Queue {
+                        live: tally.queues.contains_key(&real),
+                        ready,
+                        unacked,
+                        // a server-named queue: the name the broker gave it, as the log says it
+                        broker_name: (real != n.name && !real.is_empty()).then(|| AttrValue::from(real.clone())),
+                    }
+                }
+                Spec::Consumer(c) => NodeState::Consumer {
+                    unacked: tally.consumer(&n.name, &n.name),
+                    prefetch: c.prefetch,
+                    auto_ack: c.auto_ack,
+                    got: tally.got(&n.name),
+                    stopped: self.live.stopped_at(n.id, self.t as u64),
+                    consuming: tally.consuming(&n.name, &n.name),
+                },
+                Spec::Exchange(x) => NodeState::Exchange(x.kind.as_str().into(), tally.exchange(&n.name)),
+                Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
+            };
+            html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
+            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} /> }
+        });
+        let drawing = match &self.drag {
+            Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
+                html! { <line class="drawing" x1={coord(x0)} y1={coord(y0)} x2={coord(*x)} y2={coord(*y)} /> }
+            }),
+            _ => None,
+        };
+        let default_x = d.show_default.then(|| {
+            let (x, y) = default_exchange_at(d);
+            html! {
+                <g class="node exchange default" aria-label="direct exchange (default)">
+                    <polygon points={diamond(x, y)} />
+                    <text x={coord(x)} y={coord(y + 4.0)} class="label">{ tr(self.lang, "(default)") }</text>
+                </g>
+            }
+        });
+        let point = |e: &PointerEvent| (e.client_x() as f32, e.client_y() as f32);
+        html! {
+            <div class="canvas">
+                <svg id="diagram" ref={self.svg.clone()} role="application" aria-label="broker canvas: drag nodes to move them, drag from a node's handle to link it"
+                    onpointerdown={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Down(x, y, e.shift_key()) })}
+                    onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(x, y) })}
+                    onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
+                    onwheel={link.callback(|e: WheelEvent| { Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
+                    <g transform={format!("translate({} {}) scale({})", coord(self.tx), coord(self.ty), short(self.scale as f64, 4))}>
+                        { edges }
+                        { for default_x }
+                        { for nodes }
+                        { for drawing }
+                    </g>
+                </svg>
+                <canvas id="counts" ref={self.counts_canvas.clone()} aria-hidden="true"></canvas>
+                <canvas id="dots" ref={self.canvas.clone()} aria-hidden="true"></canvas>
+            </div>
+        }
+    }
+}
+
+/// The most pixels the dots layer's picture has (each frame copies what changed of it).
+pub(super) const DOTS_PIXELS: f32 = 2_000_000.0;
+
+/// What the counts layer was drawn from (see [`App::counts_key`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct CountsKey {
+    /// Where and how the counts are drawn: a change redraws them at once.
+    layout: CountsLayout,
+    /// The timeline's counts: a change redraws them at the playing cadence.
+    version: u64,
+}
+
+/// What places the counts on their layer (floats as bits, to compare exactly).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct CountsLayout {
+    design_gen: u64,
+    live_gen: u64,
+    /// tx, ty, scale.
+    transform: [u32; 3],
+    /// The layer's CSS size and the device pixel ratio.
+    size: (i32, i32, u64),
+    /// A node being dragged: its id and where it is.
+    dragged: Option<(Id, u32, u32)>,
+    present: bool,
+    lang: Lang,
+}

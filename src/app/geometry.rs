@@ -1,0 +1,167 @@
+//! Where things are on the canvas: node shapes, places of dots, the view's fit, what a point hits.
+
+use super::*;
+
+impl App {
+    pub(super) fn to_canvas(&self, x: f32, y: f32) -> (f32, f32) {
+        let (left, top) = self
+            .svg
+            .cast::<web_sys::Element>()
+            .map(|e| {
+                let r = e.get_bounding_client_rect();
+                (r.left() as f32, r.top() as f32)
+            })
+            .unwrap_or_default();
+        ((x - left - self.tx) / self.scale, (y - top - self.ty) / self.scale)
+    }
+
+    pub(super) fn hit(&self, x: f32, y: f32) -> Option<(Id, bool)> {
+        self.hist.design.nodes.iter().rev().find_map(|n| {
+            let (w, h) = half(n.kind());
+            let port = (x - (n.x + w + 8.0)).powi(2) + (y - n.y).powi(2) <= 12.0f32.powi(2);
+            if port && n.kind() != Kind::Consumer {
+                Some((n.id, true))
+            } else if (x - n.x).abs() <= w && (y - n.y).abs() <= h {
+                Some((n.id, false))
+            } else {
+                None
+            }
+        })
+    }
+
+    pub(super) fn fit(&mut self) {
+        let d = &self.hist.design;
+        if d.nodes.is_empty() {
+            (self.scale, self.tx, self.ty) = (1.0, 0.0, 0.0);
+            return;
+        }
+        let (w, h) = self
+            .svg
+            .cast::<web_sys::Element>()
+            .map(|e| (e.client_width() as f32, e.client_height() as f32))
+            .unwrap_or((1000.0, 600.0));
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for n in &d.nodes {
+            let (hw, hh) = half(n.kind());
+            x0 = x0.min(n.x - hw - 20.0);
+            x1 = x1.max(n.x + hw + 30.0);
+            y0 = y0.min(n.y - hh - 40.0);
+            y1 = y1.max(n.y + hh + 70.0);
+        }
+        if d.show_default {
+            let (dx, dy) = default_exchange_at(d);
+            x0 = x0.min(dx - 90.0);
+            y0 = y0.min(dy - 50.0);
+        }
+        let s = (w / (x1 - x0)).min(h / (y1 - y0)).clamp(0.1, 2.0);
+        self.scale = s;
+        self.tx = (w - (x1 - x0) * s) / 2.0 - x0 * s;
+        self.ty = (h - (y1 - y0) * s) / 2.0 - y0 * s;
+    }
+
+    /// A node being dragged: its id and where it is (floats as bits, to compare exactly).
+    pub(super) fn dragged_key(&self) -> Option<(Id, u32, u32)> {
+        match &self.drag {
+            Some(Drag::Node { id, x, y, .. }) => Some((*id, x.to_bits(), y.to_bits())),
+            _ => None,
+        }
+    }
+
+    /// Where a node is drawn: a dragged node where the pointer is.
+    pub(super) fn shown_at(&self, n: &Node) -> (f32, f32) {
+        match &self.drag {
+            Some(Drag::Node { id, x, y, .. }) if *id == n.id => (*x, *y),
+            _ => (n.x, n.y),
+        }
+    }
+}
+
+/// Node geometry: half width and half height of each kind's shape.
+pub(super) fn half(kind: Kind) -> (f32, f32) {
+    match kind {
+        Kind::Producer => (55.0, 22.0),
+        Kind::Exchange => (70.0, 30.0),
+        Kind::Queue => (80.0, 28.0),
+        Kind::Consumer => (60.0, 30.0),
+    }
+}
+
+/// Where the default exchange is drawn (when shown): left of the queues, above them.
+pub(super) fn default_exchange_at(d: &Design) -> (f32, f32) {
+    let qs: Vec<&Node> = d.nodes.iter().filter(|n| n.kind() == Kind::Queue).collect();
+    let x = qs.iter().map(|n| n.x).fold(f32::INFINITY, f32::min);
+    let y = qs.iter().map(|n| n.y).fold(f32::INFINITY, f32::min);
+    if x.is_finite() {
+        (x - 200.0, y - 90.0)
+    } else {
+        (300.0, 60.0)
+    }
+}
+
+/// The canvas node a place is (None for the default exchange, which is not a node).
+pub(super) fn node_at(live: &Live, p: &Place) -> Option<Id> {
+    let d = &live.design;
+    let n = match p {
+        Place::Client(c) => d
+            .nodes
+            .iter()
+            .find(|n| *n.name == **c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
+        Place::Exchange(x) => d.by_name(Kind::Exchange, x),
+        Place::Queue(q) => d.by_name(Kind::Queue, live.canvas_queue(q)),
+        Place::Consumer(_, tag) => d.by_name(Kind::Consumer, tag),
+    }?;
+    Some(n.id)
+}
+
+pub(super) fn place_at(live: &Live, p: &Place) -> Option<(f32, f32)> {
+    if matches!(p, Place::Exchange(x) if x.is_empty()) {
+        return Some(default_exchange_at(&live.design));
+    }
+    let n = live.design.node(node_at(live, p)?)?;
+    Some((n.x, n.y))
+}
+
+/// A place by the addresses of its names' texts (one per text, kept for the thread's life: see
+/// [`warren_engine::Name`]): a cheap key for caching where places are.
+pub(super) type PlaceKey = (u8, usize, usize);
+
+/// Where the places messages travel between are, kept across frames while the design and the
+/// run stay the same (`gens`). A place is found by the addresses of its names. Places not
+/// found are not kept: a server-named queue finds its node once the broker has declared it.
+#[derive(Default)]
+pub(super) struct PlaceCache {
+    pub(super) gens: (u64, u64),
+    /// Sorted by key.
+    pub(super) at: Vec<(PlaceKey, (f32, f32))>,
+}
+
+impl PlaceCache {
+    /// The most places kept (a run with ever new names, server-named queues say, would pile up).
+    const MAX: usize = 4096;
+
+    pub(super) fn get(&mut self, live: &Live, p: &Place) -> Option<(f32, f32)> {
+        let key = place_key(p);
+        let i = match self.at.binary_search_by_key(&key, |e| e.0) {
+            Ok(i) => return Some(self.at[i].1),
+            Err(i) => i,
+        };
+        let xy = place_at(live, p)?;
+        if self.at.len() >= Self::MAX {
+            self.at.clear();
+            self.at.push((key, xy));
+        } else {
+            self.at.insert(i, (key, xy));
+        }
+        Some(xy)
+    }
+}
+
+pub(super) fn place_key(p: &Place) -> PlaceKey {
+    let at = |n: &warren_engine::Name| n.as_str().as_ptr() as usize;
+    match p {
+        Place::Client(n) => (0, at(n), 0),
+        Place::Exchange(n) => (1, at(n), 0),
+        Place::Queue(n) => (2, at(n), 0),
+        Place::Consumer(c, t) => (3, at(c), at(t)),
+    }
+}

@@ -1,0 +1,191 @@
+//! A node on the canvas: its shape, name, counts and prefetch slots.
+
+use super::*;
+
+/// What a node shows besides its name (compared to skip re-drawing unchanged nodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeState {
+    /// What came back to it: publisher confirms, returns, replies (empty if nothing).
+    Producer(AttrValue),
+    /// Its type, and whether the broker has it.
+    Exchange(AttrValue, bool),
+    Queue {
+        live: bool,
+        ready: u64,
+        unacked: u64,
+        /// The broker's name for a server-named queue (`amq.gen-…`), once declared.
+        broker_name: Option<AttrValue>,
+    },
+    Consumer {
+        unacked: u64,
+        prefetch: u16,
+        auto_ack: bool,
+        /// Deliveries received in all.
+        got: u64,
+        /// Its client was stopped (connection closed).
+        stopped: bool,
+        /// It is subscribed to its queue (not after its queue or connection went, say).
+        consuming: bool,
+    },
+}
+
+/// How many prefetch slots a consumer's node shows (none for auto-ack, no limit, or over 12).
+pub(super) fn prefetch_slots(prefetch: u16, auto_ack: bool) -> u64 {
+    if prefetch == 0 || prefetch > 12 || auto_ack {
+        0
+    } else {
+        prefetch as u64
+    }
+}
+
+/// The side of a prefetch slot, and its colour when full.
+pub(super) const SLOT: f32 = 12.0;
+
+/// A coordinate in the canvas's SVG, to a hundredth of a unit (`12.5`, `40`): without core's
+/// float printing, which the page leaves out ([`warren_engine::num`]).
+pub(super) fn coord(x: f32) -> String {
+    short(x as f64, 2)
+}
+
+/// The points of an exchange's diamond centred on (`x`, `y`).
+pub(super) fn diamond(x: f32, y: f32) -> String {
+    [(x, y - 30.0), (x + 70.0, y), (x, y + 30.0), (x - 70.0, y)]
+        .map(|(a, b)| format!("{},{}", coord(a), coord(b)))
+        .join(" ")
+}
+
+pub(super) const SLOT_FULL: &str = "#2e8540";
+
+/// The counts layer's text.
+pub(super) const COUNTS_INK: &str = "#4a5263";
+
+/// Where slot `i` of a consumer at (`x`, `y`) with `slots` slots is (its top left corner).
+pub(super) fn slot_at(x: f32, y: f32, slots: u64, i: u64) -> (f32, f32) {
+    (x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0, y - 6.0)
+}
+
+/// What came back to a producer, as its node shows it: `acks 2 · returned 1 · replies 3`.
+pub(super) fn producer_counts(tally: &warren_model::timeline::Tally, name: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some((acks, nacks)) = tally.confirms.get(name) {
+        parts.push(format!("acks {acks}"));
+        if *nacks > 0 {
+            parts.push(format!("nacks {nacks}"));
+        }
+    }
+    if let Some(r) = tally.returned.get(name) {
+        parts.push(format!("returned {r}"));
+    }
+    let got = tally.got(name);
+    if got > 0 {
+        parts.push(format!("replies {got}"));
+    }
+    parts.join(" · ")
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct NodeProps {
+    pub id: Id,
+    pub name: AttrValue,
+    pub x: f32,
+    pub y: f32,
+    pub selected: bool,
+    /// On the path of the selected message (and the messages that go with it).
+    #[prop_or_default]
+    pub on_path: bool,
+    pub state: NodeState,
+    pub onselect: Callback<Id>,
+    pub lang: Lang,
+}
+
+/// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
+#[function_component(NodeView)]
+pub(super) fn node_view(p: &NodeProps) -> Html {
+    let (x, y, name) = (p.x, p.y, &p.name);
+    let kind = match p.state {
+        NodeState::Producer(_) => Kind::Producer,
+        NodeState::Exchange(..) => Kind::Exchange,
+        NodeState::Queue { .. } => Kind::Queue,
+        NodeState::Consumer { .. } => Kind::Consumer,
+    };
+    let cls = classes!(
+        "node",
+        kind.name(),
+        p.selected.then_some("selected"),
+        p.on_path.then_some("onpath")
+    );
+    // keyboard: Tab to a node, Enter or Space selects it (then the inspector edits and links it)
+    let (id, select) = (p.id, p.onselect.clone());
+    let onkeydown = move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            select.emit(id);
+        }
+    };
+    let port = (kind != Kind::Consumer).then(|| {
+        let (w, _) = half(kind);
+        html! { <circle class="port" cx={coord(x + w + 8.0)} cy={coord(y)} r="7"
+        aria-label={format!("drag from here to link {name}")} /> }
+    });
+    let body = match &p.state {
+        NodeState::Queue {
+            live,
+            ready,
+            unacked,
+            broker_name,
+        } => html! {
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
+                if let Some(b) = broker_name {
+                    <text x={coord(x)} y={coord(y - 33.0)} class="broker-name"><title>{ b.clone() }</title>{ short_name(b) }</text>
+                }
+                <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
+                <text x={coord(x)} y={coord(y - 6.0)} class="label">{ name.clone() }</text>
+                // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
+                if !*live { <text x={coord(x)} y={coord(y + 16.0)} class="counts">{ tr(p.lang, "not on the broker") }</text> }
+            </g>
+        },
+        NodeState::Consumer {
+            unacked,
+            prefetch,
+            auto_ack,
+            got,
+            stopped,
+            consuming,
+        } => {
+            let slots = prefetch_slots(*prefetch, *auto_ack);
+            html! {
+                <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                    aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
+                    <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
+                    <text x={coord(x)} y={coord(y - 38.0)} class="label">{ name.clone() }</text>
+                    // the full ones are filled on the counts layer (see App::draw_counts)
+                    { for (0..slots).map(|i| {
+                        let (sx, sy) = slot_at(x, y, slots, i);
+                        html! { <rect class={if i < *unacked { "slot full" } else { "slot" }}
+                            x={coord(sx)} y={coord(sy)} width={coord(SLOT)} height={coord(SLOT)} /> }
+                    }) }
+                    if slots == 0 && *auto_ack && !*stopped { <text x={coord(x)} y={coord(y + 5.0)} class="counts">{ tr(p.lang, "auto-ack") }</text> }
+                    if *stopped { <text x={coord(x)} y={coord(y + 20.0)} class="counts">{ tr(p.lang, "stopped") }</text> }
+                </g>
+            }
+        }
+        NodeState::Exchange(k, live) => html! {
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
+                <polygon points={diamond(x, y)} />
+                <text x={coord(x)} y={coord(y - 2.0)} class="label">{ name.clone() }</text>
+                <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ if *live { k.to_string() } else { tr(p.lang, "not on the broker").to_string() } }</text>
+            </g>
+        },
+        NodeState::Producer(back) => html! {
+            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
+                <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
+                <text x={coord(x)} y={coord(y + 5.0)} class="label">{ name.clone() }</text>
+            </g>
+        },
+    };
+    html! { <>{ body }{ for port }</> }
+}
