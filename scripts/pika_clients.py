@@ -18,6 +18,8 @@ line a script prints is stamped when it arrives. Compared:
   - the order in which callbacks finish (' [x] Done' against the page's ack): for any two whose
     simulated instants are more than TOL_MS apart, the broker's clients finish them in the same
     order;
+  - an RPC client's replies (its calls are one at a time): the time between two replies, on the
+    page and for real, within TOL_MS;
   - how long each callback ran, from when it could start (its delivery arrived and the client's
     callback before it had returned: one at a time) to its end: the page's and the script's
     differ by at most DURATION_TOL_MS (the script's own work around its time.sleep).
@@ -236,7 +238,7 @@ def var(name):
     return "q" + s if not s or s[0].isdigit() else s
 
 
-def compare(sim, real, auto_ack):
+def compare(sim, real, auto_ack, rpc_clients=frozenset()):
     (srec, sfin), (rrec, rfin) = sim, real
     problems = []
     for who in sorted(set(srec) | set(rrec)):
@@ -244,6 +246,17 @@ def compare(sim, real, auto_ack):
         b = [b for b, _ in rrec.get(who, [])]
         if a != b:
             problems.append("%s received %s on the page, %s on the broker" % (who, a, b))
+    # an RPC client's replies come one call at a time (rpc_client.py's call waits for its
+    # reply): the time between two replies is a call's round trip, on the page as for real
+    for who in sorted(rpc_clients & set(srec) & set(rrec)):
+        a, b = srec[who], rrec[who]
+        if [x for x, _ in a] != [x for x, _ in b]:
+            continue
+        for i in range(1, len(a)):
+            gs, gr = a[i][1] - a[i - 1][1], b[i][1] - b[i - 1][1]
+            if abs(gs - gr) > TOL_MS:
+                problems.append("%s got %r %d ms after the reply before on the page, %d ms on the broker"
+                                % (who, a[i][0], gs, gr))
     rt = {(c, b): t for c, b, t in rfin}
     st = {(c, b): t for c, b, t in sfin}
     both = [k for k in st if k in rt]
@@ -356,7 +369,11 @@ def main():
             failed += 1
             print("%s: differs: %s" % (src, e))
             continue
-        problems, worst = compare((received, finishes), real, auto_ack)
+        # RPC clients that read their own replies (direct reply-to, or a callback queue no
+        # consumer of the canvas reads): one call at a time
+        rpc_clients = {p["name"] for p in nodes(canvas, "producer") if p.get("reply_to") and
+                       (p["reply_to"] == "amq.rabbitmq.reply-to" or p["name"] not in readers.values())}
+        problems, worst = compare((received, finishes), real, auto_ack, rpc_clients)
         n = sum(len(v) for v in received.values())
         if problems:
             failed += 1

@@ -108,6 +108,9 @@ pub enum Implied {
     DeadLetter,
     /// An RPC server's replies, to the requester's reply queue (or the requester).
     Reply,
+    /// An RPC client reading the replies from its callback queue (see
+    /// [`Design::reads_replies`]).
+    ReadsReplies,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -580,7 +583,8 @@ impl Design {
     }
 
     /// The connection that declares (and binds) a queue: for an exclusive queue its first
-    /// consumer's, as in the tutorials (another connection would get 405 RESOURCE_LOCKED).
+    /// consumer's, or the RPC client's whose callback queue it is, as in the tutorials (another
+    /// connection would get 405 RESOURCE_LOCKED).
     pub fn queue_owner(&self, queue: Id) -> &str {
         let exclusive = matches!(self.node(queue).map(|n| &n.spec), Some(Spec::Queue(q)) if q.exclusive);
         let consumer = || {
@@ -588,11 +592,41 @@ impl Design {
                 .iter()
                 .filter(|l| l.from == queue)
                 .find_map(|l| self.node(l.to).filter(|c| c.kind() == Kind::Consumer))
+                .or_else(|| self.nodes.iter().find(|p| self.reply_queue(p.id) == Some(queue)))
         };
         match exclusive.then(consumer).flatten() {
             Some(c) => &c.name,
             None => "setup",
         }
+    }
+
+    /// Whether a producer is an RPC client that reads its own replies, as the tutorial's
+    /// `rpc_client.py` does: its `reply_to` is direct reply-to, or a queue of the canvas that no
+    /// consumer of the canvas reads (a design whose callback queue has a consumer of its own
+    /// keeps it as it was drawn). Such a client makes one call at a time: it publishes a
+    /// request, and the next only once the reply with its correlation id is back.
+    pub fn reads_replies(&self, producer: Id) -> bool {
+        match self.node(producer).map(|n| &n.spec) {
+            Some(Spec::Producer(p)) if p.reply_to == DIRECT_REPLY_TO => true,
+            Some(Spec::Producer(_)) => self.reply_queue(producer).is_some(),
+            _ => false,
+        }
+    }
+
+    /// The callback queue an RPC client reads itself (see [`Design::reads_replies`]).
+    pub fn reply_queue(&self, producer: Id) -> Option<Id> {
+        let Some(Spec::Producer(p)) = self.node(producer).map(|n| &n.spec) else {
+            return None;
+        };
+        if p.reply_to.is_empty() || p.reply_to == DIRECT_REPLY_TO {
+            return None;
+        }
+        let q = self.by_name(Kind::Queue, &p.reply_to)?;
+        let read = self
+            .links
+            .iter()
+            .any(|l| l.from == q.id && self.node(l.to).is_some_and(|c| c.kind() == Kind::Consumer));
+        (!read).then_some(q.id)
     }
 
     /// The design with where its nodes are drawn left out: what a run depends on (moving a node
@@ -939,6 +973,10 @@ impl Design {
                 if p.reply_to == DIRECT_REPLY_TO {
                     steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
                         "queue": DIRECT_REPLY_TO, "auto_ack": true, "consumer_tag": n.name}}));
+                } else if self.reply_queue(n.id).is_some() {
+                    // the RPC client reads its callback queue itself (no-ack), as rpc_client.py does
+                    steps.push(json!({"conn": n.name, "call": "basic_consume", "args": {
+                        "queue": self.queue_ref(&p.reply_to), "auto_ack": true, "consumer_tag": n.name}}));
                 }
             }
         }
@@ -1042,6 +1080,11 @@ impl Design {
                         out.push((server.id, to.id, Implied::Reply));
                     }
                 }
+            }
+        }
+        for p in &self.nodes {
+            if let Some(q) = self.reply_queue(p.id) {
+                out.push((q, p.id, Implied::ReadsReplies));
             }
         }
         out

@@ -102,6 +102,21 @@ enum Due {
     },
     /// A user's action planned for its instant (a tutorial's later acts).
     Input(Input),
+    /// An RPC client's call returned (its reply came back): it makes its next call.
+    Call { producer: Id, generation: u32 },
+}
+
+/// An RPC client's calls (a producer that reads its own replies, [`Design::reads_replies`]): as
+/// the tutorial's `rpc_client.py`, it makes one call at a time, each a request published and a
+/// wait for the reply with its correlation id.
+#[derive(Clone, Debug, Default)]
+struct Calls {
+    /// The client's connection these calls belong to (a restart ends the script's calls).
+    generation: u32,
+    /// The call in progress: the correlation id its reply will carry.
+    waiting: Option<Option<String>>,
+    /// The calls asked for and not made yet (each with its routing key, if not the producer's).
+    queued: std::collections::VecDeque<Option<String>>,
 }
 
 /// A [`Due`] at its instant, ordered by (instant, order of scheduling) alone. (A heap, not a
@@ -156,6 +171,8 @@ pub struct Live {
     /// pika `BlockingConnection` runs one callback at a time: a delivery that arrives while the
     /// callback of an earlier one runs waits in the client, unacked, until that one returns.
     busy: VecMap<Id, (u32, u64)>,
+    /// Per RPC client: its calls.
+    calls: VecMap<Id, Calls>,
     /// Problems the broker reported (channel or connection errors), worded for a person.
     pub problems: Vec<String>,
     /// Consumers whose client was stopped ([`Input::Stop`]).
@@ -188,6 +205,7 @@ impl Live {
             rngs: VecMap::new(),
             generation: VecMap::new(),
             busy: VecMap::new(),
+            calls: VecMap::new(),
             problems: Vec::new(),
             stopped: Default::default(),
             clock: 0,
@@ -488,6 +506,27 @@ impl Live {
         let Some(node) = self.design.nodes.iter().find(|n| &n.name == name && n.name == **tag) else {
             return;
         };
+        if node.kind() == crate::design::Kind::Producer {
+            // an RPC client's reply: the call it answers returns (when its correlation id is
+            // the one awaited: rpc_client.py ignores others), and the next call goes out
+            let (id, generation) = (node.id, self.generation.get(&node.id).copied().unwrap_or(0));
+            if let Some(calls) = self.calls.get_mut(&id) {
+                if calls.generation == generation && calls.waiting.as_ref() == Some(&message.properties.correlation_id)
+                {
+                    calls.waiting = None;
+                    if !calls.queued.is_empty() {
+                        self.schedule(
+                            at,
+                            Due::Call {
+                                producer: id,
+                                generation,
+                            },
+                        );
+                    }
+                }
+            }
+            return;
+        }
         let Spec::Consumer(c) = &node.spec else {
             return;
         };
@@ -690,6 +729,11 @@ impl Live {
                     self.timeline.name_trips(trips, msg, i);
                 }
             }
+            Due::Call { producer, generation } => {
+                if self.generation.get(&producer).copied().unwrap_or(0) == generation {
+                    let _ = self.next_call(producer);
+                }
+            }
             Due::Input(i) => {
                 // at its instant, after what was due before it (not what comes after it)
                 self.inputs.push((at, i.clone()));
@@ -713,6 +757,27 @@ impl Live {
             },
             None => return Err("that producer is gone".into()),
         };
+        if self.design.reads_replies(id) {
+            if self.design.producer_target(id).is_none() {
+                return Err(format!(
+                    "{name} is not linked to an exchange or a queue: draw a link from it first"
+                ));
+            }
+            // an RPC client: its calls, one at a time
+            let generation = self.generation.get(&id).copied().unwrap_or(0);
+            let calls = self.calls.entry(id).or_default();
+            if calls.generation != generation {
+                *calls = Calls {
+                    generation,
+                    ..Calls::default()
+                };
+            }
+            calls.queued.extend((0..burst).map(|_| key.map(str::to_string)));
+            if calls.waiting.is_none() {
+                self.next_call(id)?;
+            }
+            return Ok(());
+        }
         for _ in 0..burst {
             let n = self.published.entry(id).or_insert(0);
             *n += 1;
@@ -726,6 +791,41 @@ impl Live {
             }
             self.send_publish(id, step);
         }
+        Ok(())
+    }
+
+    /// An RPC client makes its next call: it publishes the request and waits for the reply
+    /// with its correlation id.
+    fn next_call(&mut self, id: Id) -> Result<(), String> {
+        let Some(calls) = self.calls.get_mut(&id) else {
+            return Ok(());
+        };
+        let Some(key) = calls.queued.pop_front() else {
+            return Ok(());
+        };
+        let n = self.published.entry(id).or_insert(0);
+        *n += 1;
+        let n = *n;
+        let Some(mut step) = self.design.publish_call(id, n) else {
+            return Err("that producer is not linked to an exchange or a queue".into());
+        };
+        let corr = match &mut step.call {
+            Call::BasicPublish {
+                routing_key,
+                properties,
+                ..
+            } => {
+                if let Some(k) = key {
+                    *routing_key = k;
+                }
+                properties.correlation_id.clone()
+            }
+            _ => None,
+        };
+        if let Some(calls) = self.calls.get_mut(&id) {
+            calls.waiting = Some(corr);
+        }
+        self.send_publish(id, step);
         Ok(())
     }
 

@@ -148,7 +148,8 @@ fn dead_letter_and_reply_paths_are_edges() {
         names(&rpc),
         [
             ("rpc_server".into(), "callback".into(), Implied::Reply),
-            ("rpc_server".into(), "fast_client".into(), Implied::Reply)
+            ("rpc_server".into(), "fast_client".into(), Implied::Reply),
+            ("callback".into(), "rpc_client".into(), Implied::ReadsReplies)
         ]
     );
     let dl = by_id("dead-letters").unwrap().design();
@@ -225,4 +226,58 @@ fn steps_find_the_moments_without_sorting_them_all() {
         assert_eq!(live.timeline.prev_moment(t), prev, "before {t}");
         t += 13.0;
     }
+}
+
+/// An RPC client is one client, as the tutorial's rpc_client.py: it declares its own callback
+/// queue (exclusive, named by the broker), consumes it, and makes one call at a time: a request
+/// goes out only once the reply to the one before, matched by its correlation id, is back.
+#[test]
+fn an_rpc_client_makes_one_call_at_a_time_and_reads_its_own_replies() {
+    use warren_engine::EventKind;
+    let d = by_id("rpc").unwrap().design();
+    let (client, fast) = (id_of(&d, "rpc_client"), id_of(&d, "fast_client"));
+    assert!(d.reads_replies(client) && d.reads_replies(fast));
+    assert_eq!(d.queue_owner(id_of(&d, "callback")), "rpc_client");
+    let mut live = Live::new(d);
+    // three calls asked for at once (a burst, or three clicks)
+    for _ in 0..3 {
+        live.input(0, Input::Publish(client)).unwrap();
+    }
+    live.advance_to(20_000);
+    assert!(live.problems.is_empty(), "{:?}", live.problems);
+    let names = &live.timeline.names;
+    let who = |c: &warren_engine::ConnId| names.get(c).cloned().unwrap_or_default();
+    let mut published = Vec::new();
+    let mut replies = Vec::new();
+    for e in live.timeline.events.iter() {
+        match &e.kind {
+            EventKind::Published { conn, message, .. } if who(conn) == "rpc_client" => {
+                published.push((e.at, message.properties.correlation_id.clone().unwrap()))
+            }
+            EventKind::Delivered { conn, message, .. } if who(conn) == "rpc_client" => {
+                replies.push((e.at, message.properties.correlation_id.clone().unwrap()))
+            }
+            _ => {}
+        }
+    }
+    let corr: Vec<&str> = published.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(corr, ["req-1", "req-2", "req-3"]);
+    assert_eq!(
+        replies.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+        ["req-1", "req-2", "req-3"]
+    );
+    // each request reaches the broker a hop after the reply before it reached the client (a
+    // hop after the broker sent it): 2 hops after that delivery
+    let hop = warren_model::timeline::HOP as u64;
+    for k in 1..3 {
+        assert_eq!(
+            published[k].0,
+            replies[k - 1].0 + 2 * hop,
+            "call {}: {published:?} {replies:?}",
+            k + 1
+        );
+    }
+    // the replies are the client's own: counted under it
+    live.timeline.seek(20_000.0);
+    assert_eq!(live.timeline.tally().got("rpc_client"), 3);
 }

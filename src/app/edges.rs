@@ -134,6 +134,9 @@ impl App {
                     ("dead-letter", format!("dead letters of {} go to {}", a.name, b.name))
                 }
                 warren_model::design::Implied::Reply => ("reply", format!("{} replies to {}", a.name, b.name)),
+                warren_model::design::Implied::ReadsReplies => {
+                    ("reply", format!("{} reads its replies from {}", b.name, a.name))
+                }
             };
             edges.push(html! {
                 <g class={classes!("edge", "implied", class)} aria-label={aria}>

@@ -108,7 +108,10 @@ pub(super) fn node_at(live: &Live, p: &Place) -> Option<Id> {
             .find(|n| *n.name == **c && matches!(n.kind(), Kind::Producer | Kind::Consumer)),
         Place::Exchange(x) => d.by_name(Kind::Exchange, x),
         Place::Queue(q) => d.by_name(Kind::Queue, live.canvas_queue(q)),
-        Place::Consumer(_, tag) => d.by_name(Kind::Consumer, tag),
+        // a consumer node, or an RPC client reading its replies (consumer tag: its name)
+        Place::Consumer(_, tag) => d
+            .by_name(Kind::Consumer, tag)
+            .or_else(|| d.by_name(Kind::Producer, tag)),
     }?;
     Some(n.id)
 }
