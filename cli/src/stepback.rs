@@ -2,7 +2,8 @@
 //! not a test). The large topology of the page's frame figures (bench/data/large.json: 200
 //! nodes, 20 producers publishing every ~0.5 s into fanouts) runs 10 simulated minutes as the
 //! page plays it (the counts followed every 50 ms), then steps back from the end, from the
-//! middle and to the start, as the page's ← does: the previous instant, and the counts there.
+//! middle and to the start, as the page's ← does: the previous instant, and the counts there;
+//! and jumps back further than a step's undo reaches (the timeline's slider).
 //! Prints the figures and a last line `stepback_ms=… stepback_events=…`.
 #![allow(clippy::disallowed_methods)] // a benchmark reads the wall clock
 
@@ -70,5 +71,23 @@ fn main() {
     println!(
         "step back in the middle: {mid:.2} ms; seek to the start {to_start:.2} ms, back to the end {to_end:.2} ms, then a step back {from_end:.2} ms"
     );
-    println!("stepback_ms={worst:.2} stepback_events={events}");
+    // a step back undoes the last events one by one (what each changed was noted as it was
+    // applied), as far back as the last 8,192; a jump further back starts from a copy of the
+    // counts and counts forward from it: the slowest of 20 such jumps from the end
+    let mut jumps = Vec::new();
+    for k in 1..=20 {
+        live.timeline.seek(end as f64);
+        let back = live.timeline.events.len() - 20_000 * k;
+        let t = live.timeline.events[back].at as f64;
+        let s = Instant::now();
+        live.timeline.seek(t);
+        jumps.push(s.elapsed().as_secs_f64() * 1000.0);
+    }
+    jumps.sort_by(f64::total_cmp);
+    let jump = jumps[jumps.len() - 1];
+    println!(
+        "a jump back past the last 8,192 events (from a copy of the counts): median {:.2} ms, slowest {jump:.2} ms",
+        jumps[jumps.len() / 2]
+    );
+    println!("stepback_ms={worst:.2} jumpback_ms={jump:.2} stepback_events={events}");
 }

@@ -21,6 +21,7 @@ pub mod play;
 pub mod runfile;
 pub mod sim;
 pub mod steps;
+pub mod tally;
 pub mod timeline;
 pub mod tools;
 pub mod tutorial;

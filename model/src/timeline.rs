@@ -11,10 +11,12 @@
 //! takes no time: the dot of a dead-lettered or dropped message is drawn after the instant it
 //! happened, as the message leaves the picture, and changes no count.
 
-use std::collections::VecDeque;
-
 // the event log's words live in their own file; these names stay for the log's readers
 pub use crate::log::{describe, describe_in, messages_of};
+// the counts too
+pub use crate::tally::Tally;
+use crate::tally::{Undo, Undos};
+use std::collections::VecDeque;
 use warren_engine::event::{Event, EventKind};
 use warren_engine::exchange::Dest;
 use warren_engine::names::VecMap;
@@ -64,310 +66,6 @@ pub struct Trip {
     pub event: usize,
 }
 
-/// Where one copy of a message (message, queue) is. (Eight bytes: a queue's copies are many,
-/// and the timeline keeps copies of them for stepping back.)
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Copy {
-    Ready,
-    /// Delivered, not settled: to this consumer (its place in [`Tally::holders`]; None for
-    /// `basic.get`).
-    Unacked(Option<u32>),
-    /// Nacked with requeue: waiting for its `Requeued`.
-    Settling,
-}
-
-/// A map in key order kept in a ring buffer, for [`Tally`]'s copies of a queue: lookups by
-/// binary search, as a B-tree's; a removed entry leaves a gap (its key, no value) that a new value
-/// for the key fills in place, and gaps at either end are dropped. A queue's copies come and go
-/// at its ends (new messages join at the back, the oldest leave first), and a delivery or requeue
-/// is a removal and an insertion of one key, so nothing is shifted. A B-tree map type of its own
-/// cost the page 2.4 KB gzip'd.
-#[derive(Clone, Debug)]
-struct Ring<K, V> {
-    items: VecDeque<(K, Option<V>)>,
-}
-
-impl<K, V> Default for Ring<K, V> {
-    fn default() -> Self {
-        Ring { items: VecDeque::new() }
-    }
-}
-
-impl<K: Ord, V> Ring<K, V> {
-    fn find(&self, k: &K) -> Result<usize, usize> {
-        self.items.binary_search_by(|(x, _)| x.cmp(k))
-    }
-    fn insert(&mut self, k: K, v: V) {
-        match self.find(&k) {
-            Ok(i) => self.items[i].1 = Some(v),
-            Err(i) => self.items.insert(i, (k, Some(v))),
-        }
-    }
-    fn remove(&mut self, k: &K) -> Option<V> {
-        let i = self.find(k).ok()?;
-        let v = self.items[i].1.take();
-        while self.items.front().is_some_and(|e| e.1.is_none()) {
-            self.items.pop_front();
-        }
-        while self.items.back().is_some_and(|e| e.1.is_none()) {
-            self.items.pop_back();
-        }
-        v
-    }
-    fn keys(&self) -> impl Iterator<Item = &K> {
-        self.items.iter().filter(|e| e.1.is_some()).map(|e| &e.0)
-    }
-}
-
-/// Equal when the same keys hold the same values (gaps aside).
-impl<K: PartialEq, V: PartialEq> PartialEq for Ring<K, V> {
-    fn eq(&self, o: &Self) -> bool {
-        fn full<K, V>(r: &Ring<K, V>) -> impl Iterator<Item = (&K, &V)> {
-            r.items.iter().filter_map(|(k, v)| Some((k, v.as_ref()?)))
-        }
-        full(self).eq(full(o))
-    }
-}
-
-/// Counts as `rabbitmqctl` would report them.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Tally {
-    /// Per queue, each copy of a message in it, by message id.
-    copies: VecMap<Name, Ring<MsgId, Copy>>,
-    /// Per queue: (messages_ready, messages_unacknowledged).
-    pub queues: VecMap<String, (u64, u64)>,
-    /// Per consumer (connection name, tag): unacknowledged deliveries.
-    pub consumers: VecMap<(String, String), u64>,
-    /// Per client (connection name): deliveries it received in all, redeliveries and direct
-    /// replies included.
-    pub got: VecMap<String, u64>,
-    /// Per publisher (connection name): publisher confirms (acks, nacks).
-    pub confirms: VecMap<String, (u64, u64)>,
-    /// Per publisher (connection name): mandatory messages returned to it.
-    pub returned: VecMap<String, u64>,
-    /// The exchanges the broker has (declared, not deleted or lost in a restart).
-    pub exchanges: VecMap<String, ()>,
-    /// The bindings it has: (source exchange, destination, key), how many (by arguments).
-    pub bindings: VecMap<(String, String, String), u32>,
-    /// The consumers (connection name, tag) that unacked copies name, by number.
-    holders: Vec<(String, String)>,
-    holder_ids: VecMap<(String, String), u32>,
-}
-
-impl Tally {
-    pub fn queue(&self, q: &str) -> (u64, u64) {
-        self.queues.get(q).copied().unwrap_or_default()
-    }
-    /// Deliveries a client received in all.
-    pub fn got(&self, conn: &str) -> u64 {
-        self.got.get(conn).copied().unwrap_or(0)
-    }
-    pub fn consumer(&self, conn: &str, tag: &str) -> u64 {
-        self.consumers
-            .get(&(conn.to_string(), tag.to_string()))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    fn take(&mut self, msg: MsgId, q: &Name) -> Option<Copy> {
-        let c = self.copies.get_mut(q)?.remove(&msg)?;
-        let counts = counts_of(&mut self.queues, q);
-        match &c {
-            Copy::Ready => counts.0 -= 1,
-            Copy::Unacked(who) => {
-                counts.1 -= 1;
-                if let Some(k) = who {
-                    if let Some(n) = self.consumers.get_mut(&self.holders[*k as usize]) {
-                        *n = n.saturating_sub(1);
-                    }
-                }
-            }
-            Copy::Settling => {}
-        }
-        Some(c)
-    }
-
-    fn put(&mut self, msg: MsgId, q: &Name, c: Copy) {
-        let counts = counts_of(&mut self.queues, q);
-        match &c {
-            Copy::Ready => counts.0 += 1,
-            Copy::Unacked(who) => {
-                counts.1 += 1;
-                if let Some(k) = who {
-                    let key = &self.holders[*k as usize];
-                    match self.consumers.get_mut(key) {
-                        Some(n) => *n += 1,
-                        None => {
-                            self.consumers.insert(key.clone(), 1);
-                        }
-                    }
-                }
-            }
-            Copy::Settling => {}
-        }
-        self.copies.entry(q.clone()).or_default().insert(msg, c);
-    }
-
-    /// Apply one engine event (`names` maps connections to their scenario names).
-    pub fn apply(&mut self, e: &EventKind, names: &VecMap<ConnId, String>) {
-        let name = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("#{}", c.0));
-        match e {
-            EventKind::QueueDeclared { queue } => {
-                self.queues.entry(queue.to_string()).or_default();
-            }
-            EventKind::ExchangeDeclared { exchange } => {
-                self.exchanges.insert(exchange.to_string(), ());
-            }
-            EventKind::ExchangeDeleted { exchange, .. } => {
-                self.exchanges.remove(&**exchange);
-            }
-            EventKind::Bound { source, dest, key, .. } => {
-                *self.bindings.entry(binding_key(source, dest, key)).or_default() += 1;
-            }
-            EventKind::Unbound { source, dest, key, .. } => {
-                let k = binding_key(source, dest, key);
-                if let Some(n) = self.bindings.get_mut(&k) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.bindings.remove(&k);
-                    }
-                }
-            }
-            EventKind::Enqueued { msg, queue } => self.put(*msg, queue, Copy::Ready),
-            EventKind::Delivered {
-                conn,
-                consumer_tag: Some(_),
-                msg,
-                queue,
-                auto_ack,
-                ..
-            } if *auto_ack => {
-                // direct replies among them (always no-ack)
-                *self.got.entry(name(conn)).or_default() += 1;
-                self.take(*msg, queue);
-            }
-            EventKind::Delivered {
-                msg,
-                queue,
-                conn,
-                consumer_tag,
-                auto_ack,
-                ..
-            } if self.take(*msg, queue).is_some() && !auto_ack => {
-                if consumer_tag.is_some() {
-                    *self.got.entry(name(conn)).or_default() += 1;
-                }
-                let who = consumer_tag.as_ref().map(|t| self.holder((name(conn), t.to_string())));
-                self.put(*msg, queue, Copy::Unacked(who));
-            }
-            EventKind::Confirmed { conn, ack, .. } => {
-                let c = self.confirms.entry(name(conn)).or_default();
-                if *ack {
-                    c.0 += 1;
-                } else {
-                    c.1 += 1;
-                }
-            }
-            EventKind::Returned { conn, .. } => {
-                *self.returned.entry(name(conn)).or_default() += 1;
-            }
-            EventKind::Acked { msg, queue, .. } => {
-                self.take(*msg, queue);
-            }
-            EventKind::Nacked {
-                msg, queue, requeue, ..
-            } if self.take(*msg, queue).is_some() && *requeue => {
-                self.put(*msg, queue, Copy::Settling);
-            }
-            EventKind::Requeued { msg, queue } => {
-                self.take(*msg, queue);
-                self.put(*msg, queue, Copy::Ready);
-            }
-            EventKind::Expired { msg, queue } | EventKind::Dropped { msg, queue, .. } => {
-                self.take(*msg, queue);
-            }
-            EventKind::DeadLettered { msg, queue, .. } => {
-                self.take(*msg, queue);
-            }
-            EventKind::QueueDeleted { queue, .. } => {
-                let gone: Vec<MsgId> = self
-                    .copies
-                    .get(queue)
-                    .map(|r| r.keys().copied().collect())
-                    .unwrap_or_default();
-                for m in gone {
-                    self.take(m, queue);
-                }
-                self.copies.remove(queue);
-                self.queues.remove(&**queue);
-            }
-            EventKind::ConsumerRemoved { conn, consumer_tag, .. } => {
-                // its unacked deliveries stay on the channel (RabbitMQ keeps them there)
-                self.consumers.remove(&(name(conn), consumer_tag.to_string()));
-            }
-            EventKind::ConsumerAdded { conn, consumer_tag, .. } => {
-                self.consumers
-                    .entry((name(conn), consumer_tag.to_string()))
-                    .or_default();
-            }
-            _ => {}
-        }
-    }
-}
-
-fn binding_key(source: &Name, dest: &Dest, key: &Name) -> (String, String, String) {
-    let d = match dest {
-        Dest::Queue(q) | Dest::Exchange(q) => q.to_string(),
-    };
-    (source.to_string(), d, key.to_string())
-}
-
-impl Tally {
-    /// A consumer's number in [`Tally::holders`], given on first use.
-    fn holder(&mut self, who: (String, String)) -> u32 {
-        if let Some(&k) = self.holder_ids.get(&who) {
-            return k;
-        }
-        let k = self.holders.len() as u32;
-        self.holders.push(who.clone());
-        self.holder_ids.insert(who, k);
-        k
-    }
-
-    /// About how many entries a copy of these counts holds.
-    fn size(&self) -> usize {
-        self.copies.iter().map(|(_, r)| r.items.len()).sum::<usize>()
-            + self.consumers.len()
-            + self.queues.len()
-            + self.bindings.len()
-    }
-
-    /// Whether the broker has exchange `x` (the default exchange always).
-    pub fn exchange(&self, x: &str) -> bool {
-        x.is_empty() || self.exchanges.contains_key(x)
-    }
-
-    /// Whether it has a binding from `source` to `dest` with `key`.
-    pub fn bound(&self, source: &str, dest: &str, key: &str) -> bool {
-        self.bindings
-            .contains_key(&(source.to_string(), dest.to_string(), key.to_string()))
-    }
-
-    /// Whether a consumer (connection name, tag) is subscribed.
-    pub fn consuming(&self, conn: &str, tag: &str) -> bool {
-        self.consumers.contains_key(&(conn.to_string(), tag.to_string()))
-    }
-}
-
-/// A queue's (ready, unacked) counts, made on first use: the name is copied only then, not for
-/// every message put into or taken out of the queue.
-fn counts_of<'a>(queues: &'a mut VecMap<String, (u64, u64)>, q: &str) -> &'a mut (u64, u64) {
-    if !queues.contains_key(q) {
-        queues.insert(q.to_string(), (0, 0));
-    }
-    queues.get_mut(q).expect("just made")
-}
-
 /// The queue name a direct reply-to delivery reports (the pseudo-queue and the channel's key).
 const DIRECT_REPLY_PREFIX: &str = "amq.rabbitmq.reply-to.";
 
@@ -385,6 +83,9 @@ pub struct Chunked<T> {
 const SNAPSHOT_EVERY: usize = 4096;
 /// And at least this many times the copy's size: copies of large counts are fewer.
 const SNAPSHOT_RATIO: usize = 2;
+
+/// How many of the last applied events a step back can undo one by one ([`Timeline::seek`]).
+const UNDO_EVENTS: usize = 8_192;
 
 /// Items per chunk of a [`Chunked`].
 const CHUNK: usize = 4096;
@@ -473,6 +174,12 @@ pub struct Timeline {
     /// The counts with the first `applied` events applied.
     tally: Tally,
     applied: usize,
+    /// What the last applied events changed in the counts (at most [`UNDO_EVENTS`] of them):
+    /// `undo_counts` has how many records each event left, newest last. A step back within
+    /// them undoes those events; further back starts from a copy of the counts.
+    undo: VecDeque<Undo>,
+    undo_counts: VecDeque<u32>,
+    noting: Undos,
     /// Copies of the counts, each with how many events it has applied: a step back
     /// starts from the latest one before it ([`Timeline::seek`]).
     snapshots: Vec<(usize, Tally)>,
@@ -513,6 +220,7 @@ impl Timeline {
         Timeline {
             show_default,
             hop,
+            noting: Undos::on(),
             ..Timeline::default()
         }
     }
@@ -761,6 +469,12 @@ impl Timeline {
         self.tally = Tally::default();
         self.applied = 0;
         self.version += 1;
+        self.forget_undo();
+    }
+
+    fn forget_undo(&mut self) {
+        self.undo.clear();
+        self.undo_counts.clear();
     }
 
     /// Move the counts to playback time `t` (forward or back). Back: from the latest copy of
@@ -768,7 +482,17 @@ impl Timeline {
     pub fn seek(&mut self, t: f64) -> &Tally {
         self.index_trips();
         let upto = self.events.partition_point(|e| e.at as f64 <= t);
-        if upto < self.applied {
+        if upto < self.applied && self.applied - upto <= self.undo_counts.len() {
+            // the last events applied, undone one by one (newest first)
+            while self.applied > upto {
+                let n = self.undo_counts.pop_back().expect("one per event applied") as usize;
+                let records = self.undo.split_off(self.undo.len() - n);
+                self.tally.undo(records.into_iter());
+                self.applied -= 1;
+            }
+            self.version += 1;
+        } else if upto < self.applied {
+            self.forget_undo();
             match self.snapshots.iter().rposition(|s| s.0 <= upto) {
                 Some(k) => {
                     let (n, tally) = &self.snapshots[k];
@@ -781,7 +505,20 @@ impl Timeline {
         }
         while self.applied < upto {
             let e = &self.events[self.applied];
-            self.tally.apply(&e.kind, &self.names);
+            if upto - self.applied > UNDO_EVENTS {
+                // too far from where this seek ends for a step back to undo it
+                self.undo.clear();
+                self.undo_counts.clear();
+                self.tally.apply(&e.kind, &self.names);
+            } else {
+                self.tally.apply_noting(&e.kind, &self.names, &mut self.noting);
+                self.undo_counts.push_back(self.noting.records.len() as u32);
+                self.undo.extend(self.noting.records.drain(..));
+                if self.undo_counts.len() > UNDO_EVENTS {
+                    let n = self.undo_counts.pop_front().expect("more than one") as usize;
+                    self.undo.drain(..n);
+                }
+            }
             self.applied += 1;
             self.version += 1;
             // a copy when the events since the last one are many, and at least twice the copy's

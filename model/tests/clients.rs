@@ -281,3 +281,41 @@ fn an_rpc_client_makes_one_call_at_a_time_and_reads_its_own_replies() {
     live.timeline.seek(20_000.0);
     assert_eq!(live.timeline.tally().got("rpc_client"), 3);
 }
+
+/// A step back undoes the last events one by one (what each changed, noted as it was applied):
+/// at every moment of every tutorial's run, walking back from the end and forward again, the
+/// counts are those of counting the events from the start.
+#[test]
+fn a_step_back_undoes_exactly_what_the_events_did() {
+    use warren_model::timeline::Tally;
+    let mut moments = 0;
+    for t in warren_model::tutorial::builtin() {
+        let mut live = warren_model::tutorial::play(&t).unwrap().live;
+        // and then a broker restart: queues, exchanges and bindings lost, copies taken away
+        live.input(live.clock() + 500, Input::Restart).unwrap();
+        live.advance_to(live.clock() + 2000);
+        let end = live.timeline.end();
+        let counted = |live: &Live, at: f64| {
+            let mut fresh = Tally::default();
+            for e in live.timeline.events.iter().take_while(|e| e.at as f64 <= at) {
+                fresh.apply(&e.kind, &live.timeline.names);
+            }
+            fresh
+        };
+        live.timeline.seek(end);
+        let mut at = end;
+        let mut walked = vec![at];
+        while let Some(prev) = live.timeline.prev_moment(at) {
+            let shown = live.timeline.seek(prev).clone();
+            assert_eq!(shown, counted(&live, prev), "{} at {prev} ms (back)", t.id);
+            at = prev;
+            walked.push(at);
+            moments += 1;
+        }
+        for &at in walked.iter().rev() {
+            let shown = live.timeline.seek(at).clone();
+            assert_eq!(shown, counted(&live, at), "{} at {at} ms (forward)", t.id);
+        }
+    }
+    assert!(moments > 150, "{moments} moments");
+}
