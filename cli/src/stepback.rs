@@ -72,7 +72,7 @@ fn main() {
         "step back in the middle: {mid:.2} ms; seek to the start {to_start:.2} ms, back to the end {to_end:.2} ms, then a step back {from_end:.2} ms"
     );
     // a step back undoes the last events one by one (what each changed was noted as it was
-    // applied), as far back as the last 8,192; a jump further back starts from a copy of the
+    // applied), as far back as the last 4,096; a jump further back starts from a copy of the
     // counts and counts forward from it: the slowest of 20 such jumps from the end
     let mut jumps = Vec::new();
     for k in 1..=20 {
@@ -86,7 +86,7 @@ fn main() {
     jumps.sort_by(f64::total_cmp);
     let jump = jumps[jumps.len() - 1];
     println!(
-        "a jump back past the last 8,192 events (from a copy of the counts): median {:.2} ms, slowest {jump:.2} ms",
+        "a jump back past the last 4,096 events (from a copy of the counts): median {:.2} ms, slowest {jump:.2} ms",
         jumps[jumps.len() / 2]
     );
     println!("stepback_ms={worst:.2} jumpback_ms={jump:.2} stepback_events={events}");

@@ -1765,7 +1765,7 @@ impl Broker {
             exchange: xname.clone(),
             routing_keys: keys,
             properties: props,
-            body,
+            body: body.into_boxed_slice(),
         });
         let (now, exchange, message) = (self.now, xname.clone(), msg.clone());
         push_event(&mut self.events, || Event {
@@ -1924,7 +1924,7 @@ impl Broker {
                     let e = Entry {
                         seq: 0,
                         msg,
-                        expires_at: None,
+                        expires: u64::MAX,
                         delivered: false,
                         level: 0,
                         delivery_count: 0,
@@ -1947,7 +1947,7 @@ impl Broker {
         };
         let mut entry = Entry {
             seq: q.next_seq(),
-            expires_at: ttl.map(|t| self.now.saturating_add(t)),
+            expires: ttl.map_or(u64::MAX, |t| self.now.saturating_add(t)),
             delivered: false,
             level: q.level_of(msg.properties.priority),
             delivery_count: 0,
@@ -1992,7 +1992,7 @@ impl Broker {
                 return;
             };
             let now = self.now;
-            if q.head().is_none_or(|h| h.expires_at.is_none_or(|t| t > now)) {
+            if q.head().is_none_or(|h| h.expires_at().is_none_or(|t| t > now)) {
                 return;
             }
             let e = q.pop().expect("has a head");
@@ -2159,7 +2159,7 @@ impl Broker {
             redelivered,
             auto_ack: no_ack,
             message: msg.clone(),
-            message_count: Some(message_count),
+            message_count: Some(u32::try_from(message_count).unwrap_or(u32::MAX)),
         });
         self.refresh_timers(qname);
         Ok(Reply::GetOk {
@@ -2501,7 +2501,7 @@ impl Broker {
         let Some(q) = self.queues.get_mut(qname) else {
             return;
         };
-        let head = q.head().and_then(|h| h.expires_at);
+        let head = q.head().and_then(|h| h.expires_at());
         if head != q.head_timer {
             if let Some(t) = q.head_timer {
                 self.timers.remove(&(t, q.id, Timer::Head));

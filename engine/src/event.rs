@@ -168,7 +168,7 @@ pub enum EventKind {
         redelivered: bool,
         auto_ack: bool,
         message: Rc<Message>,
-        message_count: Option<u64>,
+        message_count: Option<u32>,
     },
     /// `basic.get` found nothing.
     GetEmpty { conn: ConnId, ch: u16, queue: Name },

@@ -434,7 +434,7 @@ impl Live {
         let none = MsgId(0);
         let add = |tl: &mut crate::timeline::Timeline, from: Place, to: Option<Place>, a: f64, b: f64| {
             let kind = if to.is_some() { TripKind::Flow } else { TripKind::Fall };
-            tl.add_trip(none, from, to, a, b, kind, usize::MAX);
+            tl.add_trip(none, from, to, a, b, kind);
         };
         if exchange.is_empty() && !tl.show_default {
             // the default exchange is not drawn: straight to the queue the key names
@@ -700,15 +700,9 @@ impl Live {
                 };
                 let step = crate::steps::on(&conn, call);
                 let t = at as f64;
-                let trip = self.timeline.add_trip(
-                    msg,
-                    holder,
-                    Some(Place::Queue(queue)),
-                    t,
-                    t + self.hop,
-                    kind,
-                    usize::MAX,
-                );
+                let trip = self
+                    .timeline
+                    .add_trip(msg, holder, Some(Place::Queue(queue)), t, t + self.hop, kind);
                 self.send(consumer, step, trip.map_or(0..0, |i| i..i + 1));
             }
             Due::Arrive {
@@ -722,11 +716,11 @@ impl Live {
                 }
                 let first = self.run(frame.step());
                 let published = (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].kind {
-                    EventKind::Published { msg, .. } => Some((*msg, i)),
+                    EventKind::Published { msg, .. } => Some(*msg),
                     _ => None,
                 });
-                if let Some((msg, i)) = published {
-                    self.timeline.name_trips(trips, msg, i);
+                if let Some(msg) = published {
+                    self.timeline.name_trips(trips, msg);
                 }
             }
             Due::Call { producer, generation } => {

@@ -60,10 +60,17 @@ pub struct Trip {
     pub from: Place,
     pub to: Option<Place>,
     pub start: f64,
-    pub end: f64,
+    /// How long it takes (at most a hop: a float's precision is plenty, and a trip is 48 bytes
+    /// in the page, not 56: a run keeps every one).
+    len: f32,
     pub kind: TripKind,
-    /// The index of the engine event this trip shows (in [`Timeline::events`]).
-    pub event: usize,
+}
+
+impl Trip {
+    /// When it lands.
+    pub fn end(&self) -> f64 {
+        self.start + self.len as f64
+    }
 }
 
 /// The queue name a direct reply-to delivery reports (the pseudo-queue and the channel's key).
@@ -85,7 +92,7 @@ const SNAPSHOT_EVERY: usize = 4096;
 const SNAPSHOT_RATIO: usize = 2;
 
 /// How many of the last applied events a step back can undo one by one ([`Timeline::seek`]).
-const UNDO_EVENTS: usize = 8_192;
+const UNDO_EVENTS: usize = 4_096;
 
 /// Items per chunk of a [`Chunked`].
 const CHUNK: usize = 4096;
@@ -267,16 +274,15 @@ impl Timeline {
     }
 
     /// A trip of one hop from `start` (none from a place to itself); the instant it ends.
-    fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind, event: usize) -> f64 {
-        self.add_trip(msg, from, to, start, start + self.hop, kind, event);
+    fn trip(&mut self, msg: MsgId, from: Place, to: Option<Place>, start: f64, kind: TripKind) -> f64 {
+        self.add_trip(msg, from, to, start, start + self.hop, kind);
         start + self.hop
     }
 
     /// Draw a dot from `from` to `to` (None: falling out below `from`) between `start` and `end`
     /// (at most a hop apart): what the simulation adds for a frame a client sends, while it
-    /// travels. `msg` and `event` may be made known later ([`Timeline::name_trips`]), once the
-    /// broker has numbered the message. Returns the trip's index.
-    #[allow(clippy::too_many_arguments)]
+    /// travels. `msg` may be made known later ([`Timeline::name_trips`]), once the broker has
+    /// numbered the message. Returns the trip's index.
     pub fn add_trip(
         &mut self,
         msg: MsgId,
@@ -285,7 +291,6 @@ impl Timeline {
         start: f64,
         end: f64,
         kind: TripKind,
-        event: usize,
     ) -> Option<usize> {
         if to.as_ref() == Some(&from) {
             return None;
@@ -296,20 +301,16 @@ impl Timeline {
             from,
             to,
             start,
-            end: end.min(start + self.hop),
+            len: (end.min(start + self.hop) - start) as f32,
             kind,
-            event,
         });
         Some(self.trips.len() - 1)
     }
 
-    /// The trips of a frame that reached the broker, now that it numbered their message and
-    /// logged it as event `event`.
-    pub fn name_trips(&mut self, trips: std::ops::Range<usize>, msg: MsgId, event: usize) {
+    /// The trips of a frame that reached the broker, now that it numbered their message.
+    pub fn name_trips(&mut self, trips: std::ops::Range<usize>, msg: MsgId) {
         for i in trips {
-            let t = &mut self.trips[i];
-            t.msg = msg;
-            t.event = event;
+            self.trips[i].msg = msg;
         }
     }
 
@@ -346,16 +347,15 @@ impl Timeline {
             if let Some(prev) = self.events.last() {
                 e.at = e.at.max(prev.at);
             }
-            let i = self.events.len();
             let at = e.at as f64;
-            self.schedule(i, &e.kind, at);
+            self.schedule(&e.kind, at);
             self.last = self.last.max(at);
             self.events.push(e);
         }
     }
 
     /// The dots an event starts (those of frames a client sends are the simulation's).
-    fn schedule(&mut self, i: usize, k: &EventKind, at: f64) {
+    fn schedule(&mut self, k: &EventKind, at: f64) {
         let half = self.hop / 2.0;
         match k {
             EventKind::Published {
@@ -369,7 +369,7 @@ impl Timeline {
                 let f = self.exchange_place(*msg, from);
                 if let Some(a) = self.arrive.get(&(*msg, f.clone())).copied() {
                     let t = self.dest_place(*msg, to);
-                    self.add_trip(*msg, f, Some(t.clone()), a, a + half, TripKind::DeadLetter, i);
+                    self.add_trip(*msg, f, Some(t.clone()), a, a + half, TripKind::DeadLetter);
                     if matches!(to, Dest::Exchange(_)) {
                         self.arrive.insert((*msg, t), a + half);
                     }
@@ -378,14 +378,14 @@ impl Timeline {
             EventKind::Unroutable { msg, exchange } => {
                 let f = self.exchange_place(*msg, exchange);
                 if let Some(a) = self.arrive.get(&(*msg, f.clone())).copied() {
-                    self.add_trip(*msg, f, None, a, a + half, TripKind::Fall, i);
+                    self.add_trip(*msg, f, None, a, a + half, TripKind::Fall);
                 }
             }
             EventKind::Returned { msg, conn, .. } => {
                 let x = self.origin_of(*msg).map(|o| o.1.clone()).unwrap_or_default();
                 let f = self.exchange_place(*msg, &x);
                 let p = Place::Client(self.name(conn));
-                self.trip(*msg, f, Some(p), at, TripKind::Return, i);
+                self.trip(*msg, f, Some(p), at, TripKind::Return);
             }
             EventKind::Delivered {
                 msg,
@@ -398,21 +398,14 @@ impl Timeline {
                     // direct reply-to: from the replier (or the default exchange) to the client
                     let f = self.exchange_place(*msg, &Name::from(""));
                     let to = Place::Client(self.name(conn));
-                    self.trip(*msg, f, Some(to), at, TripKind::Flow, i);
+                    self.trip(*msg, f, Some(to), at, TripKind::Flow);
                     return;
                 }
                 let to = match consumer_tag {
                     Some(t) => Place::Consumer(self.name(conn), t.clone()),
                     None => Place::Client(self.name(conn)),
                 };
-                self.trip(
-                    *msg,
-                    Place::Queue(queue.clone()),
-                    Some(to.clone()),
-                    at,
-                    TripKind::Flow,
-                    i,
-                );
+                self.trip(*msg, Place::Queue(queue.clone()), Some(to.clone()), at, TripKind::Flow);
                 self.copy.insert((*msg, queue.clone()), to);
             }
             EventKind::Acked { msg, queue, .. } => {
@@ -432,13 +425,13 @@ impl Timeline {
                 let by = self.copy.remove(&key);
                 if self.nacked.remove(&key).is_none() {
                     if let Some(h) = by {
-                        self.trip(*msg, h, Some(Place::Queue(queue.clone())), at, TripKind::Requeue, i);
+                        self.trip(*msg, h, Some(Place::Queue(queue.clone())), at, TripKind::Requeue);
                     }
                 }
             }
             EventKind::Dropped { msg, queue, .. } => {
                 self.copy.remove(&(*msg, queue.clone()));
-                self.trip(*msg, Place::Queue(queue.clone()), None, at, TripKind::Fall, i);
+                self.trip(*msg, Place::Queue(queue.clone()), None, at, TripKind::Fall);
             }
             EventKind::DeadLettered {
                 msg,
@@ -453,7 +446,7 @@ impl Timeline {
                     self.set_origin(*new_msg, (o.0, exchange.clone()));
                 }
                 let q = Place::Queue(queue.clone());
-                self.add_trip(*msg, q, Some(x.clone()), at, at + half, TripKind::DeadLetter, i);
+                self.add_trip(*msg, q, Some(x.clone()), at, at + half, TripKind::DeadLetter);
                 self.arrive.insert((*new_msg, x), at + half);
             }
             _ => {}
@@ -575,7 +568,7 @@ impl Timeline {
             .iter()
             .map(move |&i| &trips[i])
             .chain((self.trips_indexed..trips.len()).map(move |i| &trips[i]))
-            .filter(move |tr| tr.start <= t && t < tr.end)
+            .filter(move |tr| tr.start <= t && t < tr.end())
     }
 
     /// The shown times at which something happens or lands, sorted (what a step goes to).
@@ -584,7 +577,7 @@ impl Timeline {
             .events
             .iter()
             .map(|e| e.at as f64)
-            .chain(self.trips.iter().map(|t| t.end))
+            .chain(self.trips.iter().map(|t| t.end()))
             .collect();
         warren_engine::sort::sort_by(&mut m, f64::total_cmp);
         m.dedup();
@@ -606,7 +599,7 @@ impl Timeline {
         let hi = order.partition_point(|&i| trips[i].start <= s + self.hop);
         let trip = order[lo..hi.max(lo)]
             .iter()
-            .map(|&i| trips[i].end)
+            .map(|&i| trips[i].end())
             .filter(|&e| e > t)
             .fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.min(e))));
         match (event, trip) {
@@ -628,8 +621,8 @@ impl Timeline {
             if best.is_some_and(|b| tr.start + self.hop <= b) {
                 break; // started too early to end later than what was found
             }
-            if tr.end < t && best.is_none_or(|b| tr.end > b) {
-                best = Some(tr.end);
+            if tr.end() < t && best.is_none_or(|b| tr.end() > b) {
+                best = Some(tr.end());
             }
         }
         best

@@ -313,7 +313,7 @@ fn failing_consumers_requeue_and_rpc_servers_reply_with_the_correlation_id() {
         .iter()
         .find(|t| t.msg == id("fib 1") && t.to == Some(Place::Consumer("consumer-1".into(), "consumer-1".into())))
         .unwrap()
-        .end;
+        .end();
     let reply_shown = l
         .timeline
         .events
@@ -669,7 +669,7 @@ fn active_trips_are_exactly_those_in_flight() {
         (0..l.timeline.trips.len())
             .filter(|&i| {
                 let tr = &l.timeline.trips[i];
-                tr.start <= t && t < tr.end
+                tr.start <= t && t < tr.end()
             })
             .collect()
     };

@@ -164,7 +164,7 @@ impl App {
             let Some((x0, y0)) = self.places.get(live, &trip.from) else {
                 continue;
             };
-            let f = ((self.t - trip.start) / (trip.end - trip.start)).clamp(0.0, 1.0) as f32;
+            let f = ((self.t - trip.start) / (trip.end() - trip.start)).clamp(0.0, 1.0) as f32;
             let (x, y) = match &trip.to {
                 Some(to) => {
                     let Some((x1, y1)) = self.places.get(live, to) else {

@@ -47,7 +47,7 @@ impl Broker {
                 exchange: xname.clone(),
                 routing_keys: keys.into(),
                 properties: Rc::new(properties.clone()),
-                body: Vec::new(),
+                body: Box::default(),
             });
             let out = std::mem::take(&mut self.routed);
             let graph = Graph {
