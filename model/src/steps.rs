@@ -4,8 +4,10 @@
 //! ([`step_json`]), and read back to the same step ([`step_of`]).
 
 use serde_json::{json, Map, Value};
+use std::rc::Rc;
 use warren_engine::field::table_to_json;
 use warren_engine::message::Properties;
+use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Login, Scenario, Step};
 use warren_engine::Name;
 
@@ -124,7 +126,8 @@ fn properties_json(p: &Properties) -> Value {
 
 /// A step on its way from a client to the broker, kept small: a burst of 10,000 publishes is as
 /// many frames at once (the engine's [`Step`] is about 500 bytes before its strings; a frame
-/// about 60, its body apart).
+/// about 40, its body apart). A publish's names are the engine's (made once, when it is sent)
+/// and its properties shared with the producer's other messages.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Frame {
     Publish {
@@ -133,8 +136,7 @@ pub enum Frame {
         routing_key: Name,
         body: Box<str>,
         mandatory: bool,
-        /// Unset when all are (most publishes).
-        properties: Option<Box<Properties>>,
+        properties: Rc<Properties>,
     },
     Ack {
         conn: Name,
@@ -167,7 +169,7 @@ impl Frame {
                 routing_key: Name::from(routing_key.as_str()),
                 body: body.into_boxed_str(),
                 mandatory,
-                properties: (properties != Properties::default()).then(|| Box::new(properties)),
+                properties: Rc::new(properties),
             },
             Call::BasicAck {
                 delivery_tag,
@@ -196,7 +198,7 @@ impl Frame {
         }
     }
 
-    /// The step again, as the engine takes it.
+    /// The step again, as a scenario has it.
     pub fn step(self) -> Step {
         match self {
             Frame::Publish {
@@ -213,7 +215,7 @@ impl Frame {
                     routing_key: routing_key.to_string(),
                     body: body.into_string(),
                     mandatory,
-                    properties: properties.map(|p| *p).unwrap_or_default(),
+                    properties: Rc::unwrap_or_clone(properties),
                 },
             ),
             Frame::Ack { conn, delivery_tag } => on(
@@ -243,6 +245,130 @@ impl Frame {
                 nack: false,
             } => on(&conn, Call::BasicReject { delivery_tag, requeue }),
             Frame::Other(st) => *st,
+        }
+    }
+
+    /// The engine's method for the frame, on channel 1 of its connection `.0`, when it needs no
+    /// more than the frame says (no queue named by a `$alias` to look up, not a step of another
+    /// kind): what the simulation hands the broker as it is. Otherwise the frame back.
+    pub fn into_method(self) -> Result<(Name, Method), Frame> {
+        match self {
+            Frame::Publish {
+                conn,
+                exchange,
+                routing_key,
+                body,
+                mandatory,
+                properties,
+            } if !routing_key.starts_with('$') && !properties.reply_to.as_ref().is_some_and(|r| r.starts_with('$')) => {
+                Ok((
+                    conn,
+                    Method::BasicPublish {
+                        exchange,
+                        routing_key,
+                        mandatory,
+                        immediate: false,
+                        properties,
+                        body: body.into_boxed_bytes().into_vec(),
+                    },
+                ))
+            }
+            Frame::Ack { conn, delivery_tag } => Ok((
+                conn,
+                Method::BasicAck {
+                    delivery_tag,
+                    multiple: false,
+                },
+            )),
+            Frame::Refuse {
+                conn,
+                delivery_tag,
+                requeue,
+                nack: true,
+            } => Ok((
+                conn,
+                Method::BasicNack {
+                    delivery_tag,
+                    multiple: false,
+                    requeue,
+                },
+            )),
+            Frame::Refuse {
+                conn,
+                delivery_tag,
+                requeue,
+                nack: false,
+            } => Ok((conn, Method::BasicReject { delivery_tag, requeue })),
+            other => Err(other),
+        }
+    }
+}
+
+/// What a producer publishes, made once and used for each of its messages (the page's hot
+/// road: a click is a frame filled in from this, not a step built and taken apart again).
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    conn: Name,
+    exchange: Name,
+    routing_key: Name,
+    body: String,
+    mandatory: bool,
+    properties: Rc<Properties>,
+    /// The correlation id, when it numbers its messages (`{n}`): each message's own.
+    correlation_id: Option<String>,
+}
+
+impl Publisher {
+    /// A producer's publisher, from its step for message `0` and its body and correlation id
+    /// as written (with `{n}`).
+    pub fn new(publish: Step, body: &str, correlation_id: &str) -> Option<Publisher> {
+        let Call::BasicPublish {
+            exchange,
+            routing_key,
+            mandatory,
+            properties,
+            ..
+        } = publish.call
+        else {
+            return None;
+        };
+        Some(Publisher {
+            conn: Name::from(publish.conn.as_str()),
+            exchange: Name::from(exchange.as_str()),
+            routing_key: Name::from(routing_key.as_str()),
+            body: body.to_string(),
+            mandatory,
+            properties: Rc::new(properties),
+            correlation_id: correlation_id.contains("{n}").then(|| correlation_id.to_string()),
+        })
+    }
+
+    /// The frame of its message number `n` (with another routing key, if `key`).
+    pub fn frame(&self, n: u64, key: Option<&str>) -> Frame {
+        let fill = |s: &str| {
+            let mut parts = s.split("{n}");
+            let mut out = String::with_capacity(s.len() + 8);
+            out.push_str(parts.next().unwrap_or_default());
+            for p in parts {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{n}{p}");
+            }
+            out
+        };
+        let properties = match &self.correlation_id {
+            Some(c) => Rc::new(Properties {
+                correlation_id: Some(fill(c)),
+                ..(*self.properties).clone()
+            }),
+            None => self.properties.clone(),
+        };
+        Frame::Publish {
+            conn: self.conn.clone(),
+            exchange: self.exchange.clone(),
+            routing_key: key.map_or_else(|| self.routing_key.clone(), Name::from),
+            body: fill(&self.body).into_boxed_str(),
+            mandatory: self.mandatory,
+            properties,
         }
     }
 }

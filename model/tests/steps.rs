@@ -26,6 +26,8 @@ fn a_producers_typed_publish_is_its_json_publish() {
             assert_eq!(step_of(json.clone()).unwrap(), typed, "{}: {json}", d.name);
             // and on its way to the broker, kept small, it is the same step
             assert_eq!(Frame::of(typed.clone()).step(), typed);
+            // as is the frame the page makes for it without a step (its producer's publisher)
+            assert_eq!(d.publisher(id).unwrap().frame(7, None).step(), typed, "{}", d.name);
             seen += 1;
         }
     }
