@@ -323,16 +323,19 @@ impl App {
         self.saved();
     }
 
-    /// The design changed as a whole (a file, a tutorial, Undo or Redo): a run it can take goes
-    /// on; else a fresh run starts, and the one before is kept for Undo.
-    fn changed(&mut self) {
+    /// The design changed as a whole. `afresh` (a file, a link, a tutorial, New: a design of its
+    /// own): a fresh run starts, and the one before is kept for Undo. Otherwise (Undo, Redo): a
+    /// run it can take goes on; else the run before a fresh start, if it was this design's, or a
+    /// fresh run.
+    fn changed(&mut self, afresh: bool) {
         self.design_gen += 1;
-        let fresh = self.hist.design.topology() != self.live.design.topology()
-            && self.live.edit(self.t as u64, self.hist.design.clone()).is_err();
+        let fresh = afresh
+            || (self.hist.design.topology() != self.live.design.topology()
+                && self.live.edit(self.t as u64, self.hist.design.clone()).is_err());
         if fresh {
             match self.stashed.take() {
                 // back to the run before a fresh start (Undo after ↺ Restart)
-                Some((d, live)) if d.topology() == self.hist.design.topology() => {
+                Some((d, live)) if !afresh && d.topology() == self.hist.design.topology() => {
                     let now = std::mem::replace(&mut self.live, live);
                     self.stashed = Some((now.design.clone(), now));
                     self.live.design = self.hist.design.clone();

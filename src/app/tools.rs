@@ -70,8 +70,10 @@ impl App {
                 let left_out = Json::read(&v["left_out"]).unwrap_or_default();
                 match design {
                     Ok(d) => {
-                        self.replay_steps(ctx, &d);
-                        self.opened(ctx, d, left_out)
+                        // the design first (a fresh run of its own), then its run replayed
+                        let replay = d.clone();
+                        self.opened(ctx, d, left_out);
+                        self.replay_steps(ctx, &replay);
                     }
                     Err(e) => self.load_failed(&e),
                 }
@@ -79,8 +81,9 @@ impl App {
             (ToolJob::Import, Err(e)) => self.load_failed(&e),
             (ToolJob::OpenLink, outcome) => match outcome.and_then(|v| Design::read(&v["design"])) {
                 Ok(d) => {
-                    self.replay_steps(ctx, &d);
-                    self.opened_link(ctx, d)
+                    let replay = d.clone();
+                    self.opened_link(ctx, d);
+                    self.replay_steps(ctx, &replay);
                 }
                 Err(e) => self.error = Some(link_failed(self.lang, &e)),
             },

@@ -41,7 +41,8 @@ impl App {
                     Ok(()) => {
                         self.error = None;
                         if whole {
-                            self.changed();
+                            // a file, a link, a tutorial, New: a run of its own
+                            self.changed(true);
                         } else {
                             self.edited();
                         }
@@ -145,12 +146,12 @@ impl App {
             }
             Msg::Undo => {
                 if self.hist.undo() {
-                    self.changed();
+                    self.changed(false);
                 }
             }
             Msg::Redo => {
                 if self.hist.redo() {
-                    self.changed();
+                    self.changed(false);
                 }
             }
             Msg::Delete => match self.sel {
@@ -383,7 +384,7 @@ impl App {
                 if self.embed.is_some() || !self.can_edit() {
                     // an embed shows the tutorial without touching history or storage
                     self.hist = History::new(d);
-                    self.changed();
+                    self.changed(true);
                 } else {
                     d.name = t.title.get(self.lang).to_string();
                     let _ = Component::update(self, ctx, Msg::Do(Action::Replace(d)));

@@ -234,6 +234,21 @@ await test('a broken file is refused with a message and the canvas stays', async
   await label(page, 'producer producer-1').waitFor();
 }, page);
 
+await test('an opened file starts a run of its own, even of the same topology', async (page) => {
+  const file = { name: 'waiting.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({
+    name: 'waiting', seed: 1, steps: [], canvas: { version: 1, nodes: [
+      { id: 1, name: 'p', kind: 'producer', x: 120, y: 100, body: 'm {n}', burst: 3 },
+      { id: 2, name: 'q', kind: 'queue', x: 420, y: 100 }], links: [{ from: 1, to: 2 }] },
+  })) };
+  await page.setInputFiles('input[aria-label="load scenario file"]', file);
+  await label(page, 'queue q: 0 ready, 0 unacknowledged').waitFor();
+  await clickNode(page, 'producer p');
+  await label(page, 'publish from p').click();
+  await label(page, 'queue q: 3 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await page.setInputFiles('input[aria-label="load scenario file"]', file);
+  await label(page, 'queue q: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+}, page);
+
 await test('a plain scenario file loads as its topology (the topics tutorial)', async (page) => {
   const topics = readFileSync(new globalThis.URL('../conformance/topics.json', import.meta.url));
   await page.setInputFiles('input[aria-label="load scenario file"]', { name: 'topics.json', mimeType: 'application/json', buffer: topics });
