@@ -14,7 +14,7 @@ use warren_engine::{ConnId, MsgId, Name};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Copy {
     Ready,
-    /// Delivered, not settled: to this consumer (its place in [`Tally::holders`]; None for
+    /// Delivered, not settled: to this consumer (its place in the holders' list; None for
     /// `basic.get`).
     Unacked(Option<u32>),
     /// Nacked with requeue: waiting for its `Requeued`.
