@@ -152,14 +152,7 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                     },
                     head(d.login_of(&n.name))
                 );
-                if let Some(x) = d.by_name(Kind::Exchange, a["exchange"].as_str().unwrap_or("")) {
-                    if let Some(decl) = steps
-                        .iter()
-                        .find(|s| s["call"] == "exchange_declare" && s["args"]["exchange"] == x.name.as_str())
-                    {
-                        f.push_str(&call(decl));
-                    }
-                }
+                f.push_str(&exchange_declared(d, &steps, a));
                 let mut props: Vec<String> = a["properties"]
                     .as_object()
                     .map(|o| o.iter().map(|(k, v)| format!("{k}={}", py(v))).collect())
@@ -297,6 +290,19 @@ pub fn expected(d: &Design) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
+/// A producer's script declares the exchange it publishes to (`a`: its publish's arguments), as
+/// the tutorials' producers do: the call, or nothing for the default exchange.
+fn exchange_declared(d: &Design, steps: &[Value], a: &Value) -> String {
+    d.by_name(Kind::Exchange, a["exchange"].as_str().unwrap_or(""))
+        .and_then(|x| {
+            steps
+                .iter()
+                .find(|s| s["call"] == "exchange_declare" && s["args"]["exchange"] == x.name.as_str())
+        })
+        .map(call)
+        .unwrap_or_default()
+}
+
 /// The script of an RPC client that reads its own replies ([`Design::reads_replies`]), as the
 /// tutorial's `rpc_client.py`: a client object with its callback queue (declared exclusive and
 /// named by the broker, or direct reply-to), whose `call` publishes a request and waits for the
@@ -321,14 +327,7 @@ fn rpc_client(
         if p.correlation_id.is_empty() { "import uuid\n" } else { "" },
         head(d.login_of(&n.name))
     );
-    if let Some(x) = d.by_name(Kind::Exchange, a["exchange"].as_str().unwrap_or("")) {
-        if let Some(decl) = steps
-            .iter()
-            .find(|s| s["call"] == "exchange_declare" && s["args"]["exchange"] == x.name.as_str())
-        {
-            f.push_str(&call(decl));
-        }
-    }
+    f.push_str(&exchange_declared(d, steps, a));
     // what this client declares itself: its callback queue (exclusive: its own)
     let declare = steps
         .iter()
