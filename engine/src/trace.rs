@@ -157,14 +157,7 @@ impl Runner {
         self.server.drain_events_into(&mut self.events);
         let mut errors = Vec::new();
         for e in &self.events[first..] {
-            let error = match &e.kind {
-                EventKind::ChannelClosed {
-                    conn, error: Some(err), ..
-                }
-                | EventKind::ConnectionClosed { conn, error: Some(err) } => Some((conn, err)),
-                _ => None,
-            };
-            if let Some((conn, err)) = error {
+            if let Some((conn, err)) = refusal(&e.kind) {
                 let name = self.conn_names.get(conn).cloned().unwrap_or_default();
                 errors.push((name, err.code, err.text.clone()));
             }
@@ -230,11 +223,7 @@ impl Runner {
             .map(|v| (v.get("conn").and_then(|c| c.as_str()).unwrap_or("").to_string(), 0, v))
             .collect();
         for e in &events {
-            let error = matches!(
-                &e.kind,
-                EventKind::ChannelClosed { error: Some(_), .. } | EventKind::ConnectionClosed { error: Some(_), .. }
-            );
-            if lines || error {
+            if lines || refusal(&e.kind).is_some() {
                 if let Some((conn, ch, v)) = self.client_line(e) {
                     out.push((conn, ch, v));
                 }
@@ -381,6 +370,17 @@ impl Runner {
     pub fn run(scenario: &Scenario) -> Result<Vec<Value>, RunError> {
         let mut r = Runner::new(scenario.seed);
         run_steps(&scenario.steps, |i, st| r.step(i, st))
+    }
+}
+
+/// The connection or channel error an event reports, with its connection.
+fn refusal(e: &EventKind) -> Option<(&ConnId, &AmqpError)> {
+    match e {
+        EventKind::ChannelClosed {
+            conn, error: Some(err), ..
+        }
+        | EventKind::ConnectionClosed { conn, error: Some(err) } => Some((conn, err)),
+        _ => None,
     }
 }
 

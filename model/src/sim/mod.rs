@@ -186,11 +186,17 @@ impl Live {
     /// [`crate::timeline::HOP`]; 0 for a network as fast as loopback, as `warren play --hop-ms 0`
     /// uses to compare with real clients).
     pub fn with_hop(design: Design, hop: f64) -> Live {
+        Live::started(design, hop, None)
+    }
+
+    /// [`Live::with_hop`], writing every step down in `record` from the setup on (when
+    /// `Some`: [`Live::steps`]).
+    fn started(design: Design, hop: f64, record: Option<Vec<Value>>) -> Live {
         let mut l = Live {
             runner: Runner::new(design.seed),
             timeline: Timeline::with_hop(design.show_default, hop),
             hop,
-            record: None,
+            record,
             ran: 0,
             due: BinaryHeap::new(),
             seq: 0,
@@ -788,21 +794,12 @@ impl Live {
     /// Every step issued so far (the scenario format), `wait`s included: the run replayed from
     /// its inputs with its steps written down (a run keeps none of its own).
     pub fn steps(&self) -> Vec<Value> {
-        let mut l = Live::with_hop(self.initial.clone(), self.hop);
-        l.record = Some(Vec::new());
-        // the setup ran before recording began: again, written down
-        let mut steps: Vec<Value> = self
-            .initial
-            .setup_steps()
-            .into_iter()
-            .map(|s| self.initial.with_login(s))
-            .collect();
+        let mut l = Live::started(self.initial.clone(), self.hop, Some(Vec::new()));
         for (at, i) in &self.inputs {
             let _ = l.input(*at, i.clone());
         }
         l.advance_to(self.clock);
-        steps.extend(l.record.take().unwrap_or_default());
-        steps
+        l.record.take().unwrap_or_default()
     }
 
     /// What a pika client would have seen so far, one line per step outcome (each with its
