@@ -59,17 +59,18 @@ impl Server {
         self.vhosts.get("/").unwrap_or(&self.empty)
     }
 
-    /// Where a message published now to vhost `/` would go ([`Broker::preview_route`]; empty
-    /// when `/` is gone or the node is stopped): nothing changes.
+    /// Where a message published now to vhost `/` would go ([`Broker::preview_route`], in
+    /// `out`; empty when `/` is gone or the node is stopped): nothing changes.
     pub fn preview_route(
         &mut self,
-        exchange: &str,
-        routing_key: &str,
-        properties: &crate::message::Properties,
-    ) -> Vec<(crate::message::Name, crate::exchange::Dest)> {
+        exchange: &crate::message::Name,
+        routing_key: &crate::message::Name,
+        properties: &std::rc::Rc<crate::message::Properties>,
+        out: &mut Vec<(crate::message::Name, crate::exchange::Dest)>,
+    ) {
         match self.vhosts.get_mut("/") {
-            Some(b) if !self.stopped => b.preview_route(exchange, routing_key, properties),
-            _ => Vec::new(),
+            Some(b) if !self.stopped => b.preview_route(exchange, routing_key, properties, out),
+            _ => out.clear(),
         }
     }
 

@@ -128,9 +128,14 @@ impl Runner {
 
     /// Whether connection `conn` (a scenario's name) and its channel `ch` are open.
     pub fn is_open(&self, conn: &str, ch: u16) -> bool {
-        self.conns
-            .get(conn)
-            .is_some_and(|&c| self.server.channel(c, ch).is_some())
+        self.open(conn, ch).is_some()
+    }
+
+    /// The engine's id of connection `conn` (a scenario's name), when it and its channel `ch`
+    /// are open: what [`Runner::send`] takes.
+    pub fn open(&self, conn: &str, ch: u16) -> Option<ConnId> {
+        let &c = self.conns.get(conn)?;
+        self.server.channel(c, ch).map(|_| c)
     }
 
     /// Let simulated time pass by `ms` (a `wait` step, without a step: what a simulation that
@@ -141,16 +146,11 @@ impl Runner {
         self.server.drain_events_into(&mut self.events);
     }
 
-    /// A client's method on an open connection and channel, handed to the broker as it is (no
-    /// step to resolve: what a simulation's clients send most, publishes and acks). `None` when
-    /// the connection or the channel is not open (the caller runs it as a step, which opens
-    /// them). Otherwise the refusals it caused, as [`Runner::apply`] returns them; the events
-    /// are in [`Runner::events`].
-    pub fn send(&mut self, conn: &str, ch: u16, method: Method) -> Option<Vec<(String, u16, String)>> {
-        if !self.is_open(conn, ch) {
-            return None;
-        }
-        let &c = self.conns.get(conn)?;
+    /// A client's method on an open connection and channel ([`Runner::open`]), handed to the
+    /// broker as it is (no step to resolve: what a simulation's clients send most, publishes
+    /// and acks). The refusals it caused, as [`Runner::apply`] returns them; the events are in
+    /// [`Runner::events`].
+    pub fn send(&mut self, c: ConnId, ch: u16, method: Method) -> Vec<(String, u16, String)> {
         // an error is reported from the ChannelClosed / ConnectionClosed event it causes
         let _ = self.server.handle(self.now, c, ch, method);
         let first = self.events.len();
@@ -162,7 +162,7 @@ impl Runner {
                 errors.push((name, err.code, err.text.clone()));
             }
         }
-        Some(errors)
+        errors
     }
 
     /// Run one step; with `lines`, every trace line; without, only its errors' lines.

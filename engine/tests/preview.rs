@@ -4,6 +4,7 @@
 //! the step are the `Routed` events of the step, in order, and previewing changes nothing.
 use warren_engine::event::EventKind;
 use warren_engine::generate::scenario;
+use warren_engine::message::Name;
 use warren_engine::scenario::{Call, Scenario};
 use warren_engine::trace::Runner;
 
@@ -26,7 +27,18 @@ fn a_previewed_route_is_the_route_taken() {
                         .strip_prefix('$')
                         .and_then(|al| a.aliases().get(al).cloned());
                     let rk = rk.as_deref().unwrap_or(routing_key);
-                    Some(a.server.preview_route(exchange, rk, properties))
+                    // (a list that held something before: emptied first)
+                    let mut hops = vec![(
+                        Name::from("stale"),
+                        warren_engine::exchange::Dest::Queue(Name::from("x")),
+                    )];
+                    a.server.preview_route(
+                        &Name::from(exchange.as_str()),
+                        &Name::from(rk),
+                        &std::rc::Rc::new(properties.clone()),
+                        &mut hops,
+                    );
+                    Some(hops)
                 }
                 _ => None,
             };

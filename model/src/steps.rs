@@ -311,11 +311,53 @@ pub struct Publisher {
     conn: Name,
     exchange: Name,
     routing_key: Name,
-    body: String,
+    body: Numbered,
     mandatory: bool,
     properties: Rc<Properties>,
     /// The correlation id, when it numbers its messages (`{n}`): each message's own.
-    correlation_id: Option<String>,
+    correlation_id: Option<Numbered>,
+}
+
+/// A text with `{n}` in it, split there once and filled in with each message's number.
+#[derive(Clone, Debug)]
+struct Numbered {
+    /// The text around each `{n}` (one more than there are `{n}`).
+    parts: Box<[Box<str>]>,
+    /// Their length together.
+    len: usize,
+}
+
+impl Numbered {
+    fn new(s: &str) -> Numbered {
+        Numbered {
+            parts: s.split("{n}").map(Box::from).collect(),
+            len: s.len() - 3 * s.matches("{n}").count(),
+        }
+    }
+
+    /// The text with `n` where `{n}` was.
+    fn fill(&self, n: u64) -> String {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut v = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(&buf[i..]).unwrap_or_default();
+        let mut out = String::with_capacity(self.len + digits.len() * (self.parts.len() - 1));
+        let mut parts = self.parts.iter();
+        out.push_str(parts.next().map_or("", |p| p));
+        for p in parts {
+            out.push_str(digits);
+            out.push_str(p);
+        }
+        out
+    }
 }
 
 impl Publisher {
@@ -336,28 +378,18 @@ impl Publisher {
             conn: Name::from(publish.conn.as_str()),
             exchange: Name::from(exchange.as_str()),
             routing_key: Name::from(routing_key.as_str()),
-            body: body.to_string(),
+            body: Numbered::new(body),
             mandatory,
             properties: Rc::new(properties),
-            correlation_id: correlation_id.contains("{n}").then(|| correlation_id.to_string()),
+            correlation_id: correlation_id.contains("{n}").then(|| Numbered::new(correlation_id)),
         })
     }
 
     /// The frame of its message number `n` (with another routing key, if `key`).
     pub fn frame(&self, n: u64, key: Option<&str>) -> Frame {
-        let fill = |s: &str| {
-            let mut parts = s.split("{n}");
-            let mut out = String::with_capacity(s.len() + 8);
-            out.push_str(parts.next().unwrap_or_default());
-            for p in parts {
-                use std::fmt::Write as _;
-                let _ = write!(out, "{n}{p}");
-            }
-            out
-        };
         let properties = match &self.correlation_id {
             Some(c) => Rc::new(Properties {
-                correlation_id: Some(fill(c)),
+                correlation_id: Some(c.fill(n)),
                 ..(*self.properties).clone()
             }),
             None => self.properties.clone(),
@@ -366,9 +398,31 @@ impl Publisher {
             conn: self.conn.clone(),
             exchange: self.exchange.clone(),
             routing_key: key.map_or_else(|| self.routing_key.clone(), Name::from),
-            body: fill(&self.body).into_boxed_str(),
+            body: self.body.fill(n).into_boxed_str(),
             mandatory: self.mandatory,
             properties,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Numbered;
+
+    #[test]
+    fn a_numbered_text_is_filled_in_where_n_was() {
+        for (text, n, filled) in [
+            ("Hello {n}", 0, "Hello 0"),
+            ("{n}", 1_234_567, "1234567"),
+            ("task {n}.{n}", 42, "task 42.42"),
+            ("no number", 7, "no number"),
+            ("", 7, ""),
+            ("{n}{n}", u64::MAX, "1844674407370955161518446744073709551615"),
+            ("关于{n}号", 3, "关于3号"),
+        ] {
+            let got = Numbered::new(text).fill(n);
+            assert_eq!(got, filled, "{text:?} with {n}");
+            assert_eq!(got.capacity(), got.len(), "made at its size: {text:?}");
         }
     }
 }

@@ -234,14 +234,17 @@ impl Timeline {
 
     /// A connection's name as places hold it: one shared copy per connection.
     fn name(&mut self, c: &ConnId) -> Name {
-        match (self.names.get(c), self.client_names.get(c)) {
-            (Some(s), Some(n)) if **n == **s => n.clone(),
-            (Some(s), _) => {
+        // a connection keeps its id and name for the run: its name is made once
+        if let Some(n) = self.client_names.get(c) {
+            return n.clone();
+        }
+        match self.names.get(c) {
+            Some(s) => {
                 let n: Name = s.as_str().into();
                 self.client_names.insert(*c, n.clone());
                 n
             }
-            (None, _) => format!("#{}", c.0).into(),
+            None => format!("#{}", c.0).into(),
         }
     }
 

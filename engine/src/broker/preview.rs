@@ -13,9 +13,24 @@ use std::rc::Rc;
 impl Broker {
     /// The hops (from an exchange, to a queue or exchange) a message published now to
     /// `exchange` with `routing_key` and `properties` would take, in routing order; empty when
-    /// it would be unroutable (or the exchange does not exist). Nothing changes in the broker.
-    pub fn preview_route(&mut self, exchange: &str, routing_key: &str, properties: &Properties) -> Vec<(Name, Dest)> {
-        let mut keys: Vec<Name> = vec![Name::from(routing_key)];
+    /// it would be unroutable (or the exchange does not exist), written in `out` (emptied
+    /// first: the caller's list, used again for each message). Nothing changes in the broker.
+    pub fn preview_route(
+        &mut self,
+        exchange: &Name,
+        routing_key: &Name,
+        properties: &Rc<Properties>,
+        out: &mut Vec<(Name, Dest)>,
+    ) {
+        out.clear();
+        if exchange.is_empty() && properties.headers.is_none() {
+            // the default exchange, one key: the queue it names (a direct reply-to key is none)
+            if !routing_key.starts_with(REPLY_TO_PREFIX) && self.queues.contains_key(routing_key) {
+                out.push((exchange.clone(), Dest::Queue(routing_key.clone())));
+            }
+            return;
+        }
+        let mut keys: Vec<Name> = vec![routing_key.clone()];
         if let Some(h) = &properties.headers {
             for hk in ["CC", "BCC"] {
                 if let Some(FieldValue::Array(a)) = h.get(hk) {
@@ -24,29 +39,23 @@ impl Broker {
             }
         }
         let first = self.events.len();
-        let xname = Name::from(exchange);
         if exchange.is_empty() {
             // the default exchange: a queue named by a key (a direct reply-to key is no queue)
             keys.sort();
             keys.dedup();
-            for k in keys.iter().filter(|k| !k.starts_with(REPLY_TO_PREFIX)) {
-                if self.queues.contains_key(k) {
-                    super::routed(
-                        &mut self.events,
-                        self.now,
-                        MsgId(0),
-                        &xname,
-                        Dest::Queue(k.clone()),
-                        false,
-                    );
-                }
-            }
-        } else if let Some(x) = self.exchanges.get(exchange) {
+            out.extend(
+                keys.into_iter()
+                    .filter(|k| !k.starts_with(REPLY_TO_PREFIX) && self.queues.contains_key(k))
+                    .map(|k| (exchange.clone(), Dest::Queue(k))),
+            );
+            return;
+        }
+        if let Some(x) = self.exchanges.get(exchange) {
             let msg = Rc::new(Message {
                 id: MsgId(0),
-                exchange: xname.clone(),
+                exchange: exchange.clone(),
                 routing_keys: keys.into(),
-                properties: Rc::new(properties.clone()),
+                properties: properties.clone(),
                 body: Box::default(),
             });
             let out = std::mem::take(&mut self.routed);
@@ -60,12 +69,9 @@ impl Broker {
             let out = graph.route(x, &msg, out);
             self.recycle(out);
         }
-        self.events
-            .drain(first..)
-            .filter_map(|e| match e.kind {
-                EventKind::Routed { from, to, .. } => Some((from, to)),
-                _ => None,
-            })
-            .collect()
+        out.extend(self.events.drain(first..).filter_map(|e| match e.kind {
+            EventKind::Routed { from, to, .. } => Some((from, to)),
+            _ => None,
+        }));
     }
 }

@@ -36,12 +36,13 @@ impl Live {
                 properties,
                 ..
             } => {
-                let rk = match routing_key.strip_prefix('$') {
-                    Some(alias) => self.runner.aliases().get(alias).cloned(),
+                let alias = match routing_key.strip_prefix('$') {
+                    Some(alias) => self.runner.aliases().get(alias).map(|q| Name::from(q.as_str())),
                     None => None,
                 };
-                let rk = rk.as_deref().unwrap_or(routing_key);
-                let hops = self.runner.server.preview_route(exchange, rk, properties);
+                let rk = alias.as_ref().unwrap_or(routing_key);
+                let mut hops = std::mem::take(&mut self.hops);
+                self.runner.server.preview_route(exchange, rk, properties, &mut hops);
                 (Place::Client(conn.clone()), exchange.clone(), hops)
             }
             _ => return self.send(node, frame, 0..0),
@@ -91,6 +92,7 @@ impl Live {
             }
         }
         let trips = first..self.timeline.trips.len();
+        self.hops = hops;
         self.send(node, frame, trips);
     }
 

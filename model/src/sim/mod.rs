@@ -1,5 +1,6 @@
 //! Running a scenario for the page: the trace, and the diagram of the broker afterwards.
 
+mod agenda;
 mod clients;
 
 use clients::Calls;
@@ -43,8 +44,6 @@ use crate::design::{Design, Id, OnFailure, Spec};
 use crate::timeline::Timeline;
 use crate::timeline::{Place, TripKind};
 use serde_json::{json, Value};
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
 use warren_engine::event::EventKind;
 use warren_engine::exchange::Dest;
 use warren_engine::names::{VecMap, VecSet};
@@ -110,32 +109,6 @@ enum Due {
     Call { producer: Id, generation: u32 },
 }
 
-/// A [`Due`] at its instant, ordered by (instant, order of scheduling) alone. (A heap, not a
-/// B-tree map: pending settles can be many, and a B-tree map type costs the page more code.)
-#[derive(Debug)]
-struct Scheduled {
-    at: u64,
-    seq: u64,
-    due: Due,
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Scheduled {
-    fn cmp(&self, o: &Self) -> Ordering {
-        (self.at, self.seq).cmp(&(o.at, o.seq))
-    }
-}
-
 /// A running simulation of a design: the engine driven by the design's producers and consumers
 /// in simulated time, every step recorded as a scenario, every event on the timeline.
 pub struct Live {
@@ -150,8 +123,9 @@ pub struct Live {
     ran: usize,
     pub timeline: Timeline,
     /// What is due, soonest first (ties in the order scheduled).
-    due: BinaryHeap<Reverse<Scheduled>>,
-    seq: u64,
+    due: agenda::Agenda<Due>,
+    /// A publish's hops as previewed (one list, used again for each publish).
+    hops: Vec<(Name, Dest)>,
     /// The user's inputs so far, with their simulated instants.
     pub inputs: Vec<(u64, Input)>,
     published: VecMap<Id, u64>,
@@ -198,8 +172,8 @@ impl Live {
             hop,
             record,
             ran: 0,
-            due: BinaryHeap::new(),
-            seq: 0,
+            due: agenda::Agenda::default(),
+            hops: Vec::new(),
             inputs: Vec::new(),
             published: VecMap::new(),
             rngs: VecMap::new(),
@@ -239,8 +213,8 @@ impl Live {
         let planned: Vec<(u64, Input)> = self
             .due
             .iter()
-            .filter_map(|s| match &s.0.due {
-                Due::Input(i) => Some((s.0.at, i.clone())),
+            .filter_map(|(at, d)| match d {
+                Due::Input(i) => Some((at, i.clone())),
                 _ => None,
             })
             .collect();
@@ -315,12 +289,7 @@ impl Live {
     }
 
     fn schedule(&mut self, at: u64, d: Due) {
-        self.seq += 1;
-        self.due.push(Reverse(Scheduled {
-            at,
-            seq: self.seq,
-            due: d,
-        }));
+        self.due.push(at, d);
     }
 
     /// Run a step written as JSON (a design's setup, an edit's declarations, a console
@@ -374,22 +343,26 @@ impl Live {
     /// nothing is being written down (the page's hot road), else run as a step. The index of
     /// its first event.
     fn arrive(&mut self, frame: crate::steps::Frame) -> usize {
-        let open = |c: &Name| self.runner.is_open(c, 1);
-        let fast = self.record.is_none()
-            && match &frame {
-                crate::steps::Frame::Publish { conn, .. }
-                | crate::steps::Frame::Ack { conn, .. }
-                | crate::steps::Frame::Refuse { conn, .. } => open(conn),
-                crate::steps::Frame::Other(_) => false,
-            };
-        if !fast {
+        // a frame on an open channel goes to the broker as it is; one that opens a connection
+        // or a channel, or that is written down, runs as a step
+        let open = match &frame {
+            crate::steps::Frame::Publish { conn, .. }
+            | crate::steps::Frame::Ack { conn, .. }
+            | crate::steps::Frame::Refuse { conn, .. }
+                if self.record.is_none() =>
+            {
+                self.runner.open(conn, 1)
+            }
+            _ => None,
+        };
+        let Some(c) = open else {
             return self.run(frame.step());
-        }
+        };
         match frame.into_method() {
-            Ok((conn, method)) => {
+            Ok((_, method)) => {
                 self.ran += 1;
                 let first = self.timeline.events.len();
-                for (who, code, text) in self.runner.send(&conn, 1, method).unwrap_or_default() {
+                for (who, code, text) in self.runner.send(c, 1, method) {
                     self.problems.push(format!("{who}: {code} {text}"));
                 }
                 self.took(first)
@@ -456,7 +429,7 @@ impl Live {
     /// its instant, in order.
     pub fn advance_to(&mut self, t: u64) {
         loop {
-            let due = self.due.peek().map(|s| s.0.at);
+            let due = self.due.next_at();
             let timer = self.runner.server.next_timeout();
             let next = match (due, timer) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -466,8 +439,9 @@ impl Live {
                 Some(n) if n <= t => {
                     if due == Some(n) {
                         self.wait_until(n);
-                        let Reverse(s) = self.due.pop().expect("there is one");
-                        self.fire(n, s.due);
+                        if let Some((_, d)) = self.due.pop() {
+                            self.fire(n, d);
+                        }
                     } else {
                         let ms = n.saturating_sub(self.runner.now());
                         self.wait(ms);
@@ -484,7 +458,7 @@ impl Live {
 
     /// The next instant something is due (a publish, a settle, a TTL), if any.
     pub fn next_due(&self) -> Option<u64> {
-        let due = self.due.peek().map(|s| s.0.at);
+        let due = self.due.next_at();
         let timer = self.runner.server.next_timeout();
         match (due, timer) {
             (Some(a), Some(b)) => Some(a.min(b)),
