@@ -14,6 +14,7 @@ pub mod edit;
 pub mod example;
 pub mod explain;
 pub mod i18n;
+pub mod label;
 pub mod log;
 pub mod overview;
 pub mod pika;

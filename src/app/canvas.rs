@@ -250,7 +250,7 @@ impl App {
                 Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
-            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} /> }
+            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} big={self.present} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {
@@ -269,16 +269,31 @@ impl App {
         });
         let point = |e: &PointerEvent| (e.client_x() as f32, e.client_y() as f32);
         html! {
-            <div class="canvas">
+            // its height over its width (a narrow screen sizes the canvas to fit it)
+            <div class="canvas" style={bounds(d).map(|(x0, y0, x1, y1)| format!("--aspect:{}", short(((y1 - y0) / (x1 - x0)) as f64, 3)))}>
                 <svg id="diagram" ref={self.svg.clone()} role="application" aria-label="broker canvas: drag nodes to move them, drag from a node's handle to link it"
-                    onpointerdown={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Down(x, y, e.shift_key()) })}
-                    onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(x, y) })}
-                    onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(x, y) })}
+                    onpointerdown={link.callback(move |e: PointerEvent| {
+                        // its moves and its release come here even off the canvas
+                        if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                            let _ = el.set_pointer_capture(e.pointer_id());
+                        }
+                        let (x, y) = point(&e);
+                        Msg::Down(e.pointer_id(), x, y, e.shift_key(), e.pointer_type() == "touch")
+                    })}
+                    onpointermove={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Move(e.pointer_id(), x, y) })}
+                    onpointerup={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(e.pointer_id(), x, y) })}
+                    onpointercancel={link.callback(move |e: PointerEvent| { let (x, y) = point(&e); Msg::Up(e.pointer_id(), x, y) })}
                     onwheel={link.callback(|e: WheelEvent| { Msg::Wheel(e.delta_y() as f32, e.client_x() as f32, e.client_y() as f32) })}>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+                            <path d="M0,0 L10,5 L0,10 z" />
+                        </marker>
+                    </defs>
                     <g transform={format!("translate({} {}) scale({})", coord(self.tx), coord(self.ty), short(self.scale as f64, 4))}>
-                        { edges }
+                        <Edges ..edges.clone() />
                         { for default_x }
                         { for nodes }
+                        <EdgeLabels ..edges />
                         { for drawing }
                     </g>
                 </svg>

@@ -31,8 +31,8 @@ impl App {
                             aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
                     }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
-                    if self.embed.is_some() {
-                        // an embedded design publishes from its bar (it has no inspector)
+                    if self.embed.is_some() || present {
+                        // an embedded or presented design publishes from its bar (no inspector)
                         { for self.hist.design.nodes.iter().filter(|n| n.kind() == Kind::Producer).map(|n| {
                             let id = n.id;
                             html! { <button class="publish" onclick={link.callback(move |_| Msg::Input(Input::Publish(id)))}

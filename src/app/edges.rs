@@ -32,7 +32,7 @@ impl App {
             .collect()
     }
 
-    pub(super) fn edges_view(&self) -> Html {
+    pub(super) fn edges_view(&self) -> EdgesProps {
         let d = &self.hist.design;
         let gone = self.lost_bindings();
         let key = EdgesKey {
@@ -45,7 +45,7 @@ impl App {
             gone,
         };
         let version = match &*self.edges_cache.borrow() {
-            Some((k, props)) if *k == key => return html! { <Edges ..props.clone() /> },
+            Some((k, props)) if *k == key => return props.clone(),
             Some((_, props)) => props.version + 1,
             None => 0,
         };
@@ -55,6 +55,7 @@ impl App {
         let node = |id: Id| by_id.binary_search_by_key(&id, |e| e.0).ok().map(|i| by_id[i].1);
         let at = |id: Id| node(id).map(pos);
         let mut edges = Vec::new();
+        let mut labels = Vec::new();
         let mut parallel: warren_engine::names::VecMap<(Id, Id), f32> = warren_engine::names::VecMap::new();
         for (i, l) in d.links.iter().enumerate() {
             let (Some((x0, y0)), Some((x1, y1)), Some(a), Some(b)) = (at(l.from), at(l.to), node(l.from), node(l.to))
@@ -67,6 +68,11 @@ impl App {
             } else {
                 (x0, y0)
             };
+            // its label halfway along what shows of it, between the two shapes
+            let a_kind = if (x0, y0) == pos(a) { a.kind() } else { Kind::Exchange };
+            let (sx, sy) = to_border(x1, y1, x0, y0, a_kind);
+            let (x1, y1) = to_border(x0, y0, x1, y1, b.kind());
+            let label_at = ((sx + x1) / 2.0, (sy + y1) / 2.0);
             // several bindings between the same two nodes: their labels stack
             let nth = parallel.entry((l.from, l.to)).or_default();
             let label = if !l.arguments.is_empty() {
@@ -82,7 +88,7 @@ impl App {
             let e = EdgeProps {
                 index: i,
                 line: (x0, y0, x1, y1),
-                label_dy: 14.0 * *nth,
+                label_at,
                 gone,
                 aria: format!(
                     "link {} to {}{}{}",
@@ -99,6 +105,14 @@ impl App {
                 selected: self.sel == Sel::Link(i),
                 onselect: self.select_link.clone(),
             };
+            if !e.label.is_empty() {
+                // above the nodes (drawn after them), a line higher for each binding before it
+                let (lx, ly) = e.label_at;
+                labels.push(html! {
+                    <text class={classes!("edge-label", gone.then_some("gone"))} x={coord(lx)} y={coord(ly)}
+                        dy={format!("-{}em", short(0.45 + 1.2 * *nth as f64, 2))}>{ e.label.clone() }</text>
+                });
+            }
             *nth += 1.0;
             edges.push(html! { <EdgeView ..e /> });
         }
@@ -108,6 +122,7 @@ impl App {
             for p in d.nodes.iter().filter(|n| n.kind() == Kind::Producer) {
                 if d.producer_target(p.id).is_some_and(|t| t.0.is_empty()) {
                     let (px, py) = pos(p);
+                    let (dx, dy) = to_border(px, py, dx, dy, Kind::Exchange);
                     edges.push(html! {
                         <g class="edge implicit" aria-label={format!("{} publishes to the default exchange", p.name)}>
                             <line x1={coord(px)} y1={coord(py)} x2={coord(dx)} y2={coord(dy)} />
@@ -117,6 +132,7 @@ impl App {
             }
             for q in d.nodes.iter().filter(|n| n.kind() == Kind::Queue) {
                 let (qx, qy) = pos(q);
+                let (qx, qy) = to_border(dx, dy, qx, qy, Kind::Queue);
                 edges.push(html! {
                     <g class="edge implicit" aria-label={format!("implicit binding of queue {} with key {}", q.name, q.name)}>
                         <line x1={coord(dx)} y1={coord(dy)} x2={coord(qx)} y2={coord(qy)} />
@@ -138,6 +154,7 @@ impl App {
                     ("reply", format!("{} reads its replies from {}", b.name, a.name))
                 }
             };
+            let (x1, y1) = to_border(x0, y0, x1, y1, b.kind());
             edges.push(html! {
                 <g class={classes!("edge", "implied", class)} aria-label={aria}>
                     <line x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
@@ -147,9 +164,10 @@ impl App {
         let props = EdgesProps {
             version,
             edges: edges.into_iter().collect(),
+            labels: labels.into_iter().collect(),
         };
         *self.edges_cache.borrow_mut() = Some((key, props.clone()));
-        html! { <Edges ..props /> }
+        props
     }
 }
 
@@ -170,6 +188,8 @@ pub(super) struct EdgesKey {
 pub struct EdgesProps {
     pub version: u64,
     pub edges: Html,
+    /// Their binding keys (drawn over the nodes).
+    pub labels: Html,
 }
 
 impl PartialEq for EdgesProps {
@@ -183,12 +203,18 @@ pub(super) fn edges(p: &EdgesProps) -> Html {
     p.edges.clone()
 }
 
+#[function_component(EdgeLabels)]
+pub(super) fn edge_labels(p: &EdgesProps) -> Html {
+    p.labels.clone()
+}
+
 #[derive(Properties, Clone, PartialEq)]
 pub struct EdgeProps {
     pub index: usize,
     pub line: (f32, f32, f32, f32),
+    /// Where its label is centred (drawn by [`EdgeLabels`]).
+    pub label_at: (f32, f32),
     pub label: AttrValue,
-    pub label_dy: f32,
     pub aria: String,
     pub selected: bool,
     /// A binding the broker does not have (lost in a restart, say).
@@ -214,9 +240,6 @@ pub(super) fn edge_view(p: &EdgeProps) -> Html {
             onpointerdown={|e: PointerEvent| e.stop_propagation()}>
             <line class="hitline" x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
             <line x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
-            if !p.label.is_empty() {
-                <text x={coord((x0 + x1) / 2.0)} y={coord((y0 + y1) / 2.0 - 6.0 - p.label_dy)} class="edge-label">{ p.label.clone() }</text>
-            }
         </g>
     }
 }

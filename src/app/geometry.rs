@@ -30,29 +30,15 @@ impl App {
     }
 
     pub(super) fn fit(&mut self) {
-        let d = &self.hist.design;
-        if d.nodes.is_empty() {
+        let Some((x0, y0, x1, y1)) = bounds(&self.hist.design) else {
             (self.scale, self.tx, self.ty) = (1.0, 0.0, 0.0);
             return;
-        }
+        };
         let (w, h) = self
             .svg
             .cast::<web_sys::Element>()
             .map(|e| (e.client_width() as f32, e.client_height() as f32))
             .unwrap_or((1000.0, 600.0));
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for n in &d.nodes {
-            let (hw, hh) = half(n.kind());
-            x0 = x0.min(n.x - hw - 20.0);
-            x1 = x1.max(n.x + hw + 30.0);
-            y0 = y0.min(n.y - hh - 40.0);
-            y1 = y1.max(n.y + hh + 70.0);
-        }
-        if d.show_default {
-            let (dx, dy) = default_exchange_at(d);
-            x0 = x0.min(dx - 90.0);
-            y0 = y0.min(dy - 50.0);
-        }
         let s = (w / (x1 - x0)).min(h / (y1 - y0)).clamp(0.1, 2.0);
         self.scale = s;
         self.tx = (w - (x1 - x0) * s) / 2.0 - x0 * s;
@@ -77,6 +63,43 @@ impl App {
 }
 
 /// Node geometry: half width and half height of each kind's shape.
+/// The box around what the canvas draws of design `d` (nodes with their names and handles, the
+/// default exchange when shown): left, top, right, bottom. None when it has no nodes.
+pub(super) fn bounds(d: &Design) -> Option<(f32, f32, f32, f32)> {
+    if d.nodes.is_empty() {
+        return None;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for n in &d.nodes {
+        let (hw, hh) = half(n.kind());
+        x0 = x0.min(n.x - hw - 20.0);
+        x1 = x1.max(n.x + hw + 30.0);
+        y0 = y0.min(n.y - hh - 40.0);
+        y1 = y1.max(n.y + hh + 70.0);
+    }
+    if d.show_default {
+        let (dx, dy) = default_exchange_at(d);
+        x0 = x0.min(dx - 90.0);
+        y0 = y0.min(dy - 50.0);
+    }
+    Some((x0, y0, x1, y1))
+}
+
+/// Where a line from (`x0`, `y0`) to the centre (`x1`, `y1`) of a node of `kind` meets the
+/// node's outline (its arrowhead's tip): a diamond for an exchange, else its box.
+pub(super) fn to_border(x0: f32, y0: f32, x1: f32, y1: f32, kind: Kind) -> (f32, f32) {
+    let (hw, hh) = half(kind);
+    let (dx, dy) = (x0 - x1, y0 - y1);
+    let reach = match kind {
+        Kind::Exchange => dx.abs() / hw + dy.abs() / hh,
+        _ => (dx.abs() / hw).max(dy.abs() / hh),
+    };
+    if reach <= 1.0 {
+        return (x1, y1); // it starts inside the node
+    }
+    (x1 + dx / reach, y1 + dy / reach)
+}
+
 pub(super) fn half(kind: Kind) -> (f32, f32) {
     match kind {
         Kind::Producer => (55.0, 22.0),

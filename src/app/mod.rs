@@ -21,6 +21,7 @@ mod log;
 mod node;
 mod overview;
 mod tools;
+mod touch;
 mod tour;
 mod update;
 mod users;
@@ -117,9 +118,11 @@ pub enum Msg {
     Do(Action),
     Add(Kind),
     Select(Sel),
-    Down(f32, f32, bool),
-    Move(f32, f32),
-    Up(f32, f32),
+    /// A pointer pressed on the canvas: its id (touches are told apart), where, Shift held,
+    /// whether it is a finger.
+    Down(i32, f32, f32, bool, bool),
+    Move(i32, f32, f32),
+    Up(i32, f32, f32),
     Wheel(f32, f32, f32),
     Undo,
     Redo,
@@ -142,6 +145,12 @@ pub enum Msg {
     HashChanged,
     /// Presentation mode on or off.
     Present(bool),
+    /// The window's size changed.
+    Resized,
+    /// The header's menu (narrow screens) opened or closed.
+    Menu(bool),
+    /// The tutorial's previous step (its text; what it did stays done).
+    TourPrev,
     Load(web_sys::File),
     Loaded(Result<String, String>),
     Fit,
@@ -215,6 +224,14 @@ pub struct App {
     /// Keys anywhere on the page (Delete, Ctrl+Z…), also when the focused node was just removed.
     _keys: Option<gloo::events::EventListener>,
     _hash: Option<gloo::events::EventListener>,
+    /// The window changes size (a phone turned, a projector's window): the canvas is fitted anew.
+    _resize: Option<gloo::events::EventListener>,
+    /// On a narrow screen, the header's palette and edit buttons are shown (its menu is open).
+    menu: bool,
+    /// The fingers on the canvas (pointer id, where).
+    touches: Vec<(i32, f32, f32)>,
+    /// Two fingers on the canvas: they zoom and pan it (from the view when they came down).
+    pinch: Option<touch::Pinch>,
     reader: Option<gloo::file::callbacks::FileReader>,
     svg: NodeRef,
     canvas: NodeRef,
@@ -491,6 +508,14 @@ impl Component for App {
                     gloo::events::EventListener::new(&w, "hashchange", move |_| link.send_message(Msg::HashChanged))
                 })
             },
+            _resize: {
+                let link = ctx.link().clone();
+                web_sys::window()
+                    .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| link.send_message(Msg::Resized)))
+            },
+            menu: false,
+            touches: Vec::new(),
+            pinch: None,
             reader: None,
             svg: NodeRef::default(),
             canvas: NodeRef::default(),
@@ -600,10 +625,13 @@ impl Component for App {
         }
         let code = self.code;
         let overview = self.overview;
+        let menu = self.menu;
         html! {
             <div class={classes!("studio", self.present.then_some("present"))} tabindex="-1">
-                <header>
+                <header class={classes!(self.menu.then_some("open"))}>
                     <h1>{ "Warren" }</h1>
+                    <button class="menu" onclick={link.callback(move |_| Msg::Menu(!menu))} aria-expanded={menu.to_string()}
+                        aria-label="menu" title="Add nodes, edit, save, share">{ "☰" }</button>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
                         { add(Kind::Producer, tr(l, "+ Producer")) }

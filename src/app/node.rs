@@ -96,12 +96,22 @@ pub struct NodeProps {
     pub state: NodeState,
     pub onselect: Callback<Id>,
     pub lang: Lang,
+    /// Presenting: large bold labels.
+    #[prop_or_default]
+    pub big: bool,
 }
 
 /// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
 #[function_component(NodeView)]
 pub(super) fn node_view(p: &NodeProps) -> Html {
     let (x, y, name) = (p.x, p.y, &p.name);
+    // the name fitted to its shape (bold, larger type when presenting)
+    let label = |room: f32, ty: f32| {
+        let (base, bold) = if p.big { (16.0, 1.08) } else { (13.0, 1.0) };
+        let (text, size) = warren_model::label::fit(name, room / bold, base);
+        html! { <text x={coord(x)} y={coord(y + ty)} class="label" style={format!("font-size:{}px", short(size as f64, 1))}>{ text }</text> }
+    };
+    let title = html! { <title>{ name.clone() }</title> };
     let kind = match p.state {
         NodeState::Producer(_) => Kind::Producer,
         NodeState::Exchange(..) => Kind::Exchange,
@@ -140,8 +150,9 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
                 if let Some(b) = broker_name {
                     <text x={coord(x)} y={coord(y - 33.0)} class="broker-name"><title>{ b.clone() }</title>{ short_name(b) }</text>
                 }
+                { title }
                 <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
-                <text x={coord(x)} y={coord(y - 6.0)} class="label">{ name.clone() }</text>
+                { label(146.0, -6.0) }
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
                 if !*live { <text x={coord(x)} y={coord(y + 16.0)} class="counts">{ tr(p.lang, "not on the broker") }</text> }
             </g>
@@ -158,8 +169,9 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             html! {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
+                    { title }
                     <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
-                    <text x={coord(x)} y={coord(y - 38.0)} class="label">{ name.clone() }</text>
+                    { label(150.0, -38.0) }
                     // the full ones are filled on the counts layer (see App::draw_counts)
                     { for (0..slots).map(|i| {
                         let (sx, sy) = slot_at(x, y, slots, i);
@@ -174,16 +186,18 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         NodeState::Exchange(k, live) => html! {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
+                { title }
                 <polygon points={diamond(x, y)} />
-                <text x={coord(x)} y={coord(y - 2.0)} class="label">{ name.clone() }</text>
+                { label(104.0, -2.0) }
                 <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ if *live { k.to_string() } else { tr(p.lang, "not on the broker").to_string() } }</text>
             </g>
         },
         NodeState::Producer(back) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
+                { title }
                 <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
-                <text x={coord(x)} y={coord(y + 5.0)} class="label">{ name.clone() }</text>
+                { label(94.0, 5.0) }
             </g>
         },
     };

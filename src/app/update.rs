@@ -67,7 +67,14 @@ impl App {
                 }
             }
             Msg::Select(s) => self.sel = s,
-            Msg::Down(x, y, shift) => {
+            Msg::Down(pointer, x, y, shift, finger) => {
+                if !finger {
+                    self.touches.clear();
+                    self.pinch = None;
+                }
+                if finger && self.touch_down(pointer, x, y) {
+                    return true; // a second finger: a pinch, not a drag
+                }
                 let (cx, cy) = self.to_canvas(x, y);
                 let hit = if self.can_edit() { self.hit(cx, cy) } else { None };
                 self.drag = match hit {
@@ -85,18 +92,21 @@ impl App {
                             moved: false,
                         })
                     }
-                    None => {
-                        self.sel = Sel::None;
-                        Some(Drag::Pan {
-                            sx: x,
-                            sy: y,
-                            tx: self.tx,
-                            ty: self.ty,
-                        })
-                    }
+                    // (a press on the empty canvas deselects once let go without moving: a
+                    // pan, or a pinch's first finger, keeps the selection)
+                    None => Some(Drag::Pan {
+                        sx: x,
+                        sy: y,
+                        tx: self.tx,
+                        ty: self.ty,
+                    }),
                 };
             }
-            Msg::Move(x, y) => {
+            Msg::Move(pointer, x, y) => {
+                if self.touch_move(pointer, x, y) {
+                    self.draw_dots();
+                    return true;
+                }
                 let (cx, cy) = self.to_canvas(x, y);
                 match &mut self.drag {
                     Some(Drag::Node {
@@ -120,7 +130,10 @@ impl App {
                 // only the drawing follows the pointer: no need to rebuild the log or selection
                 return true;
             }
-            Msg::Up(x, y) => {
+            Msg::Up(pointer, x, y) => {
+                if self.touch_up(pointer) {
+                    return false; // a pinch ends: no click, no drop
+                }
                 let (cx, cy) = self.to_canvas(x, y);
                 match self.drag.take() {
                     Some(Drag::Node {
@@ -131,6 +144,7 @@ impl App {
                             ctx.link().send_message(Msg::Do(Action::Link { from, to }));
                         }
                     }
+                    Some(Drag::Pan { sx, sy, .. }) if (x - sx).abs() + (y - sy).abs() < 6.0 => self.sel = Sel::None,
                     _ => {}
                 }
             }
@@ -209,8 +223,23 @@ impl App {
                         let (x, y) = (n.x + dx, n.y + dy);
                         ctx.link().send_message(Msg::Do(Action::Move { id, x, y }));
                     }
+                    // presenting a tutorial, the arrows move through its steps, as slides do
+                    "ArrowRight" if self.present && self.tour.is_some() => {
+                        let done = self.tour.as_ref().is_some_and(|t| t.done);
+                        let steps = self
+                            .tour
+                            .as_ref()
+                            .and_then(|t| Some(self.tutorial(t.index)?.steps.len()));
+                        let step = self.tour.as_ref().map_or(0, |t| t.step);
+                        if step < steps.unwrap_or(0) {
+                            ctx.link().send_message(if done { Msg::TourNext } else { Msg::TourDo });
+                        }
+                    }
+                    "ArrowLeft" if self.present && self.tour.is_some() => ctx.link().send_message(Msg::TourPrev),
                     "ArrowRight" => ctx.link().send_message(Msg::Step(true)),
                     "ArrowLeft" => ctx.link().send_message(Msg::Step(false)),
+                    "Escape" if self.present => ctx.link().send_message(Msg::Present(false)),
+                    "Escape" if self.menu => self.menu = false,
                     "Escape" => self.sel = Sel::None,
                     _ => return false,
                 }
@@ -333,6 +362,18 @@ impl App {
             Msg::Present(p) => {
                 self.present = p;
                 self.fit_pending = true;
+            }
+            Msg::Resized => {
+                self.fit_pending = true;
+            }
+            Msg::Menu(open) => self.menu = open,
+            Msg::TourPrev => {
+                if let Some(t) = &mut self.tour {
+                    if t.step > 0 {
+                        t.step -= 1;
+                        t.done = true;
+                    }
+                }
             }
             Msg::HashChanged => {
                 let hash = web_sys::window()
