@@ -10,4 +10,6 @@ status=0
 WARREN_URL="$PAGE_URL" node tests/e2e/app.test.mjs || status=1
 # the same page at a phone's, a laptop's and a projector's size
 WARREN_URL="$PAGE_URL" node tests/e2e/screens.test.mjs || status=1
+# axe-core on the main views, and the keyboard
+WARREN_URL="$PAGE_URL" node tests/e2e/a11y.test.mjs || status=1
 exit $status

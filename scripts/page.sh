@@ -4,7 +4,7 @@
 page_serve() {
   local port=$1
   trunk build --offline --release >/dev/null 2>&1 || trunk build --offline --release
-  (cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund >/dev/null; })
+  (cd tests/e2e && { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund >/dev/null; })
   python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
   PAGE_SERVER=$!
   trap 'kill $PAGE_SERVER 2>/dev/null || true' EXIT

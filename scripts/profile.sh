@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh --browser >/dev/null
 trunk build --offline --release >/dev/null 2>&1 || trunk build --offline --release
-(cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund >/dev/null; })
+(cd tests/e2e && { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund >/dev/null; })
 CARGO_PROFILE_WEB_STRIP=false cargo build -q --profile web --target wasm32-unknown-unknown --bin warren-app \
   --target-dir target/profile
 out=target/profile/page

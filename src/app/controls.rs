@@ -11,12 +11,12 @@ impl App {
         html! {
                 <section class="controls" aria-label="playback">
                     if self.playing {
-                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label="pause">{ tr(l, "Pause") }</button>
+                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label={tr(l, "pause")}>{ tr(l, "Pause") }</button>
                     } else {
-                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label="play">{ tr(l, "Play") }</button>
+                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label={tr(l, "play")}>{ tr(l, "Play") }</button>
                     }
-                    <button onclick={link.callback(|_| Msg::Step(false))} aria-label="step back" title="Step back (←)">{ tr(l, "← Back") }</button>
-                    <button onclick={link.callback(|_| Msg::Step(true))} aria-label="step forward" title="Step forward (→)">{ tr(l, "Step →") }</button>
+                    <button onclick={link.callback(|_| Msg::Step(false))} aria-label={tr(l, "step back")} title="Step back (←)">{ tr(l, "← Back") }</button>
+                    <button onclick={link.callback(|_| Msg::Step(true))} aria-label={tr(l, "step forward")} title="Step forward (→)">{ tr(l, "Step →") }</button>
                     <label>{ tr(l, "Speed ") }
                         // an option's value is its place in SPEEDS: parsing a float would bring
                         // core's decimal-to-float tables into the page (about 10 KB gzip'd)
@@ -24,11 +24,11 @@ impl App {
                             { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={*s == self.speed}>{ format!("{}x", short(*s, 2)) }</option> }) }
                         </select>
                     </label>
-                    <button onclick={link.callback(|_| Msg::Rewind)} aria-label="restart from the same seed">{ tr(l, "↺ Restart") }</button>
-                    <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label="restart the broker">{ tr(l, "⚡ Broker restart") }</button>
+                    <button onclick={link.callback(|_| Msg::Rewind)} aria-label={tr(l, "restart from the same seed")}>{ tr(l, "↺ Restart") }</button>
+                    <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label={tr(l, "Broker restart")}>{ tr(l, "⚡ Broker restart") }</button>
                     if self.embed.is_none() {
                         <button onclick={link.callback(move |_| Msg::Present(!present))} aria-pressed={present.to_string()}
-                            aria-label="presentation mode" title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
+                            aria-label={if present { tr(l, "Exit presentation") } else { tr(l, "Present") }} title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
                     }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
                     if self.embed.is_some() || present {

@@ -36,7 +36,9 @@ impl App {
                 let fields = match &n.spec {
                     Spec::Producer(p) => html! {<>
                         <button class="publish" onclick={link.callback(move |_| Msg::Input(Input::Publish(id)))}
-                            aria-label={format!("publish from {}", n.name)}>{ if p.burst > 1 { format!("{} {}", tr(l, "Publish"), p.burst) } else { tr(l, "Publish").into() } }</button>
+                            aria-label={format!("publish from {}", n.name)}
+                            // (its burst is written after its name by the style sheet: a field below says it)
+                            data-burst={(p.burst > 1).then(|| p.burst.to_string())}>{ tr(l, "Publish") }</button>
                         if d.producer_target(id).is_some_and(|t| t.0.is_empty()) {
                             <p class="hint">{ tr(l, "Linked to a queue: publishes through the default exchange with the queue's name as routing key.") }</p>
                         } else {

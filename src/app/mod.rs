@@ -600,8 +600,9 @@ impl Component for App {
         let link = ctx.link();
         let l = self.lang;
         let d = &self.hist.design;
-        let add = |k: Kind, label: &'static str| {
-            html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={format!("add a {}", k.name())}>{ label }</button> }
+        // (its name for screen readers says what its text says, in the page's language)
+        let add = |k: Kind, label: &'static str, aria: &'static str| {
+            html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={tr(l, aria)}>{ label }</button> }
         };
         if let Some(edit) = self.embed {
             // embedded in a doc: the canvas and its controls, sized to the frame
@@ -634,10 +635,10 @@ impl Component for App {
                         aria-label="menu" title="Add nodes, edit, save, share">{ "☰" }</button>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
-                        { add(Kind::Producer, tr(l, "+ Producer")) }
-                        { add(Kind::Exchange, tr(l, "+ Exchange")) }
-                        { add(Kind::Queue, tr(l, "+ Queue")) }
-                        { add(Kind::Consumer, tr(l, "+ Consumer")) }
+                        { add(Kind::Producer, tr(l, "+ Producer"), "add a producer") }
+                        { add(Kind::Exchange, tr(l, "+ Exchange"), "add an exchange") }
+                        { add(Kind::Queue, tr(l, "+ Queue"), "add a queue") }
+                        { add(Kind::Consumer, tr(l, "+ Consumer"), "add a consumer") }
                     </nav>
                     <nav class="learn" aria-label="learn">
                         <select aria-label="tutorials" onchange={link.batch_callback(|e: Event| input_value(&e).parse::<usize>().ok().map(Msg::Tutorial))}>
@@ -653,21 +654,21 @@ impl Component for App {
                         </select>
                     </nav>
                     <nav class="edit" aria-label="edit">
-                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label="undo" title="Undo (Ctrl+Z)">{ tr(l, "Undo") }</button>
-                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label="redo" title="Redo (Ctrl+Y)">{ tr(l, "Redo") }</button>
-                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label="delete selection" title="Delete">{ tr(l, "Delete") }</button>
-                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label="tidy layout">{ tr(l, "Tidy") }</button>
-                        <button onclick={link.callback(|_| Msg::Fit)} aria-label="fit to screen">{ tr(l, "Fit") }</button>
+                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label={tr(l, "undo")} title="Undo (Ctrl+Z)">{ tr(l, "Undo") }</button>
+                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label={tr(l, "redo")} title="Redo (Ctrl+Y)">{ tr(l, "Redo") }</button>
+                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label={tr(l, "delete selection")} title="Delete">{ tr(l, "Delete") }</button>
+                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label={tr(l, "tidy layout")}>{ tr(l, "Tidy") }</button>
+                        <button onclick={link.callback(|_| Msg::Fit)} aria-label={tr(l, "fit to screen")}>{ tr(l, "Fit") }</button>
                         <label><input type="checkbox" checked={d.show_default}
                             onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ tr(l, " default exchange") }</label>
-                        <button onclick={link.callback(|_| Msg::New)} aria-label="new empty canvas">{ tr(l, "New") }</button>
-                        <button onclick={link.callback(|_| Msg::Save)} aria-label="save scenario file">{ tr(l, "Save") }</button>
-                        <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label="export RabbitMQ definitions"
+                        <button onclick={link.callback(|_| Msg::New)} aria-label={tr(l, "new empty canvas")}>{ tr(l, "New") }</button>
+                        <button onclick={link.callback(|_| Msg::Save)} aria-label={tr(l, "save scenario file")}>{ tr(l, "Save") }</button>
+                        <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label={tr(l, "export RabbitMQ definitions")}
                             title="The topology as rabbitmqctl export_definitions prints it">{ tr(l, "Definitions") }</button>
-                        <button onclick={link.callback(|_| Msg::Share)} aria-label="share as a link">{ tr(l, "Share") }</button>
-                        <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label="python code"
+                        <button onclick={link.callback(|_| Msg::Share)} aria-label={tr(l, "share as a link")}>{ tr(l, "Share") }</button>
+                        <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label={tr(l, "python code")}
                             title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ tr(l, "Python") }</button>
-                        <button onclick={link.callback(move |_| Msg::Overview(!overview))} aria-pressed={overview.to_string()} aria-label="overview"
+                        <button onclick={link.callback(move |_| Msg::Overview(!overview))} aria-pressed={overview.to_string()} aria-label={tr(l, "overview")}
                             title="Totals, message rates, queues and consumers, as the management UI shows them">{ tr(l, "Overview") }</button>
                         <label class="load">{ tr(l, "Load") }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"

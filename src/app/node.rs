@@ -105,13 +105,17 @@ pub struct NodeProps {
 #[function_component(NodeView)]
 pub(super) fn node_view(p: &NodeProps) -> Html {
     let (x, y, name) = (p.x, p.y, &p.name);
-    // the name fitted to its shape (bold, larger type when presenting)
+    // the name fitted to its shape (bold, larger type when presenting); a name cut short is
+    // shown whole on hover and focus (in the notes, see below)
+    let (base, bold) = if p.big { (16.0, 1.08) } else { (13.0, 1.0) };
     let label = |room: f32, ty: f32| {
-        let (base, bold) = if p.big { (16.0, 1.08) } else { (13.0, 1.0) };
         let (text, size) = warren_model::label::fit(name, room / bold, base);
-        html! { <text x={coord(x)} y={coord(y + ty)} class="label" style={format!("font-size:{}px", short(size as f64, 1))}>{ text }</text> }
+        let whole = (text != name.as_str()).then(|| {
+            html! { <text x={coord(x)} y={coord(y + ty)} class="whole">{ name.clone() }</text> }
+        });
+        let shown = html! { <text x={coord(x)} y={coord(y + ty)} class="label" style={format!("font-size:{}px", short(size as f64, 1))}>{ text }</text> };
+        (shown, whole)
     };
-    let title = html! { <title>{ name.clone() }</title> };
     let kind = match p.state {
         NodeState::Producer(_) => Kind::Producer,
         NodeState::Exchange(..) => Kind::Exchange,
@@ -135,7 +139,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
     };
     let port = (kind != Kind::Consumer).then(|| {
         let (w, _) = half(kind);
-        html! { <circle class="port" cx={coord(x + w + 8.0)} cy={coord(y)} r="7"
+        html! { <circle class="port" role="img" cx={coord(x + w + 8.0)} cy={coord(y)} r="7"
         aria-label={format!("drag from here to link {name}")} /> }
     });
     let body = match &p.state {
@@ -146,15 +150,14 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             broker_name,
         } => html! {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
-                aria-label={if *live { format!("queue {name}: {ready} ready, {unacked} unacknowledged") } else { format!("queue {name}: not on the broker") }}>
-                if let Some(b) = broker_name {
-                    <text x={coord(x)} y={coord(y - 33.0)} class="broker-name"><title>{ b.clone() }</title>{ short_name(b) }</text>
-                }
-                { title }
+                aria-label={match (live, broker_name) {
+                    (true, None) => format!("queue {name}: {ready} ready, {unacked} unacknowledged"),
+                    (true, Some(b)) => format!("queue {name} ({b}): {ready} ready, {unacked} unacknowledged"),
+                    (false, _) => format!("queue {name}: not on the broker"),
+                }}>
                 <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
-                { label(146.0, -6.0) }
+                { label(146.0, -6.0).0 }
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
-                if !*live { <text x={coord(x)} y={coord(y + 16.0)} class="counts">{ tr(p.lang, "not on the broker") }</text> }
             </g>
         },
         NodeState::Consumer {
@@ -169,37 +172,67 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             html! {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
-                    { title }
-                    <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
-                    { label(150.0, -38.0) }
+                        <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
+                    { label(150.0, -38.0).0 }
                     // the full ones are filled on the counts layer (see App::draw_counts)
                     { for (0..slots).map(|i| {
                         let (sx, sy) = slot_at(x, y, slots, i);
                         html! { <rect class={if i < *unacked { "slot full" } else { "slot" }}
                             x={coord(sx)} y={coord(sy)} width={coord(SLOT)} height={coord(SLOT)} /> }
                     }) }
-                    if slots == 0 && *auto_ack && !*stopped { <text x={coord(x)} y={coord(y + 5.0)} class="counts">{ tr(p.lang, "auto-ack") }</text> }
-                    if *stopped { <text x={coord(x)} y={coord(y + 20.0)} class="counts">{ tr(p.lang, "stopped") }</text> }
                 </g>
             }
         }
         NodeState::Exchange(k, live) => html! {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
-                { title }
                 <polygon points={diamond(x, y)} />
-                { label(104.0, -2.0) }
-                <text x={coord(x)} y={coord(y + 14.0)} class="counts">{ if *live { k.to_string() } else { tr(p.lang, "not on the broker").to_string() } }</text>
+                { label(104.0, -2.0).0 }
             </g>
         },
         NodeState::Producer(back) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
-                { title }
                 <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
-                { label(94.0, 5.0) }
+                { label(94.0, 5.0).0 }
             </g>
         },
     };
-    html! { <>{ body }{ for port }</> }
+    // what the node's text says besides its name, in a group of its own right after it (its
+    // label for screen readers says the same; a control's visible text is its name alone):
+    // an exchange's type, a queue's broker name, a consumer's state, what the broker lacks,
+    // and a name cut short, whole (shown on hover and focus)
+    let note =
+        |dy: f32, text: &str| html! { <text x={coord(x)} y={coord(y + dy)} class="counts">{ text.to_string() }</text> };
+    let room = match kind {
+        Kind::Producer => (94.0, 5.0),
+        Kind::Exchange => (104.0, -2.0),
+        Kind::Queue => (146.0, -6.0),
+        Kind::Consumer => (150.0, -38.0),
+    };
+    let whole = label(room.0, room.1).1;
+    let notes = match &p.state {
+        NodeState::Queue { live, broker_name, .. } => html! {<>
+            if let Some(b) = broker_name {
+                <text x={coord(x)} y={coord(y - 33.0)} class="broker-name"><title>{ b.clone() }</title>{ short_name(b) }</text>
+            }
+            if !*live { { note(16.0, tr(p.lang, "not on the broker")) } }
+        </>},
+        NodeState::Consumer {
+            prefetch,
+            auto_ack,
+            stopped,
+            ..
+        } => html! {<>
+            if prefetch_slots(*prefetch, *auto_ack) == 0 && *auto_ack && !*stopped { { note(5.0, tr(p.lang, "auto-ack")) } }
+            if *stopped { { note(20.0, tr(p.lang, "stopped")) } }
+        </>},
+        NodeState::Exchange(k, live) => note(14.0, if *live { k } else { tr(p.lang, "not on the broker") }),
+        NodeState::Producer(_) => html! {},
+    };
+    html! {<>
+        { body }
+        <g class={classes!("notes", kind.name())} aria-hidden="true">{ notes }{ for whole }</g>
+        { for port }
+    </>}
 }

@@ -29,10 +29,10 @@ impl App {
                     <p class="step-count">{ format!("{} {} / {}", tr(l, "Step"), tour.step + 1, n) }</p>
                     <p class="say">{ step.say.get(l) }</p>
                     if !tour.done {
-                        <button class="do" onclick={link.callback(|_| Msg::TourDo)} aria-label="run this step">{ format!("▶ {}", acts.join(", ")) }</button>
+                        <button class="do" onclick={link.callback(|_| Msg::TourDo)}>{ format!("▶ {}", acts.join(", ")) }</button>
                     } else {
                         <p class="watch"><strong>{ tr(l, "Watch:") }</strong>{ " " }{ step.watch.get(l) }</p>
-                        <button class="next" onclick={link.callback(|_| Msg::TourNext)} aria-label="next step">
+                        <button class="next" onclick={link.callback(|_| Msg::TourNext)}>
                             { if tour.step + 1 < n { tr(l, "Next step →") } else { tr(l, "The question →") } }</button>
                     }
                 </>}
@@ -42,7 +42,7 @@ impl App {
                 <input class="answer" inputmode="numeric" aria-label="your answer"
                     oninput={link.callback(|e: InputEvent| Msg::TourAnswer(e.target_unchecked_into::<HtmlInputElement>().value()))}
                     onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::TourCheck))} />
-                <button class="check" onclick={link.callback(|_| Msg::TourCheck)} aria-label="check the answer">{ tr(l, "Check on the canvas") }</button>
+                <button class="check" onclick={link.callback(|_| Msg::TourCheck)}>{ tr(l, "Check on the canvas") }</button>
                 if let Some((right, text)) = &tour.verdict {
                     <p class={classes!("verdict", if *right { "right" } else { "wrong" })} role="status">{ text.clone() }</p>
                 }
@@ -55,7 +55,7 @@ impl App {
                 if tour.step == 0 && !tour.done { <p class="intro">{ t.intro.get(l) }</p> }
                 { body }
                 if tour.step > 0 || tour.done {
-                    <button class="again" onclick={link.callback(move |_| Msg::Tutorial(index))} aria-label="start the tutorial over">{ tr(l, "Start over") }</button>
+                    <button class="again" onclick={link.callback(move |_| Msg::Tutorial(index))}>{ tr(l, "Start over") }</button>
                 }
             </section>
         }

@@ -400,20 +400,20 @@ await test('embedded in a doc page: the canvas with play and step, no editing, t
   // a tutorial in a frame, in Chinese (?embed&tutorial=work-queues&lang=zh)
   const tut = doc.frameLocator('#tutorial');
   await tut.locator('.tutorial h2', { hasText: '工作队列' }).waitFor();
-  await tut.locator('[aria-label="run this step"]').click();
+  await tut.locator('.tutorial .do').click();
   await tut.locator('.tutorial .watch', { hasText: '轮流分发' }).waitFor();
   await doc.close();
   expect((await page.evaluate(() => localStorage.getItem('warren.design'))) === before, 'autosave untouched');
 }, page);
 
 await test('presentation mode: the canvas alone, large type; and back', async (page) => {
-  await label(page, 'presentation mode').click();
+  await label(page, 'Present').click();
   await page.locator('.studio.present').waitFor();
   expect(!(await page.locator('aside').isVisible()), 'the side panel is hidden');
-  expect((await label(page, 'presentation mode').getAttribute('aria-pressed')) === 'true', 'pressed');
+  expect((await label(page, 'Exit presentation').getAttribute('aria-pressed')) === 'true', 'pressed');
   await page.waitForTimeout(300);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/present.png` });
-  await label(page, 'presentation mode').click();
+  await label(page, 'Exit presentation').click();
   await page.locator('aside').waitFor();
 }, page);
 
@@ -424,7 +424,7 @@ await test('a broker restart keeps the durable queue and its persistent messages
   await clickNode(page, 'producer P');
   await label(page, 'publish from P').click();
   await label(page, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
-  await label(page, 'restart the broker').click();
+  await label(page, 'Broker restart').click();
   await logHas(page, 'the broker restarted');
   // the unacked two went back to the queue, all four survived (durable queue, persistent
   // messages), the workers subscribed again and got two of them redelivered
@@ -438,7 +438,7 @@ await test('what a broker restart loses is drawn lost, and a step back before it
   await label(p, 'topic exchange topic_logs').waitFor();
   await p.waitForTimeout(300);
   await setPlaying(p, false);
-  await label(p, 'restart the broker').click();
+  await label(p, 'Broker restart').click();
   // a transient exchange, its bindings and the transient queues are gone
   await label(p, 'topic exchange topic_logs: not on the broker').waitFor({ timeout: 5000 });
   await label(p, 'link topic_logs to Q1 with key *.orange.*, not on the broker').waitFor({ state: 'attached' });
@@ -475,7 +475,7 @@ await test('RPC: the reply carries the request\'s correlation id and selecting o
   expect((await page.locator('ol[role="log"] li.on').count()) >= 4, 'both messages highlighted in the log');
   // the reply's way is an edge (dashed), and the server-named queue shows the broker's name
   await label(page, 'server replies to amq_reply').waitFor();
-  const gen = await page.locator('.node.queue .broker-name title').first().textContent();
+  const gen = await page.locator('.notes.queue .broker-name title').first().textContent();
   expect(/^amq\.gen-/.test(gen), `the broker's name for amq_reply: ${gen}`);
   await logHas(page, `to consumer reader`);
   expect((await page.locator('ol[role="log"] li', { hasText: `from '${gen}'` }).count()) > 0, 'the log names the queue as the canvas does');
@@ -484,7 +484,7 @@ await test('RPC: the reply carries the request\'s correlation id and selecting o
 
 await test('bind a topic exchange with keys from the inspector; publish; unroutable messages are logged', async (page) => {
   await label(page, 'new empty canvas').click();
-  for (const k of ['producer', 'exchange', 'queue', 'queue']) await label(page, `add a ${k}`).click();
+  for (const k of ['a producer', 'an exchange', 'a queue', 'a queue']) await label(page, `add ${k}`).click();
   await clickNode(page, 'direct exchange exchange-1');
   await page.selectOption('select[aria-label="exchange type"]', 'topic');
   await label(page, 'topic exchange exchange-1').waitFor();
@@ -553,7 +553,7 @@ await test('keyboard only: add, select with Enter, link from the inspector, publ
 }, page);
 
 await test('controls and the log have labels for screen readers and work from the keyboard', async (page) => {
-  for (const l of ['play', 'step back', 'step forward', 'speed', 'restart from the same seed', 'restart the broker', 'undo', 'redo', 'event log', 'filter the log']) {
+  for (const l of ['play', 'step back', 'step forward', 'speed', 'restart from the same seed', 'Broker restart', 'undo', 'redo', 'event log', 'filter the log']) {
     expect((await label(page, l).count()) + (await label(page, 'pause').count()) > 0, `labelled: ${l}`);
   }
   expect((await page.locator('ol[role="log"]').count()) === 1, 'a log region');
@@ -569,11 +569,11 @@ await test('controls and the log have labels for screen readers and work from th
 async function runTutorial(page) {
   await page.selectOption('select[aria-label="speed"]', { label: '8x' });
   for (;;) {
-    const run = label(page, 'run this step');
+    const run = page.locator('.tutorial .do');
     if (!(await run.count())) break;
     await run.click();
     await page.locator('.tutorial .watch').waitFor();
-    await label(page, 'next step').click();
+    await page.locator('.tutorial .next').click();
   }
   await label(page, 'your answer').waitFor();
 }
@@ -585,23 +585,23 @@ await test('a guided tutorial: steps, what to watch, a question checked against 
   await page.selectOption('select[aria-label="tutorials"]', { label: '1. Hello World' });
   await page.locator('.tutorial h2', { hasText: 'Hello World' }).waitFor();
   await page.locator('.tutorial .intro', { hasText: 'default exchange' }).waitFor();
-  await label(page, 'run this step').click();
+  await page.locator('.tutorial .do').click();
   await page.locator('.tutorial .watch', { hasText: 'auto_ack' }).waitFor();
   await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 1').waitFor({ timeout: 5000 });
-  await label(page, 'next step').click();
+  await page.locator('.tutorial .next').click();
   await runTutorial(page);
   await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 1, stopped').waitFor();
   await label(page, 'queue hello: 3 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
   await label(page, 'your answer').fill('2');
-  await label(page, 'check the answer').click();
+  await page.locator('.tutorial .check').click();
   await page.locator('.verdict.wrong', { hasText: 'hello' }).waitFor();
   await label(page, 'your answer').fill('3');
   await label(page, 'your answer').press('Enter');
   await page.locator('.verdict.right', { hasText: 'Right.' }).waitFor();
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/tutorial.png` });
   // start over: step 1 again, the simulation from the beginning
-  await label(page, 'start the tutorial over').click();
-  await label(page, 'run this step').waitFor();
+  await page.locator('.tutorial .again').click();
+  await page.locator('.tutorial .do').waitFor();
   await label(page, 'queue hello: 0 ready, 0 unacknowledged').waitFor();
   await label(page, 'consumer receiver: 0 unacknowledged, prefetch 1, got 0').waitFor();
   // the learner's own canvas is one Undo away
@@ -629,7 +629,7 @@ await test('work queues: a 3 s worker runs one task at a time (acks at +3, +6, +
   const acks = async (n) => p.waitForFunction((n) => [...document.querySelectorAll('ol[role="log"] li')]
     .filter((l) => / acked #/.test(l.textContent)).length === n, n, { timeout: 15000 });
   // step 1, round-robin: each worker gets 3 of 6 tasks at once (no prefetch limit)
-  await label(p, 'run this step').click();
+  await p.locator('.tutorial .do').click();
   await p.selectOption('select[aria-label="speed"]', { label: '8x' });
   await acks(6);
   await setPlaying(p, false);
@@ -646,8 +646,8 @@ await test('work queues: a 3 s worker runs one task at a time (acks at +3, +6, +
   const took = () => Math.max(...at(/ acked #/)) - Math.min(...at(/ published #/));
   const roundRobin = took();
   // step 2, fair dispatch (prefetch 1 on both, the run starts again): done sooner
-  await label(p, 'next step').click();
-  await label(p, 'run this step').click();
+  await p.locator('.tutorial .next').click();
+  await p.locator('.tutorial .do').click();
   await setPlaying(p, true);
   await acks(6);
   await setPlaying(p, false);
@@ -810,7 +810,7 @@ await test('tutorials with confirms, returns and direct reply-to count what came
   await label(page, 'producer shop: acks 3 · returned 1').waitFor({ timeout: 5000 });
   await logHas(page, '312 NO_ROUTE');
   await label(page, 'your answer').fill('3');
-  await label(page, 'check the answer').click();
+  await page.locator('.tutorial .check').click();
   await page.locator('.verdict.right').waitFor();
   await page.selectOption('select[aria-label="tutorials"]', { label: '7. RPC' });
   await runTutorial(page);
@@ -819,15 +819,15 @@ await test('tutorials with confirms, returns and direct reply-to count what came
   await label(page, 'producer rpc_client: replies 3').waitFor({ timeout: 8000 });
   expect(await page.locator('[aria-label="rpc_client reads its replies from callback"]').count() === 1, 'the way from the callback queue to the client is drawn');
   await label(page, 'your answer').fill('3');
-  await label(page, 'check the answer').click();
+  await page.locator('.tutorial .check').click();
   await page.locator('.verdict.right').waitFor();
   // in class: presentation mode keeps the tutorial on screen, without the inspector and log
-  await label(page, 'presentation mode').click();
+  await label(page, 'Present').click();
   await page.locator('.studio.present').waitFor();
   expect(await page.locator('.tutorial').isVisible(), 'the tutorial stays in presentation mode');
   expect(!(await page.locator('.log').isVisible()), 'the log is hidden');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/present-tutorial.png` });
-  await label(page, 'presentation mode').click();
+  await label(page, 'Exit presentation').click();
 }, page);
 
 await test('the design as pika code: read in the page, each script downloadable', async (page) => {
@@ -848,7 +848,7 @@ await test('the design as pika code: read in the page, each script downloadable'
 
 await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up arrow recalls a command', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-  await label(page, 'run this step').click();
+  await page.locator('.tutorial .do').click();
   await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
   await page.locator('.console summary').click();
   const cmd = label(page, 'console command');
@@ -876,7 +876,7 @@ await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up 
 
 await test('console commands change the simulated node: purge a queue, add a user, stop and start the app', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-  await label(page, 'run this step').click();
+  await page.locator('.tutorial .do').click();
   await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
   const cmd = label(page, 'console command');
   const out = page.locator('[aria-label="console output"]');
@@ -934,7 +934,7 @@ await test('a design user with narrow permissions: the consumer logging in as it
 
 await test('the overview shows totals, rates, queues and each consumer\'s prefetch window', async (page) => {
   await page.selectOption('select[aria-label="tutorials"]', { label: '2. Work queues' });
-  await label(page, 'run this step').click();
+  await page.locator('.tutorial .do').click();
   await label(page, 'overview').click();
   const panel = page.locator('section[aria-label="overview"]');
   await panel.waitFor();
@@ -964,7 +964,7 @@ await test('the overview shows totals, rates, queues and each consumer\'s prefet
     expect((await page.getAttribute('html', 'lang')) === 'zh-CN', 'html lang is zh-CN');
     await page.selectOption('select[aria-label="tutorials"]', { label: '5. Topics（主题）' });
     await page.locator('.tutorial .intro', { hasText: '恰好代表一个单词' }).waitFor();
-    await label(page, 'run this step').click();
+    await page.locator('.tutorial .do').click();
     await page.locator('.tutorial .watch', { hasText: '两条都进入两个队列' }).waitFor();
     // the log reads in Chinese too
     await page.locator('ol[role="log"] li', { hasText: '以路由键' }).first().waitFor({ state: 'attached', timeout: 5000 });
