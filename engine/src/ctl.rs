@@ -15,6 +15,9 @@ use crate::exchange::Dest;
 use crate::field::{FieldTable, FieldValue};
 use crate::queue::ConnId;
 use crate::{Broker, Server};
+
+mod verbose;
+pub use verbose::{help, verbose, NODE};
 /// What `rabbitmqctl` prints, and its exit status (0, or 64 for a usage error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
@@ -309,7 +312,12 @@ pub fn run(server: &Server, args: &[&str]) -> Output {
 /// Commands other than stop_app, start_app and reset need the application running; reset needs
 /// it stopped.
 fn app_state_error(server: &Server, p: &Parsed) -> Option<Output> {
-    match (p.cmd, server.running()) {
+    app_state_error_in(server.running(), p)
+}
+
+/// [`app_state_error`] for a node whose app is `running` or not.
+fn app_state_error_in(running: bool, p: &Parsed) -> Option<Output> {
+    match (p.cmd, running) {
         ("stop_app" | "start_app", _) => None,
         ("reset", true) => Some(usage_error(
             "Error: this command requires the 'rabbit' app to be stopped on the target node. Stop it with 'rabbitmqctl stop_app'.".into(),
@@ -473,7 +481,7 @@ fn usage_error(what: String, usage: &str) -> Output {
 
 /// The made-up Erlang process id of a connection (`ch` 0) or one of its channels.
 fn pid(conn: ConnId, ch: u16) -> String {
-    format!("<rabbit@warren.1.{}.{ch}>", conn.0)
+    format!("<{NODE}.1.{}.{ch}>", conn.0)
 }
 
 /// The made-up client port of a connection.
@@ -597,7 +605,7 @@ fn vhost_rows(server: &Server, cols: &[&str]) -> Vec<Vec<String>> {
                 .map(|col| match *col {
                     "name" => v.clone(),
                     "tracing" => "false".into(),
-                    "cluster_state" => "[{rabbit@warren,running}]".into(),
+                    "cluster_state" => format!("[{{{NODE},running}}]"),
                     "tags" => "[]".into(),
                     "default_queue_type" => "undefined".into(),
                     _ => String::new(), // description

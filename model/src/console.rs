@@ -21,6 +21,10 @@ pub struct Console {
     cursor: Option<usize>,
 }
 
+/// What an empty command prints (the console's own hint to `help`).
+const HELP_HINT: &str =
+    "Usage: rabbitmqctl <command> [<command options>]\nType help for the commands, clear to empty the screen.";
+
 /// The words of a command line: whitespace separates them, single or double quotes keep spaces
 /// (`set_permissions -p / guest ".*" ".*" ".*"`).
 pub fn split(line: &str) -> Result<Vec<String>, String> {
@@ -74,8 +78,9 @@ fn command_words(words: &[String]) -> Vec<&str> {
 
 impl Console {
     /// Run a line and keep it (and its output): `exec` runs rabbitmqctl's words on the node
-    /// (listing it, or changing it through the simulation). `clear` empties the screen.
-    pub fn run(&mut self, line: &str, exec: impl FnOnce(&[&str]) -> Output) {
+    /// (listing it, or changing it through the simulation), quietly when the line says `-q`.
+    /// `clear` empties the screen; `help` lists the commands.
+    pub fn run(&mut self, line: &str, exec: impl FnOnce(&[&str], bool) -> Output) {
         let line = line.trim();
         self.cursor = None;
         if line.is_empty() {
@@ -92,11 +97,15 @@ impl Console {
             Err(e) => (e, true),
             Ok(words) => {
                 let args = command_words(&words);
-                if args.is_empty() {
-                    ("Usage: rabbitmqctl <command> [<command options>]".into(), true)
-                } else {
-                    let out = exec(&args);
-                    (format!("{}{}", out.stdout, out.stderr), out.status != 0)
+                let quiet = words.iter().any(|w| w == "-q" || w == "--quiet");
+                let out = match args.split_first() {
+                    None => None,
+                    Some((&"help", rest)) => Some(warren_engine::ctl::help(rest)),
+                    Some(_) => Some(exec(&args, quiet)),
+                };
+                match out {
+                    None => (HELP_HINT.into(), true),
+                    Some(out) => (format!("{}{}", out.stdout, out.stderr), out.status != 0),
                 }
             }
         };

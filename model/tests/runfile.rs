@@ -21,7 +21,7 @@ fn a_run_written_with_its_file_replays_to_the_same_steps() {
     live.edit(1500, slower.clone()).unwrap();
     live.input(2000, Input::PublishKey(task, "task_queue".into())).unwrap();
     live.input(2500, Input::Start(w1)).unwrap();
-    live.console(3000, &["purge_queue", "task_queue"]);
+    live.console(3000, &["purge_queue", "task_queue"], true);
     live.input(4000, Input::Restart).unwrap();
     settle(&mut live);
     assert!(live.problems.is_empty(), "{:?}", live.problems);

@@ -553,7 +553,8 @@ impl App {
                             self.live.rewind(t);
                             self.live_gen += 1;
                         }
-                        self.console.run(&input.value(), |args| self.live.console(t, args));
+                        self.console
+                            .run(&input.value(), |args, quiet| self.live.console(t, args, quiet));
                         input.set_value("");
                         self.console_scroll = true; // the newest output in view once drawn
                     }

@@ -857,7 +857,12 @@ await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up 
   const out = page.locator('[aria-label="console output"]');
   await out.locator('pre', { hasText: 'screen' }).waitFor();
   const text = await out.locator('pre').last().textContent();
-  expect(text === 'name\tmessages\ndisk\t1\nscreen\t1\n', JSON.stringify(text));
+  expect(text === 'Timeout: 60.0 seconds ...\nListing queues for vhost / ...\nname\tmessages\ndisk\t1\nscreen\t1\n', JSON.stringify(text));
+  // -q: the table alone, as rabbitmqctl -q prints it
+  await cmd.fill('rabbitmqctl -q list_queues name messages');
+  await cmd.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[aria-label="console output"] pre').length === 2);
+  expect((await out.locator('pre').last().textContent()) === 'name\tmessages\ndisk\t1\nscreen\t1\n', 'quiet');
   await cmd.fill('rabbitmqctl list_bindings source_name destination_name routing_key');
   await cmd.press('Enter');
   await out.locator('pre', { hasText: 'warning' }).waitFor();
@@ -885,12 +890,14 @@ await test('console commands change the simulated node: purge a queue, add a use
   await label(page, 'queue screen: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
   await cmd.fill('add_user bob "s3cret pw"');
   await cmd.press('Enter');
+  // a change says what it does, as rabbitmqctl does
+  await out.locator('pre', { hasText: 'Adding user "bob" ...' }).waitFor();
   await cmd.fill('set_permissions -p / bob "^bob-.*" ".*" ".*"');
   await cmd.press('Enter');
   await cmd.fill('list_permissions');
   await cmd.press('Enter');
   await out.locator('pre', { hasText: 'bob\t^bob-.*' }).waitFor();
-  expect((await out.locator('pre').last().textContent()) === 'user\tconfigure\twrite\tread\nbob\t^bob-.*\t.*\t.*\nguest\t.*\t.*\t.*\n',
+  expect((await out.locator('pre').last().textContent()) === 'Listing permissions for vhost "/" ...\nuser\tconfigure\twrite\tread\nbob\t^bob-.*\t.*\t.*\nguest\t.*\t.*\t.*\n',
     await out.locator('pre').last().textContent());
   await cmd.fill('add_user bob again');
   await cmd.press('Enter');
@@ -905,6 +912,11 @@ await test('console commands change the simulated node: purge a queue, add a use
   await cmd.fill('list_users');
   await cmd.press('Enter');
   await out.locator('pre', { hasText: 'bob\t[]' }).waitFor();
+  // help lists the commands
+  await cmd.fill('help');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'set_permissions' }).last().waitFor();
+  expect((await out.locator('pre').last().textContent()).includes('Purges a queue'), 'help says what each does');
 }, page);
 
 await test('a design user with narrow permissions: the consumer logging in as it is refused, as RabbitMQ refuses it', async (page) => {

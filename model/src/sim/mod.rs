@@ -656,24 +656,34 @@ impl Live {
 
     /// A console line's rabbitmqctl words, run at instant `t`: a listing reads the node as it is;
     /// a command that changes it is an input (recorded, replayed on rewind) run as a scenario
-    /// step. What rabbitmqctl prints.
-    pub fn console(&mut self, t: u64, words: &[&str]) -> warren_engine::ctl::Output {
-        let changes = words.first().is_some_and(|w| warren_engine::ctl::changes_node(w));
+    /// step. What rabbitmqctl prints: with `quiet` (`-q`) only its output, else after the line
+    /// saying what it does ([`warren_engine::ctl::verbose`]).
+    pub fn console(&mut self, t: u64, words: &[&str], quiet: bool) -> warren_engine::ctl::Output {
+        use warren_engine::ctl;
+        let changes = words.first().is_some_and(|w| ctl::changes_node(w));
         if !changes {
-            return warren_engine::ctl::run(&self.runner.server, words);
+            let out = ctl::run(&self.runner.server, words);
+            return match quiet {
+                true => out,
+                false => ctl::verbose(self.runner.server.running(), words, out),
+            };
         }
-        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        // the node as it is at `t`, when the command is given
+        self.advance_to(t);
+        let running = self.runner.server.running();
+        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         self.runner.last_ctl = None;
-        let _ = self.input(t, Input::Ctl(words));
+        let _ = self.input(t, Input::Ctl(owned));
         // the step always runs; were it refused, the reason is the last problem
-        self.runner
-            .last_ctl
-            .take()
-            .unwrap_or_else(|| warren_engine::ctl::Output {
-                stdout: String::new(),
-                stderr: format!("{}\n", self.problems.last().map_or("not run", String::as_str)),
-                status: 70,
-            })
+        let out = self.runner.last_ctl.take().unwrap_or_else(|| ctl::Output {
+            stdout: String::new(),
+            stderr: format!("{}\n", self.problems.last().map_or("not run", String::as_str)),
+            status: 70,
+        });
+        match quiet {
+            true => out,
+            false => ctl::verbose(running, words, out),
+        }
     }
 
     /// After a restart (or start_app) the clients reconnect: consumers whose queue survived
