@@ -20,8 +20,10 @@ mod inspector;
 mod log;
 mod node;
 mod overview;
+mod share;
 mod tools;
 mod touch;
+pub use share::Snippet;
 mod tour;
 mod update;
 mod users;
@@ -147,6 +149,10 @@ pub enum Msg {
     Present(bool),
     /// The window's size changed.
     Resized,
+    /// Copy the share link or its embed snippet to the clipboard.
+    Copy(Snippet),
+    /// The clipboard took it (or refused).
+    Copied(Snippet, bool),
     /// The header's menu (narrow screens) opened or closed.
     Menu(bool),
     /// The tutorial's previous step (its text; what it did stays done).
@@ -199,6 +205,9 @@ pub struct App {
     notice: Option<String>,
     /// The last share link made (shown to copy).
     share: Option<String>,
+    /// What was copied from it last (the link or the embed snippet), and whether the browser
+    /// let the page copy it.
+    copied: Option<(Snippet, bool)>,
     /// Embedded in another page (`?embed`): canvas and playback only, editing only with `&edit`,
     /// nothing written to local storage.
     embed: Option<bool>,
@@ -475,6 +484,7 @@ impl Component for App {
             error,
             notice,
             share: None,
+            copied: None,
             embed,
             present: query.contains("present"),
             fit_pending: false,
@@ -687,13 +697,7 @@ impl Component for App {
                     <p class="notice" role="status">{ n.clone() }</p>
                 }
                 if let Some(url) = &self.share {
-                    <div class="notice share">
-                        <label>{ tr(self.lang, "Link to this scenario (copied if the browser allowed it) ") }
-                            <input readonly=true aria-label="share link" value={url.clone()} /></label>
-                        <label>{ tr(self.lang, "Embed it in a page ") }
-                            <input readonly=true aria-label="embed snippet" value={embed_snippet(url, &d.name)} /></label>
-                        <button onclick={link.callback(|_| Msg::Dismiss)} aria-label="close the link">{ "×" }</button>
-                    </div>
+                    { self.share_view(ctx, url, &d.name) }
                 }
                 if self.code {
                     { self.code_view(ctx) }

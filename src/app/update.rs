@@ -304,7 +304,7 @@ impl App {
             Msg::Save => {
                 let text = format!("{:#}", self.scenario_with_run());
                 download(&format!("{}.json", file_stem(&self.hist.design.name)), &text);
-                self.notice = Some(tr(self.lang, "Saved: the file is a scenario `warren trace` can run.").into());
+                self.notice = Some(tr(self.lang, "Saved. Load opens the file again, with what it ran.").into());
             }
             Msg::ExportDefinitions => {
                 let stem = file_stem(&self.hist.design.name);
@@ -319,12 +319,23 @@ impl App {
                     })
                     .unwrap_or_default();
                 let url = format!("{here}#{frag}");
-                if let Some(w) = web_sys::window() {
-                    // best effort: the link is also shown to copy by hand
-                    let _ = w.navigator().clipboard().write_text(&url);
-                }
                 self.share = Some(url);
+                self.copied = None;
+                // the link is copied at once (the browser may refuse: its Copy button is there)
+                ctx.link().send_message(Msg::Copy(Snippet::Link));
             }
+            Msg::Copy(what) => {
+                let Some(url) = &self.share else {
+                    return false;
+                };
+                let text = match what {
+                    Snippet::Link => url.clone(),
+                    Snippet::Embed => embed_snippet(url, &self.hist.design.name),
+                };
+                share::copy(ctx, what, text);
+                return false;
+            }
+            Msg::Copied(what, ok) => self.copied = Some((what, ok)),
             Msg::Load(file) => {
                 let link = ctx.link().clone();
                 let file = gloo::file::File::from(file);

@@ -75,6 +75,9 @@ await test('axe-core: the canvas, the inspector with a producer, the console wit
   await cmd.press('Enter');
   await page.locator('.console pre.error').waitFor();
   await clean(page, 'the console');
+  await label(page, 'share as a link').click();
+  await page.locator('.notice.share .copied').first().waitFor({ state: 'attached' });
+  await clean(page, 'the share panel');
   await page.context().close();
 });
 

@@ -294,6 +294,14 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   expect(/#s1\.[A-Za-z0-9_-]+$/.test(url), url);
   const snippet = await label(page, 'embed snippet').inputValue();
   expect(snippet.startsWith('<iframe src="') && snippet.includes('?embed#s1.') && snippet.includes('title="Warren: '), snippet);
+  // Copy puts each on the clipboard and says so; a browser that refuses is told as plainly
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new globalThis.URL(URL).origin });
+  await label(page, 'copy the embed snippet').click();
+  await page.locator('.notice.share .copied', { hasText: 'Copied ✓' }).waitFor();
+  expect((await page.evaluate(() => navigator.clipboard.readText())) === snippet, 'the snippet is on the clipboard');
+  await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new Error('denied')); });
+  await label(page, 'copy the link').click();
+  await page.locator('.notice.share .copied', { hasText: 'Not copied: select the text and copy it' }).waitFor();
   const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const p2 = await other.newPage();
   await p2.goto(url);
