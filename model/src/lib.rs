@@ -13,6 +13,7 @@ pub mod diagram;
 pub mod edit;
 pub mod example;
 pub mod explain;
+pub mod highlight;
 pub mod i18n;
 pub mod label;
 pub mod log;

@@ -51,14 +51,43 @@ fn var(name: &str) -> String {
     s
 }
 
-/// One scenario step as a pika call on `channel`.
+/// The order the tutorials write a call's arguments in: what it is about first.
+const ARG_ORDER: &[&str] = &[
+    "exchange",
+    "exchange_type",
+    "queue",
+    "destination",
+    "source",
+    "routing_key",
+    "durable",
+    "exclusive",
+    "auto_delete",
+    "internal",
+    "arguments",
+];
+
+/// Whether `v` is what pika sends when argument `k` is left out (the tutorials leave it out):
+/// flags that are false, no arguments. (A binding's routing key stays: pika's default for it is
+/// the queue's name, not an empty key.)
+fn is_default(k: &str, v: &Value) -> bool {
+    match k {
+        "durable" | "exclusive" | "auto_delete" | "internal" | "passive" => v == &Value::Bool(false),
+        "arguments" => v.as_object().is_some_and(|a| a.is_empty()) || v.is_null(),
+        _ => false,
+    }
+}
+
+/// One scenario step as a pika call on `channel`, in the tutorials' style:
+/// `channel.queue_declare(queue='task_queue', durable=True)`.
 fn call(step: &Value) -> String {
     let name = step["call"].as_str().unwrap_or("");
     let args = step["args"]
         .as_object()
         .map(|o| {
-            o.iter()
-                .filter(|(k, v)| !(k.as_str() == "arguments" && v.as_object().is_some_and(|a| a.is_empty())))
+            let mut kv: Vec<(&String, &Value)> = o.iter().filter(|(k, v)| !is_default(k, v)).collect();
+            let rank = |k: &str| ARG_ORDER.iter().position(|a| *a == k).unwrap_or(ARG_ORDER.len());
+            kv.sort_by_key(|(k, _)| rank(k));
+            kv.iter()
                 .map(|(k, v)| format!("{k}={}", py(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -250,11 +279,13 @@ pub fn files(d: &Design) -> Vec<(String, String)> {
                 } else if !c.auto_ack {
                     f.push_str("    ch.basic_ack(delivery_tag=method.delivery_tag)\n");
                 }
+                // (its consumer tag is its name: the page's log and the live tests tell consumers
+                // apart by it)
                 let _ = write!(
                     f,
-                    "\n\nchannel.basic_consume(queue={}, on_message_callback=callback, auto_ack={}, consumer_tag={})\nprint(' [*] Waiting for messages. To exit press CTRL+C')\nchannel.start_consuming()\n",
+                    "\n\nchannel.basic_consume(queue={}, on_message_callback=callback{}, consumer_tag={})\nprint(' [*] Waiting for messages. To exit press CTRL+C')\nchannel.start_consuming()\n",
                     py(&Value::String(qref.clone())),
-                    if c.auto_ack { "True" } else { "False" },
+                    if c.auto_ack { ", auto_ack=True" } else { "" },
                     py(&Value::String(n.name.clone()))
                 );
                 out.push((file_name("consumer", &n.name), f));

@@ -31,16 +31,37 @@ impl App {
                     <p class="loading" role="status">{ tr(l, "Writing the code…") }</p>
                 }
                 { for files.into_iter().flatten().map(|(name, text)| {
-                    let n = name.clone();
+                    let (n, c) = (name.clone(), name.clone());
+                    let copied = self.code_copied.as_ref().filter(|x| x.0 == name).map(|x| x.1);
+                    // (its buttons beside its summary line, not in it: a summary holds no controls)
                     html! {
-                        <details>
-                            <summary>{ name.clone() }{ " " }
-                                <button onclick={link.callback(move |_| Msg::DownloadCode(n.clone()))} aria-label={format!("download {name}")}>{ tr(l, "Download") }</button></summary>
-                            <pre>{ text }</pre>
-                        </details>
+                        <div class="file">
+                            <details>
+                                <summary>{ name.clone() }</summary>
+                                <pre class="python">{ highlighted(&text, name.ends_with(".py")) }</pre>
+                            </details>
+                            <span class="actions">
+                                <button onclick={link.callback(move |_| Msg::CopyCode(c.clone()))} aria-label={format!("{} {name}", tr(l, "Copy"))}>{ tr(l, "Copy") }</button>
+                                <button onclick={link.callback(move |_| Msg::DownloadCode(n.clone()))} aria-label={format!("{} {name}", tr(l, "Download"))}>{ tr(l, "Download") }</button>
+                                <span class="copied" role="status">{ share::copied_text(l, copied) }</span>
+                            </span>
+                        </div>
                     }
                 }) }
             </section>
         }
     }
+}
+
+/// Python source with its keywords, strings, comments, numbers and calls in their colours
+/// (other files as they are).
+fn highlighted(text: &str, python: bool) -> Html {
+    use warren_model::highlight::{python as pieces, Piece};
+    if !python {
+        return html! { { text.to_string() } };
+    }
+    html! {<>{ for pieces(text).into_iter().map(|(p, s)| match p {
+        Piece::Plain => html! { { s.to_string() } },
+        p => html! { <span class={p.class()}>{ s.to_string() }</span> },
+    }) }</>}
 }

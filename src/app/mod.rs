@@ -153,6 +153,9 @@ pub enum Msg {
     Copy(Snippet),
     /// The clipboard took it (or refused).
     Copied(Snippet, bool),
+    /// Copy a file of the Python panel (by name).
+    CopyCode(String),
+    CodeCopied(String, bool),
     /// The header's menu (narrow screens) opened or closed.
     Menu(bool),
     /// The tutorial's previous step (its text; what it did stays done).
@@ -208,6 +211,8 @@ pub struct App {
     /// What was copied from it last (the link or the embed snippet), and whether the browser
     /// let the page copy it.
     copied: Option<(Snippet, bool)>,
+    /// The Python panel's file copied last, and whether the browser let it be copied.
+    code_copied: Option<(String, bool)>,
     /// Embedded in another page (`?embed`): canvas and playback only, editing only with `&edit`,
     /// nothing written to local storage.
     embed: Option<bool>,
@@ -485,6 +490,7 @@ impl Component for App {
             notice,
             share: None,
             copied: None,
+            code_copied: None,
             embed,
             present: query.contains("present"),
             fit_pending: false,

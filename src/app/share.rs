@@ -10,18 +10,28 @@ pub enum Snippet {
     Embed,
 }
 
-/// Put `text` on the clipboard; [`Msg::Copied`] says whether the browser let the page do it.
-pub(super) fn copy(ctx: &Context<App>, what: Snippet, text: String) {
+/// Put `text` on the clipboard; `done` makes the message that says whether the browser let the
+/// page do it.
+pub(super) fn copy_text(ctx: &Context<App>, text: String, done: impl FnOnce(bool) -> Msg + 'static) {
     let link = ctx.link().clone();
     let Some(w) = web_sys::window() else {
-        link.send_message(Msg::Copied(what, false));
+        link.send_message(done(false));
         return;
     };
     let promise = w.navigator().clipboard().write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {
         let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-        link.send_message(Msg::Copied(what, ok));
+        link.send_message(done(ok));
     });
+}
+
+/// What became of a copy, in the user's words (nothing before one was made).
+pub(super) fn copied_text(l: Lang, state: Option<bool>) -> &'static str {
+    match state {
+        Some(true) => tr(l, "Copied ✓"),
+        Some(false) => tr(l, "Not copied: select the text and copy it"),
+        None => "",
+    }
 }
 
 impl App {
@@ -32,11 +42,7 @@ impl App {
             let state = self.copied.filter(|c| c.0 == what).map(|c| c.1);
             html! {<>
                 <button class="copy" onclick={link.callback(move |_| Msg::Copy(what))} aria-label={tr(l, aria)}>{ tr(l, "Copy") }</button>
-                <span class="copied" role="status">{ match state {
-                    Some(true) => tr(l, "Copied ✓"),
-                    Some(false) => tr(l, "Not copied: select the text and copy it"),
-                    None => "",
-                } }</span>
+                <span class="copied" role="status">{ copied_text(l, state) }</span>
             </>}
         };
         html! {

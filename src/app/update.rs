@@ -332,10 +332,18 @@ impl App {
                     Snippet::Link => url.clone(),
                     Snippet::Embed => embed_snippet(url, &self.hist.design.name),
                 };
-                share::copy(ctx, what, text);
+                share::copy_text(ctx, text, move |ok| Msg::Copied(what, ok));
                 return false;
             }
             Msg::Copied(what, ok) => self.copied = Some((what, ok)),
+            Msg::CopyCode(name) => {
+                let Some((_, text)) = self.code_files.iter().flat_map(|c| &c.1).find(|f| f.0 == name) else {
+                    return false;
+                };
+                share::copy_text(ctx, text.clone(), move |ok| Msg::CodeCopied(name, ok));
+                return false;
+            }
+            Msg::CodeCopied(name, ok) => self.code_copied = Some((name, ok)),
             Msg::Load(file) => {
                 let link = ctx.link().clone();
                 let file = gloo::file::File::from(file);

@@ -78,6 +78,11 @@ await test('axe-core: the canvas, the inspector with a producer, the console wit
   await label(page, 'share as a link').click();
   await page.locator('.notice.share .copied').first().waitFor({ state: 'attached' });
   await clean(page, 'the share panel');
+  await label(page, 'python code').click();
+  const code = page.locator('section[aria-label="pika code"]');
+  await code.locator('summary', { hasText: 'setup.py' }).waitFor();
+  await code.locator('details').first().evaluate((d) => { d.open = true; });
+  await clean(page, 'the Python panel');
   await page.context().close();
 });
 

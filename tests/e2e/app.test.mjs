@@ -302,6 +302,7 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new Error('denied')); });
   await label(page, 'copy the link').click();
   await page.locator('.notice.share .copied', { hasText: 'Not copied: select the text and copy it' }).waitFor();
+  await page.evaluate(() => { delete navigator.clipboard.writeText; });
   const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const p2 = await other.newPage();
   await p2.goto(url);
@@ -846,10 +847,21 @@ await test('the design as pika code: read in the page, each script downloadable'
   for (const f of ['setup.py', 'producer_emit_log_direct.py', 'expected.txt']) {
     await panel.locator('summary', { hasText: f }).waitFor();
   }
-  const [dl] = await Promise.all([page.waitForEvent('download'), label(page, 'download setup.py').click()]);
+  const [dl] = await Promise.all([page.waitForEvent('download'), label(page, 'Download setup.py').click()]);
   expect(dl.suggestedFilename() === 'setup.py', dl.suggestedFilename());
   const py = readFileSync(await dl.path(), 'utf8');
   expect(py.includes('pika.BlockingConnection') && py.includes("exchange='direct_logs'") && py.includes("routing_key='warning'"), py);
+  // in the tutorials' style: what is declared first, no defaults spelled out
+  expect(py.includes("channel.exchange_declare(exchange='direct_logs', exchange_type='direct')"), py);
+  expect(!py.includes('auto_delete=False') && !py.includes('exclusive=False'), py);
+  // highlighted as Python, and each file can be copied
+  await panel.locator('details').first().evaluate((d) => { d.open = true; });
+  expect(await panel.locator('pre.python span.kw', { hasText: 'import' }).count() > 0, 'keywords');
+  expect(await panel.locator('pre.python span.str', { hasText: "'direct_logs'" }).count() > 0, 'strings');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new globalThis.URL(URL).origin });
+  await label(page, 'Copy setup.py').click();
+  await panel.locator('.copied', { hasText: 'Copied ✓' }).waitFor();
+  expect((await page.evaluate(() => navigator.clipboard.readText())) === py, 'setup.py is on the clipboard');
   await label(page, 'close the code').click();
   await panel.waitFor({ state: 'detached' });
 }, page);
