@@ -145,12 +145,7 @@ impl App {
             }
             Sel::Msg(m) => self.message_view(m),
             Sel::None if self.touring() => html! {},
-            Sel::None => html! {
-                <section class="inspector" aria-label="inspector">
-                    <h2>{ tr(self.lang, "How to") }</h2>
-                    <p>{ tr(self.lang, "Add nodes from the palette, drag them to move, drag from a node's round handle onto another node to link it (producer → exchange or queue, exchange → queue or exchange, queue → consumer). Select a producer and press Publish. Click an event in the log to follow its message.") }</p>
-                </section>
-            },
+            Sel::None => self.start_view(ctx),
         }
     }
 

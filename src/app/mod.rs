@@ -21,6 +21,7 @@ mod log;
 mod node;
 mod overview;
 mod share;
+mod start;
 mod tools;
 mod touch;
 pub use share::Snippet;

@@ -1,97 +1,14 @@
-// End-to-end tests of the page in headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core). Serve dist/ first (scripts/e2e.sh does) and pass its URL as WARREN_URL.
-// With WARREN_SCREENSHOTS=DIR, screenshots of the main views are written there.
-import { chromium } from 'playwright-core';
+// End-to-end tests of the page in headless Chromium: the canvas, files and links, embeds, runs
+// and stepping, the broker restarting, RPC, the keyboard (the panels, tutorials and languages are
+// in panels.test.mjs; shared helpers in lib.mjs). Serve dist/ first (scripts/e2e.sh does) and pass
+// its URL as WARREN_URL. With WARREN_SCREENSHOTS=DIR, screenshots of the main views are written there.
 import { readFileSync } from 'node:fs';
+import {
+  URL, SHOTS, errors, test, expect, label, center, countsInk, clickNode, link, logHas, setField,
+  runTutorial, setPlaying, logLines, start, finish,
+} from './lib.mjs';
 
-const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
-const SHOTS = process.env.WARREN_SCREENSHOTS;
-const results = [];
-
-async function test(name, fn, page) {
-  // WARREN_E2E_ONLY=REGEX runs only the tests whose name matches (while working on them)
-  if (process.env.WARREN_E2E_ONLY && !new RegExp(process.env.WARREN_E2E_ONLY).test(name)) return;
-  try {
-    await fn(page);
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, e]);
-    await page?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/warren-e2e-fail-${results.length}.png` }).catch(() => {});
-    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
-  }
-}
-
-function expect(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-// a consumer's label ends with how many deliveries it got (and whether it was stopped): a test
-// that does not care matches up to there
-const label = (page, l) => page.locator(
-  /^consumer [^:]+: \d+ unacknowledged, prefetch \d+$/.test(l) ? `[aria-label^="${l}, got "]` : `[aria-label="${l}"]`);
-
-async function center(loc) {
-  const b = await loc.boundingBox();
-  if (!b) throw new Error('not on screen');
-  return [b.x + b.width / 2, b.y + b.height / 2];
-}
-
-/** What the counts layer (#counts canvas) has drawn: its painted pixels and a hash of them. */
-async function countsInk(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('#counts');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0, hash = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i]) { ink += 1; hash = (hash * 31 + i + d[i]) | 0; }
-    return { ink, hash };
-  });
-}
-
-/** Press on a node and let go without moving: selects it. */
-async function clickNode(page, l) {
-  const [x, y] = await center(label(page, l));
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.up();
-}
-
-/** Drag from a node's link handle onto another node. */
-async function link(page, from, toLabel) {
-  const [x0, y0] = await center(label(page, `drag from here to link ${from}`));
-  const [x1, y1] = await center(label(page, toLabel));
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
-  await page.mouse.move(x1, y1, { steps: 4 });
-  await page.mouse.up();
-}
-
-/** Wait until the event log shows a line with this text (the log catches up 4 times a second). */
-async function logHas(page, text, timeout = 5000) {
-  await page.locator('ol[role="log"] li', { hasText: text }).first().waitFor({ state: 'attached', timeout });
-}
-
-async function setField(page, l, value) {
-  const f = page.locator('.inspector').locator(`input[aria-label="${l}"]`);
-  await f.fill(String(value));
-  // the page redraws several times a second while it plays: what is typed must survive that
-  await page.waitForTimeout(300);
-  await f.press('Enter');
-  await f.evaluate((e) => e.blur());
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-const page = await context.newPage();
-const errors = [];
-page.on('pageerror', (e) => errors.push(String(e)));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-await page.goto(URL);
-await page.locator('#diagram').waitFor();
+const { browser, context, page } = await start();
 
 await test('first visit shows the work queues example, and publishing fills the prefetch slots', async (page) => {
   await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
@@ -126,6 +43,19 @@ await test('first visit shows the work queues example, and publishing fills the 
   const after = await countsInk(page);
   expect(after.hash !== before.hash && after.ink > 0, 'the counts layer was redrawn with the new counts');
 }, page);
+
+await test('the first visit says what to do in one line: publish from the canvas, or a tutorial, one click away', async () => {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await p.goto(URL);
+  const start = p.locator('.inspector.start');
+  await start.locator('.lead', { hasText: 'Publish a message and watch it flow' }).waitFor();
+  expect((await start.locator('.tutorials button').count()) === 10, 'every tutorial is listed');
+  await start.locator('button.publish', { hasText: 'Publish P' }).click();
+  await label(p, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
+  await start.locator('.tutorials button', { hasText: '3. Publish/Subscribe' }).click();
+  await p.locator('.tutorial h2', { hasText: 'Publish/Subscribe' }).waitFor();
+  await p.close();
+});
 
 await test('build a topology by mouse, publish, and read counts, slots and the log', async (page) => {
   await label(page, 'new empty canvas').click();
@@ -574,18 +504,6 @@ await test('controls and the log have labels for screen readers and work from th
   expect(before !== after, 'space toggles play and pause');
 }, page);
 
-/** Run every step of the tutorial shown, at 8x, waiting for each to be marked done. */
-async function runTutorial(page) {
-  await page.selectOption('select[aria-label="speed"]', { label: '8x' });
-  for (;;) {
-    const run = page.locator('.tutorial .do');
-    if (!(await run.count())) break;
-    await run.click();
-    await page.locator('.tutorial .watch').waitFor();
-    await page.locator('.tutorial .next').click();
-  }
-  await label(page, 'your answer').waitFor();
-}
 
 await test('a guided tutorial: steps, what to watch, a question checked against the canvas, Undo back', async (page) => {
   await label(page, 'new empty canvas').click();
@@ -619,18 +537,6 @@ await test('a guided tutorial: steps, what to watch, a question checked against 
   await label(page, 'queue queue-1: 0 ready, 0 unacknowledged').waitFor();
 }, page);
 
-/** Play or pause (whichever the page is not doing already). */
-async function setPlaying(page, on) {
-  const b = label(page, on ? 'play' : 'pause');
-  if (await b.count()) await b.click();
-  await label(page, on ? 'pause' : 'play').waitFor();
-}
-
-/** The event log's lines as [seconds, text], oldest first (pause first: it then shows more). */
-async function logLines(page) {
-  return page.evaluate(() => [...document.querySelectorAll('ol[role="log"] li')]
-    .map((l) => [parseFloat(l.querySelector('.at').textContent), l.textContent]).reverse());
-}
 
 const wq = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 await test('work queues: a 3 s worker runs one task at a time (acks at +3, +6, +9 s), and fair dispatch finishes first', async (p) => {
@@ -735,289 +641,4 @@ await test('a stopped consumer starts again from its inspector; a step back show
   await p.close();
 }, sc);
 
-await test('the tutorials load when one is opened, once; a failed load says so and keeps the canvas', async () => {
-  const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const fetched = [];
-  fresh.on('request', (r) => { if (r.url().includes('tutorials.json')) fetched.push(r.url()); });
-  try {
-    await fresh.goto(URL);
-    await label(fresh, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-    await fresh.waitForTimeout(300);
-    expect(fetched.length === 0, `the page fetched the tutorials before one was opened: ${fetched}`);
-    await fresh.selectOption('select[aria-label="tutorials"]', { label: '3. Publish/Subscribe' });
-    await fresh.locator('.tutorial .intro', { hasText: 'fanout' }).waitFor();
-    await label(fresh, 'fanout exchange logs').waitFor();
-    await fresh.selectOption('select[aria-label="tutorials"]', { label: '6. Headers exchange' });
-    await fresh.locator('.tutorial h2', { hasText: 'Headers exchange' }).waitFor();
-    await label(fresh, 'headers exchange documents').waitFor();
-    expect(fetched.length === 1, `tutorials.json fetched ${fetched.length} times`);
-    // offline, say: the reason shows, the canvas is untouched, and a later try loads them
-    const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    try {
-      await other.route('**/tutorials.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
-      await other.goto(URL);
-      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-      await other.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-      await other.locator('.error', { hasText: 'The tutorials could not be loaded: tutorials.json: HTTP 404' }).waitFor();
-      expect(!(await other.locator('.tutorial').count()), 'no tutorial panel after a failed load');
-      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor();
-      await other.unroute('**/tutorials.json');
-      await other.selectOption('select[aria-label="tutorials"]', { label: '5. Topics' });
-      await other.locator('.tutorial h2', { hasText: 'Topics' }).waitFor();
-      await label(other, 'topic exchange topic_logs').waitFor();
-    } finally {
-      await other.close();
-    }
-  } finally {
-    await fresh.close();
-  }
-}, page);
-
-await test('the tools worker (pika code, definitions) starts on first use; one that cannot start says so', async () => {
-  const fresh = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const fetched = [];
-  fresh.on('request', (r) => { if (/tools/.test(r.url())) fetched.push(r.url().replace(/.*\//, '')); });
-  try {
-    await fresh.goto(URL);
-    await label(fresh, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-    await fresh.waitForTimeout(300);
-    expect(fetched.length === 0, `the page loaded the tools before they were needed: ${fetched}`);
-    await label(fresh, 'python code').click();
-    await fresh.locator('section[aria-label="pika code"] summary', { hasText: 'consumer_worker_1.py' }).waitFor();
-    expect(fetched.includes('tools-loader.js') && fetched.includes('warren-tools_bg.wasm'), `fetched: ${fetched}`);
-    // the code follows the design: a new queue is declared in setup.py
-    const setup = fresh.locator('section[aria-label="pika code"] pre', { hasText: "queue='queue-1')" });
-    expect(!(await setup.count()), 'no queue-1 yet');
-    await label(fresh, 'add a queue').click();
-    await setup.waitFor({ state: 'attached' });
-    const [defs] = await Promise.all([fresh.waitForEvent('download'), label(fresh, 'export RabbitMQ definitions').click()]);
-    expect(defs.suggestedFilename().endsWith('.definitions.json'), defs.suggestedFilename());
-    expect(fetched.filter((f) => f === 'warren-tools_bg.wasm').length === 1, `the worker started more than once: ${fetched}`);
-    const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    try {
-      await other.route('**/tools-loader.js', (r) => r.fulfill({ status: 404, body: 'gone' }));
-      await other.goto(URL);
-      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-      await label(other, 'export RabbitMQ definitions').click();
-      await other.locator('.error', { hasText: 'Could not make definitions: The tools could not be started:' }).waitFor();
-      await label(other, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor();
-      // once it can load, the next try starts it
-      await other.unroute('**/tools-loader.js');
-      const [again] = await Promise.all([other.waitForEvent('download'), label(other, 'export RabbitMQ definitions').click()]);
-      expect(again.suggestedFilename().endsWith('.definitions.json'), again.suggestedFilename());
-    } finally {
-      await other.close();
-    }
-  } finally {
-    await fresh.close();
-  }
-}, page);
-
-await test('tutorials with confirms, returns and direct reply-to count what came back to the producers', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '8. Publisher confirms and returns' });
-  await runTutorial(page);
-  await label(page, 'producer shop: acks 3 · returned 1').waitFor({ timeout: 5000 });
-  await logHas(page, '312 NO_ROUTE');
-  await label(page, 'your answer').fill('3');
-  await page.locator('.tutorial .check').click();
-  await page.locator('.verdict.right').waitFor();
-  await page.selectOption('select[aria-label="tutorials"]', { label: '7. RPC' });
-  await runTutorial(page);
-  await label(page, 'producer fast_client: replies 1').waitFor({ timeout: 8000 });
-  // the RPC client is one client: it reads its own callback queue, one call at a time
-  await label(page, 'producer rpc_client: replies 3').waitFor({ timeout: 8000 });
-  expect(await page.locator('[aria-label="rpc_client reads its replies from callback"]').count() === 1, 'the way from the callback queue to the client is drawn');
-  await label(page, 'your answer').fill('3');
-  await page.locator('.tutorial .check').click();
-  await page.locator('.verdict.right').waitFor();
-  // in class: presentation mode keeps the tutorial on screen, without the inspector and log
-  await label(page, 'Present').click();
-  await page.locator('.studio.present').waitFor();
-  expect(await page.locator('.tutorial').isVisible(), 'the tutorial stays in presentation mode');
-  expect(!(await page.locator('.log').isVisible()), 'the log is hidden');
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/present-tutorial.png` });
-  await label(page, 'Exit presentation').click();
-}, page);
-
-await test('the design as pika code: read in the page, each script downloadable', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-  await label(page, 'direct exchange direct_logs').waitFor();
-  await label(page, 'python code').click();
-  const panel = page.locator('section[aria-label="pika code"]');
-  for (const f of ['setup.py', 'producer_emit_log_direct.py', 'expected.txt']) {
-    await panel.locator('summary', { hasText: f }).waitFor();
-  }
-  const [dl] = await Promise.all([page.waitForEvent('download'), label(page, 'Download setup.py').click()]);
-  expect(dl.suggestedFilename() === 'setup.py', dl.suggestedFilename());
-  const py = readFileSync(await dl.path(), 'utf8');
-  expect(py.includes('pika.BlockingConnection') && py.includes("exchange='direct_logs'") && py.includes("routing_key='warning'"), py);
-  // in the tutorials' style: what is declared first, no defaults spelled out
-  expect(py.includes("channel.exchange_declare(exchange='direct_logs', exchange_type='direct')"), py);
-  expect(!py.includes('auto_delete=False') && !py.includes('exclusive=False'), py);
-  // highlighted as Python, and each file can be copied
-  await panel.locator('details').first().evaluate((d) => { d.open = true; });
-  expect(await panel.locator('pre.python span.kw', { hasText: 'import' }).count() > 0, 'keywords');
-  expect(await panel.locator('pre.python span.str', { hasText: "'direct_logs'" }).count() > 0, 'strings');
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new globalThis.URL(URL).origin });
-  await label(page, 'Copy setup.py').click();
-  await panel.locator('.copied', { hasText: 'Copied ✓' }).waitFor();
-  expect((await page.evaluate(() => navigator.clipboard.readText())) === py, 'setup.py is on the clipboard');
-  await label(page, 'close the code').click();
-  await panel.waitFor({ state: 'detached' });
-}, page);
-
-await test('the rabbitmqctl console prints listings as rabbitmqctl does; the up arrow recalls a command', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-  await page.locator('.tutorial .do').click();
-  await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-  await page.locator('.console summary').click();
-  const cmd = label(page, 'console command');
-  await cmd.fill('list_queues name messages');
-  await cmd.press('Enter');
-  const out = page.locator('[aria-label="console output"]');
-  await out.locator('pre', { hasText: 'screen' }).waitFor();
-  const text = await out.locator('pre').last().textContent();
-  expect(text === 'Timeout: 60.0 seconds ...\nListing queues for vhost / ...\nname\tmessages\ndisk\t1\nscreen\t1\n', JSON.stringify(text));
-  // -q: the table alone, as rabbitmqctl -q prints it
-  await cmd.fill('rabbitmqctl -q list_queues name messages');
-  await cmd.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('[aria-label="console output"] pre').length === 2);
-  expect((await out.locator('pre').last().textContent()) === 'name\tmessages\ndisk\t1\nscreen\t1\n', 'quiet');
-  await cmd.fill('rabbitmqctl list_bindings source_name destination_name routing_key');
-  await cmd.press('Enter');
-  await out.locator('pre', { hasText: 'warning' }).waitFor();
-  expect((await out.locator('pre').last().textContent()).includes('direct_logs\tscreen\twarning\n'), 'the binding');
-  await cmd.fill('list_queues nosuch');
-  await cmd.press('Enter');
-  await out.locator('pre.error', { hasText: 'Info key(s) nosuch are not supported' }).waitFor();
-  await cmd.press('ArrowUp');
-  expect((await cmd.inputValue()) === 'list_queues nosuch', await cmd.inputValue());
-  await cmd.press('ArrowUp');
-  expect((await cmd.inputValue()).startsWith('rabbitmqctl list_bindings'), await cmd.inputValue());
-  await cmd.press('ArrowDown');
-  await cmd.press('ArrowDown');
-  expect((await cmd.inputValue()) === '', 'a fresh line');
-}, page);
-
-await test('console commands change the simulated node: purge a queue, add a user, stop and start the app', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '4. Routing' });
-  await page.locator('.tutorial .do').click();
-  await label(page, 'queue screen: 1 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-  const cmd = label(page, 'console command');
-  const out = page.locator('[aria-label="console output"]');
-  await cmd.fill('purge_queue screen');
-  await cmd.press('Enter');
-  await label(page, 'queue screen: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
-  await cmd.fill('add_user bob "s3cret pw"');
-  await cmd.press('Enter');
-  // a change says what it does, as rabbitmqctl does
-  await out.locator('pre', { hasText: 'Adding user "bob" ...' }).waitFor();
-  await cmd.fill('set_permissions -p / bob "^bob-.*" ".*" ".*"');
-  await cmd.press('Enter');
-  await cmd.fill('list_permissions');
-  await cmd.press('Enter');
-  await out.locator('pre', { hasText: 'bob\t^bob-.*' }).waitFor();
-  expect((await out.locator('pre').last().textContent()) === 'Listing permissions for vhost "/" ...\nuser\tconfigure\twrite\tread\nbob\t^bob-.*\t.*\t.*\nguest\t.*\t.*\t.*\n',
-    await out.locator('pre').last().textContent());
-  await cmd.fill('add_user bob again');
-  await cmd.press('Enter');
-  await out.locator('pre.error', { hasText: 'User "bob" already exists' }).waitFor();
-  await cmd.fill('stop_app');
-  await cmd.press('Enter');
-  await cmd.fill('list_queues');
-  await cmd.press('Enter');
-  await out.locator('pre.error', { hasText: "requires the 'rabbit' app to be running" }).waitFor();
-  await cmd.fill('start_app');
-  await cmd.press('Enter');
-  await cmd.fill('list_users');
-  await cmd.press('Enter');
-  await out.locator('pre', { hasText: 'bob\t[]' }).waitFor();
-  // help lists the commands
-  await cmd.fill('help');
-  await cmd.press('Enter');
-  await out.locator('pre', { hasText: 'set_permissions' }).last().waitFor();
-  expect((await out.locator('pre').last().textContent()).includes('Purges a queue'), 'help says what each does');
-}, page);
-
-await test('a design user with narrow permissions: the consumer logging in as it is refused, as RabbitMQ refuses it', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '1. Hello World' });
-  await page.locator('details.users').evaluate((d) => { d.open = true; });
-  await label(page, 'add a user').click();
-  const user = page.locator('fieldset[aria-label="user user1"]');
-  await user.waitFor();
-  const read = user.locator('input[aria-label="read"]');
-  await read.fill('^nothing$');
-  await page.waitForTimeout(300);
-  await read.press('Enter');
-  await read.evaluate((e) => e.blur());
-  await clickNode(page, 'consumer receiver: 0 unacknowledged, prefetch 1');
-  await setField(page, 'user (empty: guest)', 'user1');
-  await setField(page, 'password', 'secret');
-  await page.locator('ul[aria-label="broker errors"] li', { hasText: "receiver: 403 ACCESS_REFUSED - access to queue 'hello' in vhost '/' refused for user 'user1'" }).waitFor({ timeout: 5000 });
-  // the console sees the user and its permissions
-  await page.locator('details.console').evaluate((d) => { d.open = true; });
-  const cmd = label(page, 'console command');
-  await cmd.fill('list_permissions');
-  await cmd.press('Enter');
-  await page.locator('[aria-label="console output"] pre', { hasText: 'user1\t.*\t.*\t^nothing$' }).waitFor();
-  for (let i = 0; i < 4; i++) await label(page, 'undo').click(); // password, user, permission, new user
-  await page.locator('fieldset[aria-label="user user1"]').waitFor({ state: 'detached' });
-}, page);
-
-await test('the overview shows totals, rates, queues and each consumer\'s prefetch window', async (page) => {
-  await page.selectOption('select[aria-label="tutorials"]', { label: '2. Work queues' });
-  await page.locator('.tutorial .do').click();
-  await label(page, 'overview').click();
-  const panel = page.locator('section[aria-label="overview"]');
-  await panel.waitFor();
-  const queues = panel.locator('table[aria-label="queues"] tbody tr');
-  await queues.first().waitFor();
-  expect((await queues.first().locator('td').first().textContent()) === 'task_queue', await queues.first().textContent());
-  const consumers = panel.locator('table[aria-label="consumers"] tbody tr');
-  expect((await consumers.count()) === 2, `two workers: ${await consumers.count()}`);
-  expect((await consumers.first().textContent()).includes('worker-1'), await consumers.first().textContent());
-  const queuesTotal = panel.locator('.total', { hasText: 'Queues' }).locator('b');
-  expect((await queuesTotal.textContent()) === '1', await queuesTotal.textContent());
-  expect(/^\d+\.\d\/s$/.test(await panel.locator('.total', { hasText: 'Publish' }).locator('b').textContent()), 'a rate');
-  expect((await panel.locator('svg polyline').count()) === 3, 'publish, deliver, ack lines');
-  await label(page, 'close the overview').click();
-  await panel.waitFor({ state: 'detached' });
-}, page);
-
-{
-  // a visitor whose browser prefers Chinese gets the page in Chinese, and can switch
-  const zh = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-  const p = await zh.newPage();
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(URL);
-  await p.locator('#diagram').waitFor();
-  await test('Simplified Chinese follows the browser, switches to English, and the choice is kept', async (page) => {
-    await page.locator('button', { hasText: '撤销' }).waitFor();
-    expect((await page.getAttribute('html', 'lang')) === 'zh-CN', 'html lang is zh-CN');
-    await page.selectOption('select[aria-label="tutorials"]', { label: '5. Topics（主题）' });
-    await page.locator('.tutorial .intro', { hasText: '恰好代表一个单词' }).waitFor();
-    await page.locator('.tutorial .do').click();
-    await page.locator('.tutorial .watch', { hasText: '两条都进入两个队列' }).waitFor();
-    // the log reads in Chinese too
-    await page.locator('ol[role="log"] li', { hasText: '以路由键' }).first().waitFor({ state: 'attached', timeout: 5000 });
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/tutorial-zh.png` });
-    await page.selectOption('select[aria-label="language"]', 'en');
-    await page.locator('button', { hasText: 'Undo' }).waitFor();
-    await page.locator('.tutorial .watch', { hasText: 'Each goes to both queues.' }).waitFor();
-    await page.reload();
-    await page.locator('button', { hasText: 'Undo' }).waitFor();
-    expect((await page.getAttribute('html', 'lang')) === 'en', 'html lang is en after reload');
-  }, p);
-  await test('a tutorial link (?tutorial=ID&lang=zh) opens that tutorial in that language', async (page) => {
-    await page.goto(URL + '?tutorial=work-queues&lang=zh');
-    await page.locator('.tutorial h2', { hasText: '工作队列' }).waitFor();
-    await label(page, 'consumer worker-1: 0 unacknowledged, prefetch 0, got 0').waitFor();
-  }, p);
-  await zh.close();
-}
-
-if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
-await browser.close();
-const failed = results.filter((r) => r[1]).length + (errors.length ? 1 : 0);
-console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, 'e2e');
