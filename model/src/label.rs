@@ -13,6 +13,81 @@ fn char_em(c: char) -> f32 {
     }
 }
 
+/// About how wide `text` is, in ems.
+pub fn width_em(text: &str) -> f32 {
+    text.chars().map(char_em).sum()
+}
+
+/// What a node's badges say (under its shape): the settings that matter at a glance. A queue's
+/// durability, exclusivity, auto-delete, message TTL, length limit (and what overflow does),
+/// dead-letter exchange and priorities; an exchange's durability and alternate exchange; a
+/// consumer's prefetch and auto-ack. RabbitMQ's own words, in both languages.
+pub fn badges(spec: &crate::design::Spec) -> Vec<String> {
+    use crate::design::Spec;
+    let mut b = Vec::new();
+    match spec {
+        Spec::Queue(q) => {
+            if q.durable {
+                b.push("durable".into());
+            }
+            if q.exclusive {
+                b.push("exclusive".into());
+            }
+            if q.auto_delete {
+                b.push("auto-delete".into());
+            }
+            if let Some(ttl) = q.message_ttl {
+                b.push(format!("TTL {}", ms_text(ttl)));
+            }
+            if let Some(max) = q.max_length {
+                let how = match q.overflow.as_str() {
+                    "reject-publish" => " reject",
+                    "reject-publish-dlx" => " reject+DLX",
+                    _ => "",
+                };
+                b.push(format!("max {max}{how}"));
+            }
+            if let Some(x) = &q.dead_letter_exchange {
+                b.push(if x.is_empty() {
+                    "DLX (default)".into()
+                } else {
+                    format!("DLX {x}")
+                });
+            }
+            if let Some(p) = q.max_priority {
+                b.push(format!("priority {p}"));
+            }
+        }
+        Spec::Exchange(x) => {
+            if x.durable {
+                b.push("durable".into());
+            }
+            if let Some(ae) = &x.alternate_exchange {
+                b.push(format!("AE {ae}"));
+            }
+        }
+        Spec::Consumer(c) => {
+            if c.auto_ack {
+                b.push("auto-ack".into());
+            } else if c.prefetch > 0 {
+                b.push(format!("prefetch {}", c.prefetch));
+            }
+        }
+        Spec::Producer(_) => {}
+    }
+    b
+}
+
+/// A duration as a person writes it: `500 ms`, `5 s`, `2.5 s`, `2 min`.
+fn ms_text(ms: u64) -> String {
+    match ms {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 60_000 == 0 => format!("{} min", ms / 60_000),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{}.{} s", ms / 1000, (ms % 1000) / 100),
+    }
+}
+
 /// A node's name as its label, fitted to `room` pixels: at the `base` font size when it fits;
 /// smaller, down to 70 % of it; at that size cut with an ellipsis beyond (the whole name is
 /// the node's title, shown on hover, and in its label for screen readers). Its text and size.
@@ -42,6 +117,36 @@ pub fn fit(name: &str, room: f32, base: f32) -> (String, f32) {
 #[cfg(test)]
 mod tests {
     use super::fit;
+
+    #[test]
+    fn badges_say_what_matters_about_a_node() {
+        use crate::design::{Consumer, QueueSpec, Spec};
+        let q = QueueSpec {
+            durable: true,
+            message_ttl: Some(2500),
+            max_length: Some(10),
+            overflow: "reject-publish".into(),
+            dead_letter_exchange: Some("retry".into()),
+            ..QueueSpec::default()
+        };
+        assert_eq!(
+            super::badges(&Spec::Queue(q)),
+            ["durable", "TTL 2.5 s", "max 10 reject", "DLX retry"]
+        );
+        assert!(super::badges(&Spec::Queue(QueueSpec::default())).is_empty());
+        let c = Consumer {
+            prefetch: 1,
+            ..Consumer::default()
+        };
+        assert_eq!(super::badges(&Spec::Consumer(c)), ["prefetch 1"]);
+        let auto = Consumer {
+            auto_ack: true,
+            ..Consumer::default()
+        };
+        assert_eq!(super::badges(&Spec::Consumer(auto)), ["auto-ack"]);
+        assert_eq!(super::ms_text(60_000), "1 min");
+        assert_eq!(super::ms_text(500), "500 ms");
+    }
 
     #[test]
     fn a_name_that_fits_keeps_its_size() {

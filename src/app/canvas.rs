@@ -250,7 +250,8 @@ impl App {
                 Spec::Producer(_) => NodeState::Producer(producer_counts(tally, &n.name).into()),
             };
             html! { <NodeView key={n.id} id={n.id} name={AttrValue::from(n.name.clone())} x={x} y={y}
-            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} big={self.present} /> }
+            selected={self.sel == Sel::Node(n.id)} on_path={self.path.contains(&n.id)} state={state} onselect={self.select_node.clone()} lang={self.lang} big={self.present}
+            badges={warren_model::label::badges(&n.spec)} /> }
         });
         let drawing = match &self.drag {
             Some(Drag::Link { from, x, y }) => at(*from).map(|(x0, y0)| {

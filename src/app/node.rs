@@ -99,6 +99,9 @@ pub struct NodeProps {
     /// Presenting: large bold labels.
     #[prop_or_default]
     pub big: bool,
+    /// What its badges say, under its shape ([`warren_model::label::badges`]).
+    #[prop_or_default]
+    pub badges: Vec<String>,
 }
 
 /// One node: its shape, name and state, and (but for consumers) the handle links are drawn from.
@@ -218,21 +221,33 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             }
             if !*live { { note(16.0, tr(p.lang, "not on the broker")) } }
         </>},
-        NodeState::Consumer {
-            prefetch,
-            auto_ack,
-            stopped,
-            ..
-        } => html! {<>
-            if prefetch_slots(*prefetch, *auto_ack) == 0 && *auto_ack && !*stopped { { note(5.0, tr(p.lang, "auto-ack")) } }
+        NodeState::Consumer { stopped, .. } => html! {<>
             if *stopped { { note(20.0, tr(p.lang, "stopped")) } }
         </>},
         NodeState::Exchange(k, live) => note(14.0, if *live { k } else { tr(p.lang, "not on the broker") }),
         NodeState::Producer(_) => html! {},
     };
+    // the badges in a row under the shape, each as wide as its text
+    let (size, pad, gap) = if p.big { (12.0, 10.0, 5.0) } else { (10.0, 8.0, 4.0) };
+    let widths: Vec<f32> = p
+        .badges
+        .iter()
+        .map(|b| warren_model::label::width_em(b) * size + pad)
+        .collect();
+    let total = widths.iter().sum::<f32>() + gap * widths.len().saturating_sub(1) as f32;
+    let top = y + half(kind).1 + 4.0;
+    let mut left = x - total / 2.0;
+    let badges = p.badges.iter().zip(widths).map(|(b, w)| {
+        let at = left;
+        left += w + gap;
+        html! {<g class="badge">
+            <rect x={coord(at)} y={coord(top)} width={coord(w)} height={coord(size + 5.0)} rx="3" />
+            <text x={coord(at + w / 2.0)} y={coord(top + size + 1.0)}>{ b.clone() }</text>
+        </g>}
+    });
     html! {<>
         { body }
-        <g class={classes!("notes", kind.name())} aria-hidden="true">{ notes }{ for whole }</g>
+        <g class={classes!("notes", kind.name())} aria-hidden="true">{ notes }{ for badges }{ for whole }</g>
         { for port }
     </>}
 }

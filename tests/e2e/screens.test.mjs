@@ -189,8 +189,15 @@ await test('360 px wide: nothing sticks out, the canvas is on screen', async () 
   await page.context().close();
 });
 
-await test('a laptop (1400×860): the canvas covers most of the window, nothing sticks out', async () => {
+await test('a laptop (1400×860): the canvas covers most of the window, nothing sticks out; badges say what matters about each node', async () => {
   const page = await open(1400, 860);
+  const badges = async (node) => page.locator(`.notes.${node} .badge text`).allTextContents();
+  expect((await badges('queue')).join() === 'durable', `the durable queue's badge: ${await badges('queue')}`);
+  expect((await badges('consumer')).join() === 'prefetch 1,prefetch 1', `the workers' prefetch: ${await badges('consumer')}`);
+  // under their node, inside the canvas
+  const q = await page.locator('[aria-label^="queue task_queue"] rect').boundingBox();
+  const b = await page.locator('.notes.queue .badge rect').first().boundingBox();
+  expect(b.y >= q.y + q.height && b.y < q.y + q.height + 12 && Math.abs(b.x + b.width / 2 - (q.x + q.width / 2)) < 2, 'the badge sits under its queue');
   const l = await layout(page);
   expect(l.scrollW <= l.vw && l.out.length === 0, `sticking out: ${l.scrollW}; ${l.out.slice(0, 5).join(', ')}`);
   expect(l.canvas.w * l.canvas.h >= 0.55 * l.vw * l.vh, `the canvas covers ${Math.round(100 * l.canvas.w * l.canvas.h / (l.vw * l.vh))} %`);
