@@ -40,7 +40,34 @@ impl Rect {
     }
 }
 
-/// A disc's coverage (0..=255 per pixel) in a `size` x `size` square, centred in it.
+/// A dot's shape: each kind of message has its own, so that the dots are told apart by shape as
+/// well as by colour (by viewers who do not see the colours apart, and in print).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Disc,
+    /// A disc with a hole: the canvas shows through its middle.
+    Ring,
+    Square,
+    Diamond,
+    /// Pointing up.
+    Triangle,
+}
+
+impl Shape {
+    /// Whether the point (`dx`, `dy`) from the centre is inside the shape of radius `r`.
+    fn inside(self, dx: f32, dy: f32, r: f32) -> bool {
+        let d2 = dx * dx + dy * dy;
+        match self {
+            Shape::Disc => d2 <= r * r,
+            Shape::Ring => d2 <= r * r && d2 >= 0.3 * r * r,
+            Shape::Square => dx.abs() <= 0.85 * r && dy.abs() <= 0.85 * r,
+            Shape::Diamond => dx.abs() + dy.abs() <= r,
+            Shape::Triangle => dy <= 0.8 * r && dx.abs() <= (dy + r) / 1.8,
+        }
+    }
+}
+
+/// A shape's coverage (0..=255 per pixel) in a `size` x `size` square, centred in it.
 struct Disc {
     size: u32,
     cover: Vec<u8>,
@@ -48,7 +75,7 @@ struct Disc {
 
 impl Disc {
     /// Coverage by 4x4 samples per pixel, for radius `r` pixels.
-    fn new(r: f32) -> Disc {
+    fn new(r: f32, shape: Shape) -> Disc {
         let size = (2.0 * r).ceil() as u32 + 2;
         let c = size as f32 / 2.0;
         let mut cover = Vec::with_capacity((size * size) as usize);
@@ -59,7 +86,7 @@ impl Disc {
                     for sx in 0..4 {
                         let dx = px as f32 + (sx as f32 + 0.5) / 4.0 - c;
                         let dy = py as f32 + (sy as f32 + 0.5) / 4.0 - c;
-                        n += u32::from(dx * dx + dy * dy <= r * r);
+                        n += u32::from(shape.inside(dx, dy, r));
                     }
                 }
                 cover.push((n * 255 / 16) as u8);
@@ -84,8 +111,8 @@ pub struct Dots {
     drawn: Vec<Rect>,
     /// What changed since the picture was last handed over.
     dirty: Option<Rect>,
-    /// Discs by radius in quarter pixels (a few sizes: one per zoom level and highlight).
-    discs: Vec<(u32, Disc)>,
+    /// Shapes by radius in quarter pixels (a few sizes: one per zoom level and highlight).
+    discs: Vec<((u32, Shape), Disc)>,
     count: usize,
 }
 
@@ -140,19 +167,24 @@ impl Dots {
 
     /// A dot of radius `r` centred on (`x`, `y`) (pixels), in colour `rgb`, drawn over what is
     /// there. Dots wholly off the picture, or not at a finite place, are left out.
-    #[inline(never)]
     pub fn dot(&mut self, x: f32, y: f32, r: f32, rgb: [u8; 3]) {
+        self.shape(x, y, r, rgb, Shape::Disc);
+    }
+
+    /// A dot of the given shape (see [`Dots::dot`]).
+    #[inline(never)]
+    pub fn shape(&mut self, x: f32, y: f32, r: f32, rgb: [u8; 3], shape: Shape) {
         if !(x.is_finite() && y.is_finite() && r.is_finite()) || r <= 0.0 {
             return;
         }
         let q = (r.min(MAX_RADIUS) * 4.0).round().max(1.0) as u32;
-        let i = match self.discs.iter().position(|d| d.0 == q) {
+        let i = match self.discs.iter().position(|d| d.0 == (q, shape)) {
             Some(i) => i,
             None => {
-                if self.discs.len() >= 16 {
+                if self.discs.len() >= 32 {
                     self.discs.clear();
                 }
-                self.discs.push((q, Disc::new(q as f32 / 4.0)));
+                self.discs.push(((q, shape), Disc::new(q as f32 / 4.0, shape)));
                 self.discs.len() - 1
             }
         };
@@ -373,7 +405,7 @@ mod tests {
             let rgb = if i % 2 == 0 { ORANGE } else { PURPLE };
             d.dot(x, y, r, rgb);
             // every pixel of the disc's square, clipped to the picture
-            let disc = Disc::new((r * 4.0).round() / 4.0);
+            let disc = Disc::new((r * 4.0).round() / 4.0, Shape::Disc);
             let size = disc.size as i64;
             let (left, top) = (
                 (x - size as f32 / 2.0).round() as i64,
@@ -392,5 +424,33 @@ mod tests {
         }
         assert!(d.pixels() == &reference[..], "the pictures differ");
         assert!(ink(&d) > 0);
+    }
+
+    #[test]
+    fn each_shape_covers_its_own_area() {
+        let area = |shape: Shape| {
+            let mut d = Dots::default();
+            d.resize(40, 40);
+            d.begin();
+            d.shape(20.0, 20.0, 10.0, [0, 0, 0], shape);
+            d.pixels().chunks_exact(4).map(|p| p[3] as f32 / 255.0).sum::<f32>()
+        };
+        let pi = std::f32::consts::PI * 100.0;
+        let near = |a: f32, b: f32| (a - b).abs() < 0.04 * b + 4.0;
+        assert!(near(area(Shape::Disc), pi));
+        assert!(near(area(Shape::Ring), 0.7 * pi), "{}", area(Shape::Ring));
+        assert!(near(area(Shape::Square), 17.0 * 17.0), "{}", area(Shape::Square));
+        assert!(near(area(Shape::Diamond), 200.0), "{}", area(Shape::Diamond));
+        assert!(
+            near(area(Shape::Triangle), 0.5 * 20.0 * 18.0),
+            "{}",
+            area(Shape::Triangle)
+        );
+        // a ring's middle is left as it was
+        let mut d = Dots::default();
+        d.resize(40, 40);
+        d.begin();
+        d.shape(20.0, 20.0, 10.0, [0, 0, 0], Shape::Ring);
+        assert_eq!(d.pixels()[(20 * 40 + 20) * 4 + 3], 0);
     }
 }

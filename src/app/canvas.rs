@@ -175,8 +175,14 @@ impl App {
                 None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
             };
             let r = if highlight.contains(&trip.msg) { 11.0 } else { 7.0 };
-            self.dots
-                .dot(x * s + tx, y * s + ty, r * s, crate::dots::colour(trip.kind));
+            let k = trip.kind;
+            self.dots.shape(
+                x * s + tx,
+                y * s + ty,
+                r * s,
+                crate::dots::colour(k),
+                crate::dots::shape(k),
+            );
         }
         let n = self.dots.count();
         if let Some(r) = self.dots.take_dirty() {
@@ -300,6 +306,7 @@ impl App {
                 </svg>
                 <canvas id="counts" ref={self.counts_canvas.clone()} aria-hidden="true"></canvas>
                 <canvas id="dots" ref={self.canvas.clone()} aria-hidden="true"></canvas>
+                { self.legend() }
             </div>
         }
     }
@@ -330,4 +337,37 @@ pub(super) struct CountsLayout {
     dragged: Option<(Id, u32, u32)>,
     present: bool,
     lang: Lang,
+}
+
+impl App {
+    /// What the dots mean: each kind's shape in its colour, and its words.
+    fn legend(&self) -> Html {
+        let l = self.lang;
+        html! {
+            // (folded when presenting, and on a phone, where it would cover the canvas)
+            <details class="legend" open={!self.present && !narrow()}>
+                <summary>{ tr(l, "What the dots mean") }</summary>
+                <ul>{ for crate::dots::LEGEND.iter().map(|(k, words)| {
+                    let [r, g, b] = crate::dots::colour(*k);
+                    let fill = format!("#{r:02x}{g:02x}{b:02x}");
+                    let swatch = match crate::dots::shape(*k) {
+                        crate::dots::Shape::Disc => html! { <circle cx="7" cy="7" r="5.5" fill={fill} /> },
+                        crate::dots::Shape::Ring => html! { <circle cx="7" cy="7" r="4.3" fill="none" stroke={fill} stroke-width="2.4" /> },
+                        crate::dots::Shape::Square => html! { <rect x="2.3" y="2.3" width="9.4" height="9.4" fill={fill} /> },
+                        crate::dots::Shape::Diamond => html! { <polygon points="7,1 13,7 7,13 1,7" fill={fill} /> },
+                        crate::dots::Shape::Triangle => html! { <polygon points="7,1.5 12.5,11.5 1.5,11.5" fill={fill} /> },
+                    };
+                    html! { <li><svg width="14" height="14" aria-hidden="true">{ swatch }</svg>{ tr(l, words) }</li> }
+                }) }</ul>
+            </details>
+        }
+    }
+}
+
+/// Whether the window is as narrow as a phone's (the style sheet's narrow layout).
+fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= 760.0)
 }

@@ -235,7 +235,8 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         .map(|b| warren_model::label::width_em(b) * size + pad)
         .collect();
     let total = widths.iter().sum::<f32>() + gap * widths.len().saturating_sub(1) as f32;
-    let top = y + half(kind).1 + 4.0;
+    // (under a consumer, below the count of what it got, which the counts layer writes there)
+    let top = y + half(kind).1 + if kind == Kind::Consumer { 19.0 } else { 4.0 };
     let mut left = x - total / 2.0;
     let badges = p.badges.iter().zip(widths).map(|(b, w)| {
         let at = left;

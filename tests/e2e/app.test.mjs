@@ -74,12 +74,12 @@ await test('build a topology by mouse, publish, and read counts, slots and the l
   await label(page, 'publish from producer-1').click();
   // dots are drawn for messages in flight
   await page.waitForFunction(() => Number(document.querySelector('#dots').dataset.dots) > 0, null, { timeout: 3000 });
-  // and they are on the dots layer: pixels in a flowing message's colour (#f28c28)
+  // and they are on the dots layer: pixels in a flowing message's colour (#e69f00)
   const orange = await page.evaluate(() => {
     const c = document.querySelector('#dots');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && d[i] === 0xf2 && d[i + 1] === 0x8c && d[i + 2] === 0x28) n += 1;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && d[i] === 0xe6 && d[i + 1] === 0x9f && d[i + 2] === 0x00) n += 1;
     return n;
   });
   expect(orange >= 50, `a dot's worth of orange pixels on the dots layer (${orange})`);

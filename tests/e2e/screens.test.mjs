@@ -103,6 +103,7 @@ await test('a phone (390×844): a tutorial link shows the canvas first, full wid
   expect(l.canvas.w >= l.vw - 2, `the canvas is full width: ${l.canvas.w} of ${l.vw}`);
   expect(l.canvas.h >= 0.3 * l.vh, `the canvas has height: ${l.canvas.h} of ${l.vh}`);
   expect(l.canvas.y < 0.4 * l.vh, `the canvas comes first, near the top: ${l.canvas.y}`);
+  expect(!(await page.locator('.legend').getAttribute('open')), 'the legend is folded on a phone');
   // fitted: every node on the canvas, big enough to see and tap
   const boxes = await page.locator('#diagram g.node[data-id]').evaluateAll((gs) => gs.map((g) => {
     const r = g.getBoundingClientRect();
@@ -202,6 +203,11 @@ await test('a laptop (1400×860): the canvas covers most of the window, nothing 
   expect(l.scrollW <= l.vw && l.out.length === 0, `sticking out: ${l.scrollW}; ${l.out.slice(0, 5).join(', ')}`);
   expect(l.canvas.w * l.canvas.h >= 0.55 * l.vw * l.vh, `the canvas covers ${Math.round(100 * l.canvas.w * l.canvas.h / (l.vw * l.vh))} %`);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/laptop.png` });
+  // the legend says what each dot means, each kind in its own shape
+  const items = await page.locator('.legend li').allTextContents();
+  expect(items.length === 6 && items[0] === 'a message on its way' && items.includes('dead-lettered'), `legend: ${items}`);
+  const shapes = await page.locator('.legend li svg > *').evaluateAll((els) => els.map((e) => e.tagName + (e.getAttribute('points') ?? '') + (e.getAttribute('fill') === 'none' ? ' ring' : '')));
+  expect(new Set(shapes).size >= 5, `the shapes: ${shapes}`);
   await page.context().close();
 });
 
