@@ -160,21 +160,27 @@ impl App {
                 ..Default::default()
             };
         }
+        // messages at the same place at the same instant (a burst) travel side by side: each
+        // is its own dot, beside the path, not one dot over another
+        let mut together: std::collections::HashMap<(i32, i32), u32> = std::collections::HashMap::new();
         for trip in self.live.timeline.active(self.t) {
             let Some((x0, y0)) = self.places.get(live, &trip.from) else {
                 continue;
             };
             let f = ((self.t - trip.start) / (trip.end() - trip.start)).clamp(0.0, 1.0) as f32;
-            let (x, y) = match &trip.to {
+            let ((x, y), (dx, dy)) = match &trip.to {
                 Some(to) => {
                     let Some((x1, y1)) = self.places.get(live, to) else {
                         continue;
                     };
-                    (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)
+                    ((x0 + (x1 - x0) * f, y0 + (y1 - y0) * f), (x1 - x0, y1 - y0))
                 }
-                None => (x0 + 20.0 * f, y0 + 30.0 + 50.0 * f),
+                None => ((x0 + 20.0 * f, y0 + 30.0 + 50.0 * f), (20.0, 50.0)),
             };
             let r = if highlight.contains(&trip.msg) { 11.0 } else { 7.0 };
+            let n = together.entry(((x * 2.0) as i32, (y * 2.0) as i32)).or_insert(0);
+            let (x, y) = beside((x, y), (dx, dy), *n, 2.0 * r + 1.0);
+            *n += 1;
             let k = trip.kind;
             self.dots.shape(
                 x * s + tx,
@@ -370,4 +376,34 @@ fn narrow() -> bool {
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w <= 760.0)
+}
+
+/// Where the `n`-th of messages at `at` (travelling along `dir`) is drawn: the first on its
+/// path, the next ones `step` apart on either side of it, across the path (1st right, 2nd left,
+/// 3rd further right…).
+pub(super) fn beside(at: (f32, f32), dir: (f32, f32), n: u32, step: f32) -> (f32, f32) {
+    if n == 0 {
+        return at;
+    }
+    let len = (dir.0 * dir.0 + dir.1 * dir.1).sqrt().max(1e-3);
+    let (px, py) = (-dir.1 / len, dir.0 / len);
+    let k = n.div_ceil(2) as f32 * if n % 2 == 1 { 1.0 } else { -1.0 };
+    (at.0 + px * step * k, at.1 + py * step * k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beside;
+
+    #[test]
+    fn messages_at_one_place_are_drawn_side_by_side_across_their_path() {
+        // along x: the first on the path, then below, above, further below
+        let at = (100.0, 50.0);
+        let spots: Vec<(f32, f32)> = (0..4).map(|n| beside(at, (10.0, 0.0), n, 15.0)).collect();
+        assert_eq!(spots, [(100.0, 50.0), (100.0, 65.0), (100.0, 35.0), (100.0, 80.0)]);
+        // no two alike
+        for (i, a) in spots.iter().enumerate() {
+            assert!(spots[i + 1..].iter().all(|b| b != a));
+        }
+    }
 }

@@ -51,6 +51,17 @@ await test('the first visit says what to do in one line: publish from the canvas
   await start.locator('.lead', { hasText: 'Publish a message and watch it flow' }).waitFor();
   expect((await start.locator('.tutorials button').count()) === 10, 'every tutorial is listed');
   await start.locator('button.publish', { hasText: 'Publish P' }).click();
+  // its burst of 4 travels side by side: four dots' worth of the flowing colour, not one
+  await p.waitForFunction(() => {
+    const scale = parseFloat(document.querySelector('#diagram > g').getAttribute('transform').match(/scale\(([\d.]+)\)/)[1]);
+    const c = document.querySelector('#dots');
+    const k = c.width / c.clientWidth;
+    const one = Math.PI * (7 * scale * k) ** 2;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && d[i] === 0xe6 && d[i + 1] === 0x9f && d[i + 2] === 0x00) n += 1;
+    return n > 3.2 * one;
+  }, null, { timeout: 2000 });
   await label(p, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
   await start.locator('.tutorials button', { hasText: '3. Publish/Subscribe' }).click();
   await p.locator('.tutorial h2', { hasText: 'Publish/Subscribe' }).waitFor();
