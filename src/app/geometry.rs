@@ -73,7 +73,8 @@ pub(super) fn bounds(d: &Design) -> Option<(f32, f32, f32, f32)> {
     for n in &d.nodes {
         let (hw, hh) = half(n.kind());
         x0 = x0.min(n.x - hw - 20.0);
-        x1 = x1.max(n.x + hw + 30.0);
+        // (a consumer's badges are to its right)
+        x1 = x1.max(n.x + hw + if n.kind() == Kind::Consumer { 75.0 } else { 30.0 });
         y0 = y0.min(n.y - hh - 40.0);
         y1 = y1.max(n.y + hh + 70.0);
     }

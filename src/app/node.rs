@@ -227,7 +227,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         NodeState::Exchange(k, live) => note(14.0, if *live { k } else { tr(p.lang, "not on the broker") }),
         NodeState::Producer(_) => html! {},
     };
-    // the badges in a row under the shape, each as wide as its text
+    // the badges in a row under the shape (beside a consumer's), each as wide as its text
     let (size, pad, gap) = if p.big { (12.0, 10.0, 5.0) } else { (10.0, 8.0, 4.0) };
     let widths: Vec<f32> = p
         .badges
@@ -235,9 +235,12 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         .map(|b| warren_model::label::width_em(b) * size + pad)
         .collect();
     let total = widths.iter().sum::<f32>() + gap * widths.len().saturating_sub(1) as f32;
-    // (under a consumer, below the count of what it got, which the counts layer writes there)
-    let top = y + half(kind).1 + if kind == Kind::Consumer { 19.0 } else { 4.0 };
-    let mut left = x - total / 2.0;
+    // (a consumer's to its right: under it the counts layer writes what it got, and the next
+    // consumer's name is above that one)
+    let (mut left, top) = match kind {
+        Kind::Consumer => (x + half(kind).0 + 6.0, y - (size + 5.0) / 2.0),
+        _ => (x - total / 2.0, y + half(kind).1 + 4.0),
+    };
     let badges = p.badges.iter().zip(widths).map(|(b, w)| {
         let at = left;
         left += w + gap;
