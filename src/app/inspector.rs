@@ -15,8 +15,9 @@ impl App {
                 let spec = n.spec.clone();
                 // fields that edit the spec: parse the input, change a copy, apply it
                 let send = self.send.clone();
+                let lang = self.lang;
                 let field = |label: &'static str, value: String, f: fn(&mut Spec, &str) -> Result<(), String>| {
-                    html! { <Field label={label} value={AttrValue::from(value)} send={send.clone()}
+                    html! { <Field label={label} value={AttrValue::from(value)} send={send.clone()} lang={lang}
                     target={Target::Spec { id, spec: spec.clone(), set: f }} /> }
                 };
                 let check = |label: &'static str, value: bool, f: fn(&mut Spec, bool)| {
@@ -116,7 +117,7 @@ impl App {
                 html! {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("{} {}", tr(self.lang, n.kind().name()), n.name) }</h2>
-                        <Field label={tr(self.lang, "name")} value={AttrValue::from(n.name.clone())} send={self.send.clone()} target={Target::Rename(id)} />
+                        <Field label={tr(self.lang, "name")} value={AttrValue::from(n.name.clone())} send={self.send.clone()} lang={self.lang} target={Target::Rename(id)} />
                         { self.link_to(ctx, n) }
                         { fields }
                     </section>
@@ -132,9 +133,9 @@ impl App {
                     <section class="inspector" aria-label="inspector">
                         <h2>{ format!("link {} → {}", a.map(|n| n.name.as_str()).unwrap_or("?"), b.map(|n| n.name.as_str()).unwrap_or("?")) }</h2>
                         if is_binding {
-                            <Field label={tr(self.lang, "binding key")} value={AttrValue::from(l.key.clone())} send={self.send.clone()}
+                            <Field label={tr(self.lang, "binding key")} value={AttrValue::from(l.key.clone())} send={self.send.clone()} lang={self.lang}
                                 target={Target::LinkKey { index: i, arguments: l.arguments.clone() }} />
-                            <Field label={tr(self.lang, "headers arguments (x-match=all, k=v, …)")} send={self.send.clone()}
+                            <Field label={tr(self.lang, "headers arguments (x-match=all, k=v, …)")} send={self.send.clone()} lang={self.lang}
                                 value={AttrValue::from(l.arguments.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))}
                                 target={Target::LinkArgs { index: i, key: l.key.clone() }} />
                         } else {
@@ -318,56 +319,94 @@ pub struct FieldProps {
     pub bare: bool,
     pub target: Target,
     pub send: Callback<Msg>,
+    /// The language its messages are in.
+    #[prop_or(Lang::En)]
+    pub lang: Lang,
 }
 
 /// A form field. Its own component so that the frequent redraws while playing (equal props) do
 /// not reset what the user is typing.
 #[function_component(Field)]
 pub(super) fn field(p: &FieldProps) -> Html {
-    let (target, send, label) = (p.target.clone(), p.send.clone(), p.label);
+    let (target, send) = (p.target.clone(), p.send.clone());
+    // what was typed and refused: marked in the field itself, with why, and what the node uses
+    let refused = use_state(|| None::<String>);
+    {
+        // a new value from outside (undo, another node) clears it
+        let refused = refused.clone();
+        use_effect_with(p.value.clone(), move |_| refused.set(None));
+    }
+    let set_refused = refused.setter();
     let onchange = Callback::from(move |e: Event| {
         let text = input_value(&e);
+        let refuse = |err: String| {
+            set_refused.set(Some(err));
+            None
+        };
+        set_refused.set(None);
         let msg = match &target {
             Target::Spec { id, spec, set } => {
                 let mut s = spec.clone();
                 match set(&mut s, &text) {
-                    Ok(()) => Msg::Do(Action::SetSpec { id: *id, spec: s }),
-                    Err(err) => Msg::Error(format!("{label}: {err}")),
+                    Ok(()) => Some(Msg::Do(Action::SetSpec { id: *id, spec: s })),
+                    Err(err) => refuse(err),
                 }
             }
             Target::Check { id, spec, set } => {
                 let mut s = spec.clone();
                 set(&mut s, input_checked(&e));
-                Msg::Do(Action::SetSpec { id: *id, spec: s })
+                Some(Msg::Do(Action::SetSpec { id: *id, spec: s }))
             }
-            Target::Rename(id) => Msg::Do(Action::Rename { id: *id, name: text }),
-            Target::Title => Msg::Do(Action::SetName(text)),
-            Target::LinkKey { index, arguments } => Msg::Do(Action::EditLink {
+            Target::Rename(id) => Some(Msg::Do(Action::Rename { id: *id, name: text })),
+            Target::Title => Some(Msg::Do(Action::SetName(text))),
+            Target::LinkKey { index, arguments } => Some(Msg::Do(Action::EditLink {
                 index: *index,
                 key: text,
                 arguments: arguments.clone(),
-            }),
+            })),
             Target::LinkArgs { index, key } => match pairs(&text) {
-                Ok(arguments) => Msg::Do(Action::EditLink {
+                Ok(arguments) => Some(Msg::Do(Action::EditLink {
                     index: *index,
                     key: key.clone(),
                     arguments,
-                }),
-                Err(err) => Msg::Error(format!("arguments: {err}")),
+                })),
+                Err(err) => refuse(err),
             },
             Target::User { index, users, set } => {
                 let mut users = users.clone();
                 set(&mut users[*index], &text);
-                Msg::Do(Action::SetUsers(users))
+                Some(Msg::Do(Action::SetUsers(users)))
             }
         };
-        send.emit(msg);
+        if let Some(msg) = msg {
+            send.emit(msg);
+        }
+    });
+    let label = p.label;
+    let why = (*refused).as_ref().map(|err| {
+        let l = p.lang;
+        let uses = if p.value.is_empty() {
+            tr(l, "(empty)")
+        } else {
+            p.value.as_str()
+        };
+        format!(
+            "{} · {} {}",
+            warren_model::i18n::message(l, err),
+            tr(l, "in use:"),
+            uses
+        )
     });
     match p.checkbox {
         Some(checked) => html! {
             <label class="check"><input type="checkbox" aria-label={label} checked={checked} {onchange} />{ label }</label>
         },
         None if p.bare => html! { <input class="title" aria-label={label} value={p.value.clone()} {onchange} /> },
-        None => html! { <label>{ label }<input aria-label={label} value={p.value.clone()} {onchange} /></label> },
+        None => html! {
+            <label class={classes!(why.is_some().then_some("invalid"))}>{ label }
+                <input aria-label={label} aria-invalid={why.is_some().then_some("true")} value={p.value.clone()} {onchange} />
+                if let Some(why) = why { <span class="why" role="alert">{ why }</span> }
+            </label>
+        },
     }
 }

@@ -650,7 +650,7 @@ impl Component for App {
                     <h1>{ "Warren" }</h1>
                     <button class="menu" onclick={link.callback(move |_| Msg::Menu(!menu))} aria-expanded={menu.to_string()}
                         aria-label="menu" title="Add nodes, edit, save, share">{ "☰" }</button>
-                    <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} target={Target::Title} />
+                    <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} lang={self.lang} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
                         { add(Kind::Producer, tr(l, "+ Producer"), "add a producer") }
                         { add(Kind::Exchange, tr(l, "+ Exchange"), "add an exchange") }

@@ -22,7 +22,7 @@ impl App {
             link.callback(move |_| Msg::Do(Action::SetUsers(more.clone())))
         };
         let field = |index: usize, label: &'static str, value: &str, set: fn(&mut UserSpec, &str)| {
-            html! { <Field label={label} value={AttrValue::from(value.to_string())} send={self.send.clone()}
+            html! { <Field label={label} value={AttrValue::from(value.to_string())} send={self.send.clone()} lang={self.lang}
             target={Target::User { index, users: users.clone(), set }} /> }
         };
         html! {

@@ -68,6 +68,26 @@ await test('the first visit says what to do in one line: publish from the canvas
   await p.close();
 });
 
+await test('an invalid value is marked in its own field, with why and what the node uses; a good one clears it', async () => {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await p.goto(URL);
+  await clickNode(p, 'consumer worker-1: 0 unacknowledged, prefetch 1');
+  const f = p.locator('.inspector input[aria-label="prefetch"]');
+  await f.fill('lots');
+  await f.press('Enter');
+  const why = p.locator('.inspector label.invalid .why');
+  await why.waitFor();
+  expect((await why.textContent()) === "'lots' is not a number in range · in use: 1", await why.textContent());
+  expect((await f.getAttribute('aria-invalid')) === 'true', 'marked invalid for screen readers');
+  expect(!(await p.locator('p.error').count()), 'no banner: the field says it');
+  await label(p, 'consumer worker-1: 0 unacknowledged, prefetch 1').waitFor();
+  await f.fill('2');
+  await f.press('Enter');
+  await label(p, 'consumer worker-1: 0 unacknowledged, prefetch 2').waitFor();
+  expect(!(await p.locator('.inspector label.invalid').count()), 'cleared');
+  await p.close();
+});
+
 await test('build a topology by mouse, publish, and read counts, slots and the log', async (page) => {
   await label(page, 'new empty canvas').click();
   await page.locator('.node').first().waitFor({ state: 'detached' });
