@@ -113,4 +113,11 @@ mod tests {
         all.sort();
         assert_eq!(all, [(2, 'x')]);
     }
+
+    #[test]
+    fn what_is_due_stays_small() {
+        // a page's run can have a hundred thousand frames on their way: each is one of these
+        let size = std::mem::size_of::<Option<super::super::Due>>();
+        assert!(size <= 104, "{size} bytes");
+    }
 }

@@ -152,11 +152,11 @@ impl Live {
             .or_insert_with(|| Rng::fork(seed, &format!("consumer {name}")));
         let fail = c.failure_pct > 0 && rng.below(100) < c.failure_pct as u64;
         let reply = match (&message.properties.reply_to, c.reply) {
-            (Some(to), true) => Some((
+            (Some(to), true) => Some(Box::new((
                 to.clone(),
                 message.properties.correlation_id.clone(),
                 format!("reply to {}", message.body_text()),
-            )),
+            ))),
             _ => None,
         };
         let holder = self.timeline.consumer_place(conn, tag);

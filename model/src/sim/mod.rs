@@ -86,7 +86,9 @@ enum Due {
         delivery_tag: u64,
         auto_ack: bool,
         fail: bool,
-        reply: Option<(String, Option<String>, String)>,
+        /// An RPC server's reply (to, correlation id, body): boxed, few settles have one, and
+        /// a page's run can have many settles due.
+        reply: Option<Box<(String, Option<String>, String)>>,
         /// The delivery: its message, its queue, and where its dot went (the consumer).
         msg: MsgId,
         queue: Name,
@@ -502,7 +504,8 @@ impl Live {
                     return;
                 };
                 let (conn, c) = (node.name.clone(), c.clone());
-                if let (Some((to, corr, body)), false) = (reply, fail) {
+                if let (Some(reply), false) = (reply, fail) {
+                    let (to, corr, body) = *reply;
                     // a server-named queue is written by its alias, so the step means the same
                     // on a real broker (which names the queue differently)
                     let to = match self.runner.aliases().iter().find(|(_, q)| **q == to) {
