@@ -179,7 +179,8 @@ impl App {
             };
             let r = if highlight.contains(&trip.msg) { 11.0 } else { 7.0 };
             let n = together.entry(((x * 2.0) as i32, (y * 2.0) as i32)).or_insert(0);
-            let (x, y) = beside((x, y), (dx, dy), *n, 2.0 * r + 1.0);
+            // (nine abreast at most: a burst of thousands is a band, not a line across the canvas)
+            let (x, y) = beside((x, y), (dx, dy), (*n).min(8), 2.0 * r + 1.0);
             *n += 1;
             let k = trip.kind;
             self.dots.shape(
