@@ -192,18 +192,21 @@ impl Live {
     }
 
     pub(super) fn publish_with(&mut self, id: Id, key: Option<&str>) -> Result<(), String> {
-        let (name, burst) = match self.design.node(id) {
+        let burst = match self.design.node(id) {
             Some(n) => match &n.spec {
-                Spec::Producer(p) => (n.name.clone(), p.burst.max(1)),
+                Spec::Producer(p) => p.burst.max(1),
                 _ => return Err(format!("{} is not a producer", n.name)),
             },
             None => return Err("that producer is gone".into()),
         };
+        // (its name only for what goes wrong: a click must not copy it)
+        let unlinked = |d: &crate::design::Design| {
+            let name = d.node(id).map_or("", |n| n.name.as_str());
+            format!("{name} is not linked to an exchange or a queue: draw a link from it first")
+        };
         if self.design.reads_replies(id) {
             if self.design.producer_target(id).is_none() {
-                return Err(format!(
-                    "{name} is not linked to an exchange or a queue: draw a link from it first"
-                ));
+                return Err(unlinked(&self.design));
             }
             // an RPC client: its calls, one at a time
             let generation = self.generation.get(&id).copied().unwrap_or(0);
@@ -224,10 +227,9 @@ impl Live {
             let n = self.published.entry(id).or_insert(0);
             *n += 1;
             let n = *n;
-            let frame = self
-                .publisher(id)
-                .ok_or_else(|| format!("{name} is not linked to an exchange or a queue: draw a link from it first"))?
-                .frame(n, key);
+            let Some(frame) = self.publisher(id).map(|p| p.frame(n, key)) else {
+                return Err(unlinked(&self.design));
+            };
             self.send_publish(id, frame);
         }
         Ok(())
