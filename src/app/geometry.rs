@@ -3,15 +3,19 @@
 use super::*;
 
 impl App {
-    pub(super) fn to_canvas(&self, x: f32, y: f32) -> (f32, f32) {
-        let (left, top) = self
-            .svg
+    /// Where the canvas element's top left corner is on the page (client pixels).
+    pub(super) fn svg_origin(&self) -> (f32, f32) {
+        self.svg
             .cast::<web_sys::Element>()
             .map(|e| {
                 let r = e.get_bounding_client_rect();
                 (r.left() as f32, r.top() as f32)
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub(super) fn to_canvas(&self, x: f32, y: f32) -> (f32, f32) {
+        let (left, top) = self.svg_origin();
         ((x - left - self.tx) / self.scale, (y - top - self.ty) / self.scale)
     }
 

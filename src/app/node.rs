@@ -108,23 +108,27 @@ pub struct NodeProps {
 #[function_component(NodeView)]
 pub(super) fn node_view(p: &NodeProps) -> Html {
     let (x, y, name) = (p.x, p.y, &p.name);
-    // the name fitted to its shape (bold, larger type when presenting); a name cut short is
-    // shown whole on hover and focus (in the notes, see below)
-    let (base, bold) = if p.big { (16.0, 1.08) } else { (13.0, 1.0) };
-    let label = |room: f32, ty: f32| {
-        let (text, size) = warren_model::label::fit(name, room / bold, base);
-        let whole = (text != name.as_str()).then(|| {
-            html! { <text x={coord(x)} y={coord(y + ty)} class="whole">{ name.clone() }</text> }
-        });
-        let shown = html! { <text x={coord(x)} y={coord(y + ty)} class="label" style={format!("font-size:{}px", short(size as f64, 1))}>{ text }</text> };
-        (shown, whole)
-    };
     let kind = match p.state {
         NodeState::Producer(_) => Kind::Producer,
         NodeState::Exchange(..) => Kind::Exchange,
         NodeState::Queue { .. } => Kind::Queue,
         NodeState::Consumer { .. } => Kind::Consumer,
     };
+    // the room its shape gives its name, and where the name is written
+    let (room, ty) = match kind {
+        Kind::Producer => (94.0, 5.0),
+        Kind::Exchange => (104.0, -2.0),
+        Kind::Queue => (146.0, -6.0),
+        Kind::Consumer => (150.0, -38.0),
+    };
+    // the name fitted to its shape (bold, larger type when presenting); a name cut short is
+    // shown whole on hover and focus (in the notes, see below)
+    let (base, bold) = if p.big { (16.0, 1.08) } else { (13.0, 1.0) };
+    let (text, size) = warren_model::label::fit(name, room / bold, base);
+    let whole = (text != name.as_str()).then(|| {
+        html! { <text x={coord(x)} y={coord(y + ty)} class="whole">{ name.clone() }</text> }
+    });
+    let label = html! { <text x={coord(x)} y={coord(y + ty)} class="label" style={format!("font-size:{}px", short(size as f64, 1))}>{ text }</text> };
     let cls = classes!(
         "node",
         kind.name(),
@@ -159,7 +163,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
                     (false, _) => format!("queue {name}: not on the broker"),
                 }}>
                 <rect x={coord(x - 80.0)} y={coord(y - 28.0)} width="160" height="56" rx="6" />
-                { label(146.0, -6.0).0 }
+                { label }
                 // the counts are drawn on the canvas above (changing SVG text re-lays out the SVG)
             </g>
         },
@@ -176,7 +180,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
                 <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
                         <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
-                    { label(150.0, -38.0).0 }
+                    { label }
                     // the full ones are filled on the counts layer (see App::draw_counts)
                     { for (0..slots).map(|i| {
                         let (sx, sy) = slot_at(x, y, slots, i);
@@ -190,14 +194,14 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
                 <polygon points={diamond(x, y)} />
-                { label(104.0, -2.0).0 }
+                { label }
             </g>
         },
         NodeState::Producer(back) => html! {
             <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
                 aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
                 <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
-                { label(94.0, 5.0).0 }
+                { label }
             </g>
         },
     };
@@ -207,13 +211,6 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
     // and a name cut short, whole (shown on hover and focus)
     let note =
         |dy: f32, text: &str| html! { <text x={coord(x)} y={coord(y + dy)} class="counts">{ text.to_string() }</text> };
-    let room = match kind {
-        Kind::Producer => (94.0, 5.0),
-        Kind::Exchange => (104.0, -2.0),
-        Kind::Queue => (146.0, -6.0),
-        Kind::Consumer => (150.0, -38.0),
-    };
-    let whole = label(room.0, room.1).1;
     let notes = match &p.state {
         NodeState::Queue { live, broker_name, .. } => html! {<>
             if let Some(b) = broker_name {

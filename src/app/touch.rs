@@ -32,14 +32,7 @@ impl App {
         let [(_, x0, y0), (_, x1, y1), ..] = self.touches[..] else {
             return None;
         };
-        let (left, top) = self
-            .svg
-            .cast::<web_sys::Element>()
-            .map(|e| {
-                let r = e.get_bounding_client_rect();
-                (r.left() as f32, r.top() as f32)
-            })
-            .unwrap_or_default();
+        let (left, top) = self.svg_origin();
         let apart = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
         Some((apart, ((x0 + x1) / 2.0 - left, (y0 + y1) / 2.0 - top)))
     }

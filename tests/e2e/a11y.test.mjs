@@ -2,27 +2,11 @@
 // canvas, the inspector, the console (with an error in it), a tutorial, Present, and the page in
 // Chinese. No serious or critical violation is allowed; every control is reachable by keyboard.
 // Serve dist/ first (scripts/e2e.sh does) and pass its URL as WARREN_URL.
-import { chromium } from 'playwright-core';
+import { URL, errors, test, label, launch, finish } from './lib.mjs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
-const results = [];
-
-async function test(name, fn) {
-  if (process.env.WARREN_E2E_ONLY && !new RegExp(process.env.WARREN_E2E_ONLY).test(name)) return;
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
-  }
-}
-
-const label = (page, l) => page.locator(`[aria-label="${l}"]`);
 
 /** axe-core's serious and critical violations on the page as it is now, one line each. */
 async function violations(page) {
@@ -40,11 +24,7 @@ async function clean(page, view) {
   if (v.length) throw new Error(`${view}:\n       ${v.join('\n       ')}`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const errors = [];
+const browser = await launch();
 
 async function open(query = '', locale = 'en-US') {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale });
@@ -139,8 +119,4 @@ await test('every control can be reached with Tab (none taken out of the tab ord
   await page.context().close();
 });
 
-if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
-await browser.close();
-const failed = results.filter((r) => r[1]).length + (errors.length ? 1 : 0);
-console.log(`e2e (accessibility): ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, 'e2e (accessibility)');

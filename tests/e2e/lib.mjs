@@ -17,7 +17,9 @@ export async function test(name, fn, page) {
   } catch (e) {
     results.push([name, e]);
     await page?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/warren-e2e-fail-${results.length}.png` }).catch(() => {});
-    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
+    // its whole message (an accessibility check lists every violation), then where it was
+    const where = String(e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 3);
+    console.log(`FAIL ${name}\n     ${[String(e.message ?? e), ...where].join('\n     ')}`);
   }
 }
 
@@ -106,12 +108,17 @@ export async function logLines(page) {
     .map((l) => [parseFloat(l.querySelector('.at').textContent), l.textContent]).reverse());
 }
 
-/** The browser, and a page on the first visit's canvas (1400×860), its errors collected. */
-export async function start() {
-  const browser = await chromium.launch({
+/** Debian's headless Chromium. */
+export async function launch() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
+}
+
+/** The browser, and a page on the first visit's canvas (1400×860), its errors collected. */
+export async function start() {
+  const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));

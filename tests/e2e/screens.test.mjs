@@ -2,36 +2,11 @@
 // a laptop (1400×860), a projector (1920×1080 and 1280×720, Present). Serve dist/ first
 // (scripts/e2e.sh does) and pass its URL as WARREN_URL. WARREN_SCREENSHOTS=DIR writes a
 // screenshot of each size there.
-import { chromium } from 'playwright-core';
+import { URL, SHOTS, errors, test, expect, label, launch, finish } from './lib.mjs';
 
-const URL = process.env.WARREN_URL ?? 'http://127.0.0.1:8732/';
-const SHOTS = process.env.WARREN_SCREENSHOTS;
-const results = [];
-
-async function test(name, fn) {
-  if (process.env.WARREN_E2E_ONLY && !new RegExp(process.env.WARREN_E2E_ONLY).test(name)) return;
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
-  }
-}
-
-function expect(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-const label = (page, l) => page.locator(`[aria-label="${l}"]`);
 const starts = (page, l) => page.locator(`[aria-label^="${l}"]`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const errors = [];
+const browser = await launch();
 
 /** A fresh page of this size (a phone: touch, and the mobile viewport). */
 async function open(width, height, query = '', phone = false) {
@@ -257,8 +232,4 @@ for (const [w, h] of [[1920, 1080], [1280, 720]]) {
   });
 }
 
-if (errors.length) console.log('page errors:\n  ' + errors.join('\n  '));
-await browser.close();
-const failed = results.filter((r) => r[1]).length + (errors.length ? 1 : 0);
-console.log(`e2e (screens): ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, 'e2e (screens)');

@@ -664,25 +664,23 @@ impl Live {
     pub fn console(&mut self, t: u64, words: &[&str], quiet: bool) -> warren_engine::ctl::Output {
         use warren_engine::ctl;
         let changes = words.first().is_some_and(|w| ctl::changes_node(w));
-        if !changes {
-            let out = ctl::run(&self.runner.server, words);
-            return match quiet {
-                true => out,
-                false => ctl::verbose(self.runner.server.running(), words, out),
-            };
-        }
-        // the node as it is at `t`, when the command is given
-        self.advance_to(t);
-        let running = self.runner.server.running();
-        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        self.runner.last_ctl = None;
-        let _ = self.input(t, Input::Ctl(owned));
-        // the step always runs; were it refused, the reason is the last problem
-        let out = self.runner.last_ctl.take().unwrap_or_else(|| ctl::Output {
-            stdout: String::new(),
-            stderr: format!("{}\n", self.problems.last().map_or("not run", String::as_str)),
-            status: 70,
-        });
+        let (running, out) = if !changes {
+            (self.runner.server.running(), ctl::run(&self.runner.server, words))
+        } else {
+            // the node as it is at `t`, when the command is given
+            self.advance_to(t);
+            let running = self.runner.server.running();
+            let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            self.runner.last_ctl = None;
+            let _ = self.input(t, Input::Ctl(owned));
+            // the step always runs; were it refused, the reason is the last problem
+            let out = self.runner.last_ctl.take().unwrap_or_else(|| ctl::Output {
+                stdout: String::new(),
+                stderr: format!("{}\n", self.problems.last().map_or("not run", String::as_str)),
+                status: 70,
+            });
+            (running, out)
+        };
         match quiet {
             true => out,
             false => ctl::verbose(running, words, out),
