@@ -27,6 +27,9 @@ pub fn badges(spec: &crate::design::Spec) -> Vec<String> {
     let mut b = Vec::new();
     match spec {
         Spec::Queue(q) => {
+            if q.queue_type == "quorum" {
+                b.push("quorum".into());
+            }
             if q.durable {
                 b.push("durable".into());
             }
@@ -56,6 +59,9 @@ pub fn badges(spec: &crate::design::Spec) -> Vec<String> {
             }
             if let Some(p) = q.max_priority {
                 b.push(format!("priority {p}"));
+            }
+            if let Some(n) = q.delivery_limit {
+                b.push(format!("delivery limit {n}"));
             }
         }
         Spec::Exchange(x) => {
@@ -134,6 +140,16 @@ mod tests {
             ["durable", "TTL 2.5 s", "max 10 reject", "DLX retry"]
         );
         assert!(super::badges(&Spec::Queue(QueueSpec::default())).is_empty());
+        let quorum = QueueSpec {
+            durable: true,
+            queue_type: "quorum".into(),
+            delivery_limit: Some(3),
+            ..QueueSpec::default()
+        };
+        assert_eq!(
+            super::badges(&Spec::Queue(quorum)),
+            ["quorum", "durable", "delivery limit 3"]
+        );
         let c = Consumer {
             prefetch: 1,
             ..Consumer::default()

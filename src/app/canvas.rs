@@ -74,9 +74,19 @@ impl App {
                         continue;
                     }
                     let (r, u) = tally.queue(&real);
-                    // its messages: one square per ready message (up to 16), along the bottom
-                    for i in 0..r.min(16) {
-                        ctx.fill_rect((x - 76.0 + 9.5 * i as f32) as f64, (y + 23.0) as f64, 7.0, 3.0);
+                    // its messages: one square per ready message (up to fifteen, in fives),
+                    // in a row along its bottom, the head on the right
+                    ctx.set_fill_style_str(STACK_INK);
+                    for i in 0..r.min(STACK_MAX) {
+                        let (sx, sy) = stack_at(x, y, r, i);
+                        ctx.fill_rect(sx as f64, sy as f64, STACK_SQUARE as f64, STACK_SQUARE as f64);
+                    }
+                    ctx.set_fill_style_str(COUNTS_INK);
+                    if r > STACK_MAX {
+                        let (sx, sy) = stack_at(x, y, r, STACK_MAX - 1);
+                        ctx.set_text_align("right");
+                        let _ = ctx.fill_text("+", (sx - 2.0) as f64, (sy + STACK_SQUARE) as f64);
+                        ctx.set_text_align("center");
                     }
                     format!("ready {r} · unacked {u}")
                 }
@@ -111,7 +121,7 @@ impl App {
                 }
                 _ => continue,
             };
-            let dy = if node.kind() == Kind::Queue { 20.0 } else { 9.0 };
+            let dy = if node.kind() == Kind::Queue { 12.0 } else { 9.0 };
             let _ = ctx.fill_text(&text, x as f64, (y + dy) as f64);
         }
     }

@@ -8,7 +8,7 @@ impl App {
         let (link, l) = (ctx.link(), self.lang);
         html! {
             <details class="console" open={!self.console.entries.is_empty()}>
-                <summary>{ tr(l, "rabbitmqctl console") }</summary>
+                <summary>{ icon(Icon::Console) }{ tr(l, "rabbitmqctl console") }</summary>
                 <div class="screen" ref={self.console_out.clone()} role="log" aria-label="console output">
                     { for self.console.entries.iter().map(|e| html! {<>
                         <div class="cmd">{ format!("$ rabbitmqctl {}", e.command.trim_start_matches("rabbitmqctl ")) }</div>

@@ -11,9 +11,9 @@ impl App {
         html! {
                 <section class="controls" aria-label="playback">
                     if self.playing {
-                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label={tr(l, "pause")}>{ tr(l, "Pause") }</button>
+                        <button onclick={link.callback(|_| Msg::Play(false))} aria-label={tr(l, "pause")}>{ icon(Icon::Pause) }{ tr(l, "Pause") }</button>
                     } else {
-                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label={tr(l, "play")}>{ tr(l, "Play") }</button>
+                        <button onclick={link.callback(|_| Msg::Play(true))} aria-label={tr(l, "play")}>{ icon(Icon::Play) }{ tr(l, "Play") }</button>
                     }
                     <button onclick={link.callback(|_| Msg::Step(false))} aria-label={tr(l, "step back")} title="Step back (←)">{ tr(l, "← Back") }</button>
                     <button onclick={link.callback(|_| Msg::Step(true))} aria-label={tr(l, "step forward")} title="Step forward (→)">{ tr(l, "Step →") }</button>
@@ -28,7 +28,7 @@ impl App {
                     <button onclick={link.callback(|_| Msg::Input(Input::Restart))} aria-label={tr(l, "Broker restart")}>{ tr(l, "⚡ Broker restart") }</button>
                     if self.embed.is_none() {
                         <button onclick={link.callback(move |_| Msg::Present(!present))} aria-pressed={present.to_string()}
-                            aria-label={if present { tr(l, "Exit presentation") } else { tr(l, "Present") }} title="Large type, high contrast, the canvas alone">{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
+                            aria-label={if present { tr(l, "Exit presentation") } else { tr(l, "Present") }} title="Large type, high contrast, the canvas alone">{ icon(Icon::Present) }{ if present { tr(l, "Exit presentation") } else { tr(l, "Present") } }</button>
                     }
                     <span class="clock" ref={self.clock.clone()} aria-label="simulated time">{ clock_text(self.t) }</span>
                     if self.embed.is_some() || present {

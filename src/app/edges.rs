@@ -43,6 +43,7 @@ impl App {
                 _ => None,
             },
             gone,
+            present: self.present,
         };
         let version = match &*self.edges_cache.borrow() {
             Some((k, props)) if *k == key => return props.clone(),
@@ -72,7 +73,6 @@ impl App {
             let a_kind = if (x0, y0) == pos(a) { a.kind() } else { Kind::Exchange };
             let (sx, sy) = to_border(x1, y1, x0, y0, a_kind);
             let (x1, y1) = to_border(x0, y0, x1, y1, b.kind());
-            let label_at = ((sx + x1) / 2.0, (sy + y1) / 2.0);
             // several bindings between the same two nodes: their labels stack
             let nth = parallel.entry((l.from, l.to)).or_default();
             let label = if !l.arguments.is_empty() {
@@ -84,6 +84,8 @@ impl App {
             } else {
                 l.key.clone()
             };
+            let size = if self.present { 15.0 * 1.08 } else { 11.0 };
+            let label_at = label_point((sx, sy), (x1, y1), warren_model::label::width_em(&label) * size);
             let gone = key.gone.contains(&i);
             let e = EdgeProps {
                 index: i,
@@ -106,11 +108,12 @@ impl App {
                 onselect: self.select_link.clone(),
             };
             if !e.label.is_empty() {
-                // above the nodes (drawn after them), a line higher for each binding before it
+                // above the nodes (drawn after them), beside its own line: see [`label_side`]
                 let (lx, ly) = e.label_at;
+                let (anchor, dx, dy) = label_side(x1 - sx, y1 - sy, *nth as f64);
                 labels.push(html! {
                     <text class={classes!("edge-label", gone.then_some("gone"))} x={coord(lx)} y={coord(ly)}
-                        dy={format!("-{}em", short(0.45 + 1.2 * *nth as f64, 2))}>{ e.label.clone() }</text>
+                        text-anchor={anchor} dx={dx} dy={dy}>{ e.label.clone() }</text>
                 });
             }
             *nth += 1.0;
@@ -181,6 +184,8 @@ pub(super) struct EdgesKey {
     sel: Option<usize>,
     /// The links whose binding the broker does not have at the instant shown.
     gone: Vec<usize>,
+    /// Presenting (larger labels).
+    present: bool,
 }
 
 /// All the links, as [`App::edges_view`] drew them: `version` tells one drawing from another.
@@ -241,5 +246,68 @@ pub(super) fn edge_view(p: &EdgeProps) -> Html {
             <line class="hitline" x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
             <line x1={coord(x0)} y1={coord(y0)} x2={coord(x1)} y2={coord(y1)} />
         </g>
+    }
+}
+
+/// Where a link's label sits beside its line (the line from the label's point going `dx`, `dy`;
+/// `nth`: how many bindings between the same two nodes were labelled before it): on the side away
+/// from the links that fan out beside it, so each key is read on its own edge. A line going up
+/// has its keys above it, one going down below it, each further binding a line further out; a
+/// steep line has them to its right. Returns the text's anchor and its `dx` and `dy`.
+pub(super) fn label_side(dx: f32, dy: f32, nth: f64) -> (&'static str, &'static str, String) {
+    let em = |v: f64| format!("{}em", short(v, 2));
+    if dy.abs() > 1.5 * dx.abs() {
+        ("start", "0.6em", em(0.35 + 1.2 * nth))
+    } else if dy > 0.05 * dx.abs() {
+        ("middle", "0", em(1.15 + 1.2 * nth))
+    } else {
+        ("middle", "0", em(-(0.45 + 1.2 * nth)))
+    }
+}
+
+/// Where a link's label is centred on its line from `s` to `e` (the shapes' borders), for a
+/// label `width` wide: halfway, or nearer the start when the label would otherwise reach over
+/// the arrowhead (on a short line, a long key), but not nearer than a fifth of the way.
+pub(super) fn label_point(s: (f32, f32), e: (f32, f32), width: f32) -> (f32, f32) {
+    let (dx, dy) = (e.0 - s.0, e.1 - s.1);
+    let mut t = 0.5;
+    if dy.abs() <= 1.5 * dx.abs() && dx.abs() > 1.0 {
+        // the label's end stays an arrowhead and a gap (22) short of the end
+        let room = dx.abs() - 22.0 - width / 2.0;
+        t = (room / dx.abs()).clamp(0.2, 0.5);
+    }
+    (s.0 + t * dx, s.1 + t * dy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{label_point, label_side};
+
+    #[test]
+    fn a_long_key_on_a_short_line_keeps_clear_of_the_arrowhead() {
+        // room enough: halfway
+        assert_eq!(label_point((0.0, 0.0), (200.0, 40.0), 60.0), (100.0, 20.0));
+        // 100 long, a key 90 wide: its end 16 short of the arrowhead
+        let (x, y) = label_point((0.0, 0.0), (100.0, -20.0), 90.0);
+        assert_eq!(x + 45.0, 100.0 - 22.0);
+        assert!((y + 20.0 * x / 100.0).abs() < 1e-3, "on the line");
+        // leftwards the same, and never nearer the start than a fifth
+        assert_eq!(label_point((0.0, 0.0), (-100.0, 0.0), 90.0).0, -33.0);
+        assert_eq!(label_point((0.0, 0.0), (100.0, 0.0), 400.0).0, 20.0);
+        // a steep line: halfway (its label is beside it)
+        assert_eq!(label_point((0.0, 0.0), (10.0, 100.0), 400.0), (5.0, 50.0));
+    }
+
+    #[test]
+    fn a_key_sits_on_the_side_of_its_own_line() {
+        // level or going up: above, further up for each binding before it
+        assert_eq!(label_side(100.0, 0.0, 0.0), ("middle", "0", "-0.45em".to_string()));
+        assert_eq!(label_side(100.0, -60.0, 1.0), ("middle", "0", "-1.65em".to_string()));
+        // going down: below, further down for each one before it
+        assert_eq!(label_side(100.0, 60.0, 0.0), ("middle", "0", "1.15em".to_string()));
+        assert_eq!(label_side(100.0, 60.0, 1.0).2, "2.35em");
+        // steep: to its right
+        assert_eq!(label_side(10.0, 100.0, 0.0).0, "start");
+        assert_eq!(label_side(-10.0, -100.0, 0.0).0, "start");
     }
 }

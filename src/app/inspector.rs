@@ -84,6 +84,7 @@ impl App {
                         </>}
                     }
                     Spec::Queue(q) => html! {<>
+                        { self.queue_type_select(ctx, id, &spec, &q.queue_type) }
                         { check(tr(l, "durable"), q.durable, |s, v| { if let Spec::Queue(q) = s { q.durable = v } }) }
                         { check(tr(l, "exclusive"), q.exclusive, |s, v| { if let Spec::Queue(q) = s { q.exclusive = v } }) }
                         { check(tr(l, "auto-delete"), q.auto_delete, |s, v| { if let Spec::Queue(q) = s { q.auto_delete = v } }) }
@@ -93,6 +94,7 @@ impl App {
                         { field(tr(l, "x-dead-letter-exchange"), q.dead_letter_exchange.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
                         { field(tr(l, "x-dead-letter-routing-key"), q.dead_letter_routing_key.clone().unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.dead_letter_routing_key = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
                         { field(tr(l, "x-max-priority"), q.max_priority.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.max_priority = opt(v)? } Ok(()) }) }
+                        { field(tr(l, "x-delivery-limit"), q.delivery_limit.map(|v| v.to_string()).unwrap_or_default(), |s, v| { if let Spec::Queue(q) = s { q.delivery_limit = opt(v)? } Ok(()) }) }
                     </>},
                     Spec::Consumer(c) => html! {<>
                         if self.live.stopped_at(id, self.t as u64) {
@@ -179,6 +181,30 @@ impl App {
     }
 
     /// A topic tester: type a routing key (and headers), see which bindings of the exchange match.
+    /// A queue's type (`x-queue-type`): classic (the broker's default) or quorum. Choosing quorum
+    /// makes it durable, not exclusive, not auto-delete, as a quorum queue must be (RabbitMQ's
+    /// management UI does the same).
+    fn queue_type_select(&self, ctx: &Context<Self>, id: Id, spec: &Spec, now: &str) -> Html {
+        let spec = spec.clone();
+        let onchange = ctx.link().callback(move |e: Event| {
+            let mut s = spec.clone();
+            if let Spec::Queue(q) = &mut s {
+                let v = input_value(&e);
+                q.queue_type = if v == "classic" { String::new() } else { v };
+                if q.queue_type == "quorum" {
+                    (q.durable, q.exclusive, q.auto_delete) = (true, false, false);
+                }
+            }
+            Msg::Do(Action::SetSpec { id, spec: s })
+        });
+        let now = if now.is_empty() { "classic" } else { now };
+        html! {
+            <label>{ tr(self.lang, "type") }<select aria-label="queue type" {onchange}>
+                { for ["classic", "quorum"].iter().map(|k| html! { <option value={*k} selected={now == *k}>{ *k }</option> }) }
+            </select></label>
+        }
+    }
+
     pub(super) fn tester_view(&self, ctx: &Context<Self>, exchange: &str) -> Html {
         let Some(x) = self.live.broker().exchange(exchange) else {
             return html! { <p>{ tr(self.lang, "This exchange is not on the broker (see the log for why).") }</p> };

@@ -16,6 +16,7 @@ mod controls;
 mod edges;
 mod files;
 mod geometry;
+mod icons;
 mod inspector;
 mod log;
 mod node;
@@ -33,6 +34,7 @@ use canvas::*;
 use edges::*;
 use files::*;
 use geometry::*;
+use icons::{icon, Icon};
 use inspector::*;
 use log::*;
 use node::*;
@@ -618,8 +620,9 @@ impl Component for App {
         let l = self.lang;
         let d = &self.hist.design;
         // (its name for screen readers says what its text says, in the page's language)
-        let add = |k: Kind, label: &'static str, aria: &'static str| {
-            html! { <button class="add" onclick={link.callback(move |_| Msg::Add(k))} aria-label={tr(l, aria)}>{ label }</button> }
+        // (its icon is the kind's shape on the canvas)
+        let add = |k: Kind, aria: &'static str| {
+            html! { <button class={classes!("add", format!("add-{}", k.name()))} onclick={link.callback(move |_| Msg::Add(k))} aria-label={tr(l, aria)}>{ icon(Icon::Kind(k)) }{ tr(l, k.name()) }</button> }
         };
         if let Some(edit) = self.embed {
             // embedded in a doc: the canvas and its controls, sized to the frame
@@ -652,10 +655,10 @@ impl Component for App {
                         aria-label="menu" title="Add nodes, edit, save, share">{ "☰" }</button>
                     <Field label="scenario name" bare={true} value={AttrValue::from(d.name.clone())} send={self.send.clone()} lang={self.lang} target={Target::Title} />
                     <nav class="palette" aria-label="palette">
-                        { add(Kind::Producer, tr(l, "+ Producer"), "add a producer") }
-                        { add(Kind::Exchange, tr(l, "+ Exchange"), "add an exchange") }
-                        { add(Kind::Queue, tr(l, "+ Queue"), "add a queue") }
-                        { add(Kind::Consumer, tr(l, "+ Consumer"), "add a consumer") }
+                        { add(Kind::Producer, "add a producer") }
+                        { add(Kind::Exchange, "add an exchange") }
+                        { add(Kind::Queue, "add a queue") }
+                        { add(Kind::Consumer, "add a consumer") }
                     </nav>
                     <nav class="learn" aria-label="learn">
                         <select aria-label="tutorials" onchange={link.batch_callback(|e: Event| input_value(&e).parse::<usize>().ok().map(Msg::Tutorial))}>
@@ -671,23 +674,23 @@ impl Component for App {
                         </select>
                     </nav>
                     <nav class="edit" aria-label="edit">
-                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label={tr(l, "undo")} title="Undo (Ctrl+Z)">{ tr(l, "Undo") }</button>
-                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label={tr(l, "redo")} title="Redo (Ctrl+Y)">{ tr(l, "Redo") }</button>
-                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label={tr(l, "delete selection")} title="Delete">{ tr(l, "Delete") }</button>
-                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label={tr(l, "tidy layout")}>{ tr(l, "Tidy") }</button>
-                        <button onclick={link.callback(|_| Msg::Fit)} aria-label={tr(l, "fit to screen")}>{ tr(l, "Fit") }</button>
+                        <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label={tr(l, "undo")} title="Undo (Ctrl+Z)">{ icon(Icon::Undo) }{ tr(l, "Undo") }</button>
+                        <button onclick={link.callback(|_| Msg::Redo)} disabled={!self.hist.can_redo()} aria-label={tr(l, "redo")} title="Redo (Ctrl+Y)">{ icon(Icon::Redo) }{ tr(l, "Redo") }</button>
+                        <button onclick={link.callback(|_| Msg::Delete)} disabled={matches!(self.sel, Sel::None | Sel::Msg(_))} aria-label={tr(l, "delete selection")} title="Delete">{ icon(Icon::Delete) }{ tr(l, "Delete") }</button>
+                        <button onclick={link.callback(|_| Msg::Do(Action::Tidy))} aria-label={tr(l, "tidy layout")}>{ icon(Icon::Tidy) }{ tr(l, "Tidy") }</button>
+                        <button onclick={link.callback(|_| Msg::Fit)} aria-label={tr(l, "fit to screen")}>{ icon(Icon::Fit) }{ tr(l, "Fit") }</button>
                         <label><input type="checkbox" checked={d.show_default}
                             onchange={link.callback(|e: Event| Msg::Do(Action::ShowDefault(input_checked(&e))))} />{ tr(l, " default exchange") }</label>
-                        <button onclick={link.callback(|_| Msg::New)} aria-label={tr(l, "new empty canvas")}>{ tr(l, "New") }</button>
-                        <button onclick={link.callback(|_| Msg::Save)} aria-label={tr(l, "save scenario file")}>{ tr(l, "Save") }</button>
+                        <button onclick={link.callback(|_| Msg::New)} aria-label={tr(l, "new empty canvas")}>{ icon(Icon::New) }{ tr(l, "New") }</button>
+                        <button onclick={link.callback(|_| Msg::Save)} aria-label={tr(l, "save scenario file")}>{ icon(Icon::Save) }{ tr(l, "Save") }</button>
                         <button onclick={link.callback(|_| Msg::ExportDefinitions)} aria-label={tr(l, "export RabbitMQ definitions")}
-                            title="The topology as rabbitmqctl export_definitions prints it">{ tr(l, "Definitions") }</button>
-                        <button onclick={link.callback(|_| Msg::Share)} aria-label={tr(l, "share as a link")}>{ tr(l, "Share") }</button>
+                            title="The topology as rabbitmqctl export_definitions prints it">{ icon(Icon::Definitions) }{ tr(l, "Definitions") }</button>
+                        <button onclick={link.callback(|_| Msg::Share)} aria-label={tr(l, "share as a link")}>{ icon(Icon::Share) }{ tr(l, "Share") }</button>
                         <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label={tr(l, "python code")}
-                            title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ tr(l, "Python") }</button>
+                            title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ icon(Icon::Python) }{ tr(l, "Python") }</button>
                         <button onclick={link.callback(move |_| Msg::Overview(!overview))} aria-pressed={overview.to_string()} aria-label={tr(l, "overview")}
-                            title="Totals, message rates, queues and consumers, as the management UI shows them">{ tr(l, "Overview") }</button>
-                        <label class="load">{ tr(l, "Load") }
+                            title="Totals, message rates, queues and consumers, as the management UI shows them">{ icon(Icon::Overview) }{ tr(l, "Overview") }</button>
+                        <label class="load">{ icon(Icon::Load) }{ tr(l, "Load") }
                             <input type="file" accept=".json,application/json" aria-label="load scenario file"
                                 onchange={link.batch_callback(|e: Event| {
                                     e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.files()).and_then(|f| f.get(0)).map(Msg::Load)

@@ -64,6 +64,27 @@ pub(super) fn slot_at(x: f32, y: f32, slots: u64, i: u64) -> (f32, f32) {
     (x - 8.0 * slots as f32 + 16.0 * i as f32 + 2.0, y - 6.0)
 }
 
+/// The most ready messages a queue draws as squares: three groups of five, counted at a glance.
+pub(super) const STACK_MAX: u64 = 15;
+
+/// The side of a ready message's square, and the colour of a message on its way (the legend's
+/// first entry: a message waiting is the same message).
+pub(super) const STACK_SQUARE: f32 = 7.0;
+pub(super) const STACK_INK: &str = "#e69f00";
+
+/// Where the square of ready message `i` (of `ready`) sits in the queue at (`x`, `y`), its top
+/// left corner: a row along the bottom of the queue, oldest on the right (the head, which leaves
+/// first, towards the consumers), in groups of five with a wider gap between groups.
+pub(super) fn stack_at(x: f32, y: f32, ready: u64, i: u64) -> (f32, f32) {
+    let n = ready.min(STACK_MAX);
+    let (step, gap) = (STACK_SQUARE + 2.0, 5.0);
+    let width = n as f32 * step - 2.0 + gap * (n.saturating_sub(1) / 5) as f32;
+    // i = 0 is the head: rightmost
+    let from_left = n - 1 - i.min(n - 1);
+    let left = x - width / 2.0 + from_left as f32 * step + gap * (from_left / 5) as f32;
+    (left, y + 16.0)
+}
+
 /// What came back to a producer, as its node shows it: `acks 2 · returned 1 · replies 3`.
 pub(super) fn producer_counts(tally: &warren_model::timeline::Tally, name: &str) -> String {
     let mut parts = Vec::new();
@@ -251,4 +272,32 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         <g class={classes!("notes", kind.name())} aria-hidden="true">{ notes }{ for badges }{ for whole }</g>
         { for port }
     </>}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_stacks_its_ready_messages_in_fives_head_on_the_right() {
+        let at = |ready, i| stack_at(0.0, 0.0, ready, i).0;
+        // one message: centred
+        assert_eq!(at(1, 0), -STACK_SQUARE / 2.0);
+        // the head (0) is rightmost, each later message one square to its left
+        assert!((0..4).all(|i| at(5, i) > at(5, i + 1)));
+        assert_eq!(at(5, 0) - at(5, 1), STACK_SQUARE + 2.0);
+        // a wider gap between the fifth and the sixth
+        assert!(at(10, 4) - at(10, 5) > at(10, 3) - at(10, 4));
+        // fifteen drawn at most, and they fit inside the queue's shape (160 wide)
+        let (l, r) = (at(1000, STACK_MAX - 1), at(1000, 0) + STACK_SQUARE);
+        assert!(l > -78.0 && r < 78.0, "{l}..{r}");
+        assert_eq!(
+            at(1000, STACK_MAX + 5),
+            at(1000, STACK_MAX - 1),
+            "no square past the fifteenth"
+        );
+        // under the counts line, above the shape's bottom edge (28 below its centre)
+        let y = stack_at(0.0, 0.0, 3, 0).1;
+        assert!(y > 14.0 && y + STACK_SQUARE < 28.0);
+    }
 }

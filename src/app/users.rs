@@ -27,7 +27,7 @@ impl App {
         };
         html! {
             <details class="users" open={!users.is_empty()}>
-                <summary>{ tr(l, "Users and permissions") }</summary>
+                <summary>{ icon(Icon::Users) }{ tr(l, "Users and permissions") }</summary>
                 <p class="hint">{ tr(l, "Created before the producers and consumers connect, with their permissions on vhost / (regular expressions: configure, write, read). guest / guest has .* on everything.") }</p>
                 { for users.iter().enumerate().map(|(i, u)| {
                     let mut fewer = users.clone();

@@ -29,6 +29,17 @@ await test('first visit shows the work queues example, and publishing fills the 
     for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && d[i] === 0x2e && d[i + 1] === 0x85 && d[i + 2] === 0x40) n += 1;
     return n >= 1.6 * slot && n <= 2.4 * slot;
   }, null, { timeout: 3000 });
+  // the two ready tasks wait in the queue as two small squares of a message's colour (7 units
+  // a side, a slot is 12)
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#counts');
+    const r = document.querySelector('.consumer .slot.full').getBoundingClientRect();
+    const square = r.width * r.height * devicePixelRatio ** 2 * (49 / 144);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && d[i] === 0xe6 && d[i + 1] === 0x9f && d[i + 2] === 0x00) n += 1;
+    return n >= 1.4 * square && n <= 2.6 * square;
+  }, null, { timeout: 3000 });
   // the counts layer (under the dots) has drawn them: ready/unacked text and a square per ready message
   await page.waitForTimeout(300);
   const before = await countsInk(page);

@@ -291,4 +291,29 @@ await test('the overview shows totals, rates, queues and each consumer\'s prefet
   await zh.close();
 }
 
+await test('a quorum queue: its type chosen in the inspector, a badge says so, the broker and the pika code have it', async (page) => {
+  await page.selectOption('select[aria-label="tutorials"]', { label: '2. Work queues' });
+  await clickNode(page, 'queue task_queue: 0 ready, 0 unacknowledged');
+  await page.selectOption('select[aria-label="queue type"]', 'quorum');
+  // a quorum queue is durable: the choice makes it so
+  await page.locator('.notes.queue .badge text', { hasText: 'quorum' }).waitFor();
+  expect(await label(page, 'durable').first().isChecked(), 'durable');
+  await setField(page, 'x-delivery-limit', 3);
+  await page.locator('.notes.queue .badge text', { hasText: 'delivery limit 3' }).waitFor();
+  await page.locator('details.console').evaluate((d) => { d.open = true; });
+  const cmd = label(page, 'console command');
+  await cmd.fill('-q list_queues name type arguments');
+  await cmd.press('Enter');
+  const out = page.locator('[aria-label="console output"]');
+  await out.locator('pre', { hasText: 'task_queue' }).waitFor();
+  const text = await out.locator('pre').last().textContent();
+  expect(/task_queue\tquorum\t.*x-delivery-limit/.test(text) && text.includes('x-queue-type'), JSON.stringify(text));
+  await label(page, 'python code').click();
+  const panel = page.locator('section[aria-label="pika code"]');
+  await panel.locator('summary', { hasText: 'setup.py' }).waitFor();
+  const py = await panel.locator('pre.python').first().textContent();
+  expect(py.includes("'x-queue-type': 'quorum'") && py.includes("'x-delivery-limit': 3"), py);
+  await label(page, 'close the code').click();
+}, page);
+
 await finish(browser, 'e2e (panels)');

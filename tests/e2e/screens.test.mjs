@@ -203,6 +203,40 @@ for (const [w, h] of [[1920, 1080], [1280, 720]]) {
     for (const f of await labelsFit(page)) {
       expect(f.label <= f.room, `${f.name}'s label (${f.label} px) overflows its shape (${f.room} px)`);
     }
+    // each binding key on its own edge: clear of every shape, of the other keys, and of the
+    // arrowhead its line ends in (the last 12 px before the shape it reaches)
+    const clash = await page.evaluate(() => {
+      const box = (e) => e.getBoundingClientRect();
+      const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const keys = [...document.querySelectorAll('text.edge-label')].map((t) => [t.textContent, box(t)]);
+      // a shape is met where a point of the key's box is in its fill or on its stroke (a
+      // diamond's corners are empty)
+      const geo = [...document.querySelectorAll('.node rect:not(.slot), .node polygon')];
+      const inShape = (r) => geo.some((g) => {
+        const inv = g.getScreenCTM().inverse();
+        for (let i = 0; i <= 8; i++) for (let j = 0; j <= 3; j++) {
+          const p = new DOMPoint(r.left + 1 + (r.width - 2) * i / 8, r.top + 1 + (r.height - 2) * j / 3).matrixTransform(inv);
+          if (g.isPointInFill(p) || g.isPointInStroke(p)) return true;
+        }
+        return false;
+      });
+      const heads = [...document.querySelectorAll('.edge line, .edge path')].map((l) => {
+        const t = l.getTotalLength?.() ?? 0;
+        if (!t) return null;
+        const m = l.getScreenCTM();
+        const at = (d) => { const p = l.getPointAtLength(d); return new DOMPoint(p.x, p.y).matrixTransform(m); };
+        const [a, b] = [at(Math.max(0, t - 12 / m.a)), at(t)];
+        return { left: Math.min(a.x, b.x) - 4, right: Math.max(a.x, b.x) + 4, top: Math.min(a.y, b.y) - 4, bottom: Math.max(a.y, b.y) + 4 };
+      }).filter(Boolean);
+      const out = [];
+      keys.forEach(([k, r], i) => {
+        if (inShape(r)) out.push(`${k} over a shape`);
+        if (heads.some((h) => meet(r, h))) out.push(`${k} over an arrowhead`);
+        keys.slice(i + 1).forEach(([k2, r2]) => meet(r, r2) && out.push(`${k} over ${k2}`));
+      });
+      return { n: keys.length, out };
+    });
+    expect(clash.n === 3 && clash.out.length === 0, `the keys (${clash.n}): ${clash.out.join('; ')}`);
     // the node colours stay: a queue and an exchange are not drawn alike
     const fill = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).fill);
     const [qf, xf] = [await fill('.queue rect'), await fill('.exchange polygon')];

@@ -92,6 +92,12 @@ impl Design {
                 if let Some(p) = q.max_priority {
                     args.insert("x-max-priority".into(), json!(p));
                 }
+                if !q.queue_type.is_empty() {
+                    args.insert("x-queue-type".into(), json!(q.queue_type));
+                }
+                if let Some(n) = q.delivery_limit {
+                    args.insert("x-delivery-limit".into(), json!(n));
+                }
                 let conn = self.queue_owner(n.id);
                 let mut step = json!({"conn": conn, "call": "queue_declare", "args": {
                     "queue": if q.server_named { "" } else { n.name.as_str() }, "durable": q.durable,

@@ -231,6 +231,8 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
             dead_letter_routing_key: q.cfg.dlrk.as_ref().map(|x| x.to_string()),
             max_priority: q.cfg.max_priority,
             overflow: String::new(),
+            queue_type: if q.cfg.quorum { "quorum".into() } else { String::new() },
+            delivery_limit: q.cfg.delivery_limit,
         };
         let name = alias.cloned().unwrap_or_else(|| q.name.to_string());
         ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &name, Spec::Queue(spec)));

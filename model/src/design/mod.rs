@@ -168,6 +168,10 @@ pub struct QueueSpec {
     pub dead_letter_exchange: Option<String>,
     pub dead_letter_routing_key: Option<String>,
     pub max_priority: Option<u8>,
+    /// `x-queue-type`: empty (the broker's default, classic), `classic` or `quorum`.
+    pub queue_type: String,
+    /// `x-delivery-limit` (quorum queues): deliveries before a message is dead-lettered or dropped.
+    pub delivery_limit: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -273,6 +277,8 @@ json_object!(QueueSpec {
     "dead_letter_exchange": dead_letter_exchange,
     "dead_letter_routing_key": dead_letter_routing_key,
     "max_priority": max_priority,
+    "queue_type": queue_type [is_empty],
+    "delivery_limit": delivery_limit,
 });
 
 json_object!(ExchangeSpec {
