@@ -175,33 +175,33 @@ pub static INDEX: &[Entry] = &[
     },
     Entry {
         id: "work-queues",
-        title: t!("2. Work queues", "2. Work queues（工作队列）"),
+        title: t!("2. Work queues", "2. 工作队列（Work queues）"),
     },
     Entry {
         id: "publish-subscribe",
-        title: t!("3. Publish/Subscribe", "3. Publish/Subscribe（发布/订阅）"),
+        title: t!("3. Publish/Subscribe", "3. 发布/订阅（Publish/Subscribe）"),
     },
     Entry {
         id: "routing",
-        title: t!("4. Routing", "4. Routing（路由）"),
+        title: t!("4. Routing", "4. 路由（Routing）"),
     },
     Entry {
         id: "topics",
-        title: t!("5. Topics", "5. Topics（主题）"),
+        title: t!("5. Topics", "5. 主题（Topics）"),
     },
     Entry {
         id: "headers",
-        title: t!("6. Headers exchange", "6. Headers 交换机（头交换机）"),
+        title: t!("6. Headers exchange", "6. 头交换机（Headers exchange）"),
     },
     Entry {
         id: "rpc",
-        title: t!("7. RPC", "7. RPC（远程过程调用）"),
+        title: t!("7. RPC", "7. 远程过程调用（RPC）"),
     },
     Entry {
         id: "publisher-confirms",
         title: t!(
             "8. Publisher confirms and returns",
-            "8. 发布确认（publisher confirms）与退回"
+            "8. 发布确认与退回（publisher confirms）"
         ),
     },
     Entry {

@@ -128,7 +128,7 @@ pub fn embed_snippet(share_url: &str, name: &str) -> String {
 
 /// What the page says when a share link opened over the visitor's canvas.
 pub(super) fn opened_link(l: Lang) -> &'static str {
-    tr(l, "Opened the shared scenario. Undo returns to the canvas you had.")
+    tr(l, "Opened the shared design. Undo returns to the canvas you had.")
 }
 
 /// The canvas the page saved (a scenario file with its canvas).

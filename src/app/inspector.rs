@@ -199,7 +199,7 @@ impl App {
         });
         let now = if now.is_empty() { "classic" } else { now };
         html! {
-            <label>{ tr(self.lang, "type") }<select aria-label="queue type" {onchange}>
+            <label>{ tr(self.lang, "x-queue-type") }<select aria-label="queue type" {onchange}>
                 { for ["classic", "quorum"].iter().map(|k| html! { <option value={*k} selected={now == *k}>{ *k }</option> }) }
             </select></label>
         }

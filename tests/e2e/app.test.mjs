@@ -280,7 +280,7 @@ await test('a share link opens the same scenario elsewhere; a damaged one says s
   await p2.goto(url);
   await label(p2, 'topic exchange topic_logs').waitFor();
   const note = await p2.locator('[role="status"].notice').innerText();
-  expect(note.includes('Opened the shared scenario'), note);
+  expect(note.includes('Opened the shared design'), note);
   expect(!(await p2.evaluate(() => location.hash)), 'the fragment is cleared after opening');
   // Undo returns to what that browser had (the example)
   await label(p2, 'undo').click();
@@ -334,7 +334,7 @@ await test('a link to a scenario without a canvas (`warren share`) opens as its 
   await label(p2, 'producer A').waitFor();
   expect(workers.length > 0, 'the tools worker imported it');
   const note = await p2.locator('[role="status"].notice').innerText();
-  expect(note.includes('Opened the shared scenario'), note);
+  expect(note.includes('Opened the shared design'), note);
   // one Undo away from what that browser had (the example)
   await label(p2, 'undo').click();
   await label(p2, 'producer P').waitFor();

@@ -269,7 +269,7 @@ await test('the overview shows totals, rates, queues and each consumer\'s prefet
   await test('Simplified Chinese follows the browser, switches to English, and the choice is kept', async (page) => {
     await page.locator('button', { hasText: '撤销' }).waitFor();
     expect((await page.getAttribute('html', 'lang')) === 'zh-CN', 'html lang is zh-CN');
-    await page.selectOption('select[aria-label="tutorials"]', { label: '5. Topics（主题）' });
+    await page.selectOption('select[aria-label="tutorials"]', { label: '5. 主题（Topics）' });
     await page.locator('.tutorial .intro', { hasText: '恰好代表一个单词' }).waitFor();
     await page.locator('.tutorial .do').click();
     await page.locator('.tutorial .watch', { hasText: '两条都进入两个队列' }).waitFor();
