@@ -6,22 +6,24 @@
 //! natively and in WebAssembly. The rules it follows are `shared/rabbitmq-semantics.md`.
 //!
 //! ## Map
-//! - [`broker`]: [`Broker`], the state machine of one vhost (exchanges, queues, channels,
-//!   consumers, time); [`server`]: [`Server`], the node (vhosts, users, logins);
-//!   [`access`]: users, vhosts and permissions as RabbitMQ's internal backend keeps them.
-//! - [`method`]: [`Method`] (what a client sends) and [`Reply`] (what the broker answers).
+//! The folders are the architecture: what comes in, the broker's rules, the node around them,
+//! what drives them, and what they are built with.
+//! - [`amqp`]: [`Method`] (what a client sends) and [`Reply`] (what the broker answers),
+//!   [`field`] tables, [`message`]s, RabbitMQ's [`error`]s and their texts.
+//! - [`broker`]: [`Broker`], the state machine of one vhost; each rule in a file named after it
+//!   (exchanges, queue arguments, TTL, overflow, dead-lettering, prefetch, acks, …: see its
+//!   page), with the exchange types' matching ([`topic`], [`headers`]) and what a [`queue`]
+//!   holds.
 //! - [`event`]: [`Event`]/[`EventKind`], the fact stream the UI animates.
-//! - [`exchange`], [`topic`], [`headers`]: routing, one concept per file.
-//! - [`queue`], [`message`], [`deadletter`]: what a queue holds and how messages die.
-//! - [`name`]: [`Name`], names interned per thread (a pointer to one shared copy of the text).
-//! - [`field`]: AMQP field tables. [`error`]: RabbitMQ's errors and texts. [`num`]: floats as
-//!   text without core's float printing (which the page leaves out). [`pcre`]: permission
-//!   patterns as Erlang's `re` matches them.
-//! - [`definitions`]: RabbitMQ definitions JSON out of a broker and back in as a scenario.
-//! - [`share`]: a scenario in a link's fragment (compressed, checksummed, versioned).
-//! - [`generate`]: seeded random scenarios for differential tests against a real broker.
+//! - [`node`]: [`Server`], the node (vhosts, users, logins); [`access`]: users and permissions
+//!   as RabbitMQ's internal backend keeps them, in [`pcre`] patterns as Erlang's `re` matches
+//!   them; [`ctl`]: rabbitmqctl; [`definitions`]: RabbitMQ definitions JSON out and back in.
 //! - [`scenario`]: the scenario file (`shared/scenario-format.md`); [`trace`]: running one and
-//!   printing the trace a pika client would observe.
+//!   printing the trace a pika client would observe; [`share`]: a scenario in a link's
+//!   fragment; [`generate`]: seeded random scenarios for differential tests.
+//! - [`support`]: [`name`] (names interned per thread), [`names`] (deterministic maps),
+//!   [`num`] (floats as text without core's float printing, which the page leaves out),
+//!   [`rng`], [`sort`].
 //!
 //! ## Run loop
 //! ```
@@ -38,31 +40,19 @@
 //! b.advance(5_000); // time passes only when told
 //! ```
 
-pub mod access;
+pub mod amqp;
 pub mod broker;
-pub mod ctl;
-pub mod deadletter;
-pub mod definitions;
-pub mod error;
 pub mod event;
-pub mod exchange;
-pub mod field;
-pub mod generate;
-pub mod headers;
-pub mod message;
-pub mod method;
-pub mod name;
-pub mod names;
-pub mod num;
-pub mod pcre;
-pub mod queue;
-pub mod rng;
+pub mod node;
 pub mod scenario;
-pub mod server;
-pub mod share;
-pub mod sort;
-pub mod topic;
-pub mod trace;
+pub mod support;
+
+// the modules by their own names, wherever they live
+pub use amqp::{error, field, message, method};
+pub use broker::{exchange, headers, queue, topic};
+pub use node::{access, ctl, definitions, pcre, server};
+pub use scenario::{generate, share, trace};
+pub use support::{name, names, num, rng, sort};
 
 pub use broker::{Broker, QueueInfo};
 pub use error::AmqpError;

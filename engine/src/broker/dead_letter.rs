@@ -1,8 +1,12 @@
 //! Dead-lettering (semantics §4.10): a message that left a queue by rejection, expiry, a length
 //! limit or a delivery limit goes to the queue's dead-letter exchange with its `x-death`
-//! history ([`crate::deadletter`]), unless that would make a cycle; otherwise it is dropped.
+//! history ([`make_message`]), unless that would make a cycle; otherwise it is dropped.
 
 use super::*;
+use crate::event::DeathReason;
+use crate::field::{FieldTable, FieldValue, IntType};
+use crate::message::{Message, MsgId, Name};
+use std::rc::Rc;
 
 impl Broker {
     /// Dead-letter a message that left `qname` (semantics §4.10), or drop it with `otherwise`.
@@ -26,7 +30,7 @@ impl Broker {
             return;
         };
         self.next_msg += 1;
-        let new = Rc::new(deadletter::make_message(
+        let new = Rc::new(make_message(
             &e.msg,
             MsgId(self.next_msg),
             reason,
@@ -45,7 +49,7 @@ impl Broker {
         });
         let mut queues = self.route(&dlx, &new);
         if reason != DeathReason::Rejected {
-            queues.retain(|target| !deadletter::is_cycle(target, &new));
+            queues.retain(|target| !is_cycle(target, &new));
         }
         if queues.is_empty() {
             self.emit(EventKind::Dropped {
@@ -61,4 +65,107 @@ impl Broker {
         }
         self.recycle(queues);
     }
+}
+
+/// `rabbit_dead_letter:make_msg/5`: the message as the dead-letter exchange receives it.
+pub fn make_message(
+    msg: &Message,
+    id: MsgId,
+    reason: DeathReason,
+    dlx: &Name,
+    dlrk: Option<&Name>,
+    queue: &str,
+    time_s: u64,
+) -> Message {
+    let mut props = (*msg.properties).clone();
+    let mut headers = props.headers.take().unwrap_or_default();
+    // routing-keys: the publish's key, then the CC keys still in the headers (never BCC)
+    let mut rks = vec![FieldValue::Str(msg.routing_keys[0].to_string())];
+    if let Some(FieldValue::Array(cc)) = headers.get("CC") {
+        rks.extend(cc.iter().filter(|v| v.as_str().is_some()).cloned());
+    }
+    let mut info = FieldTable::new();
+    info.insert("reason".into(), FieldValue::Str(reason.as_str().into()));
+    info.insert("queue".into(), FieldValue::Str(queue.into()));
+    info.insert("time".into(), FieldValue::Timestamp(time_s));
+    info.insert("exchange".into(), FieldValue::Str(msg.exchange.to_string()));
+    info.insert("routing-keys".into(), FieldValue::Array(rks));
+    if let Some(e) = &props.expiration {
+        info.insert("original-expiration".into(), FieldValue::Str(e.clone()));
+    }
+    update_x_death(&mut headers, info, queue, reason.as_str(), &msg.exchange);
+    let routing_keys = match dlrk {
+        Some(k) => {
+            headers.remove("CC");
+            Rc::from([k.clone()])
+        }
+        None => msg.routing_keys.clone(),
+    };
+    props.headers = Some(headers);
+    props.expiration = None;
+    Message {
+        id,
+        exchange: dlx.clone(),
+        routing_keys,
+        properties: Rc::new(props),
+        body: msg.body.clone(),
+    }
+}
+
+fn entry_key<'a>(t: &'a FieldTable, k: &str) -> Option<&'a str> {
+    t.get(k).and_then(|v| v.as_str())
+}
+
+/// One entry per (queue, reason), most recent first; a repeat death counts up and moves to the
+/// front keeping its first values; `x-first-death-*` are set with the first entry only.
+fn update_x_death(headers: &mut FieldTable, info: FieldTable, queue: &str, reason: &str, exchange: &str) {
+    match headers.get_mut("x-death") {
+        Some(FieldValue::Array(entries)) => {
+            let pos = entries.iter().position(|e| match e {
+                FieldValue::Table(t) => entry_key(t, "queue") == Some(queue) && entry_key(t, "reason") == Some(reason),
+                _ => false,
+            });
+            let entry = match pos {
+                Some(i) => {
+                    let mut e = entries.remove(i);
+                    if let FieldValue::Table(t) = &mut e {
+                        let n = t.get("count").and_then(|c| c.as_int()).unwrap_or(0);
+                        t.insert("count".into(), FieldValue::Int(IntType::Long, n + 1));
+                    }
+                    e
+                }
+                None => {
+                    let mut t = info;
+                    t.insert("count".into(), FieldValue::Int(IntType::Long, 1));
+                    FieldValue::Table(t)
+                }
+            };
+            entries.insert(0, entry);
+        }
+        _ => {
+            let mut t = info;
+            t.insert("count".into(), FieldValue::Int(IntType::Long, 1));
+            headers.insert("x-death".into(), FieldValue::Array(vec![FieldValue::Table(t)]));
+            headers.insert("x-first-death-exchange".into(), FieldValue::Str(exchange.into()));
+            headers.insert("x-first-death-reason".into(), FieldValue::Str(reason.into()));
+            headers.insert("x-first-death-queue".into(), FieldValue::Str(queue.into()));
+        }
+    }
+}
+
+/// `rabbit_dead_letter:is_cycle/2`: dead-lettering `msg` into `target` would close a loop in which
+/// no death was a rejection (only checked for reasons other than `rejected`).
+pub fn is_cycle(target: &str, msg: &Message) -> bool {
+    let Some(FieldValue::Array(deaths)) = msg.properties.headers.as_ref().and_then(|h| h.get("x-death")) else {
+        return false;
+    };
+    let Some(i) = deaths
+        .iter()
+        .position(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "queue") == Some(target)))
+    else {
+        return false;
+    };
+    deaths[..=i]
+        .iter()
+        .all(|d| matches!(d, FieldValue::Table(t) if entry_key(t, "reason") != Some("rejected")))
 }

@@ -3,22 +3,21 @@
 //!
 //! This file holds the broker's state and the dispatch of each AMQP method to its rule; each
 //! rule is a file of its own, named after it:
-//! - declaring: `exchanges.rs`, `queue_declare.rs`, `queue_arguments.rs` (what `x-` arguments mean
+//! - declaring: `exchange.rs` (exchange types and their declare and delete rules), `queue_declare.rs`, `queue_arguments.rs` (what `x-` arguments mean
 //!   and when a second declare is equivalent), `bindings.rs`;
 //! - a message's way: `publish.rs`, `routing.rs` (with `preview.rs`, the same route without
 //!   effects), `overflow.rs` (length limits), `ttl.rs` (message TTL, queue expiry, timers),
-//!   `dead_letter.rs`;
+//!   `dead_letter.rs`; the exchange types' matching: `topic.rs`, `headers.rs`; what a queue
+//!   holds: `queue.rs`;
 //! - consuming: `consumers.rs`, `prefetch.rs` (consumer admission), `delivery.rs`, `acks.rs`;
 //! - the rest of a queue's or the broker's life: `queue_deletion.rs`, `connections.rs`,
 //!   `restart.rs`.
 
 use crate::access::{Perm, Permissions};
-use crate::deadletter;
 use crate::error::AmqpError;
 use crate::event::{DeathReason, DropReason, Event, EventKind, QueueGone};
 use crate::exchange::{Binding, Dest, Exchange, ExchangeKind};
 use crate::field::{FieldTable, FieldValue};
-use crate::headers;
 use crate::message::{Entry, Message, MsgId, Name, Properties};
 use crate::method::{Method, Reply};
 use crate::names::{NameMap, VecMap, VecSet};
@@ -190,16 +189,19 @@ mod connections;
 mod consumers;
 mod dead_letter;
 mod delivery;
-mod exchanges;
+pub mod exchange;
+pub mod headers;
 mod overflow;
 mod prefetch;
 mod preview;
 mod publish;
+pub mod queue;
 mod queue_arguments;
 mod queue_declare;
 mod queue_deletion;
 mod restart;
 mod routing;
+pub mod topic;
 mod ttl;
 
 use delivery::deliver_next;

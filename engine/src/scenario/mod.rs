@@ -5,6 +5,10 @@
 //! unknown argument, a wrong type, a float in a field table) is refused here, naming the step and
 //! the field; broken JSON is reported with its line and column.
 
+pub mod generate;
+pub mod share;
+pub mod trace;
+
 use crate::field::{table_from_json, FieldTable};
 use serde_json::{Map, Value};
 use std::fmt;
