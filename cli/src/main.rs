@@ -28,7 +28,7 @@ use warren_engine::scenario::Scenario;
 use warren_engine::trace::{python_json, to_jsonl, Runner};
 
 const USAGE: &str = "\
-warren — a RabbitMQ 3.10 broker simulator
+warren — a RabbitMQ broker simulator (3.10 and 4.3)
 
 Usage:
   warren trace SCENARIO.json               run the scenario on the simulated broker and print its
@@ -87,6 +87,11 @@ Usage:
                                            tutorial's design as DIR/designs/NN-id.json
   warren --help                            this text
 
+--rabbitmq 3.10|4.3 (anywhere on the line) runs every scenario as that RabbitMQ: its rules,
+texts and rabbitmqctl. Without it, a scenario runs as its \"rabbitmq\" field says, and a file
+without one as 3.10, what it was made for. 4.3 is checked against RabbitMQ 4.3.6 (see
+docs/versions.md for what differs and what is not simulated yet).
+
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
 amqp://guest:guest@127.0.0.1:5672/%2f. A restart step on a real broker runs
 `rabbitmqctl stop_app` and `start_app` (set RABBITMQ_NODENAME to name the node).
@@ -95,8 +100,28 @@ A scenario that cannot be read is reported with the step and field (or the line 
 broken JSON) and exit status 2; a broker that cannot be reached, with one line and exit status 3.
 ";
 
+/// `--rabbitmq VERSION`: the RabbitMQ every scenario read runs as (else the file's own
+/// `"rabbitmq"`, else 3.10, what files without one were made for).
+static RABBITMQ: std::sync::OnceLock<warren_engine::Version> = std::sync::OnceLock::new();
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--rabbitmq") {
+        let Some(v) = args.get(i + 1) else {
+            eprintln!("warren: --rabbitmq needs a version: 3.10 or 4.3");
+            return ExitCode::from(2);
+        };
+        match warren_engine::Version::parse(v) {
+            Ok(v) => {
+                let _ = RABBITMQ.set(v);
+            }
+            Err(e) => {
+                eprintln!("warren: --rabbitmq: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        args.drain(i..i + 2);
+    }
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     match a.as_slice() {
         [] | ["--help"] | ["-h"] | ["help"] => {
@@ -410,10 +435,14 @@ fn load(file: &str) -> Result<Scenario, ExitCode> {
         eprintln!("warren: cannot read {file}: {e}");
         ExitCode::from(2)
     })?;
-    Scenario::parse(&text).map_err(|e| {
+    let mut sc = Scenario::parse(&text).map_err(|e| {
         eprintln!("warren: {file}: {e}");
         ExitCode::from(2)
-    })
+    })?;
+    if let Some(v) = RABBITMQ.get() {
+        sc.rabbitmq = Some(*v);
+    }
+    Ok(sc)
 }
 
 fn simulate(file: &str, scenario: &Scenario) -> Result<Vec<Value>, ExitCode> {

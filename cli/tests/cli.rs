@@ -171,3 +171,57 @@ fn play_prints_the_page_log_with_clients_that_run_one_callback_at_a_time() {
     assert_eq!(code, 2);
     assert!(err.contains("broken-design.json") && err.contains("line 1"), "{err}");
 }
+
+#[test]
+fn rabbitmq_picks_the_version_a_scenario_runs_as() {
+    let file = repo("tests/scenarios/err_unknown_type_closes_connection.json");
+    // a file without "rabbitmq" runs as 3.10, what it was made for: the connection closes
+    let (code, out, _) = warren(&["trace", &file]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("\"code\": 503, \"conn\": \"K\", \"kind\": \"connection_error\""),
+        "{out}"
+    );
+    // as 4.3 (the flag anywhere on the line): the channel closes, as 4.3.6 does
+    for args in [
+        ["--rabbitmq", "4.3", "trace", &file],
+        ["trace", &file, "--rabbitmq", "4.3"],
+    ] {
+        let (code, out, _) = warren(&args);
+        assert_eq!(code, 0);
+        let golden =
+            std::fs::read_to_string(repo("tests/scenarios/4.3/err_unknown_type_closes_connection.jsonl")).unwrap();
+        assert_eq!(out, golden, "{args:?}");
+    }
+    // the file's own field, and the flag over it
+    let as_43 = write_temp(
+        "as43.json",
+        &std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen('{', "{\"rabbitmq\": \"4.3\", ", 1),
+    );
+    assert!(warren(&["trace", &as_43])
+        .1
+        .contains("PRECONDITION_FAILED - unknown exchange type"));
+    assert!(warren(&["--rabbitmq", "3.10", "trace", &as_43])
+        .1
+        .contains("COMMAND_INVALID"));
+    // what is not a version says so
+    let (code, _, err) = warren(&["--rabbitmq", "3.8", "trace", &file]);
+    assert_eq!(
+        (code, err.trim()),
+        (
+            2,
+            "warren: --rabbitmq: no RabbitMQ \"3.8\" here: the versions are 3.10 and 4.3"
+        )
+    );
+    let (code, _, err) = warren(&["trace", &file, "--rabbitmq"]);
+    assert_eq!(
+        (code, err.trim()),
+        (2, "warren: --rabbitmq needs a version: 3.10 or 4.3")
+    );
+    let bad = write_temp("bad-version.json", "{\"rabbitmq\": 4.3, \"steps\": []}");
+    let (code, _, err) = warren(&["trace", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rabbitmq: expected \"3.10\" or \"4.3\", got 4.3"), "{err}");
+}

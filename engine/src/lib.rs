@@ -46,6 +46,7 @@ pub mod event;
 pub mod node;
 pub mod scenario;
 pub mod support;
+pub mod version;
 
 // the modules by their own names, wherever they live
 pub use amqp::{error, field, message, method};
@@ -62,3 +63,4 @@ pub use message::{Message, MsgId, Name, Properties};
 pub use method::{Method, Reply};
 pub use queue::ConnId;
 pub use server::Server;
+pub use version::Version;

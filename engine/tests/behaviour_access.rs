@@ -34,3 +34,7 @@ golden!(access_ctl_errors, "access_ctl_errors");
 // consumer; stop_app + start_app keeps durable queues and persistent messages only; reset forgets
 // users and queues.
 golden!(ctl_queue_commands, "ctl_queue_commands");
+
+// A passive declare asks whether a queue or exchange exists: 3.10 answers anyone (4.3 wants one
+// of the three permissions on it; its golden is in 4.3/).
+golden!(access_passive, "access_passive");

@@ -73,6 +73,16 @@ golden!(q_quorum_get_counts_as_consumer, "q_quorum_get_counts_as_consumer");
 // tail, and one whose channel closed back first.
 golden!(q_quorum_return_placement, "q_quorum_return_placement");
 
+// A quorum queue counts every return of a message in x-delivery-count (3.10; 4.3 counts some of
+// them, and every one in x-acquired-count: see its golden in 4.3/), and keeps delivering it up to
+// its delivery limit.
+golden!(q_quorum_counts, "q_quorum_counts");
+
+// A poison message rejected with requeue 23 times: in 3.10 a quorum queue without a delivery limit
+// keeps it for ever (4.3 gives every quorum queue a limit of 20 and drops it after the 21st: see
+// its golden in 4.3/).
+golden!(q_quorum_default_limit, "q_quorum_default_limit");
+
 // A quorum queue with reject-publish refuses once over its limit (so it holds one message more),
 // blocks every channel that has published to it until it is down to 80%, and lets a channel new
 // to it in while it is not over.

@@ -133,6 +133,9 @@ pub struct Entry {
     pub delivered: bool,
     /// Priority level in a priority queue (0 otherwise).
     pub level: u8,
-    /// Times delivered and returned (quorum queues report it as `x-delivery-count`).
-    pub delivery_count: u32,
+    /// Times delivered and returned (quorum queues report it as `x-delivery-count`; in 4.x only
+    /// the returns of a nack or reject with requeue count: see `broker/acks.rs`).
+    pub delivery_count: u16,
+    /// 4.x: times delivered and returned for any reason (`x-acquired-count`).
+    pub acquired_count: u16,
 }

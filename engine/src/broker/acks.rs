@@ -26,9 +26,42 @@ pub(super) fn release_queue(queues: &mut NameMap<Queue>, p: &Pending) {
     }
 }
 
+/// How a delivered message comes back to its queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Return {
+    /// `basic.nack` with requeue.
+    Nack,
+    /// `basic.reject` with requeue.
+    Reject,
+    /// `basic.recover` (requeue).
+    Recover,
+    /// Its channel or connection closed.
+    Closed,
+}
+
+impl Return {
+    /// RabbitMQ 4.x counts it in a quorum queue's `x-delivery-count`, towards the delivery
+    /// limit: a reject and a closed channel do; a nack and a recover do not (each adds to
+    /// `x-acquired-count` only). Seen on 4.3.6 with pika: one message got and returned by a
+    /// nack, a reject, a recover, a closed connection, then nacks: `x-delivery-count` 0, 1, 1,
+    /// 2, 2, 2…; `x-acquired-count` 1, 2, 3, 4, 5… (`q_quorum_counts`).
+    pub(super) fn failed(self) -> bool {
+        matches!(self, Return::Reject | Return::Closed)
+    }
+}
+
 impl Broker {
-    /// ack (`requeue: None`), nack or reject (`Some(requeue)`), following `collect_acks`.
-    pub(super) fn settle(&mut self, conn: ConnId, ch: u16, tag: u64, multiple: bool, nack: Option<bool>) -> R<()> {
+    /// ack (`requeue: None`), nack or reject (`Some(requeue)`; `reject`: by `basic.reject`),
+    /// following `collect_acks`.
+    pub(super) fn settle(
+        &mut self,
+        conn: ConnId,
+        ch: u16,
+        tag: u64,
+        multiple: bool,
+        nack: Option<bool>,
+        reject: bool,
+    ) -> R<()> {
         let c = self.chan(conn, ch);
         let taken: Vec<Pending> = if tag == 0 && multiple {
             c.pending.drain(..).collect()
@@ -84,11 +117,16 @@ impl Broker {
                         continue;
                     }
                     if requeue {
-                        if self.return_entry(&p.queue, p.queue_id, p.entry, true) && !requeued.contains(&p.queue) {
+                        let how = if reject { Return::Reject } else { Return::Nack };
+                        if self.return_entry(&p.queue, p.queue_id, p.entry, how) && !requeued.contains(&p.queue) {
                             requeued.push(p.queue.clone());
                         }
                     } else {
-                        self.dead_letter(&p.queue, p.entry, DeathReason::Rejected, DropReason::Rejected);
+                        // 4.x marks a dead letter redelivered after `basic.reject`, not after
+                        // `basic.nack` (seen on 4.3.6: dlx_default_exchange_and_rk)
+                        let mut e = p.entry;
+                        e.delivered &= reject;
+                        self.dead_letter(&p.queue, e, DeathReason::Rejected, DropReason::Rejected);
                     }
                 }
             }
@@ -119,18 +157,31 @@ impl Broker {
     /// recover; else because its channel closed): a classic queue puts it at its original
     /// position; a quorum queue counts the delivery and dead-letters it past `x-delivery-limit`,
     /// else takes it back ([`Queue::return_quorum`]). True when the message is ready again.
-    pub(super) fn return_entry(&mut self, qname: &Name, queue_id: u64, mut entry: Entry, requeued: bool) -> bool {
+    pub(super) fn return_entry(&mut self, qname: &Name, queue_id: u64, mut entry: Entry, how: Return) -> bool {
+        let requeued = how != Return::Closed;
         let Some(q) = self.queues.get_mut(qname).filter(|q| q.id == queue_id) else {
             return false;
         };
         let id = entry.msg.id;
         if q.cfg.quorum {
-            entry.delivery_count += 1;
-            if q.cfg.delivery_limit.is_some_and(|l| entry.delivery_count as u64 > l) {
+            // 3.10 counts every return; 4.x counts every return as an acquisition
+            // (`x-acquired-count`) and only some as a failed delivery (`x-delivery-count`, what
+            // the delivery limit counts): see [`Return::failed`]
+            if !self.version.four() || how.failed() {
+                entry.delivery_count = entry.delivery_count.saturating_add(1);
+            }
+            if self.version.four() {
+                entry.acquired_count = entry.acquired_count.saturating_add(1);
+            }
+            // 4.x gives every quorum queue a delivery limit, 20 unless set
+            let limit = q.cfg.delivery_limit.or(self.version.four().then_some(20));
+            if limit.is_some_and(|l| entry.delivery_count as u64 > l) {
                 self.dead_letter(qname, entry, DeathReason::DeliveryLimit, DropReason::DeliveryLimit);
                 return false;
             }
-            q.return_quorum(entry, requeued);
+            // with a delivery limit (in 4.x, always) returns are served first, in the order they
+            // came back (seen on 4.3.6: q_quorum_return_placement)
+            q.return_quorum(entry, requeued, limit.is_some());
         } else {
             q.requeue(entry);
         }
@@ -147,7 +198,7 @@ impl Broker {
         let mut queues: Vec<Name> = Vec::new();
         for p in pending {
             self.release(conn, ch, &p);
-            if self.return_entry(&p.queue, p.queue_id, p.entry, true) && !queues.contains(&p.queue) {
+            if self.return_entry(&p.queue, p.queue_id, p.entry, Return::Recover) && !queues.contains(&p.queue) {
                 queues.push(p.queue);
             }
         }

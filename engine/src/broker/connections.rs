@@ -117,7 +117,7 @@ impl Broker {
             if let Some(q) = self.queues.get_mut(&p.queue).filter(|q| q.id == p.queue_id) {
                 q.settled(p.consumer.is_none());
             }
-            if self.return_entry(&p.queue, p.queue_id, p.entry, false) && !queues.contains(&p.queue) {
+            if self.return_entry(&p.queue, p.queue_id, p.entry, Return::Closed) && !queues.contains(&p.queue) {
                 queues.push(p.queue);
             }
         }

@@ -1,6 +1,8 @@
 //! Dead-lettering (semantics §4.10): a message that left a queue by rejection, expiry, a length
 //! limit or a delivery limit goes to the queue's dead-letter exchange with its `x-death`
-//! history ([`make_message`]), unless that would make a cycle; otherwise it is dropped.
+//! history ([`make_message`]), unless that would make a cycle; otherwise it is dropped. RabbitMQ
+//! 4.x adds `x-last-death-exchange`, `-queue` and `-reason` beside `x-first-death-*`, and a message
+//! dead-lettered by `basic.reject` arrives marked `redelivered`.
 
 use super::*;
 use crate::event::DeathReason;
@@ -34,10 +36,10 @@ impl Broker {
             &e.msg,
             MsgId(self.next_msg),
             reason,
-            &dlx,
-            dlrk.as_ref(),
+            (&dlx, dlrk.as_ref()),
             qname,
             self.now / 1000,
+            self.version,
         ));
         self.emit(EventKind::DeadLettered {
             msg: e.msg.id,
@@ -60,22 +62,27 @@ impl Broker {
             self.recycle(queues);
             return;
         }
+        // 4.x: a message rejected with `basic.reject` arrives marked redelivered (seen on
+        // 4.3.6: dlx_count_increments; after `basic.nack` it does not, see `settle`); 3.10: a
+        // new message
+        let delivered = self.version.four() && reason == DeathReason::Rejected && e.delivered;
         for target in &queues {
-            self.enqueue(target, new.clone(), None);
+            self.enqueue_as(target, new.clone(), None, delivered);
         }
         self.recycle(queues);
     }
 }
 
-/// `rabbit_dead_letter:make_msg/5`: the message as the dead-letter exchange receives it.
+/// `rabbit_dead_letter:make_msg/5`: the message as the dead-letter exchange `dlx` receives it
+/// (with the queue's dead-letter routing key `dlrk`, if any).
 pub fn make_message(
     msg: &Message,
     id: MsgId,
     reason: DeathReason,
-    dlx: &Name,
-    dlrk: Option<&Name>,
+    (dlx, dlrk): (&Name, Option<&Name>),
     queue: &str,
     time_s: u64,
+    version: Version,
 ) -> Message {
     let mut props = (*msg.properties).clone();
     let mut headers = props.headers.take().unwrap_or_default();
@@ -94,9 +101,22 @@ pub fn make_message(
         info.insert("original-expiration".into(), FieldValue::Str(e.clone()));
     }
     update_x_death(&mut headers, info, queue, reason.as_str(), &msg.exchange);
+    // 4.x also says where the latest death was (x-last-death-*, overwritten at each death)
+    if version.four() {
+        headers.insert(
+            "x-last-death-exchange".into(),
+            FieldValue::Str(msg.exchange.to_string()),
+        );
+        headers.insert("x-last-death-reason".into(), FieldValue::Str(reason.as_str().into()));
+        headers.insert("x-last-death-queue".into(), FieldValue::Str(queue.into()));
+    }
     let routing_keys = match dlrk {
         Some(k) => {
-            headers.remove("CC");
+            // 3.10 drops the CC header with a dead-letter routing key; 4.x keeps it (seen on
+            // 4.3.6: limits_deadletter)
+            if !version.four() {
+                headers.remove("CC");
+            }
             Rc::from([k.clone()])
         }
         None => msg.routing_keys.clone(),

@@ -9,18 +9,30 @@ use super::*;
 /// every `basic.get` (`rabbit_quorum_queue:dequeue/4`), but to a consumer's delivery only once
 /// the message has been returned (`rabbit_fifo_client:add_delivery_count_header/2` adds it only
 /// when the message's header holds a count, which its first return puts there).
-pub(super) fn shown(q: &Queue, e: &Entry, get: bool) -> Rc<Message> {
-    if !q.cfg.quorum || (!get && e.delivery_count == 0) {
+///
+/// 4.x (seen on 4.3.6: q_quorum_get_counts_as_consumer, con_sac_exclusive_refused) shows each
+/// count once it is above zero, to gets and consumers alike: `x-delivery-count` (returns by a
+/// nack or reject with requeue) and `x-acquired-count` (every return).
+pub(super) fn shown(q: &Queue, e: &Entry, get: bool, version: Version) -> Rc<Message> {
+    let counts: [(&str, u16); 2] = if version.four() {
+        [
+            ("x-delivery-count", e.delivery_count),
+            ("x-acquired-count", e.acquired_count),
+        ]
+    } else {
+        [("x-delivery-count", e.delivery_count), ("", 0)]
+    };
+    let show = |(k, n): &(&str, u16)| !k.is_empty() && (*n > 0 || (get && !version.four() && *k == "x-delivery-count"));
+    if !q.cfg.quorum || !counts.iter().any(show) {
         return e.msg.clone();
     }
     let mut m = (*e.msg).clone();
-    Rc::make_mut(&mut m.properties)
+    let headers = Rc::make_mut(&mut m.properties)
         .headers
-        .get_or_insert_with(FieldTable::new)
-        .insert(
-            "x-delivery-count".into(),
-            FieldValue::Int(crate::field::IntType::Long, e.delivery_count as i64),
-        );
+        .get_or_insert_with(FieldTable::new);
+    for (k, n) in counts.iter().filter(|c| show(c)) {
+        headers.insert((*k).into(), FieldValue::Int(crate::field::IntType::Long, *n as i64));
+    }
     Rc::new(m)
 }
 
@@ -34,7 +46,7 @@ pub(super) fn deliver_next(
     q: &mut Queue,
     conns: &mut VecMap<ConnId, Connection>,
     events: &mut Vec<Event>,
-    now: u64,
+    (now, version): (u64, Version),
     entry: &mut Option<Entry>,
 ) -> bool {
     let single = q.cfg.single_active_consumer;
@@ -76,7 +88,7 @@ pub(super) fn deliver_next(
         chan.next_tag += 1;
         let redelivered = e.delivered;
         let auto_ack = consumer.no_ack;
-        let msg = shown(q, &e, false);
+        let msg = shown(q, &e, false, version);
         if !auto_ack {
             consumer.unacked += 1;
             chan.limited += 1;
@@ -141,7 +153,13 @@ impl Broker {
             if q.is_empty() {
                 break;
             }
-            if !deliver_next(q, &mut self.conns, &mut self.events, self.now, &mut None) {
+            if !deliver_next(
+                q,
+                &mut self.conns,
+                &mut self.events,
+                (self.now, self.version),
+                &mut None,
+            ) {
                 break;
             }
         }
@@ -152,9 +170,14 @@ impl Broker {
         self.lookup_queue(conn, qname)?;
         let q = &self.queues[qname];
         if q.cfg.quorum && q.cfg.single_active_consumer {
-            // rabbit_quorum_queue:basic_get/5
+            // rabbit_quorum_queue:basic_get/5 (4.x prints the queue type as an Erlang binary)
+            let kind = if self.version.four() {
+                "<<\"quorum\">>"
+            } else {
+                "quorum"
+            };
             return Err(AmqpError::resource_locked(format!(
-                "cannot obtain access to locked {}. basic.get operations are not supported by quorum queues with single active consumer",
+                "cannot obtain access to locked {}. basic.get operations are not supported by {kind} queues with single active consumer",
                 self.rs_queue(qname)
             )));
         }
@@ -182,7 +205,7 @@ impl Broker {
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
-        let msg = shown(q, &e, true);
+        let msg = shown(q, &e, true, self.version);
         if !no_ack {
             q.unacked += 1;
             if q.cfg.quorum {

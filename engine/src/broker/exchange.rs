@@ -1,6 +1,7 @@
 //! Exchanges and their routing functions: direct, fanout, topic, headers (semantics §2).
 //! The broker's rules for them: `exchange.declare` (types, equivalence, reserved `amq.` names,
-//! `internal`, `alternate-exchange`), `exchange.delete` (`if-unused`) and auto-delete.
+//! `internal`, `alternate-exchange`), `exchange.delete` (`if-unused`) and auto-delete. An
+//! unknown type closes the connection in 3.10 (503 COMMAND_INVALID), the channel in 4.x (406).
 
 use super::*;
 use crate::field::FieldTable;
@@ -240,6 +241,7 @@ impl Broker {
             if name.is_empty() {
                 return Err(AmqpError::default_exchange());
             }
+            self.check_passive(conn, ch, false, &name)?;
             return if self.exchanges.contains_key(name.as_str()) {
                 Ok(())
             } else {
@@ -247,7 +249,14 @@ impl Broker {
             };
         }
         let Some(kind) = ExchangeKind::parse(kind) else {
-            return Err(AmqpError::command_invalid(format!("unknown exchange type '{kind}'")));
+            // 3.10 closes the connection (503); 4.x the channel (406; seen on 4.3.6:
+            // err_unknown_type_closes_connection)
+            let why = format!("unknown exchange type '{kind}'");
+            return Err(if self.version.four() {
+                AmqpError::precondition_failed(why)
+            } else {
+                AmqpError::command_invalid(why)
+            });
         };
         if name.is_empty() {
             return Err(AmqpError::default_exchange());

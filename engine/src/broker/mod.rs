@@ -4,7 +4,7 @@
 //! This file holds the broker's state and the dispatch of each AMQP method to its rule; each
 //! rule is a file of its own, named after it:
 //! - declaring: `exchange.rs` (exchange types and their declare and delete rules), `queue_declare.rs`, `queue_arguments.rs` (what `x-` arguments mean
-//!   and when a second declare is equivalent), `bindings.rs`;
+//!   and when a second declare is equivalent), `bindings.rs`; the permissions each method needs: `permissions.rs`;
 //! - a message's way: `publish.rs`, `routing.rs` (with `preview.rs`, the same route without
 //!   effects), `overflow.rs` (length limits), `ttl.rs` (message TTL, queue expiry, timers),
 //!   `dead_letter.rs`; the exchange types' matching: `topic.rs`, `headers.rs`; what a queue
@@ -23,6 +23,7 @@ use crate::method::{Method, Reply};
 use crate::names::{NameMap, VecMap, VecSet};
 use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
 use crate::rng::{base64_std, Rng};
+use crate::version::Version;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -45,6 +46,8 @@ const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 /// up (`amq.gen-…`, `amq.ctag-…`, reply-to names) come from the seed given to [`Broker::new`], so
 /// the same calls always give the same events.
 pub struct Broker {
+    /// Which RabbitMQ's rules it follows.
+    version: Version,
     vhost: Name,
     now: u64,
     names: Rng,
@@ -192,6 +195,7 @@ mod delivery;
 pub mod exchange;
 pub mod headers;
 mod overflow;
+mod permissions;
 mod prefetch;
 mod preview;
 mod publish;
@@ -199,11 +203,13 @@ pub mod queue;
 mod queue_arguments;
 mod queue_declare;
 mod queue_deletion;
+pub use queue_deletion::not_found_for_ctl;
 mod restart;
 mod routing;
 pub mod topic;
 mod ttl;
 
+use acks::Return;
 use delivery::deliver_next;
 use queue_arguments::*;
 use routing::{share, Graph};
@@ -223,6 +229,11 @@ impl Broker {
 
     /// The broker of virtual host `vhost` (its generated names are forked by the vhost's name).
     pub fn for_vhost(seed: u64, vhost: &str) -> Broker {
+        Broker::with_version(seed, vhost, Version::default())
+    }
+
+    /// The broker of vhost `vhost` following RabbitMQ `version`'s rules.
+    pub fn with_version(seed: u64, vhost: &str, version: Version) -> Broker {
         let label = |what: &str| {
             if vhost == "/" {
                 what.to_string()
@@ -231,6 +242,7 @@ impl Broker {
             }
         };
         let mut b = Broker {
+            version,
             vhost: vhost.into(),
             now: 0,
             names: Rng::fork(seed, &label("queue-names")),
@@ -276,6 +288,11 @@ impl Broker {
         }
     }
 
+    /// Which RabbitMQ's rules it follows.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
     /// The virtual host this broker is.
     pub fn vhost(&self) -> &str {
         &self.vhost
@@ -286,44 +303,6 @@ impl Broker {
     }
     fn rs_exchange(&self, x: &str) -> String {
         format!("exchange '{x}' in vhost '{}'", self.vhost)
-    }
-
-    /// `check_resource_access` as rabbit_channel calls it: `perm` on a queue (`queue`) or an
-    /// exchange named `name` (the default exchange is `amq.default`), through the channel's cache.
-    fn check(&mut self, conn: ConnId, ch: u16, perm: Perm, queue: bool, name: &str) -> R<()> {
-        let Some(c) = self.conns.get_mut(&conn) else {
-            return Ok(());
-        };
-        let Some(p) = &c.perms else {
-            return Ok(());
-        };
-        let name = if !queue && name.is_empty() { "amq.default" } else { name };
-        let chan = c.channels.get_mut(&ch);
-        if let Some(chan) = &chan {
-            if chan
-                .perm_cache
-                .iter()
-                .any(|(pp, qq, n)| *pp == perm && *qq == queue && &**n == name)
-            {
-                return Ok(());
-            }
-        }
-        if p.allows(perm, name) {
-            if let Some(chan) = chan {
-                chan.perm_cache.push_front((perm, queue, name.into()));
-                chan.perm_cache.truncate(12);
-            }
-            return Ok(());
-        }
-        let user = c.user.clone();
-        let what = if queue {
-            self.rs_queue(name)
-        } else {
-            self.rs_exchange(name)
-        };
-        Err(AmqpError::access_refused(format!(
-            "access to {what} refused for user '{user}'"
-        )))
     }
 
     /// The current simulated time (ms).
@@ -541,18 +520,18 @@ impl Broker {
                 self.check(conn, ch, Perm::Read, true, &q)?;
                 self.basic_get(conn, ch, &q, no_ack)
             }
-            Method::BasicAck { delivery_tag, multiple } => {
-                self.settle(conn, ch, delivery_tag, multiple, None).map(|_| Reply::None)
-            }
+            Method::BasicAck { delivery_tag, multiple } => self
+                .settle(conn, ch, delivery_tag, multiple, None, false)
+                .map(|_| Reply::None),
             Method::BasicNack {
                 delivery_tag,
                 multiple,
                 requeue,
             } => self
-                .settle(conn, ch, delivery_tag, multiple, Some(requeue))
+                .settle(conn, ch, delivery_tag, multiple, Some(requeue), false)
                 .map(|_| Reply::None),
             Method::BasicReject { delivery_tag, requeue } => self
-                .settle(conn, ch, delivery_tag, false, Some(requeue))
+                .settle(conn, ch, delivery_tag, false, Some(requeue), true)
                 .map(|_| Reply::None),
             Method::BasicRecover { requeue } => {
                 if !requeue {

@@ -1,5 +1,7 @@
 //! Consumer admission (semantics §3.3): `basic.qos` prefetch, per consumer and per channel
-//! (`global`), and whether a consumer may take one more message now (`can_send`).
+//! (`global`), and whether a consumer may take one more message now (`can_send`). RabbitMQ 4.x
+//! denies the deprecated feature `global_qos` by default: there `global=true` sets the
+//! per-consumer prefetch, and no channel-wide limit exists.
 
 use super::*;
 
@@ -33,6 +35,9 @@ impl Broker {
         if size != 0 {
             return Err(AmqpError::not_implemented(format!("prefetch_size!=0 ({size})")));
         }
+        // 4.x denies the deprecated feature `global_qos` by default: `global=true` is taken as
+        // a per-consumer prefetch (seen on 4.3.6: con_qos_order_matters, acks_prefetch)
+        let global = global && !self.version.four();
         let c = self.chan(conn, ch);
         if global {
             c.global_prefetch = count;

@@ -185,6 +185,18 @@ impl Broker {
     /// Offer a message to a queue (`maybe_deliver_or_enqueue`), published by channel `from`
     /// (`None`: dead-lettered): false when the queue refused it.
     pub(super) fn enqueue(&mut self, qname: &Name, msg: Rc<Message>, from: Option<(ConnId, u16)>) -> bool {
+        self.enqueue_as(qname, msg, from, false)
+    }
+
+    /// [`Broker::enqueue`], the message marked as delivered before (`redelivered` on its next
+    /// delivery) when `delivered`: a dead letter in 4.x that its queue had delivered.
+    pub(super) fn enqueue_as(
+        &mut self,
+        qname: &Name,
+        msg: Rc<Message>,
+        from: Option<(ConnId, u16)>,
+        delivered: bool,
+    ) -> bool {
         let Some(q) = self.queues.get_mut(qname) else {
             return true;
         };
@@ -215,6 +227,7 @@ impl Broker {
                         delivered: false,
                         level: 0,
                         delivery_count: 0,
+                        acquired_count: 0,
                     };
                     self.dead_letter(qname, e, DeathReason::MaxLen, DropReason::RejectPublish);
                     return false;
@@ -235,9 +248,10 @@ impl Broker {
         let mut entry = Entry {
             seq: q.next_seq(),
             expires: ttl.map_or(u64::MAX, |t| self.now.saturating_add(t)),
-            delivered: false,
+            delivered,
             level: q.level_of(msg.properties.priority),
             delivery_count: 0,
+            acquired_count: 0,
             msg,
         };
         let (now, msg, queue) = (self.now, entry.msg.id, qname.clone());
@@ -247,7 +261,13 @@ impl Broker {
         });
         if q.is_empty() {
             let mut slot = Some(entry);
-            if deliver_next(q, &mut self.conns, &mut self.events, self.now, &mut slot) {
+            if deliver_next(
+                q,
+                &mut self.conns,
+                &mut self.events,
+                (self.now, self.version),
+                &mut slot,
+            ) {
                 return true;
             }
             entry = slot.expect("not delivered");

@@ -155,14 +155,14 @@ impl Queue {
     }
 
     /// A quorum queue takes a returned message back: a message the client requeued (nack, reject,
-    /// recover) goes to the tail, as a new enqueue, unless the queue has a delivery limit
+    /// recover) goes to the tail, as a new enqueue, unless the queue has a delivery limit (`limited`; every quorum queue has one in 4.x)
     /// (semantics §4.13); one returned because its channel closed, and any with a delivery limit,
     /// to the returns, served first (3.10 `rabbit_fifo`: a consumer's down returns go through
     /// `return_one`).
-    pub fn return_quorum(&mut self, mut e: Entry, requeued: bool) {
+    pub fn return_quorum(&mut self, mut e: Entry, requeued: bool, limited: bool) {
         self.ready_len += 1;
         self.ready_bytes += e.msg.body.len() as u64;
-        if self.cfg.delivery_limit.is_some() || !requeued {
+        if limited || !requeued {
             self.returns.push_back(e);
         } else {
             e.seq = self.next_seq();

@@ -15,6 +15,15 @@ pub(super) fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Opti
     }
 }
 
+/// What `rabbitmqctl delete_queue` says of a queue that is not there.
+pub fn not_found_for_ctl(v: Version) -> &'static str {
+    if v.four() {
+        "No such queue was found"
+    } else {
+        "Queue not found"
+    }
+}
+
 impl Broker {
     pub(super) fn queue_purge(&mut self, conn: ConnId, name: &Name) -> R<Reply> {
         self.lookup_queue(conn, name)?;
@@ -33,12 +42,32 @@ impl Broker {
     }
 
     /// `rabbitmqctl delete_queue [--if-empty] [--if-unused]`: the ready messages it had, or
-    /// rabbitmqctl's reason (`Queue not found`, `Queue is not empty`, `Queue is in use`).
-    pub fn delete_queue_now(&mut self, now: u64, name: &str, if_unused: bool, if_empty: bool) -> Result<u64, String> {
+    /// rabbitmqctl's exit status and reason. 3.10: 64, `Queue not found`, `Queue is not empty`,
+    /// `Queue is in use`; 4.x (seen on 4.3.6: ctl_queue_commands): 64, `No such queue was
+    /// found`, and 69 with the AMQP error as Elixir prints it.
+    pub fn delete_queue_now(
+        &mut self,
+        now: u64,
+        name: &str,
+        if_unused: bool,
+        if_empty: bool,
+    ) -> Result<u64, (i32, String)> {
         self.advance(now);
-        let q = self.queues.get(name).ok_or("Queue not found")?;
+        let Some(q) = self.queues.get(name) else {
+            return Err((64, not_found_for_ctl(self.version).into()));
+        };
         if let Some(why) = delete_refused(q, if_unused, if_empty) {
-            return Err(format!("Queue is {why}"));
+            return Err(if self.version.four() {
+                (
+                    69,
+                    format!(
+                        "{{:amqp_error, :precondition_failed, ~c\"{} {why}\", :none}}",
+                        self.rs_queue(name)
+                    ),
+                )
+            } else {
+                (64, format!("Queue is {why}"))
+            });
         }
         let name = q.name.clone();
         let n = self.delete_queue(&name, QueueGone::Deleted);

@@ -1,5 +1,6 @@
 //! A broker restart (semantics §4.6): connections close; durable exchanges, queues and
-//! bindings survive, and in them persistent messages (every message, in a quorum queue).
+//! bindings survive, and in them persistent messages (every message, in a quorum queue). In
+//! 4.x transient exchanges survive as well (metadata in Khepri).
 
 use super::*;
 
@@ -17,10 +18,13 @@ impl Broker {
         for q in transient {
             self.delete_queue(&q, QueueGone::Restart);
         }
+        // 4.x keeps its metadata in Khepri: a transient exchange survives a restart too (seen on
+        // 4.3.6: restart), with its bindings to what survives
+        let four = self.version.four();
         let xs: Vec<Name> = self
             .exchanges
             .values()
-            .filter(|x| !x.durable)
+            .filter(|x| !x.durable && !four)
             .map(|x| x.name.clone())
             .collect();
         for x in xs {

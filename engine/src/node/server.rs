@@ -11,12 +11,15 @@ use crate::event::Event;
 use crate::method::{Method, Reply};
 use crate::names::VecMap;
 use crate::queue::ConnId;
+use crate::version::Version;
 
 type R<T> = Result<T, AmqpError>;
 
 /// A RabbitMQ node: vhost `/` and user `guest` (password `guest`) to begin with.
 pub struct Server {
     seed: u64,
+    /// Which RabbitMQ it is.
+    version: Version,
     now: u64,
     vhosts: VecMap<String, Broker>,
     access: Access,
@@ -34,19 +37,30 @@ pub struct Server {
 
 impl Server {
     pub fn new(seed: u64) -> Server {
+        Server::with_version(seed, Version::default())
+    }
+
+    /// A node of RabbitMQ `version`.
+    pub fn with_version(seed: u64, version: Version) -> Server {
         let mut vhosts = VecMap::new();
-        vhosts.insert("/".to_string(), Broker::new(seed));
+        vhosts.insert("/".to_string(), Broker::with_version(seed, "/", version));
         Server {
             seed,
+            version,
             now: 0,
             vhosts,
             access: Access::default(),
             conn_vhost: VecMap::new(),
             next_conn: 0,
             events: Vec::new(),
-            empty: Broker::new(seed),
+            empty: Broker::with_version(seed, "/", version),
             stopped: false,
         }
+    }
+
+    /// Which RabbitMQ it is.
+    pub fn version(&self) -> Version {
+        self.version
     }
 
     /// Users, vhosts and permissions.
@@ -207,12 +221,13 @@ impl Server {
     }
 
     /// `rabbitmqctl delete_queue -p VHOST NAME [--if-unused] [--if-empty]`.
-    pub fn delete_queue(&mut self, vhost: &str, name: &str, if_unused: bool, if_empty: bool) -> Result<u64, String> {
+    pub fn delete_queue(&mut self, vhost: &str, name: &str, if_unused: bool, if_empty: bool) -> Result<u64, CtlError> {
         let now = self.now;
         match self.vhosts.get_mut(vhost) {
             Some(b) => b.delete_queue_now(now, name, if_unused, if_empty),
-            None => Err("Queue not found".into()),
+            None => Err((64, crate::broker::not_found_for_ctl(self.version).into())),
         }
+        .map_err(|(status, text)| CtlError::new(status, text))
     }
 
     /// `rabbitmqctl reset` (with the application stopped): a fresh node (only `/` and guest),
@@ -226,7 +241,7 @@ impl Server {
         let events = std::mem::take(&mut self.events);
         let next_conn = self.next_conn;
         let stopped = self.stopped;
-        *self = Server::new(self.seed);
+        *self = Server::with_version(self.seed, self.version);
         self.stopped = stopped;
         self.next_conn = next_conn;
         self.events = events;
@@ -264,6 +279,11 @@ impl Server {
 
     /// Deletes the user; its connections are closed with 320 CONNECTION_FORCED.
     pub fn delete_user(&mut self, user: &str) -> Result<(), CtlError> {
+        // 4.x: deleting a user that is not there succeeds (3.10: exit 67, `User "x" does not
+        // exist`); seen on 4.3.6, access_ctl_errors
+        if self.version.four() && self.access.user(user).is_none() {
+            return Ok(());
+        }
         self.access.delete_user(user)?;
         let now = self.now;
         let why = AmqpError::connection_forced(format!("user '{user}' is deleted"));
@@ -284,7 +304,7 @@ impl Server {
     pub fn add_vhost(&mut self, vhost: &str) {
         if !self.access.has_vhost(vhost) {
             self.access.add_vhost(vhost);
-            let mut b = Broker::for_vhost(self.seed, vhost);
+            let mut b = Broker::with_version(self.seed, vhost, self.version);
             b.advance(self.now);
             self.vhosts.insert(vhost.to_string(), b);
         }
@@ -319,6 +339,11 @@ impl Server {
     }
 
     pub fn clear_permissions(&mut self, vhost: &str, user: &str) -> Result<(), CtlError> {
+        // 4.x: clearing a user's permissions in a vhost that is not there succeeds (3.10: exit
+        // 69); seen on 4.3.6, access_ctl_errors
+        if self.version.four() && self.access.user(user).is_some() && !self.vhosts.contains_key(vhost) {
+            return Ok(());
+        }
         self.access.clear_permissions(vhost, user)?;
         if let Some(b) = self.vhosts.get_mut(vhost) {
             b.set_user_permissions(user, None);

@@ -19,6 +19,9 @@ pub struct Scenario {
     pub name: String,
     /// The seed of every generated name in the run (extension: optional, default 0).
     pub seed: u64,
+    /// The RabbitMQ it was made for (extension: `"rabbitmq": "4.3"`; none: 3.10, what every
+    /// file before versions was made for).
+    pub rabbitmq: Option<crate::version::Version>,
     pub steps: Vec<Step>,
     /// The document as read, so that tools that extend it (positions, narration) keep what they
     /// do not understand.
@@ -674,6 +677,19 @@ impl Scenario {
                 .as_u64()
                 .ok_or_else(|| err(None, "seed".to_string(), format!("expected a whole number, got {v}")))?,
         };
+        let rabbitmq = match top.get("rabbitmq") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => {
+                Some(crate::version::Version::parse(s).map_err(|e| err(None, "rabbitmq".to_string(), e))?)
+            }
+            Some(v) => {
+                return Err(err(
+                    None,
+                    "rabbitmq".to_string(),
+                    format!("expected \"3.10\" or \"4.3\", got {v}"),
+                ))
+            }
+        };
         let Some(Value::Array(steps_json)) = top.get("steps") else {
             return Err(err(
                 None,
@@ -778,7 +794,13 @@ impl Scenario {
                 login,
             });
         }
-        Ok(Scenario { name, seed, steps, raw })
+        Ok(Scenario {
+            name,
+            seed,
+            rabbitmq,
+            steps,
+            raw,
+        })
     }
 }
 

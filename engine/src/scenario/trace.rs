@@ -11,6 +11,7 @@ use crate::queue::ConnId;
 use crate::rng::Rng;
 use crate::scenario::{Call, Login, Scenario, Step};
 use crate::server::Server;
+use crate::version::Version;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 
@@ -45,8 +46,13 @@ impl std::error::Error for RunError {}
 
 impl Runner {
     pub fn new(seed: u64) -> Runner {
+        Runner::with_version(seed, Version::default())
+    }
+
+    /// A runner on a node of RabbitMQ `version`.
+    pub fn with_version(seed: u64, version: Version) -> Runner {
         Runner {
-            server: Server::new(seed),
+            server: Server::with_version(seed, version),
             conns: VecMap::new(),
             conn_names: VecMap::new(),
             aliases: VecMap::new(),
@@ -368,7 +374,7 @@ impl Runner {
 
     /// Run a whole scenario: its trace lines, each with its `step`.
     pub fn run(scenario: &Scenario) -> Result<Vec<Value>, RunError> {
-        let mut r = Runner::new(scenario.seed);
+        let mut r = Runner::with_version(scenario.seed, scenario.rabbitmq.unwrap_or_default());
         run_steps(&scenario.steps, |i, st| r.step(i, st))
     }
 }

@@ -243,11 +243,15 @@ pub fn execute(server: &mut Server, args: &[&str]) -> Output {
     match p.cmd {
         "purge_queue" => match server.purge_queue(p.vhost, w[0]) {
             Some(_) => ok(String::new()),
+            // 4.x: 65, `Object (…) was not found` (seen on 4.3.6: ctl_queue_commands)
+            None if server.version().four() => {
+                error(CtlError::new(65, "Object (queue, stream, exchange, etc) was not found"))
+            }
             None => error(CtlError::new(69, "not_found")),
         },
         "delete_queue" => match server.delete_queue(p.vhost, w[0], p.if_unused, p.if_empty) {
             Ok(n) => ok(format!("Queue was successfully deleted with {n} ready messages\n")),
-            Err(why) => error(CtlError::new(64, why)),
+            Err(e) => error(e),
         },
         "add_user" => done(server.add_user(w[0], w[1])),
         "delete_user" => done(server.delete_user(w[0])),
