@@ -553,23 +553,15 @@ impl Conn {
     }
 
     /// After a method the broker does not answer (a publish without confirms, an ack, a nack or
-    /// reject), one it does on the same channel: a passive declare of `amq.direct`, which any
-    /// user may make and which changes nothing. The broker handles a channel's methods in order,
-    /// so an error the first one caused (an unknown delivery tag, a missing exchange) has closed
-    /// the channel by then, and the step that caused it records it however loaded the broker is,
-    /// rather than only if it arrives within the settle window.
+    /// reject), one it does on the same channel: `channel.flow(active=true)`, which RabbitMQ
+    /// answers for any user and which changes nothing (a passive declare of `amq.direct` did,
+    /// until RabbitMQ 4.x wanted a permission for it). The broker handles a channel's methods in
+    /// order, so an error the first one caused (an unknown delivery tag, a missing exchange) has
+    /// closed the channel by then, and the step that caused it records it however loaded the
+    /// broker is, rather than only if it arrives within the settle window.
     pub fn round_trip(&mut self, ch: u16) -> Result<(), Error> {
-        let m = exchange::Declare {
-            exchange: "amq.direct".into(),
-            kind: "direct".into(),
-            passive: true,
-            durable: false,
-            auto_delete: false,
-            internal: false,
-            nowait: false,
-            arguments: FieldTable::default(),
-        };
-        self.call(ch, AMQPClass::Exchange(exchange::AMQPMethod::Declare(m)))?;
+        let m = channel::Flow { active: true };
+        self.call(ch, AMQPClass::Channel(channel::AMQPMethod::Flow(m)))?;
         Ok(())
     }
 
@@ -716,6 +708,7 @@ fn reply_of(m: &AMQPClass) -> &'static str {
         AMQPClass::Basic(basic::AMQPMethod::Cancel(_)) => "basic.cancel-ok",
         AMQPClass::Basic(basic::AMQPMethod::Recover(_)) => "basic.recover-ok",
         AMQPClass::Confirm(confirm::AMQPMethod::Select(_)) => "confirm.select-ok",
+        AMQPClass::Channel(channel::AMQPMethod::Flow(_)) => "channel.flow-ok",
         _ => "none",
     }
 }
@@ -735,6 +728,7 @@ fn reply_name(m: &AMQPClass) -> &'static str {
         AMQPClass::Basic(basic::AMQPMethod::CancelOk(_)) => "basic.cancel-ok",
         AMQPClass::Basic(basic::AMQPMethod::RecoverOk(_)) => "basic.recover-ok",
         AMQPClass::Confirm(confirm::AMQPMethod::SelectOk(_)) => "confirm.select-ok",
+        AMQPClass::Channel(channel::AMQPMethod::FlowOk(_)) => "channel.flow-ok",
         _ => "other",
     }
 }

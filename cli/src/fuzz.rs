@@ -82,7 +82,7 @@ fn minimize(url: &str, doc: &Value) -> Value {
 pub fn run(url: &str, o: &Options) -> ExitCode {
     let mut passed = 0u64;
     for seed in o.seed..o.seed + o.count {
-        let doc = warren_engine::generate::scenario(seed, o.steps);
+        let doc = crate::generated(seed, o.steps);
         let (sim, real) = match both(url, &doc) {
             Ok(t) => t,
             Err(e) => {

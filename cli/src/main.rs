@@ -519,7 +519,17 @@ fn diff(url: &str, files: &[&str], reset: bool) -> ExitCode {
 fn gen(seed: u64, steps: usize) -> ExitCode {
     outln!(
         "{}",
-        serde_json::to_string_pretty(&warren_engine::generate::scenario(seed, steps)).expect("JSON")
+        serde_json::to_string_pretty(&generated(seed, steps)).expect("JSON")
     );
     ExitCode::SUCCESS
+}
+
+/// The random scenario of `seed`, made for the version `--rabbitmq` names (it says so in its
+/// `"rabbitmq"`, so that a scenario fuzz writes out replays as it ran).
+fn generated(seed: u64, steps: usize) -> Value {
+    let mut doc = warren_engine::generate::scenario(seed, steps);
+    if let (Some(v), Value::Object(o)) = (RABBITMQ.get(), &mut doc) {
+        o.insert("rabbitmq".into(), Value::String(v.as_str().into()));
+    }
+    doc
 }

@@ -220,6 +220,11 @@ fn rabbitmq_picks_the_version_a_scenario_runs_as() {
         (code, err.trim()),
         (2, "warren: --rabbitmq needs a version: 3.10 or 4.3")
     );
+    // a random scenario made for 4.3 says so
+    let (code, out, _) = warren(&["gen", "7", "5", "--rabbitmq", "4.3"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"rabbitmq\": \"4.3\""), "{out}");
+    assert!(!warren(&["gen", "7", "5"]).1.contains("rabbitmq"));
     let bad = write_temp("bad-version.json", "{\"rabbitmq\": 4.3, \"steps\": []}");
     let (code, _, err) = warren(&["trace", &bad]);
     assert_eq!(code, 2);
