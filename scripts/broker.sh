@@ -153,6 +153,27 @@ stop() {
   fi
   if [ -f "$HOST_DIR/epmd.pid" ]; then kill "$(cat "$HOST_DIR/epmd.pid")" 2>/dev/null || true; rm -f "$HOST_DIR/epmd.pid"; fi
   pkill -f "epmd -port $ERL_EPMD_PORT" 2>/dev/null || true
+  if [ -n "$ROOT" ]; then release_root; fi
+}
+
+# The 4.3 root: an epmd an Erlang tool started in it by itself goes with the last node, and so
+# do the mounts, once nothing runs in the root.
+release_root() {
+  local pid others=""
+  for pid in $(pgrep -x epmd 2>/dev/null) $(pgrep -f beam 2>/dev/null); do
+    [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$ROOT" ] || continue
+    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+      epmd) ;;
+      *) others=1 ;;
+    esac
+  done
+  [ -n "$others" ] && return 0
+  for pid in $(pgrep -x epmd 2>/dev/null); do
+    [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$ROOT" ] && kill "$pid" 2>/dev/null
+  done
+  mountpoint -q "$ROOT/proc" && umount "$ROOT/proc"
+  mountpoint -q "$ROOT/dev" && umount "$ROOT/dev"
+  return 0
 }
 
 case "${1:-}" in
