@@ -43,7 +43,9 @@ export RABBITMQ_CONF_ENV_FILE=$DIR/rabbitmq-env.conf
 export HOME=${HOME:-/root}
 RMQ_BIN=/usr/lib/rabbitmq/bin
 # how a command of the broker's runs: as it is, or in the 4.3 root
-in_root() { if [ -n "$ROOT" ]; then HOME=/root chroot "$ROOT" "$@"; else "$@"; fi; }
+ROOT_RUN=()
+if [ -n "$ROOT" ]; then ROOT_RUN=(env HOME=/root chroot "$ROOT"); fi
+in_root() { "${ROOT_RUN[@]}" "$@"; }
 # a directory with a rabbitmqctl that speaks to this node (for the recorders, which call it by name)
 BIN_DIR=$RMQ_BIN
 if [ -n "$ROOT" ]; then BIN_DIR=$ROOT-bin; fi
@@ -116,7 +118,7 @@ start() {
     return 0
   fi
   in_root epmd -port "$ERL_EPMD_PORT" -address 127.0.0.1 -daemon 2>/dev/null || true
-  setsid bash -c 'if [ -n "$1" ]; then exec env HOME=/root chroot "$1" "$2"; else exec "$2"; fi' _ "$ROOT" "$RMQ_BIN/rabbitmq-server" > "$HOST_DIR/log/console.log" 2>&1 < /dev/null &
+  setsid "${ROOT_RUN[@]}" "$RMQ_BIN/rabbitmq-server" > "$HOST_DIR/log/console.log" 2>&1 < /dev/null &
   echo $! > "$HOST_DIR/server.pid"
   for _ in $(seq 1 120); do
     if ctl await_startup >/dev/null 2>&1; then

@@ -256,7 +256,7 @@ pub(super) fn edge_view(p: &EdgeProps) -> Html {
 /// steep line has them to its right. Returns the text's anchor and its `dx` and `dy`.
 pub(super) fn label_side(dx: f32, dy: f32, nth: f64) -> (&'static str, &'static str, String) {
     let em = |v: f64| format!("{}em", short(v, 2));
-    if dy.abs() > 1.5 * dx.abs() {
+    if steep(dx, dy) {
         ("start", "0.6em", em(0.35 + 1.2 * nth))
     } else if dy > 0.05 * dx.abs() {
         ("middle", "0", em(1.15 + 1.2 * nth))
@@ -265,13 +265,19 @@ pub(super) fn label_side(dx: f32, dy: f32, nth: f64) -> (&'static str, &'static 
     }
 }
 
+/// A line going up or down more than one and a half times as far as across: its labels sit
+/// beside it, not above or below.
+fn steep(dx: f32, dy: f32) -> bool {
+    dy.abs() > 1.5 * dx.abs()
+}
+
 /// Where a link's label is centred on its line from `s` to `e` (the shapes' borders), for a
 /// label `width` wide: halfway, or nearer the start when the label would otherwise reach over
 /// the arrowhead (on a short line, a long key), but not nearer than a fifth of the way.
 pub(super) fn label_point(s: (f32, f32), e: (f32, f32), width: f32) -> (f32, f32) {
     let (dx, dy) = (e.0 - s.0, e.1 - s.1);
     let mut t = 0.5;
-    if dy.abs() <= 1.5 * dx.abs() && dx.abs() > 1.0 {
+    if !steep(dx, dy) && dx.abs() > 1.0 {
         // the label's end stays an arrowhead and a gap (22) short of the end
         let room = dx.abs() - 22.0 - width / 2.0;
         t = (room / dx.abs()).clamp(0.2, 0.5);

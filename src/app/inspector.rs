@@ -24,6 +24,24 @@ impl App {
                     html! { <Field label={label} checkbox={Some(value)} send={send.clone()}
                     target={Target::Check { id, spec: spec.clone(), set: f }} /> }
                 };
+                // a choice among fixed values (an exchange's type, a queue's)
+                let choice = |label: &'static str,
+                              aria: &'static str,
+                              options: &'static [&'static str],
+                              now: &str,
+                              f: fn(&mut Spec, String)| {
+                    let spec = spec.clone();
+                    let onchange = link.callback(move |e: Event| {
+                        let mut s = spec.clone();
+                        f(&mut s, input_value(&e));
+                        Msg::Do(Action::SetSpec { id, spec: s })
+                    });
+                    html! {
+                        <label>{ label }<select aria-label={aria} {onchange}>
+                            { for options.iter().map(|k| html! { <option value={*k} selected={now == *k}>{ *k }</option> }) }
+                        </select></label>
+                    }
+                };
                 fn num<T: std::str::FromStr>(v: &str) -> Result<T, String> {
                     v.trim().parse().map_err(|_| format!("'{v}' is not a number in range"))
                 }
@@ -64,19 +82,10 @@ impl App {
                         { field(tr(l, "password"), p.password.clone(), |s, v| { if let Spec::Producer(p) = s { p.password = v.into() } Ok(()) }) }
                     </>},
                     Spec::Exchange(x) => {
-                        let spec2 = spec.clone();
-                        let kind_cb = link.callback(move |e: Event| {
-                            let mut s = spec2.clone();
-                            if let Spec::Exchange(x) = &mut s {
-                                x.kind = input_value(&e);
-                            }
-                            Msg::Do(Action::SetSpec { id, spec: s })
-                        });
                         let tester = self.tester_view(ctx, &n.name);
                         html! {<>
-                            <label>{ tr(l, "type") }<select aria-label="exchange type" onchange={kind_cb}>
-                                { for ["direct", "fanout", "topic", "headers"].iter().map(|k| html! { <option value={*k} selected={x.kind == *k}>{ *k }</option> }) }
-                            </select></label>
+                            { choice(tr(l, "type"), "exchange type", &["direct", "fanout", "topic", "headers"], &x.kind, |s, v| {
+                                if let Spec::Exchange(x) = s { x.kind = v } }) }
                             { check(tr(l, "durable"), x.durable, |s, v| { if let Spec::Exchange(x) = s { x.durable = v } }) }
                             { field(tr(l, "alternate exchange"), x.alternate_exchange.clone().unwrap_or_default(), |s, v| {
                                 if let Spec::Exchange(x) = s { x.alternate_exchange = (!v.is_empty()).then(|| v.to_string()) } Ok(()) }) }
@@ -84,7 +93,17 @@ impl App {
                         </>}
                     }
                     Spec::Queue(q) => html! {<>
-                        { self.queue_type_select(ctx, id, &spec, &q.queue_type) }
+                        // classic is the broker's default (no argument); choosing quorum makes the
+                        // queue durable, not exclusive, not auto-delete, as a quorum queue must be
+                        // (RabbitMQ's management UI does the same)
+                        { choice(tr(l, "x-queue-type"), "queue type", &["classic", "quorum"],
+                            if q.queue_type.is_empty() { "classic" } else { &q.queue_type }, |s, v| {
+                            if let Spec::Queue(q) = s {
+                                if v == "quorum" {
+                                    (q.durable, q.exclusive, q.auto_delete) = (true, false, false);
+                                }
+                                q.queue_type = if v == "classic" { String::new() } else { v };
+                            } }) }
                         { check(tr(l, "durable"), q.durable, |s, v| { if let Spec::Queue(q) = s { q.durable = v } }) }
                         { check(tr(l, "exclusive"), q.exclusive, |s, v| { if let Spec::Queue(q) = s { q.exclusive = v } }) }
                         { check(tr(l, "auto-delete"), q.auto_delete, |s, v| { if let Spec::Queue(q) = s { q.auto_delete = v } }) }
@@ -181,30 +200,6 @@ impl App {
     }
 
     /// A topic tester: type a routing key (and headers), see which bindings of the exchange match.
-    /// A queue's type (`x-queue-type`): classic (the broker's default) or quorum. Choosing quorum
-    /// makes it durable, not exclusive, not auto-delete, as a quorum queue must be (RabbitMQ's
-    /// management UI does the same).
-    fn queue_type_select(&self, ctx: &Context<Self>, id: Id, spec: &Spec, now: &str) -> Html {
-        let spec = spec.clone();
-        let onchange = ctx.link().callback(move |e: Event| {
-            let mut s = spec.clone();
-            if let Spec::Queue(q) = &mut s {
-                let v = input_value(&e);
-                q.queue_type = if v == "classic" { String::new() } else { v };
-                if q.queue_type == "quorum" {
-                    (q.durable, q.exclusive, q.auto_delete) = (true, false, false);
-                }
-            }
-            Msg::Do(Action::SetSpec { id, spec: s })
-        });
-        let now = if now.is_empty() { "classic" } else { now };
-        html! {
-            <label>{ tr(self.lang, "x-queue-type") }<select aria-label="queue type" {onchange}>
-                { for ["classic", "quorum"].iter().map(|k| html! { <option value={*k} selected={now == *k}>{ *k }</option> }) }
-            </select></label>
-        }
-    }
-
     pub(super) fn tester_view(&self, ctx: &Context<Self>, exchange: &str) -> Html {
         let Some(x) = self.live.broker().exchange(exchange) else {
             return html! { <p>{ tr(self.lang, "This exchange is not on the broker (see the log for why).") }</p> };

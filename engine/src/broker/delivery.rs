@@ -14,28 +14,27 @@ use super::*;
 /// count once it is above zero, to gets and consumers alike: `x-delivery-count` (returns by a
 /// nack or reject with requeue) and `x-acquired-count` (every return).
 pub(super) fn shown(q: &Queue, e: &Entry, get: bool, version: Version) -> Rc<Message> {
-    let counts: [(&str, u16); 2] = if version.four() {
-        [
-            ("x-delivery-count", e.delivery_count),
-            ("x-acquired-count", e.acquired_count),
-        ]
+    let (delivery, acquired) = if version.four() {
+        (e.delivery_count > 0, e.acquired_count > 0)
     } else {
-        [("x-delivery-count", e.delivery_count), ("", 0)]
+        (get || e.delivery_count > 0, false)
     };
-    let show = |(k, n): &(&str, u16)| !k.is_empty() && (*n > 0 || (get && !version.four() && *k == "x-delivery-count"));
-    if !q.cfg.quorum || !counts.iter().any(show) {
+    if !q.cfg.quorum || !(delivery || acquired) {
         return e.msg.clone();
     }
     let mut m = (*e.msg).clone();
     let headers = Rc::make_mut(&mut m.properties)
         .headers
         .get_or_insert_with(FieldTable::new);
-    for (k, n) in counts.iter().filter(|c| show(c)) {
-        headers.insert((*k).into(), FieldValue::Int(crate::field::IntType::Long, *n as i64));
+    let long = |n: u16| FieldValue::Int(crate::field::IntType::Long, n as i64);
+    if delivery {
+        headers.insert("x-delivery-count".into(), long(e.delivery_count));
+    }
+    if acquired {
+        headers.insert("x-acquired-count".into(), long(e.acquired_count));
     }
     Rc::new(m)
 }
-
 /// Deliver the next message of `q` (`entry`, or else the queue's head) to the consumer it goes
 /// to (`rabbit_queue_consumers:deliver/3`): the first of the highest priority that can take it,
 /// which then moves to the back of its priority; consumers that cannot are set aside as blocked.
