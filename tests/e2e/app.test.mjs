@@ -683,4 +683,35 @@ await test('a stopped consumer starts again from its inspector; a step back show
   await p.close();
 }, sc);
 
+// The page's wasm comes in two parts (split/): what it runs when it opens, and the rest, fetched
+// once the page is idle. Opened the ways people open it, the page runs without the rest until
+// then (if this fails, the first load calls into the lazy part: run scripts/first_load.sh).
+await test('the first load runs without the lazy part of the wasm, which comes once the page is idle', async () => {
+  const embed = readFileSync(new globalThis.URL('../../docs/embed.html', import.meta.url), 'utf8').match(/index\.html(\?embed#s1\.[A-Za-z0-9_-]+)/)[1];
+  for (const query of ['', '?tutorial=hello-world', '?tutorial=work-queues&lang=zh', embed]) {
+    const p = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+    const lazy = [];
+    p.on('request', (r) => { if (r.url().endsWith('.lazy.wasm')) lazy.push(r.resourceType()); });
+    await p.goto(URL + query);
+    await p.locator('#diagram').waitFor();
+    await p.waitForFunction(() => globalThis.__warrenLazy?.how, null, { timeout: 8000 });
+    const { how, slot } = await p.evaluate(() => globalThis.__warrenLazy);
+    expect(how === 'idle', `${query.slice(0, 30) || 'the page'}: the lazy part was ${how} before the page was idle (slot ${slot} in target/split-stubs.txt)`);
+    expect(lazy.length === 1 && lazy[0] === 'fetch', `one fetch of the lazy part: ${lazy}`);
+    await p.close();
+  }
+  // the idle fetch fails (a flaky network): the first click that needs the rest loads it then
+  const p = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
+  await p.route('**/*.lazy.wasm', (r) => (r.request().resourceType() === 'fetch' ? r.abort() : r.continue()));
+  await p.goto(URL);
+  await label(p, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  await p.waitForTimeout(3500);
+  expect(await p.evaluate(() => globalThis.__warrenLazy.how) === null, 'the idle fetch was refused');
+  await clickNode(p, 'producer P');
+  await label(p, 'publish from P').click();
+  await label(p, 'queue task_queue: 2 ready, 2 unacknowledged').waitFor({ timeout: 8000 });
+  expect(await p.evaluate(() => globalThis.__warrenLazy.how) === 'needed', 'loaded when needed');
+  await p.close();
+});
+
 await finish(browser, 'e2e');
