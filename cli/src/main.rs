@@ -19,6 +19,7 @@ macro_rules! outln {
 }
 
 mod amqp;
+mod compare;
 mod fuzz;
 mod live;
 
@@ -39,6 +40,10 @@ Usage:
                                            differing line of each side; exit 1 on any difference;
                                            --reset resets the broker before each scenario
                                            (rabbitmqctl stop_app, reset, start_app)
+  warren diff --rabbitmq A --rabbitmq B SCENARIO.json...
+                                           run each scenario as both versions (3.10 and 4.3) and
+                                           print the steps whose trace lines differ, each side's
+                                           lines, and why (the rule that differs, in one line)
   warren gen SEED [STEPS]                  print a random scenario (seeded; default 40 steps)
   warren fuzz --amqp URL [--seed S] [--count N] [--steps K] [--out DIR]
                                            diff N random scenarios (seeds S, S+1, ...) against the
@@ -106,21 +111,40 @@ static RABBITMQ: std::sync::OnceLock<warren_engine::Version> = std::sync::OnceLo
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--rabbitmq") {
+    let mut versions = Vec::new();
+    while let Some(i) = args.iter().position(|a| a == "--rabbitmq") {
         let Some(v) = args.get(i + 1) else {
             eprintln!("warren: --rabbitmq needs a version: 3.10 or 4.3");
             return ExitCode::from(2);
         };
         match warren_engine::Version::parse(v) {
-            Ok(v) => {
-                let _ = RABBITMQ.set(v);
-            }
+            Ok(v) => versions.push(v),
             Err(e) => {
                 eprintln!("warren: --rabbitmq: {e}");
                 return ExitCode::from(2);
             }
         }
         args.drain(i..i + 2);
+    }
+    match versions[..] {
+        [] => {}
+        [v] => {
+            let _ = RABBITMQ.set(v);
+        }
+        [a, b] => {
+            // two versions: compare them (warren diff FILE...)
+            return match &args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+                ["diff", files @ ..] if !files.is_empty() && !files.contains(&"--amqp") => compare::run([a, b], files),
+                _ => {
+                    eprintln!("warren: two --rabbitmq versions compare them: warren diff --rabbitmq 3.10 --rabbitmq 4.3 SCENARIO.json...");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        _ => {
+            eprintln!("warren: --rabbitmq at most twice (two versions compare them)");
+            return ExitCode::from(2);
+        }
     }
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     match a.as_slice() {
@@ -430,7 +454,7 @@ fn import_definitions(file: &str) -> ExitCode {
     }
 }
 
-fn load(file: &str) -> Result<Scenario, ExitCode> {
+pub(crate) fn load(file: &str) -> Result<Scenario, ExitCode> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         eprintln!("warren: cannot read {file}: {e}");
         ExitCode::from(2)

@@ -230,3 +230,44 @@ fn rabbitmq_picks_the_version_a_scenario_runs_as() {
     assert_eq!(code, 2);
     assert!(err.contains("rabbitmq: expected \"3.10\" or \"4.3\", got 4.3"), "{err}");
 }
+
+#[test]
+fn two_versions_compare_a_scenario_step_by_step_with_why() {
+    let restart = repo("tests/scenarios/restart.json");
+    let (code, out, err) = warren(&["diff", "--rabbitmq", "3.10", "--rabbitmq", "4.3", &restart]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].ends_with("restart.json: RabbitMQ 3.10 and 4.3 differ at 1 of 22 steps"),
+        "{out}"
+    );
+    assert_eq!(lines[1], "  step 15 (exchange_declare on A):");
+    assert!(
+        lines[2].starts_with("    3.10  ") && lines[2].contains("NOT_FOUND - no exchange 'lose-x'"),
+        "{out}"
+    );
+    assert!(
+        lines[3].starts_with("    4.3   ") && lines[3].contains("\"kind\": \"ok\""),
+        "{out}"
+    );
+    assert!(
+        lines[4].starts_with("    why (from step 11): 4.x keeps its metadata in Khepri")
+            && lines[4].ends_with("[broker/restart.rs]"),
+        "{out}"
+    );
+    // a version against itself
+    let (_, out, _) = warren(&["diff", "--rabbitmq", "4.3", "--rabbitmq", "4.3", &restart]);
+    assert!(
+        out.ends_with("restart.json: the same on RabbitMQ 4.3 and 4.3 (22 steps)\n"),
+        "{out}"
+    );
+    // two versions only compare
+    let (code, _, err) = warren(&["trace", "--rabbitmq", "3.10", "--rabbitmq", "4.3", &restart]);
+    assert_eq!(
+        (code, err.trim()),
+        (
+            2,
+            "warren: two --rabbitmq versions compare them: warren diff --rabbitmq 3.10 --rabbitmq 4.3 SCENARIO.json..."
+        )
+    );
+}

@@ -52,7 +52,7 @@ pub mod version;
 pub use amqp::{error, field, message, method};
 pub use broker::{exchange, headers, queue, topic};
 pub use node::{access, ctl, definitions, pcre, server};
-pub use scenario::{generate, share, trace};
+pub use scenario::{compare, generate, share, trace};
 pub use support::{name, names, num, rng, sort};
 
 pub use broker::{Broker, QueueInfo};

@@ -170,6 +170,8 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         html! { <circle class="port" role="img" cx={coord(x + w + 8.0)} cy={coord(y)} r="7"
         aria-label={format!("drag from here to link {name}")} /> }
     });
+    // what the badges say, for assistive technology (the badges themselves are drawn, hidden)
+    let description: Option<String> = (!p.badges.is_empty()).then(|| p.badges.join(", "));
     let body = match &p.state {
         NodeState::Queue {
             live,
@@ -177,7 +179,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             unacked,
             broker_name,
         } => html! {
-            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-description={description.clone()}
                 aria-label={match (live, broker_name) {
                     (true, None) => format!("queue {name}: {ready} ready, {unacked} unacknowledged"),
                     (true, Some(b)) => format!("queue {name} ({b}): {ready} ready, {unacked} unacknowledged"),
@@ -198,7 +200,7 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
         } => {
             let slots = prefetch_slots(*prefetch, *auto_ack);
             html! {
-                <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+                <g class={classes!(cls, stopped.then_some("stopped"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-description={description.clone()}
                     aria-label={format!("consumer {name}: {unacked} unacknowledged, prefetch {prefetch}, got {got}{}", if *stopped { ", stopped" } else if !*consuming { ", not consuming" } else { "" })}>
                         <rect x={coord(x - 60.0)} y={coord(y - 30.0)} width="120" height="60" rx="30" />
                     { label }
@@ -212,14 +214,14 @@ pub(super) fn node_view(p: &NodeProps) -> Html {
             }
         }
         NodeState::Exchange(k, live) => html! {
-            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+            <g class={classes!(cls, (!live).then_some("gone"))} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-description={description.clone()}
                 aria-label={if *live { format!("{k} exchange {name}") } else { format!("{k} exchange {name}: not on the broker") }}>
                 <polygon points={diamond(x, y)} />
                 { label }
             </g>
         },
         NodeState::Producer(back) => html! {
-            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown}
+            <g class={cls} data-id={p.id.to_string()} tabindex="0" role="button" onkeydown={onkeydown} aria-description={description.clone()}
                 aria-label={if back.is_empty() { format!("producer {name}") } else { format!("producer {name}: {back}") }}>
                 <rect x={coord(x - 55.0)} y={coord(y - 22.0)} width="110" height="44" rx="22" />
                 { label }

@@ -300,6 +300,9 @@ await test('a quorum queue: its type chosen in the inspector, a badge says so, t
   expect(await label(page, 'durable').first().isChecked(), 'durable');
   await setField(page, 'x-delivery-limit', 3);
   await page.locator('.notes.queue .badge text', { hasText: 'delivery limit 3' }).waitFor();
+  // a screen reader hears the badges as the queue's description
+  const desc = await label(page, 'queue task_queue: 0 ready, 0 unacknowledged').getAttribute('aria-description');
+  expect(desc === 'quorum, durable, delivery limit 3', desc);
   await page.locator('details.console').evaluate((d) => { d.open = true; });
   const cmd = label(page, 'console command');
   await cmd.fill('-q list_queues name type arguments');

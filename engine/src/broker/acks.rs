@@ -167,14 +167,25 @@ impl Broker {
             // 3.10 counts every return; 4.x counts every return as an acquisition
             // (`x-acquired-count`) and only some as a failed delivery (`x-delivery-count`, what
             // the delivery limit counts): see [`Return::failed`]
-            if !self.version.four() || how.failed() {
+            // (what differs shows when the counts are shown: `delivery::shown`)
+            let four = self.version.four();
+            if !four || how.failed() {
                 entry.delivery_count = entry.delivery_count.saturating_add(1);
             }
-            if self.version.four() {
+            if four {
                 entry.acquired_count = entry.acquired_count.saturating_add(1);
             }
-            // 4.x gives every quorum queue a delivery limit, 20 unless set
-            let limit = q.cfg.delivery_limit.or(self.version.four().then_some(20));
+            // 4.x gives every quorum queue a delivery limit, 20 unless set (and so serves its
+            // returns first)
+            let limit = match q.cfg.delivery_limit {
+                Some(l) => Some(l),
+                None => Rules {
+                    version: self.version,
+                    met: &self.met,
+                }
+                .four(Difference::QuorumDeliveryLimit)
+                .then_some(20),
+            };
             if limit.is_some_and(|l| entry.delivery_count as u64 > l) {
                 self.dead_letter(qname, entry, DeathReason::DeliveryLimit, DropReason::DeliveryLimit);
                 return false;

@@ -39,7 +39,7 @@ impl Broker {
             (&dlx, dlrk.as_ref()),
             qname,
             self.now / 1000,
-            self.version,
+            self.rules(),
         ));
         self.emit(EventKind::DeadLettered {
             msg: e.msg.id,
@@ -65,7 +65,7 @@ impl Broker {
         // 4.x: a message rejected with `basic.reject` arrives marked redelivered (seen on
         // 4.3.6: dlx_count_increments; after `basic.nack` it does not, see `settle`); 3.10: a
         // new message
-        let delivered = self.version.four() && reason == DeathReason::Rejected && e.delivered;
+        let delivered = reason == DeathReason::Rejected && e.delivered && self.four(Difference::RejectRedelivered);
         for target in &queues {
             self.enqueue_as(target, new.clone(), None, delivered);
         }
@@ -82,7 +82,7 @@ pub fn make_message(
     (dlx, dlrk): (&Name, Option<&Name>),
     queue: &str,
     time_s: u64,
-    version: Version,
+    rules: Rules<'_>,
 ) -> Message {
     let mut props = (*msg.properties).clone();
     let mut headers = props.headers.take().unwrap_or_default();
@@ -102,7 +102,7 @@ pub fn make_message(
     }
     update_x_death(&mut headers, info, queue, reason.as_str(), &msg.exchange);
     // 4.x also says where the latest death was (x-last-death-*, overwritten at each death)
-    if version.four() {
+    if rules.four(Difference::LastDeath) {
         headers.insert(
             "x-last-death-exchange".into(),
             FieldValue::Str(msg.exchange.to_string()),
@@ -114,7 +114,7 @@ pub fn make_message(
         Some(k) => {
             // 3.10 drops the CC header with a dead-letter routing key; 4.x keeps it (seen on
             // 4.3.6: limits_deadletter)
-            if !version.four() {
+            if headers.get("CC").is_some() && !rules.four(Difference::DeadLetterCc) {
                 headers.remove("CC");
             }
             Rc::from([k.clone()])

@@ -13,13 +13,18 @@ use super::*;
 /// 4.x (seen on 4.3.6: q_quorum_get_counts_as_consumer, con_sac_exclusive_refused) shows each
 /// count once it is above zero, to gets and consumers alike: `x-delivery-count` (returns by a
 /// nack or reject with requeue) and `x-acquired-count` (every return).
-pub(super) fn shown(q: &Queue, e: &Entry, get: bool, version: Version) -> Rc<Message> {
-    let (delivery, acquired) = if version.four() {
+pub(super) fn shown(q: &Queue, e: &Entry, get: bool, rules: Rules<'_>) -> Rc<Message> {
+    if !q.cfg.quorum {
+        return e.msg.clone();
+    }
+    // the versions show the same while nothing came back and it is not a get
+    let counted = get || e.delivery_count > 0 || e.acquired_count > 0;
+    let (delivery, acquired) = if counted && rules.four(Difference::QuorumCounts) {
         (e.delivery_count > 0, e.acquired_count > 0)
     } else {
         (get || e.delivery_count > 0, false)
     };
-    if !q.cfg.quorum || !(delivery || acquired) {
+    if !(delivery || acquired) {
         return e.msg.clone();
     }
     let mut m = (*e.msg).clone();
@@ -45,7 +50,7 @@ pub(super) fn deliver_next(
     q: &mut Queue,
     conns: &mut VecMap<ConnId, Connection>,
     events: &mut Vec<Event>,
-    (now, version): (u64, Version),
+    (now, rules): (u64, Rules<'_>),
     entry: &mut Option<Entry>,
 ) -> bool {
     let single = q.cfg.single_active_consumer;
@@ -87,7 +92,7 @@ pub(super) fn deliver_next(
         chan.next_tag += 1;
         let redelivered = e.delivered;
         let auto_ack = consumer.no_ack;
-        let msg = shown(q, &e, false, version);
+        let msg = shown(q, &e, false, rules);
         if !auto_ack {
             consumer.unacked += 1;
             chan.limited += 1;
@@ -156,7 +161,13 @@ impl Broker {
                 q,
                 &mut self.conns,
                 &mut self.events,
-                (self.now, self.version),
+                (
+                    self.now,
+                    Rules {
+                        version: self.version,
+                        met: &self.met,
+                    },
+                ),
                 &mut None,
             ) {
                 break;
@@ -170,7 +181,7 @@ impl Broker {
         let q = &self.queues[qname];
         if q.cfg.quorum && q.cfg.single_active_consumer {
             // rabbit_quorum_queue:basic_get/5 (4.x prints the queue type as an Erlang binary)
-            let kind = if self.version.four() {
+            let kind = if self.four(Difference::QuorumGetText) {
                 "<<\"quorum\">>"
             } else {
                 "quorum"
@@ -204,7 +215,15 @@ impl Broker {
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
-        let msg = shown(q, &e, true, self.version);
+        let msg = shown(
+            q,
+            &e,
+            true,
+            Rules {
+                version: self.version,
+                met: &self.met,
+            },
+        );
         if !no_ack {
             q.unacked += 1;
             if q.cfg.quorum {

@@ -252,7 +252,7 @@ impl Broker {
             // 3.10 closes the connection (503); 4.x the channel (406; seen on 4.3.6:
             // err_unknown_type_closes_connection)
             let why = format!("unknown exchange type '{kind}'");
-            return Err(if self.version.four() {
+            return Err(if self.four(Difference::UnknownExchangeType) {
                 AmqpError::precondition_failed(why)
             } else {
                 AmqpError::command_invalid(why)

@@ -23,7 +23,7 @@ use crate::method::{Method, Reply};
 use crate::names::{NameMap, VecMap, VecSet};
 use crate::queue::{ConnId, ConsumerKey, Overflow, Queue, QueueConfig};
 use crate::rng::{base64_std, Rng};
-use crate::version::Version;
+use crate::version::{Difference, Met, Rules, Version};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -48,6 +48,8 @@ const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 pub struct Broker {
     /// Which RabbitMQ's rules it follows.
     version: Version,
+    /// The places where the versions differ that it met (see [`Broker::take_differences`]).
+    met: Met,
     vhost: Name,
     now: u64,
     names: Rng,
@@ -243,6 +245,7 @@ impl Broker {
         };
         let mut b = Broker {
             version,
+            met: Met::default(),
             vhost: vhost.into(),
             now: 0,
             names: Rng::fork(seed, &label("queue-names")),
@@ -291,6 +294,24 @@ impl Broker {
     /// Which RabbitMQ's rules it follows.
     pub fn version(&self) -> Version {
         self.version
+    }
+
+    /// Whether it follows 4.x at `d`, noting that it met `d`.
+    fn four(&self, d: Difference) -> bool {
+        self.rules().four(d)
+    }
+
+    fn rules(&self) -> Rules<'_> {
+        Rules {
+            version: self.version,
+            met: &self.met,
+        }
+    }
+
+    /// The places where 3.10 and 4.3 differ that it met since it was last asked: the rules that
+    /// asked which version they follow (what a comparison of the two gives as the reasons).
+    pub fn take_differences(&self) -> Vec<Difference> {
+        self.met.take()
     }
 
     /// The virtual host this broker is.

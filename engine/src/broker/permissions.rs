@@ -43,7 +43,7 @@ impl Broker {
             self.rs_exchange(name)
         };
         // 4.x names the permission refused (`read access to queue …`); 3.10 does not
-        let perm = match (self.version.four(), perm) {
+        let perm = match (self.four(Difference::PermissionNamed), perm) {
             (false, _) => "",
             (true, Perm::Configure) => "configure ",
             (true, Perm::Write) => "write ",
@@ -57,16 +57,15 @@ impl Broker {
     /// A passive declare of queue (`queue`) or exchange `name`: 4.x refuses a user with none of
     /// configure, write and read on it (as configure); 3.10 lets anyone ask.
     pub(super) fn check_passive(&mut self, conn: ConnId, ch: u16, queue: bool, name: &str) -> R<()> {
-        if !self.version.four() {
-            return Ok(());
-        }
         let Some(p) = self.conns.get(&conn).and_then(|c| c.perms.clone()) else {
             return Ok(());
         };
         let named = if !queue && name.is_empty() { "amq.default" } else { name };
+        // the versions differ only for a user with none of the three
         if [Perm::Configure, Perm::Write, Perm::Read]
             .iter()
             .any(|&perm| p.allows(perm, named))
+            || !self.four(Difference::PassiveDeclare)
         {
             return Ok(());
         }

@@ -37,7 +37,7 @@ impl Broker {
         }
         // 4.x denies the deprecated feature `global_qos` by default: `global=true` is taken as
         // a per-consumer prefetch (seen on 4.3.6: con_qos_order_matters, acks_prefetch)
-        let global = global && !self.version.four();
+        let global = global && !self.four(Difference::GlobalQos);
         let c = self.chan(conn, ch);
         if global {
             c.global_prefetch = count;

@@ -265,7 +265,13 @@ impl Broker {
                 q,
                 &mut self.conns,
                 &mut self.events,
-                (self.now, self.version),
+                (
+                    self.now,
+                    Rules {
+                        version: self.version,
+                        met: &self.met,
+                    },
+                ),
                 &mut slot,
             ) {
                 return true;

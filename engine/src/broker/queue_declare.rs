@@ -103,7 +103,7 @@ impl Broker {
                     if current != received {
                         // 4.x names both types (`received 'classic' but current is 'quorum'`,
                         // seen on 4.3.6: quorum_queues); 3.10 prints the arguments as sent
-                        if self.version.four() {
+                        if self.four(Difference::QueueTypeText) {
                             return Err(inequivalent(
                                 key,
                                 &what,

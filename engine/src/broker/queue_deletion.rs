@@ -16,8 +16,8 @@ pub(super) fn delete_refused(q: &Queue, if_unused: bool, if_empty: bool) -> Opti
 }
 
 /// What `rabbitmqctl delete_queue` says of a queue that is not there.
-pub fn not_found_for_ctl(v: Version) -> &'static str {
-    if v.four() {
+pub fn not_found_for_ctl(four: bool) -> &'static str {
+    if four {
         "No such queue was found"
     } else {
         "Queue not found"
@@ -54,10 +54,10 @@ impl Broker {
     ) -> Result<u64, (i32, String)> {
         self.advance(now);
         let Some(q) = self.queues.get(name) else {
-            return Err((64, not_found_for_ctl(self.version).into()));
+            return Err((64, not_found_for_ctl(self.four(Difference::CtlQueues)).into()));
         };
         if let Some(why) = delete_refused(q, if_unused, if_empty) {
-            return Err(if self.version.four() {
+            return Err(if self.four(Difference::CtlQueues) {
                 (
                     69,
                     format!(

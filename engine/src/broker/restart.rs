@@ -20,7 +20,8 @@ impl Broker {
         }
         // 4.x keeps its metadata in Khepri: a transient exchange survives a restart too (seen on
         // 4.3.6: restart), with its bindings to what survives
-        let four = self.version.four();
+        let transient = self.exchanges.values().any(|x| !x.durable);
+        let four = transient && self.four(Difference::TransientExchanges);
         let xs: Vec<Name> = self
             .exchanges
             .values()

@@ -11,7 +11,7 @@ use crate::event::Event;
 use crate::method::{Method, Reply};
 use crate::names::VecMap;
 use crate::queue::ConnId;
-use crate::version::Version;
+use crate::version::{Difference, Met, Version};
 
 type R<T> = Result<T, AmqpError>;
 
@@ -20,6 +20,8 @@ pub struct Server {
     seed: u64,
     /// Which RabbitMQ it is.
     version: Version,
+    /// The places where the versions differ that it met (its own: the vhosts' are theirs).
+    met: Met,
     now: u64,
     vhosts: VecMap<String, Broker>,
     access: Access,
@@ -47,6 +49,7 @@ impl Server {
         Server {
             seed,
             version,
+            met: Met::default(),
             now: 0,
             vhosts,
             access: Access::default(),
@@ -61,6 +64,24 @@ impl Server {
     /// Which RabbitMQ it is.
     pub fn version(&self) -> Version {
         self.version
+    }
+
+    /// Whether it follows 4.x at `d`, noting that it met `d`.
+    pub(crate) fn four(&self, d: Difference) -> bool {
+        self.met.note(d);
+        self.version.four()
+    }
+
+    /// The places where 3.10 and 4.3 differ that the node and its vhosts met since they were
+    /// last asked, once each.
+    pub fn take_differences(&mut self) -> Vec<Difference> {
+        let mut all = self.met.take();
+        for b in self.vhosts.values().chain([&self.empty]) {
+            all.extend(b.take_differences());
+        }
+        all.sort();
+        all.dedup();
+        all
     }
 
     /// Users, vhosts and permissions.
@@ -225,7 +246,10 @@ impl Server {
         let now = self.now;
         match self.vhosts.get_mut(vhost) {
             Some(b) => b.delete_queue_now(now, name, if_unused, if_empty),
-            None => Err((64, crate::broker::not_found_for_ctl(self.version).into())),
+            None => Err((
+                64,
+                crate::broker::not_found_for_ctl(self.four(Difference::CtlQueues)).into(),
+            )),
         }
         .map_err(|(status, text)| CtlError::new(status, text))
     }
@@ -281,7 +305,7 @@ impl Server {
     pub fn delete_user(&mut self, user: &str) -> Result<(), CtlError> {
         // 4.x: deleting a user that is not there succeeds (3.10: exit 67, `User "x" does not
         // exist`); seen on 4.3.6, access_ctl_errors
-        if self.version.four() && self.access.user(user).is_none() {
+        if self.access.user(user).is_none() && self.four(Difference::CtlMissing) {
             return Ok(());
         }
         self.access.delete_user(user)?;
@@ -341,7 +365,7 @@ impl Server {
     pub fn clear_permissions(&mut self, vhost: &str, user: &str) -> Result<(), CtlError> {
         // 4.x: clearing a user's permissions in a vhost that is not there succeeds (3.10: exit
         // 69); seen on 4.3.6, access_ctl_errors
-        if self.version.four() && self.access.user(user).is_some() && !self.vhosts.contains_key(vhost) {
+        if self.access.user(user).is_some() && !self.vhosts.contains_key(vhost) && self.four(Difference::CtlMissing) {
             return Ok(());
         }
         self.access.clear_permissions(vhost, user)?;

@@ -5,6 +5,7 @@
 //! unknown argument, a wrong type, a float in a field table) is refused here, naming the step and
 //! the field; broken JSON is reported with its line and column.
 
+pub mod compare;
 pub mod generate;
 pub mod share;
 pub mod trace;

@@ -244,7 +244,7 @@ pub fn execute(server: &mut Server, args: &[&str]) -> Output {
         "purge_queue" => match server.purge_queue(p.vhost, w[0]) {
             Some(_) => ok(String::new()),
             // 4.x: 65, `Object (…) was not found` (seen on 4.3.6: ctl_queue_commands)
-            None if server.version().four() => {
+            None if server.four(crate::version::Difference::CtlQueues) => {
                 error(CtlError::new(65, "Object (queue, stream, exchange, etc) was not found"))
             }
             None => error(CtlError::new(69, "not_found")),
