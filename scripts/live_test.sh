@@ -165,7 +165,7 @@ echo "live pika RPC: $([ $rpc_ok = 1 ] && echo passed || echo failed)"
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}
-echo "== $COUNT random scenarios from seed $SEED (replay one: warren gen SEED 40)"
+echo "== $COUNT random scenarios from seed $SEED (replay one: warren --rabbitmq 3.10 gen SEED 40)"
 scripts/broker.sh reset
 # A seed whose traces differ is run once more, as the golden scenarios are above (a loaded broker
 # can deliver after the runner's settle window; an asynchronous error, such as a bad ack's channel
@@ -174,14 +174,14 @@ scripts/broker.sh reset
 fuzz_seed=$SEED left=$COUNT fuzz_passed=0
 while [ "$left" -gt 0 ]; do
   rc=0
-  out=$(./target/debug/warren fuzz --amqp "$URL" --seed "$fuzz_seed" --count "$left" --steps 40 --out target/fuzz-failures) || rc=$?
+  out=$(./target/debug/warren --rabbitmq 3.10 fuzz --amqp "$URL" --seed "$fuzz_seed" --count "$left" --steps 40 --out target/fuzz-failures) || rc=$?
   echo "$out"
   fuzz_passed=$((fuzz_passed + $(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' <<<"$out" | tail -1 | grep . || echo 0)))
   [ "$rc" = 0 ] && break
   bad=$(sed -n 's/^seed \([0-9]*\): the engine and the broker differ.*/\1/p' <<<"$out" | head -1)
   if [ -z "$bad" ]; then failed=1; break; fi
   echo "-- run once more, seed $bad:"
-  ./target/debug/warren fuzz --amqp "$URL" --seed "$bad" --count 1 --steps 40 --out target/fuzz-failures || { failed=1; break; }
+  ./target/debug/warren --rabbitmq 3.10 fuzz --amqp "$URL" --seed "$bad" --count 1 --steps 40 --out target/fuzz-failures || { failed=1; break; }
   fuzz_passed=$((fuzz_passed + 1))
   left=$((SEED + COUNT - bad - 1)) fuzz_seed=$((bad + 1))
 done

@@ -94,7 +94,8 @@ Usage:
 
 --rabbitmq 3.10|4.3 (anywhere on the line) runs every scenario as that RabbitMQ: its rules,
 texts and rabbitmqctl. Without it, a scenario runs as its \"rabbitmq\" field says, and a file
-without one as 3.10, what it was made for. 4.3 is checked against RabbitMQ 4.3.6 (see
+without one as 3.10, what it was made for; gen and fuzz make scenarios for 4.3 (today's
+RabbitMQ) and say so in them. 4.3 is checked against RabbitMQ 4.3.6 (see
 docs/versions.md for what differs and what is not simulated yet).
 
 URL is amqp://user:password@host:port/vhost (default user guest, port 5672, vhost /), for example
@@ -548,11 +549,13 @@ fn gen(seed: u64, steps: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The random scenario of `seed`, made for the version `--rabbitmq` names (it says so in its
-/// `"rabbitmq"`, so that a scenario fuzz writes out replays as it ran).
+/// The random scenario of `seed`, made for the version `--rabbitmq` names, 4.3 without it (a new
+/// scenario is for today's RabbitMQ). It says so in its `"rabbitmq"`, so that a scenario fuzz
+/// writes out replays as it ran.
 fn generated(seed: u64, steps: usize) -> Value {
     let mut doc = warren_engine::generate::scenario(seed, steps);
-    if let (Some(v), Value::Object(o)) = (RABBITMQ.get(), &mut doc) {
+    let v = RABBITMQ.get().copied().unwrap_or(warren_engine::Version::V4_3);
+    if let Value::Object(o) = &mut doc {
         o.insert("rabbitmq".into(), Value::String(v.as_str().into()));
     }
     doc

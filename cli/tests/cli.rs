@@ -224,7 +224,11 @@ fn rabbitmq_picks_the_version_a_scenario_runs_as() {
     let (code, out, _) = warren(&["gen", "7", "5", "--rabbitmq", "4.3"]);
     assert_eq!(code, 0);
     assert!(out.contains("\"rabbitmq\": \"4.3\""), "{out}");
-    assert!(!warren(&["gen", "7", "5"]).1.contains("rabbitmq"));
+    // without the flag, a new scenario is for today's RabbitMQ, and 3.10 says so too
+    assert!(warren(&["gen", "7", "5"]).1.contains("\"rabbitmq\": \"4.3\""));
+    assert!(warren(&["--rabbitmq", "3.10", "gen", "7", "5"])
+        .1
+        .contains("\"rabbitmq\": \"3.10\""));
     let bad = write_temp("bad-version.json", "{\"rabbitmq\": 4.3, \"steps\": []}");
     let (code, _, err) = warren(&["trace", &bad]);
     assert_eq!(code, 2);

@@ -49,6 +49,9 @@ pub fn plan(old: &Design, new: &Design) -> Plan {
     if old.seed != new.seed {
         return restart("another seed is another run".into());
     }
+    if old.rabbitmq != new.rabbitmq {
+        return restart(format!("RabbitMQ {} is another broker", new.rabbitmq));
+    }
     let old_node = |id: Id| old.node(id);
     // nodes changed in place
     for n in &new.nodes {

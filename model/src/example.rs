@@ -20,7 +20,7 @@ pub const WORK_QUEUES: &str = r#"{"name": "Work queues: fair dispatch with prefe
 /// gives, laid out tidily), its producer publishing four persistent tasks at a time, each taking
 /// its worker two seconds (model/tests/studio.rs checks it against the import). Written out, so that
 /// the page has no importer: files and links without a canvas go to its tools worker.
-const EXAMPLE: &str = r#"{"name": "Work queues", "seed": 0, "nodes": [
+const EXAMPLE: &str = r#"{"name": "Work queues", "seed": 0, "rabbitmq": "4.3", "nodes": [
  {"id": 1, "kind": "queue", "name": "task_queue", "durable": true, "x": 550, "y": 134},
  {"id": 2, "kind": "consumer", "name": "worker-1", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 79},
  {"id": 3, "kind": "consumer", "name": "worker-2", "prefetch": 1, "processing_ms": 2000, "x": 770, "y": 189},

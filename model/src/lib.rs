@@ -7,6 +7,7 @@
 
 #[macro_use]
 pub mod json;
+pub mod compare;
 pub mod console;
 pub mod design;
 pub mod diagram;

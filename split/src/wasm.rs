@@ -21,9 +21,14 @@ pub const LAZY: &str = "warren_lazy";
 /// The first module's export that says the lazy module is in (an i32 global, 0 or 1).
 pub const LOADED: &str = "__warren_lazy_loaded";
 
-/// A function's name as a profile names it: the symbol without its hash (`::h0123…`), which
-/// changes with every build; closures and generic copies share a name and stay or go together.
+/// A function's name as a profile names it: the symbol without its hash (`::h0123…`) and
+/// without the number LLVM appends to a local copy (`….1710`), which change from build to build;
+/// closures and generic copies share a name and stay or go together.
 pub fn key(name: &str) -> &str {
+    let name = match name.rfind('.') {
+        Some(i) if i + 1 < name.len() && name[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &name[..i],
+        _ => name,
+    };
     match name.rfind("::h") {
         Some(i) if name.len() - i == 19 && name[i + 3..].bytes().all(|b| b.is_ascii_hexdigit()) => &name[..i],
         _ => name,
@@ -342,6 +347,11 @@ mod tests {
             "core::ptr::drop_in_place<x::hub>"
         );
         assert_eq!(key("f::h12"), "f::h12");
+        assert_eq!(
+            key("alloc[3ca501edff3f0c7c]::boxed::box_new_uninit.1710"),
+            "alloc[3ca501edff3f0c7c]::boxed::box_new_uninit"
+        );
+        assert_eq!(key("x::y::h0123456789abcdef.12"), "x::y");
     }
 
     /// main (exported, kept) calls helper (kept) and a (moved); a calls b (moved) and helper;

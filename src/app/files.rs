@@ -5,15 +5,29 @@ use super::*;
 impl App {
     /// A file opened as a design: it replaces the canvas (one Undo away).
     pub(super) fn opened(&mut self, ctx: &Context<Self>, d: Design, left_out: Vec<String>) {
+        let old = self.made_for_old(&d);
         ctx.link().send_message(Msg::Do(Action::Replace(d)));
         ctx.link().send_message(Msg::Fit);
-        self.notice = (!left_out.is_empty()).then(|| {
+        let imported = (!left_out.is_empty()).then(|| {
             format!(
                 "{} {}.",
                 tr(self.lang, "Imported the definitions' topology; left out:"),
                 left_out.join("; ")
             )
         });
+        self.notice = [imported, old].into_iter().flatten().reduce(|a, b| format!("{a} {b}"));
+    }
+
+    /// What to say of a design that runs as RabbitMQ 3.10 (one made before Warren had versions
+    /// says nothing, and runs as what it was made for).
+    fn made_for_old(&self, d: &Design) -> Option<String> {
+        (d.rabbitmq == warren_engine::Version::V3_10).then(|| {
+            tr(
+                self.lang,
+                "Made for RabbitMQ 3.10, so it runs as 3.10. Choose RabbitMQ 4.3 above to see what today's RabbitMQ does, or Compare 3.10 ⇄ 4.3.",
+            )
+            .to_string()
+        })
     }
 
     /// The design as a scenario file, with the run so far when the user did something: its
@@ -51,10 +65,15 @@ impl App {
 
     /// A share link's design: it replaces the canvas (one Undo away).
     pub(super) fn opened_link(&mut self, ctx: &Context<Self>, d: Design) {
+        let old = self.made_for_old(&d);
         ctx.link().send_message(Msg::Do(Action::Replace(d)));
         ctx.link().send_message(Msg::Fit);
         if self.embed.is_none() {
-            self.notice = Some(opened_link(self.lang).into());
+            let link = opened_link(self.lang).to_string();
+            self.notice = Some(match old {
+                Some(old) => format!("{link} {old}"),
+                None => link,
+            });
         }
     }
 

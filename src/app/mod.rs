@@ -25,6 +25,7 @@ mod share;
 mod start;
 mod tools;
 mod touch;
+mod versions;
 pub use share::Snippet;
 mod tour;
 mod update;
@@ -185,6 +186,8 @@ pub enum Msg {
     /// Show or hide the pika code for the design.
     Code(bool),
     Overview(bool),
+    /// Open (run the comparison of the run so far as 3.10 and 4.3) or close the comparison.
+    Compare(bool),
     /// Download one generated file (its name).
     DownloadCode(String),
     /// The tools worker answered (a [`warren_model::tools`] answer), or could not start (why).
@@ -301,6 +304,8 @@ pub struct App {
     code: bool,
     /// The overview panel (management UI style) is open.
     overview: bool,
+    /// The comparison of the versions, while open (of the run as it was when opened).
+    compare: Option<Result<warren_model::compare::Comparison, String>>,
     console: warren_model::console::Console,
     console_input: NodeRef,
     console_out: NodeRef,
@@ -568,6 +573,7 @@ impl Component for App {
             tutorial_wanted: None,
             code: false,
             overview: false,
+            compare: None,
             console: Default::default(),
             console_input: NodeRef::default(),
             console_out: NodeRef::default(),
@@ -672,6 +678,7 @@ impl Component for App {
                                 <option value={l.tag()} selected={self.lang == l}>{ l.own_name() }</option>
                             }) }
                         </select>
+                        { self.version_picker(ctx) }
                     </nav>
                     <nav class="edit" aria-label="edit">
                         <button onclick={link.callback(|_| Msg::Undo)} disabled={!self.hist.can_undo()} aria-label={tr(l, "undo")} title="Undo (Ctrl+Z)">{ icon(Icon::Undo) }{ tr(l, "Undo") }</button>
@@ -714,6 +721,9 @@ impl Component for App {
                 }
                 if self.overview {
                     { self.overview_view(ctx) }
+                }
+                if let Some(c) = &self.compare {
+                    { self.compare_view(ctx, c) }
                 }
                 <main>
                     { self.canvas_view(ctx) }

@@ -36,12 +36,13 @@ impl App {
                 return render;
             }
             Msg::Do(a) => {
-                let whole = matches!(a, Action::Replace(_));
+                // a file, a link, a tutorial, New, another RabbitMQ: a run of its own
+                let whole = matches!(a, Action::Replace(_) | Action::SetVersion(_));
                 match self.hist.apply(a) {
                     Ok(()) => {
                         self.error = None;
                         if whole {
-                            // a file, a link, a tutorial, New: a run of its own
+                            self.compare = None;
                             self.changed(true);
                         } else {
                             self.edited();
@@ -560,6 +561,9 @@ impl App {
                 }
             }
             Msg::Overview(on) => self.overview = on,
+            Msg::Compare(on) => {
+                self.compare = on.then(|| warren_model::compare::of_run(&self.live, self.lang));
+            }
             Msg::ConsoleKey(e) => {
                 let Some(input) = self.console_input.cast::<HtmlInputElement>() else {
                     return false;
@@ -616,6 +620,9 @@ impl App {
             }
             Msg::Lang(l) => {
                 self.lang = l;
+                if self.compare.is_some() {
+                    self.compare = Some(warren_model::compare::of_run(&self.live, l));
+                }
                 self.log = Lines(Rc::new(self.log_lines()));
                 self.log_version = (self.live_gen, self.live.timeline.version);
                 set_document_lang(l);

@@ -319,4 +319,56 @@ await test('a quorum queue: its type chosen in the inspector, a badge says so, t
   await label(page, 'close the code').click();
 }, page);
 
+// RabbitMQ 3.10 or 4.3: the picker, a link made before versions, the comparison with why
+await test('the RabbitMQ version: 4.3 for a new design, 3.10 for a link made before, and what differs between them, with why', async () => {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const version = p.locator('select[aria-label="RabbitMQ version"]');
+  await p.goto(URL);
+  await label(p, 'queue task_queue: 0 ready, 0 unacknowledged').waitFor({ timeout: 5000 });
+  expect(await version.inputValue() === '4.3', 'a new design runs as 4.3');
+  // the documentation's example link was made before Warren had versions: it opens as 3.10, and says so
+  const fragment = readFileSync(new globalThis.URL('../../docs/embed.html', import.meta.url), 'utf8').match(/#s1\.[A-Za-z0-9_-]+/)[0];
+  await p.goto(URL + fragment);
+  await p.locator('.notice', { hasText: 'Made for RabbitMQ 3.10, so it runs as 3.10.' }).waitFor({ timeout: 5000 });
+  expect(await version.inputValue() === '3.10', 'the old link runs as 3.10');
+  // the dead-letter tutorial: a rejected job is dead-lettered with other headers in 4.x
+  await p.selectOption('select[aria-label="tutorials"]', { label: '9. Dead letters, TTL and retry' });
+  await p.locator('.tutorial').waitFor();
+  await p.selectOption('select[aria-label="speed"]', { label: '8x' });
+  await p.locator('.tutorial .do').first().click();
+  await p.waitForFunction(() => [...document.querySelectorAll('ol[role="log"] li')].some((l) => /dead-lettered/.test(l.textContent)), null, { timeout: 10000 });
+  await p.waitForTimeout(1500);
+  await p.getByRole('button', { name: 'Compare 3.10 ⇄ 4.3' }).click();
+  const panel = p.locator('section.compare');
+  await panel.waitFor();
+  const text = await panel.innerText();
+  expect(/Steps that differ: \d+ \/ \d+/.test(text), text.slice(0, 300));
+  expect(text.includes('x-last-death-queue') && text.includes('Why:') && text.includes('4.x adds x-last-death-exchange'), text.slice(0, 1500));
+  // in Chinese, the reasons too
+  await p.selectOption('select[aria-label="language"]', 'zh-CN');
+  await p.locator('section.compare', { hasText: '原因：' }).waitFor();
+  expect((await panel.innerText()).includes('最近一次成为死信的地方'), 'the reason in Chinese');
+  await p.selectOption('select[aria-label="language"]', 'en');
+  if (SHOTS) await p.screenshot({ path: `${SHOTS}/compare.png` });
+  await label(p, 'close the comparison').click();
+  // the broker is the version chosen: rabbitmqctl delete_user of a user that is not there
+  // fails on 3.10 and succeeds on 4.3
+  await p.locator('details.console').evaluate((d) => { d.open = true; });
+  const cmd = label(p, 'console command');
+  const out = p.locator('[aria-label="console output"]');
+  await cmd.fill('delete_user nobody');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'User "nobody" does not exist' }).waitFor();
+  // choosing 4.3 starts the run again as 4.3 (Undo brings 3.10 back)
+  await version.selectOption('4.3');
+  expect(await version.inputValue() === '4.3', 'now 4.3');
+  await cmd.fill('delete_user nobody');
+  await cmd.press('Enter');
+  await out.locator('pre', { hasText: 'Deleting user "nobody" ...' }).last().waitFor();
+  expect(!(await out.locator('pre').last().textContent()).includes('does not exist'), 'deleted on 4.3');
+  await label(p, 'undo').click();
+  expect(await version.inputValue() === '3.10', 'Undo: 3.10 again');
+  await p.close();
+});
+
 await finish(browser, 'e2e (panels)');

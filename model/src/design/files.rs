@@ -17,8 +17,9 @@ impl Design {
         let c = canvas.as_object_mut().expect("an object");
         c.remove("name");
         c.remove("seed");
+        c.remove("rabbitmq");
         c.insert("version".into(), json!(CANVAS_VERSION));
-        json!({"name": self.name, "seed": self.seed, "steps": steps, "canvas": canvas})
+        json!({"name": self.name, "seed": self.seed, "rabbitmq": self.rabbitmq.as_str(), "steps": steps, "canvas": canvas})
     }
 
     /// Read a scenario file: its `"canvas"` if it has one, else the topology its steps build
@@ -58,6 +59,11 @@ impl Design {
         if let Some(o) = c.as_object_mut() {
             o.insert("name".into(), json!(sc.name));
             o.insert("seed".into(), json!(sc.seed));
+            // the scenario's version (none: made for 3.10)
+            match sc.rabbitmq {
+                Some(v) => o.insert("rabbitmq".into(), json!(v.as_str())),
+                None => o.remove("rabbitmq"),
+            };
         }
         Some(Design::from_canvas(c))
     }
@@ -179,7 +185,8 @@ pub(super) fn parse_json(text: &str) -> Result<Value, String> {
 pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
     use warren_engine::exchange::Dest;
     use warren_engine::scenario::Call;
-    let mut r = warren_engine::trace::Runner::new(sc.seed);
+    let rabbitmq = sc.rabbitmq.unwrap_or(Version::V3_10);
+    let mut r = warren_engine::trace::Runner::with_version(sc.seed, rabbitmq);
     for (i, st) in sc.steps.iter().enumerate() {
         // a step that fails is the scenario's business; the topology is what the broker holds
         let _ = r.step(i, st);
@@ -187,6 +194,7 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
     let mut d = Design {
         name: sc.name.clone(),
         seed: sc.seed,
+        rabbitmq,
         ..Design::default()
     };
     let add = |d: &mut Design, name: &str, spec: Spec| -> Id {
@@ -335,4 +343,56 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
     }
     d.tidy();
     d
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn a_design_keeps_its_rabbitmq_and_one_made_before_versions_runs_as_3_10() {
+        // new designs and the first visit's example are 4.3
+        assert_eq!(Design::default().rabbitmq, Version::V4_3);
+        assert_eq!(crate::example::example().rabbitmq, Version::V4_3);
+        // a scenario file says its version at the top, as the engine reads it
+        let mut d = crate::example::example();
+        d.rabbitmq = Version::V3_10;
+        let sc = d.to_scenario();
+        assert_eq!(sc["rabbitmq"], "3.10");
+        assert!(sc["canvas"].get("rabbitmq").is_none());
+        assert_eq!(Design::from_scenario(&sc.to_string()).unwrap().rabbitmq, Version::V3_10);
+        let four = Design::default().to_scenario();
+        assert_eq!(
+            Design::from_scenario(&four.to_string()).unwrap().rabbitmq,
+            Version::V4_3
+        );
+        // a file from before versions: no "rabbitmq" anywhere
+        let mut old = d.to_scenario();
+        old.as_object_mut().unwrap().remove("rabbitmq");
+        assert_eq!(
+            Design::from_scenario(&old.to_string()).unwrap().rabbitmq,
+            Version::V3_10
+        );
+        // a scenario without a canvas imports as its version
+        let plain = r#"{"rabbitmq": "4.3", "steps": [{"call": "queue_declare", "args": {"queue": "q"}}]}"#;
+        assert_eq!(Design::from_scenario(plain).unwrap().rabbitmq, Version::V4_3);
+        // a wrong one says where
+        let mut bad = Design::default().write();
+        bad["rabbitmq"] = json!("5.0");
+        assert_eq!(
+            Design::from_canvas(bad).unwrap_err(),
+            "canvas: rabbitmq: no RabbitMQ \"5.0\" here: the versions are 3.10 and 4.3"
+        );
+    }
+
+    #[test]
+    fn another_version_starts_the_run_again() {
+        let old = crate::example::example();
+        let mut new = old.clone();
+        new.apply(Action::SetVersion(Version::V3_10)).unwrap();
+        assert_eq!(
+            crate::edit::plan(&old, &new).restart.as_deref(),
+            Some("RabbitMQ 3.10 is another broker")
+        );
+    }
 }

@@ -22,6 +22,7 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use warren_engine::names::VecMap;
 use warren_engine::scenario::Step;
+use warren_engine::Version;
 
 pub type Id = u32;
 
@@ -377,6 +378,9 @@ pub struct Link {
 pub struct Design {
     pub name: String,
     pub seed: u64,
+    /// The RabbitMQ it runs as: 4.3 for a new design; a file or link made before Warren had
+    /// versions says nothing and runs as 3.10, what it was made for.
+    pub rabbitmq: Version,
     pub show_default: bool,
     pub nodes: Vec<Node>,
     pub links: Vec<Link>,
@@ -413,6 +417,7 @@ impl Default for Design {
         Design {
             name: "Untitled".into(),
             seed: 1,
+            rabbitmq: Version::V4_3,
             show_default: false,
             nodes: Vec::new(),
             links: Vec::new(),
@@ -446,7 +451,8 @@ impl Json for Link {
     }
 }
 
-/// The design as the page saves it; a missing name, seed or `show_default` is empty, 0, false.
+/// The design as the page saves it; a missing name, seed or `show_default` is empty, 0, false;
+/// a missing `rabbitmq`, 3.10 (made before Warren had versions).
 impl Json for Design {
     fn read(v: &Value) -> Result<Design, String> {
         let o = object(v)?;
@@ -457,6 +463,7 @@ impl Json for Design {
         let mut d = Design {
             name: String::new(),
             seed: 0,
+            rabbitmq: Version::V3_10,
             show_default: false,
             nodes: Vec::with_capacity(nodes.len()),
             links: Vec::new(),
@@ -477,12 +484,19 @@ impl Json for Design {
         field(o, "seed", &mut d.seed)?;
         field(o, "show_default", &mut d.show_default)?;
         field(o, "users", &mut d.users)?;
+        if let Some(v) = o.get("rabbitmq") {
+            let text = v
+                .as_str()
+                .ok_or_else(|| format!("rabbitmq: expected \"3.10\" or \"4.3\", {}", found(v)))?;
+            d.rabbitmq = Version::parse(text).map_err(|e| format!("rabbitmq: {e}"))?;
+        }
         Ok(d)
     }
     fn write(&self) -> Value {
         let mut o = serde_json::Map::new();
         put(&mut o, "name", &self.name);
         put(&mut o, "seed", &self.seed);
+        put(&mut o, "rabbitmq", &self.rabbitmq.as_str().to_string());
         put(&mut o, "show_default", &self.show_default);
         put(&mut o, "nodes", &self.nodes);
         put(&mut o, "links", &self.links);
@@ -535,6 +549,8 @@ pub enum Action {
     },
     ShowDefault(bool),
     SetName(String),
+    /// Run as another RabbitMQ (the run starts again).
+    SetVersion(Version),
     /// Replace the design's users (add, edit, remove one).
     SetUsers(Vec<UserSpec>),
     /// Lay everything out in columns (producers, exchanges, queues, consumers) with few crossings.
@@ -774,6 +790,7 @@ impl Design {
             }
             Action::ShowDefault(b) => self.show_default = b,
             Action::SetName(n) => self.name = n,
+            Action::SetVersion(v) => self.rabbitmq = v,
             Action::SetUsers(users) => {
                 let mut seen = std::collections::BTreeSet::new();
                 for u in &users {

@@ -20,7 +20,7 @@ pub struct Simulation {
 /// Run a scenario (JSON text) to its end; errors are the scenario's, worded for a person.
 pub fn simulate(text: &str) -> Result<Simulation, String> {
     let sc = Scenario::parse(text).map_err(|e| e.to_string())?;
-    let mut r = Runner::new(sc.seed);
+    let mut r = Runner::with_version(sc.seed, sc.rabbitmq.unwrap_or_default());
     let lines = run_steps(&sc.steps, |i, st| r.step(i, st)).map_err(|e| e.to_string())?;
     // producers: each connection that published, with the exchanges it published to
     let mut publishers: Vec<(String, String)> = Vec::new();
@@ -169,7 +169,7 @@ impl Live {
     /// `Some`: [`Live::steps`]).
     fn started(design: Design, hop: f64, record: Option<Vec<Value>>) -> Live {
         let mut l = Live {
-            runner: Runner::new(design.seed),
+            runner: Runner::with_version(design.seed, design.rabbitmq),
             timeline: Timeline::with_hop(design.show_default, hop),
             hop,
             record,
@@ -773,7 +773,7 @@ impl Live {
 
     /// The steps run so far as a scenario (for `warren trace` or a real broker).
     pub fn scenario(&self) -> Value {
-        json!({"name": self.design.name, "seed": self.design.seed, "steps": self.steps()})
+        json!({"name": self.design.name, "seed": self.design.seed, "rabbitmq": self.design.rabbitmq.as_str(), "steps": self.steps()})
     }
 
     /// Every step issued so far (the scenario format), `wait`s included: the run replayed from
@@ -795,7 +795,7 @@ impl Live {
             .into_iter()
             .filter_map(|s| crate::steps::step_of(s).ok())
             .collect();
-        let mut r = Runner::new(self.design.seed);
+        let mut r = Runner::with_version(self.design.seed, self.design.rabbitmq);
         warren_engine::trace::run_steps(&steps, |i, st| r.step(i, st)).unwrap_or_default()
     }
 }
