@@ -203,7 +203,7 @@ fn ctl_sim(file: &str, args: &[&str]) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut r = Runner::new(scenario.seed);
+    let mut r = Runner::with_version(scenario.seed, scenario.rabbitmq.unwrap_or_default());
     if let Err(e) = warren_engine::trace::run_steps(&scenario.steps, |i, st| r.step(i, st)) {
         eprintln!("warren: {file}: {e}");
         return ExitCode::from(2);

@@ -259,6 +259,22 @@ fn two_versions_compare_a_scenario_step_by_step_with_why() {
             && lines[4].ends_with("[broker/restart.rs]"),
         "{out}"
     );
+    // warren ctl is the version asked for: 4.x declares amq.rabbitmq.log
+    let empty = write_temp("empty.json", "{\"steps\": []}");
+    let (_, out, _) = warren(&[
+        "--rabbitmq",
+        "4.3",
+        "ctl",
+        &empty,
+        "list_exchanges",
+        "name",
+        "type",
+        "internal",
+    ]);
+    assert!(out.contains("amq.rabbitmq.log\ttopic\ttrue\n"), "{out}");
+    assert!(!warren(&["ctl", &empty, "list_exchanges"])
+        .1
+        .contains("amq.rabbitmq.log"));
     // a version against itself
     let (_, out, _) = warren(&["diff", "--rabbitmq", "4.3", "--rabbitmq", "4.3", &restart]);
     assert!(

@@ -86,6 +86,8 @@ pub enum Difference {
     QueueTypeText,
     /// `broker/restart.rs`: transient exchanges survive a restart.
     TransientExchanges,
+    /// `broker/exchange.rs`: the log exchange `amq.rabbitmq.log`.
+    LogExchange,
     /// `node/server.rs`: `delete_user`, `clear_permissions` of what is not there.
     CtlMissing,
     /// `broker/queue_deletion.rs`, `node/ctl/`: `delete_queue`, `purge_queue` texts.
@@ -93,7 +95,7 @@ pub enum Difference {
 }
 
 impl Difference {
-    pub const ALL: [Difference; 14] = [
+    pub const ALL: [Difference; 15] = [
         Difference::PermissionNamed,
         Difference::PassiveDeclare,
         Difference::GlobalQos,
@@ -106,6 +108,7 @@ impl Difference {
         Difference::QuorumGetText,
         Difference::QueueTypeText,
         Difference::TransientExchanges,
+        Difference::LogExchange,
         Difference::CtlMissing,
         Difference::CtlQueues,
     ];
@@ -116,7 +119,7 @@ impl Difference {
         match self {
             PermissionNamed | PassiveDeclare => "broker/permissions.rs",
             GlobalQos => "broker/prefetch.rs",
-            UnknownExchangeType => "broker/exchange.rs",
+            UnknownExchangeType | LogExchange => "broker/exchange.rs",
             LastDeath | RejectRedelivered | DeadLetterCc => "broker/dead_letter.rs",
             QuorumCounts | QuorumGetText => "broker/delivery.rs",
             QuorumDeliveryLimit => "broker/acks.rs",
@@ -178,6 +181,10 @@ impl Difference {
             TransientExchanges => (
                 "4.x keeps its metadata in Khepri: a transient (non-durable) exchange survives a broker restart; in 3.10 it is gone.",
                 "4.x 把元数据存在 Khepri 中：非持久（transient）交换器在 broker 重启后仍在；3.10 中会消失。",
+            ),
+            LogExchange => (
+                "4.x declares the internal topic exchange amq.rabbitmq.log in vhost / for its log (and exports it in definitions); 3.10 has none.",
+                "4.x 在 vhost / 中为日志声明内部 topic 交换器 amq.rabbitmq.log（并在定义导出中包含它）；3.10 没有。",
             ),
             CtlMissing => (
                 "rabbitmqctl delete_user or clear_permissions of something that is not there succeeds in 4.x; 3.10 fails.",

@@ -69,3 +69,6 @@ golden!(ex_predeclared_redeclare, "ex_predeclared_redeclare");
 
 // Exchange_type defaults to direct, as in pika.
 golden!(ex_type_default_direct, "ex_type_default_direct");
+
+// 3.10 has no amq.rabbitmq.log (4.3's trace, where it has one: tests/scenarios/4.3/)
+golden!(ex_log_exchange, "ex_log_exchange");

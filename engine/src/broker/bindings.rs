@@ -16,6 +16,10 @@ impl Broker {
     ) -> R<()> {
         let source = strip_crlf(source);
         self.check_binding(conn, ch, &source, &dest)?;
+        self.note_log_exchange(&source);
+        if let Dest::Exchange(d) = &dest {
+            self.note_log_exchange(d);
+        }
         let Some(x) = self.exchanges.get(source.as_str()) else {
             return Err(AmqpError::no_exchange(&source, &self.vhost));
         };

@@ -242,6 +242,7 @@ impl Broker {
                 return Err(AmqpError::default_exchange());
             }
             self.check_passive(conn, ch, false, &name)?;
+            self.note_log_exchange(&name);
             return if self.exchanges.contains_key(name.as_str()) {
                 Ok(())
             } else {
@@ -386,6 +387,31 @@ impl Broker {
             if x.auto_delete && x.bindings.is_empty() {
                 self.delete_exchange(name, true);
             }
+        }
+    }
+}
+
+/// The exchange RabbitMQ 4.x declares in vhost `/` for its log (`amq.rabbitmq.log`).
+pub const LOG_EXCHANGE: &str = "amq.rabbitmq.log";
+
+impl Broker {
+    /// 4.x declares `amq.rabbitmq.log` (topic, durable, internal) in vhost `/` when it boots, and
+    /// exports it in definitions; 3.10 has none (seen on 4.3.6: `list_exchanges`,
+    /// `export_definitions`, `ex_log_exchange`).
+    pub(super) fn predeclare_log_exchange(&mut self) {
+        if &*self.vhost == "/" && self.version.four() && !self.exchanges.contains_key(LOG_EXCHANGE) {
+            let n = Name::from(LOG_EXCHANGE);
+            self.exchanges.insert(
+                n.clone(),
+                Exchange::new(n, ExchangeKind::Topic, true, false, true, FieldTable::new()),
+            );
+        }
+    }
+
+    /// A step names the log exchange: what it meets depends on the version.
+    pub(super) fn note_log_exchange(&self, name: &str) {
+        if name == LOG_EXCHANGE && &*self.vhost == "/" {
+            self.four(Difference::LogExchange);
         }
     }
 }

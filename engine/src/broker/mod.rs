@@ -205,6 +205,7 @@ pub mod queue;
 mod queue_arguments;
 mod queue_declare;
 mod queue_deletion;
+pub use exchange::LOG_EXCHANGE;
 pub use queue_deletion::not_found_for_ctl;
 mod restart;
 mod routing;
@@ -289,6 +290,7 @@ impl Broker {
                 );
             }
         }
+        self.predeclare_log_exchange();
     }
 
     /// Which RabbitMQ's rules it follows.

@@ -21,6 +21,7 @@ impl Broker {
             return Err(AmqpError::not_implemented("immediate=true"));
         }
         self.check(conn, ch, Perm::Write, false, exchange)?;
+        self.note_log_exchange(exchange);
         let Some(x) = self.exchanges.get(exchange) else {
             return Err(AmqpError::no_exchange(exchange, &self.vhost));
         };

@@ -18,7 +18,8 @@ pub fn export(broker: &Broker) -> Value {
     let mut exchanges = Vec::new();
     let mut bindings = Vec::new();
     for x in broker.exchanges().filter(|x| !x.name.is_empty()) {
-        if !x.name.starts_with("amq.") && !x.internal {
+        // 4.x exports its log exchange, internal as it is (seen on 4.3.6)
+        if !x.name.starts_with("amq.") && !x.internal || &*x.name == crate::broker::LOG_EXCHANGE {
             exchanges.push(
                 json!({"name": &*x.name, "vhost": "/", "type": x.kind.name(), "durable": x.durable,
                 "auto_delete": x.auto_delete, "arguments": table_to_json(&x.arguments)}),
@@ -42,7 +43,8 @@ pub fn export(broker: &Broker) -> Value {
                 "arguments": table_to_json(&q.arguments)})
         })
         .collect();
-    json!({"rabbit_version": "3.10.8", "rabbitmq_version": "3.10.8", "vhosts": [{"name": "/"}],
+    let release = broker.version().release();
+    json!({"rabbit_version": release, "rabbitmq_version": release, "vhosts": [{"name": "/"}],
         "queues": queues, "exchanges": exchanges, "bindings": bindings})
 }
 
