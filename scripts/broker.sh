@@ -8,6 +8,8 @@
 #   scripts/broker.sh stop [VERSION]    stop the node we started, by its process id
 #   scripts/broker.sh env [VERSION]     print the variables that name the node (for pika_trace.py and rabbitmqctl)
 #   scripts/broker.sh bin [VERSION]     print the directory whose rabbitmqctl speaks to that node
+#   scripts/broker.sh root [VERSION]    print the root the node runs in (4.3; nothing for 3.10): a
+#                                       file rabbitmqctl reads must be in it
 #
 # VERSION is 3.10 (the default, or WARREN_RABBITMQ) or 4.3. Each node has its own name, AMQP
 # port (3.10: 5699, 4.3: 5799), epmd port and data directory, so it never touches another broker
@@ -184,5 +186,6 @@ case "${1:-}" in
   reset) reset ;;
   env) echo "AMQP_PORT=$PORT RABBITMQ_NODENAME=$RABBITMQ_NODENAME ERL_EPMD_PORT=$ERL_EPMD_PORT" ;;
   bin) if [ -n "$ROOT" ]; then mount_root; fi; echo "$BIN_DIR" ;;
+  root) echo "$ROOT" ;;
   *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

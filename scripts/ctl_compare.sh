@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 record=${1:-}
 URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}/%2f"
-W=./target/debug/warren
+W="./target/debug/warren --rabbitmq ${WARREN_RABBITMQ:-3.10}"
 norm() { sed -E 's/amq\.gen-[A-Za-z0-9_-]+/amq.gen-*/g; s/amq\.ctag-[A-Za-z0-9_-]+/amq.ctag-*/g' | { IFS= read -r h || true; [ -n "${h:-}" ] && echo "$h"; sort; }; }
 cmds=(
   "list_queues name messages_ready messages_unacknowledged messages consumers durable auto_delete exclusive arguments type"

@@ -6,7 +6,7 @@ same order, as `warren play` says the page's clients do.
     scripts/pika_clients.py [--python PY] [--random COUNT SEED] DESIGN.json...
 
 (--random: COUNT random designs from SEED on as well, see random_design; a failure names its
-file, target/pika-clients/random/random-SEED.json, to replay it alone.)
+file, target/pika-clients/random/random-SEED.json (pika-clients-4.3/ for 4.3), to replay it alone.)
 
 For each design: a copy for the test (see prepare), `warren export pika` of it, `warren play
 --hop-ms 1` of it (a network as fast as loopback: the page draws each hop in 400 ms, a loopback
@@ -47,6 +47,9 @@ NEAR_TIE_MS = 25
 DRIFT_MS = 4
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARREN = os.path.join(ROOT, "target", "debug", "warren")
+# the broker's version (scripts/broker.sh, scripts/live_test.sh): the simulator runs as it
+VERSION = ["--rabbitmq", os.environ["WARREN_RABBITMQ"]] if os.environ.get("WARREN_RABBITMQ") else []
+OUT = "pika-clients" + ("-" + os.environ["WARREN_RABBITMQ"] if os.environ.get("WARREN_RABBITMQ", "3.10") != "3.10" else "")
 
 
 def nodes(canvas, kind):
@@ -77,7 +80,7 @@ def reply_readers(canvas):
 def play(path):
     # a hop of 1 ms: the loopback broker's round trip, about what a real ack and the next
     # delivery take (with 0, each callback of a busy client would drift a few ms a task)
-    out = subprocess.run([WARREN, "play", path, "--hop-ms", "1"], capture_output=True, text=True, check=True)
+    out = subprocess.run([WARREN, *VERSION, "play", path, "--hop-ms", "1"], capture_output=True, text=True, check=True)
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
@@ -334,7 +337,7 @@ def main():
         py, args = args[1], args[2:]
     if args[:1] == ["--random"]:
         count, first, args = int(args[1]), int(args[2]), args[3:]
-        folder = os.path.join(ROOT, "target", "pika-clients", "random")
+        folder = os.path.join(ROOT, "target", OUT, "random")
         os.makedirs(folder, exist_ok=True)
         for seed in range(first, first + count):
             path = os.path.join(folder, "random-%d.json" % seed)
@@ -343,7 +346,7 @@ def main():
     failed = passed = 0
     for src in args:
         name = os.path.basename(src)
-        work = os.path.join(ROOT, "target", "pika-clients", os.path.splitext(name)[0])
+        work = os.path.join(ROOT, "target", OUT, os.path.splitext(name)[0])
         os.makedirs(work, exist_ok=True)
         ready, why = prepare(src, work)
         if ready is None:
@@ -351,7 +354,7 @@ def main():
             continue
         path, lines, received, finishes, readers, auto_ack = ready
         d = os.path.join(work, "pika")
-        subprocess.run([WARREN, "export", "pika", path, d], check=True, capture_output=True)
+        subprocess.run([WARREN, *VERSION, "export", "pika", path, d], check=True, capture_output=True)
         canvas = json.load(open(path))["canvas"]
         # when the last callback returns, one at a time per client from its deliveries (an
         # auto-ack client's end is in no event; a TTL may fire long after, with no client)

@@ -255,6 +255,9 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
         };
         for (k, (mut sc, cut)) in played.replayable().into_iter().enumerate() {
             sc["name"] = Value::String(format!("tutorial {}: {}", t.id, t.title.get(Lang::En)));
+            if let Some(v) = RABBITMQ.get() {
+                sc["rabbitmq"] = Value::String(v.as_str().into());
+            }
             if cut > 0 {
                 sc["name"] = Value::String(format!(
                     "{} (the last {cut} steps left out: a direct reply-to address is the broker's own)",
@@ -273,7 +276,7 @@ fn tutorials(dir: Option<&str>) -> ExitCode {
         // the tutorial's design as a scenario file the page loads (and `warren export pika` reads)
         let designs = std::path::Path::new(dir).join("designs");
         let path = designs.join(format!("{:02}-{}.json", i + 1, t.id));
-        let text = serde_json::to_string_pretty(&t.design().to_scenario()).expect("serializes") + "\n";
+        let text = serde_json::to_string_pretty(&versioned(t.design()).to_scenario()).expect("serializes") + "\n";
         if let Err(e) = std::fs::create_dir_all(&designs).and_then(|_| std::fs::write(&path, text)) {
             eprintln!("warren: cannot write {}: {e}", path.display());
             return ExitCode::from(2);
@@ -332,11 +335,11 @@ fn play(file: &str, seconds: Option<u64>, hop: f64) -> ExitCode {
     let opened = warren_model::design::Design::open(&text).and_then(|o| match o {
         // a file with a run replays it
         warren_model::design::Opened::Design(d, Some(run)) => {
-            warren_model::runfile::read(&d, &run).map(|r| warren_model::play::replay(&r, limit, hop))
+            warren_model::runfile::read(&versioned(d), &run).map(|r| warren_model::play::replay(&r, limit, hop))
         }
-        warren_model::design::Opened::Design(d, None) => warren_model::play::run(d, limit, hop),
+        warren_model::design::Opened::Design(d, None) => warren_model::play::run(versioned(d), limit, hop),
         warren_model::design::Opened::Import(v) => {
-            let (d, _) = warren_model::design::Design::import(&v)?;
+            let d = versioned(warren_model::design::Design::import(&v)?.0);
             // a scenario without a canvas: its publishes, at their instants
             let run = warren_model::runfile::of_steps(&d, &v);
             if run.actions.is_empty() {
@@ -371,7 +374,7 @@ fn export_pika(file: &str, dir: &str) -> ExitCode {
         }
     };
     let design = match warren_model::design::Design::from_file(&text) {
-        Ok((d, _)) => d,
+        Ok((d, _)) => versioned(d),
         Err(e) => {
             eprintln!("warren: {file}: {e}");
             return ExitCode::from(2);
@@ -453,6 +456,14 @@ fn import_definitions(file: &str) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A design as `--rabbitmq` asks (else as it says).
+fn versioned(mut d: warren_model::design::Design) -> warren_model::design::Design {
+    if let Some(v) = RABBITMQ.get() {
+        d.rabbitmq = *v;
+    }
+    d
 }
 
 pub(crate) fn load(file: &str) -> Result<Scenario, ExitCode> {

@@ -171,6 +171,13 @@ impl Broker {
                 "invalid arg '{k}' for {what} of queue type rabbit_classic_queue"
             )));
         }
+        // 4.x keeps the queue's type among its arguments, the vhost's default (classic) when
+        // none was sent: `list_queues arguments` and `export_definitions` show
+        // `x-queue-type: classic` (seen on 4.3.6). Only listings show it, not a client's trace.
+        let mut args = args;
+        if self.version.four() && !args.contains_key("x-queue-type") {
+            args.insert("x-queue-type".into(), FieldValue::Str("classic".into()));
+        }
         self.next_queue_id += 1;
         let id = self.next_queue_id;
         let n: Name = name.as_str().into();

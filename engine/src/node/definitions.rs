@@ -218,7 +218,7 @@ pub fn import(defs: &Value, name: &str) -> Result<Imported, String> {
 /// The definitions a scenario leaves on a broker once it has run and its clients have gone
 /// (their exclusive queues, and auto-delete queues they consumed from, go with them).
 pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Result<Value, crate::trace::RunError> {
-    let mut r = crate::trace::Runner::new(scenario.seed);
+    let mut r = crate::trace::Runner::with_version(scenario.seed, scenario.rabbitmq.unwrap_or_default());
     crate::trace::run_steps(&scenario.steps, |i, st| r.step(i, st))?;
     let now = r.now();
     for c in r.server.connection_ids() {
