@@ -3,7 +3,8 @@
 //! [`scenario`] builds a scenario step by step while running it on the engine, so that most acks
 //! name real delivery tags and most publishes reach something. It mixes declares (with TTL,
 //! max-length (in messages or bytes), overflow, dead-lettering, priority and expiry arguments;
-//! quorum queues, some with a delivery limit; durable, auto-delete, internal and passive exchange
+//! quorum queues, some with a delivery limit; the operator's purge_queue and delete_queue
+//! (rabbitmqctl steps) now and then; durable, auto-delete, internal and passive exchange
 //! declares), bindings of every exchange kind (and exchange-to-exchange, and unbinding both),
 //! exchange and queue deletes (if unused, if empty), publishes with properties, consumers with
 //! prefetch, acks, nacks, rejects, gets, cancels, recovers, purges, channel and connection closes,
@@ -416,7 +417,12 @@ impl Gen {
             }
             87..=88 => {
                 let queue = self.queue();
-                self.push(&c, ch, "queue_purge", json!({"queue": queue}), None);
+                if queue.starts_with("g.") && self.chance(20) {
+                    // the operator purges it (rabbitmqctl purge_queue)
+                    self.push(&c, ch, "rabbitmqctl", json!({"command": ["purge_queue", queue]}), None);
+                } else {
+                    self.push(&c, ch, "queue_purge", json!({"queue": queue}), None);
+                }
             }
             89..=90 => self.close_channel(&c, ch),
             91 => self.close_connection(&c, ch),
@@ -424,13 +430,21 @@ impl Gen {
             95 => {
                 let queue = self.queue();
                 let (if_empty, if_unused) = (self.chance(30), self.chance(20));
-                self.push(
-                    &c,
-                    ch,
-                    "queue_delete",
-                    json!({"queue": queue, "if_empty": if_empty, "if_unused": if_unused}),
-                    None,
-                );
+                if queue.starts_with("g.") && self.chance(25) {
+                    // the operator deletes it (rabbitmqctl delete_queue, its own refusals)
+                    let mut command = vec![json!("delete_queue"), json!(queue)];
+                    command.extend(if_empty.then(|| json!("--if-empty")));
+                    command.extend(if_unused.then(|| json!("--if-unused")));
+                    self.push(&c, ch, "rabbitmqctl", json!({ "command": command }), None);
+                } else {
+                    self.push(
+                        &c,
+                        ch,
+                        "queue_delete",
+                        json!({"queue": queue, "if_empty": if_empty, "if_unused": if_unused}),
+                        None,
+                    );
+                }
                 self.consuming.retain(|_, (q, _)| *q != queue);
             }
             96 => {
