@@ -108,9 +108,20 @@ for f in tests/definitions/*.json tests/conformance/*.json tests/scenarios/ex_*.
   $W export definitions "$f" > "$OUT/defs-ours.json"
   # the 4.3 node reads files inside its root
   cp "$OUT/defs-ours.json" "$(scripts/broker.sh root)/tmp/warren-defs-ours-$V.json"
-  $CTL import_definitions "/tmp/warren-defs-ours-$V.json" >/dev/null
-  $CTL export_definitions - > "$OUT/defs-broker.json"
-  if r=$(scripts/defs_compare.py "$OUT/defs-ours.json" "$OUT/defs-broker.json"); then
+  how=()
+  if $CTL import_definitions "/tmp/warren-defs-ours-$V.json" >/dev/null 2>"$OUT/defs-import.err"; then
+    $CTL export_definitions - > "$OUT/defs-broker.json"
+  elif grep -q resources_missing "$OUT/defs-import.err"; then
+    # 4.x refuses a file whose bindings name an exchange no export holds (an internal one), its
+    # own exports included: compare with its own export of the scenario instead
+    echo "$f: (4.x refuses to import it: $(tr -d '\n' < "$OUT/defs-import.err" | cut -c1-120); its own export instead)"
+    scripts/broker.sh reset
+    $W ctl --amqp "$URL" "$f" export_definitions - > "$OUT/defs-broker.json"
+    how=(--direct)
+  else
+    cat "$OUT/defs-import.err"; failed=1; echo "$f: import_definitions failed"; continue
+  fi
+  if r=$(scripts/defs_compare.py "${how[@]}" "$OUT/defs-ours.json" "$OUT/defs-broker.json"); then
     defs_same=$((defs_same + 1)); echo "$f: same"
   else
     failed=1; echo "$f: $r"

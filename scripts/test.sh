@@ -5,8 +5,9 @@
 #      matching vectors, behaviour scenarios, property tests, the runner
 #   3. the engine's tests compiled to wasm32 and run under Node (wasm-bindgen-test)
 #   4. the app built with trunk and driven in headless Chromium (tests/e2e, playwright-core)
-#   5. live differential tests against a private RabbitMQ node (scripts/live_test.sh): every
-#      golden scenario and 200 random ones must give the same trace on the engine and the broker
+#   5. live differential tests against private RabbitMQ nodes, 3.10.8 and 4.3.6 side by side
+#      (scripts/live_test.sh 3.10 and 4.3): every golden scenario and 200 random ones must give
+#      the same trace on the engine, as that version, and on its broker
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -26,5 +27,18 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 echo "== the app in headless Chromium (end-to-end)"
 scripts/e2e.sh
 
-echo "== live differential tests against a real RabbitMQ"
-scripts/live_test.sh
+echo "== live differential tests against real RabbitMQ 3.10 and 4.3, side by side"
+# installed and started one after the other (each may install packages), then tested at once;
+# each run's output is printed when both are done
+scripts/broker.sh start 3.10
+scripts/broker.sh start 4.3
+mkdir -p target
+scripts/live_test.sh 3.10 > target/live-3.10.log 2>&1 &
+live310=$!
+scripts/live_test.sh 4.3 > target/live-4.3.log 2>&1 &
+live43=$!
+status310=0; wait $live310 || status310=$?
+status43=0; wait $live43 || status43=$?
+cat target/live-3.10.log target/live-4.3.log
+echo "live: RabbitMQ 3.10 $([ $status310 = 0 ] && echo passed || echo failed), 4.3 $([ $status43 = 0 ] && echo passed || echo failed)"
+[ $status310 = 0 ] && [ $status43 = 0 ]

@@ -254,3 +254,19 @@ fn unknown_columns_and_commands_are_usage_errors_as_rabbitmqctl_words_them() {
     assert!(out.stderr.starts_with("Command 'frob' not found."), "{}", out.stderr);
     assert_eq!(ctl::run(&r.server, &["list_queues", "-p"]).status, 64);
 }
+
+#[test]
+fn rabbitmq_4_has_no_global_prefetch_column() {
+    // seen on 4.3.6: `list_channels ... global_prefetch_count` is a usage error
+    let four = warren_engine::Server::with_version(1, warren_engine::Version::V4_3);
+    let out = ctl::run(&four, &["list_channels", "user", "global_prefetch_count"]);
+    assert_eq!(out.status, 64);
+    assert!(out
+        .stderr
+        .starts_with("Error (argument validation): Info key(s) global_prefetch_count are not supported\n"));
+    let old = after(r#"{"steps": []}"#);
+    assert_eq!(
+        ctl::run(&old.server, &["list_channels", "user", "global_prefetch_count"]).status,
+        0
+    );
+}

@@ -395,7 +395,17 @@ fn list(server: &Server, p: &Parsed) -> Output {
     } else {
         p.words.clone()
     };
-    let bad: Vec<&str> = cols.iter().copied().filter(|c| !known.contains(c)).collect();
+    // 4.x has no global prefetch, and no column for it (seen on 4.3.6)
+    let gone: &[&str] = if cmd == "list_channels" && server.version().four() {
+        &["global_prefetch_count"]
+    } else {
+        &[]
+    };
+    let bad: Vec<&str> = cols
+        .iter()
+        .copied()
+        .filter(|c| !known.contains(c) || gone.contains(c))
+        .collect();
     if !known.is_empty() && !bad.is_empty() {
         return usage_error(
             format!(
