@@ -4,17 +4,16 @@
 //! the versions differ is met by some golden.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use warren_engine::compare::compare;
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::python_json;
 use warren_engine::version::Difference;
 use warren_engine::Version;
-
-/// Scenarios whose 4.3 trace the engine does not give yet (engine/tests/rabbitmq_4_3.rs).
-const PENDING: &[&str] = &["q_quorum_reject_publish_returns"];
 
 fn golden_steps(path: &Path) -> Vec<(u64, String)> {
     std::fs::read_to_string(path)
@@ -44,47 +43,36 @@ fn differing(a: &[(u64, String)], b: &[(u64, String)]) -> BTreeSet<u64> {
 
 #[test]
 fn the_comparison_finds_the_steps_where_the_brokers_differ_and_says_why() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
     let mut compared = 0;
     let mut differ = 0;
     let mut wrong = Vec::new();
     let mut met: BTreeSet<Difference> = BTreeSet::new();
-    for dir in ["scenarios", "conformance"] {
-        let dir = root.join(dir);
-        let mut goldens: Vec<PathBuf> = std::fs::read_dir(dir.join("4.3"))
-            .expect("the 4.3 goldens")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-            .collect();
-        goldens.sort();
-        for g in goldens {
-            let name = g.file_stem().unwrap().to_str().unwrap().to_string();
-            if PENDING.contains(&name.as_str()) {
-                continue;
-            }
-            let old = dir.join(format!("{name}.jsonl"));
-            if !old.exists() {
-                continue;
-            }
-            let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("scenario");
-            let sc = Scenario::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let c = compare(&sc, Version::V3_10, Version::V4_3).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let found: BTreeSet<u64> = c.differences.iter().map(|d| d.step as u64).collect();
-            let brokers = differing(&golden_steps(&old), &golden_steps(&g));
-            if found != brokers {
-                wrong.push(format!(
-                    "{name}: the engine finds steps {found:?}, the brokers differ at {brokers:?}"
-                ));
-            }
-            for d in &c.differences {
-                if d.reasons.is_empty() {
-                    wrong.push(format!("{name}: step {} differs without a reason", d.step));
-                }
-                met.extend(d.reasons.iter().copied());
-            }
-            differ += usize::from(!c.differences.is_empty());
-            compared += 1;
+    for (dir, name, g) in common::goldens_4_3() {
+        if common::PENDING_4_3.iter().any(|(n, _)| *n == name) {
+            continue;
         }
+        let old = dir.join(format!("{name}.jsonl"));
+        if !old.exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("scenario");
+        let sc = Scenario::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let c = compare(&sc, Version::V3_10, Version::V4_3).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let found: BTreeSet<u64> = c.differences.iter().map(|d| d.step as u64).collect();
+        let brokers = differing(&golden_steps(&old), &golden_steps(&g));
+        if found != brokers {
+            wrong.push(format!(
+                "{name}: the engine finds steps {found:?}, the brokers differ at {brokers:?}"
+            ));
+        }
+        for d in &c.differences {
+            if d.reasons.is_empty() {
+                wrong.push(format!("{name}: step {} differs without a reason", d.step));
+            }
+            met.extend(d.reasons.iter().copied());
+        }
+        differ += usize::from(!c.differences.is_empty());
+        compared += 1;
     }
     assert!(compared >= 100, "only {compared} scenarios on both brokers");
     assert!(differ >= 20, "only {differ} scenarios differ between the versions");

@@ -4,19 +4,14 @@
 //! tests check 3.10 scenario by scenario; this checks 4.3 on all of them at once.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::PENDING_4_3;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use warren_engine::scenario::Scenario;
 use warren_engine::trace::{python_json, Runner};
 use warren_engine::Version;
-
-/// Scenarios whose 4.3 trace the engine does not give yet, each with what differs. A scenario
-/// that starts to match must leave this list (the test says so).
-const PENDING: &[(&str, &str)] = &[(
-    "q_quorum_reject_publish_returns",
-    "a quorum queue with x-max-length-bytes and reject-publish: 4.3 refuses a publish that 3.10 \
-     takes once a get has brought the queue under its limit",
-)];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests")
@@ -50,24 +45,14 @@ fn every_golden_scenario_gives_rabbitmq_4_3s_trace() {
     let mut checked = 0;
     let mut wrong = Vec::new();
     let mut fixed = Vec::new();
-    for dir in ["scenarios", "conformance"] {
-        let dir = root().join(dir);
-        let mut goldens: Vec<PathBuf> = std::fs::read_dir(dir.join("4.3"))
-            .expect("the 4.3 goldens")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-            .collect();
-        goldens.sort();
-        for g in goldens {
-            let name = g.file_stem().unwrap().to_str().unwrap().to_string();
-            let pending = PENDING.iter().any(|(n, _)| *n == name);
-            match (differs(&dir.join(format!("{name}.json")), &g), pending) {
-                (Some(d), false) => wrong.push(format!("{name}: {d}")),
-                (None, true) => fixed.push(name),
-                _ => {}
-            }
-            checked += 1;
+    for (dir, name, g) in common::goldens_4_3() {
+        let pending = PENDING_4_3.iter().any(|(n, _)| *n == name);
+        match (differs(&dir.join(format!("{name}.json")), &g), pending) {
+            (Some(d), false) => wrong.push(format!("{name}: {d}")),
+            (None, true) => fixed.push(name),
+            _ => {}
         }
+        checked += 1;
     }
     assert!(checked >= 50, "only {checked} 4.3 goldens");
     assert!(
