@@ -83,19 +83,26 @@ pub struct Split {
     pub names: BTreeMap<u64, String>,
 }
 
-/// Splits `bytes`: the functions whose [`key`] is in `first_load` stay, the rest move.
+/// Functions that stay whatever the profile says: drop glue, small and reached by any new path
+/// that drops a value of a type the first load had not dropped yet (a change to the engine or the
+/// page would otherwise call into the lazy part as the page opens, until the profile is written
+/// anew). The rest moves unless the profile names it.
+const ALWAYS_FIRST: &[&str] = &["core::ptr::drop_in_place<"];
+
+/// Whether the function named `name` stays in the first module.
+fn stays(name: &str, first_load: &HashSet<String>) -> bool {
+    let k = key(name);
+    first_load.contains(k) || ALWAYS_FIRST.iter().any(|p| k.starts_with(p))
+}
+
+/// Splits `bytes`: the functions whose [`key`] is in `first_load` stay (and [`ALWAYS_FIRST`]),
+/// the rest move.
 pub fn split(bytes: &[u8], first_load: &HashSet<String>) -> Result<Split> {
     let m = parse(bytes)?;
     let moved: BTreeSet<usize> = m
         .funcs
         .iter_local()
-        .filter(|(id, _)| {
-            m.funcs
-                .get(*id)
-                .name
-                .as_deref()
-                .is_some_and(|n| !first_load.contains(key(n)))
-        })
+        .filter(|(id, _)| m.funcs.get(*id).name.as_deref().is_some_and(|n| !stays(n, first_load)))
         .map(|(id, _)| id.index())
         .collect();
     if moved.is_empty() {
