@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Erlang's `re` on permission-like patterns: the vectors engine/tests/pcre.rs checks
-engine/src/node/pcre.rs against (RabbitMQ matches permissions with `re:run/3`, and refuses a pattern
+engine/src/node/pcre/ against (RabbitMQ matches permissions with `re:run/3`, and refuses a pattern
 with `re:compile/1`'s message and offset).
 
   scripts/pcre_record.py           run Erlang (escript, from Debian's erlang-base, which
