@@ -213,6 +213,12 @@ impl Met {
         self.0.set(self.0.get() | 1 << d as u32);
     }
 
+    /// `version`'s rules, noting here what they meet (a field of its own, so that a rule can ask
+    /// while other fields of its broker are borrowed).
+    pub fn rules(&self, version: Version) -> Rules<'_> {
+        Rules { version, met: self }
+    }
+
     /// What was met, in [`Difference::ALL`]'s order; forgets it.
     pub fn take(&self) -> Vec<Difference> {
         let bits = self.0.replace(0);

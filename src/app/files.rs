@@ -15,7 +15,7 @@ impl App {
                 left_out.join("; ")
             )
         });
-        self.notice = [imported, old].into_iter().flatten().reduce(|a, b| format!("{a} {b}"));
+        self.notice = sentences([imported, old]);
     }
 
     /// What to say of a design that runs as RabbitMQ 3.10 (one made before Warren had versions
@@ -69,11 +69,7 @@ impl App {
         ctx.link().send_message(Msg::Do(Action::Replace(d)));
         ctx.link().send_message(Msg::Fit);
         if self.embed.is_none() {
-            let link = opened_link(self.lang).to_string();
-            self.notice = Some(match old {
-                Some(old) => format!("{link} {old}"),
-                None => link,
-            });
+            self.notice = sentences([Some(opened_link(self.lang).to_string()), old]);
         }
     }
 
@@ -101,6 +97,11 @@ impl App {
             );
         }
     }
+}
+
+/// The notices that apply, one after the other (none: no notice).
+fn sentences(parts: [Option<String>; 2]) -> Option<String> {
+    parts.into_iter().flatten().reduce(|a, b| format!("{a} {b}"))
 }
 
 /// Offer `text` as a file download called `name`.

@@ -177,15 +177,12 @@ impl Broker {
             }
             // 4.x gives every quorum queue a delivery limit, 20 unless set (and so serves its
             // returns first)
-            let limit = match q.cfg.delivery_limit {
-                Some(l) => Some(l),
-                None => Rules {
-                    version: self.version,
-                    met: &self.met,
-                }
-                .four(Difference::QuorumDeliveryLimit)
-                .then_some(20),
-            };
+            let limit = q.cfg.delivery_limit.or_else(|| {
+                self.met
+                    .rules(self.version)
+                    .four(Difference::QuorumDeliveryLimit)
+                    .then_some(20)
+            });
             if limit.is_some_and(|l| entry.delivery_count as u64 > l) {
                 self.dead_letter(qname, entry, DeathReason::DeliveryLimit, DropReason::DeliveryLimit);
                 return false;

@@ -161,13 +161,7 @@ impl Broker {
                 q,
                 &mut self.conns,
                 &mut self.events,
-                (
-                    self.now,
-                    Rules {
-                        version: self.version,
-                        met: &self.met,
-                    },
-                ),
+                (self.now, self.met.rules(self.version)),
                 &mut None,
             ) {
                 break;
@@ -215,15 +209,7 @@ impl Broker {
         let tag = chan.next_tag;
         chan.next_tag += 1;
         let redelivered = e.delivered;
-        let msg = shown(
-            q,
-            &e,
-            true,
-            Rules {
-                version: self.version,
-                met: &self.met,
-            },
-        );
+        let msg = shown(q, &e, true, self.met.rules(self.version));
         if !no_ack {
             q.unacked += 1;
             if q.cfg.quorum {

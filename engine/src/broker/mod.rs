@@ -304,10 +304,7 @@ impl Broker {
     }
 
     fn rules(&self) -> Rules<'_> {
-        Rules {
-            version: self.version,
-            met: &self.met,
-        }
+        self.met.rules(self.version)
     }
 
     /// The places where 3.10 and 4.3 differ that it met since it was last asked: the rules that

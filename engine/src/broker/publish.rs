@@ -266,13 +266,7 @@ impl Broker {
                 q,
                 &mut self.conns,
                 &mut self.events,
-                (
-                    self.now,
-                    Rules {
-                        version: self.version,
-                        met: &self.met,
-                    },
-                ),
+                (self.now, self.met.rules(self.version)),
                 &mut slot,
             ) {
                 return true;

@@ -68,8 +68,7 @@ impl Server {
 
     /// Whether it follows 4.x at `d`, noting that it met `d`.
     pub(crate) fn four(&self, d: Difference) -> bool {
-        self.met.note(d);
-        self.version.four()
+        self.met.rules(self.version).four(d)
     }
 
     /// The places where 3.10 and 4.3 differ that the node and its vhosts met since they were

@@ -45,8 +45,8 @@ pub fn compare(scenario: &Scenario, a: Version, b: Version) -> Result<Compared, 
     for (i, st) in scenario.steps.iter().enumerate() {
         let mut lines: [Vec<Value>; 2] = Default::default();
         let mut met = Vec::new();
+        // each runner's differences are taken after every step: what it holds is this step's
         for (k, r) in runners.iter_mut().enumerate() {
-            r.server.take_differences();
             lines[k] = r.step(i, st)?;
             met.extend(r.server.take_differences());
         }
