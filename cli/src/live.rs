@@ -17,8 +17,9 @@ use std::time::Duration;
 use warren_engine::field::{FieldTable as Table, FieldValue, IntType};
 use warren_engine::names::VecMap;
 use warren_engine::rng::Rng;
+use warren_engine::scenario::resolve;
 use warren_engine::scenario::{Call, Login, Scenario, Step};
-use warren_engine::trace::{resolve, resolve_alias, run_steps};
+use warren_engine::trace::{resolve_alias, run_steps};
 use warren_engine::Method;
 use warren_engine::Properties;
 
@@ -436,7 +437,8 @@ impl Live {
                 self.ok(json!({"kind": "ok", "call": "connection_close", "conn": cn}));
                 return Ok(());
             }
-            call if call.is_ctl() => {
+            Call::Method(_) => {}
+            call => {
                 let args = call.ctl_args().expect("a rabbitmqctl command");
                 let args: Vec<&str> = args.iter().map(|a| a.as_str()).collect();
                 if matches!(args.first(), Some(&"stop_app" | &"reset")) {
@@ -448,7 +450,6 @@ impl Live {
                 self.ok(warren_engine::trace::ctl_line(call, &out));
                 return Ok(());
             }
-            _ => {}
         }
         if !self.conn(cn, &st.login)? {
             return Ok(());
@@ -465,9 +466,12 @@ impl Live {
     }
 
     fn call(&mut self, index: usize, cn: &str, n: u16, real: u16, st: &Step) -> Result<Option<Value>, Error> {
+        let Call::Method(method) = &st.call else {
+            unreachable!("{} is run by run_step", st.call.name())
+        };
         let tags = &mut self.tags;
         let method = resolve(
-            &st.call,
+            method,
             |v| resolve_alias(&self.aliases, v),
             || format!("ctag{real}.{:016x}{:016x}", tags.next_u64(), tags.next_u64()),
         )
@@ -819,16 +823,16 @@ impl Live {
                 Call::AddVhost { vhost } if *vhost != url.vhost && vhost != "/" => {
                     drop(rabbitmqctl_output(&["delete_vhost", vhost])?)
                 }
-                Call::QueueDeclare { queue, .. } if !queue.is_empty() && !queue.starts_with('$') => {
-                    queues.insert(queue.clone());
-                }
-                Call::ExchangeDeclare { exchange, .. } => {
-                    exchanges.insert(exchange.clone());
-                }
-                Call::QueueDeclare { arguments, .. } => {
+                Call::Method(Method::QueueDeclare { queue, arguments, .. }) => {
+                    if !queue.is_empty() && !queue.starts_with('$') {
+                        queues.insert(queue.clone());
+                    }
                     if let Some(FieldValue::Str(x)) = arguments.get("x-dead-letter-exchange") {
                         exchanges.insert(x.clone());
                     }
+                }
+                Call::Method(Method::ExchangeDeclare { exchange, .. }) => {
+                    exchanges.insert(exchange.clone());
                 }
                 _ => {}
             }

@@ -5,6 +5,7 @@
 use warren_engine::event::EventKind;
 use warren_engine::generate::scenario;
 use warren_engine::message::Name;
+use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Scenario};
 use warren_engine::trace::Runner;
 
@@ -17,12 +18,12 @@ fn a_previewed_route_is_the_route_taken() {
         let (mut a, mut b) = (Runner::new(sc.seed), Runner::new(sc.seed));
         for (i, st) in sc.steps.iter().enumerate() {
             let preview = match &st.call {
-                Call::BasicPublish {
+                Call::Method(Method::BasicPublish {
                     exchange,
                     routing_key,
                     properties,
                     ..
-                } if a.conn_id(&st.conn).is_some() => {
+                }) if a.conn_id(&st.conn).is_some() => {
                     let rk = routing_key
                         .strip_prefix('$')
                         .and_then(|al| a.aliases().get(al).cloned());
@@ -32,12 +33,7 @@ fn a_previewed_route_is_the_route_taken() {
                         Name::from("stale"),
                         warren_engine::exchange::Dest::Queue(Name::from("x")),
                     )];
-                    a.server.preview_route(
-                        &Name::from(exchange.as_str()),
-                        &Name::from(rk),
-                        &std::rc::Rc::new(properties.clone()),
-                        &mut hops,
-                    );
+                    a.server.preview_route(exchange, &Name::from(rk), properties, &mut hops);
                     Some(hops)
                 }
                 _ => None,

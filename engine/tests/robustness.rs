@@ -3,10 +3,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use std::rc::Rc;
 use warren_engine::field::{FieldTable, FieldValue, IntType};
+use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Step};
 use warren_engine::trace::Runner;
 use warren_engine::Properties;
+
+/// A method on the step's channel.
+fn m(method: Method) -> Call {
+    Call::Method(method)
+}
 
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -68,63 +75,75 @@ fn call() -> impl Strategy<Value = Call> {
             any::<[bool; 4]>(),
             args()
         )
-            .prop_map(|(exchange, t, b, arguments)| Call::ExchangeDeclare {
+            .prop_map(|(exchange, t, b, arguments)| m(Method::ExchangeDeclare {
                 exchange,
-                exchange_type: t.into(),
+                kind: t.into(),
                 passive: b[0],
                 durable: b[1],
                 auto_delete: b[2],
                 internal: b[3],
                 arguments
-            }),
-        (name(), any::<bool>()).prop_map(|(exchange, if_unused)| Call::ExchangeDelete { exchange, if_unused }),
-        (name(), name(), name(), args()).prop_map(|(destination, source, routing_key, arguments)| Call::ExchangeBind {
-            destination,
-            source,
-            routing_key,
-            arguments
-        }),
-        (name(), name(), name(), args()).prop_map(|(destination, source, routing_key, arguments)| {
-            Call::ExchangeUnbind {
-                destination,
-                source,
-                routing_key,
-                arguments,
+            })),
+        (name(), any::<bool>()).prop_map(|(exchange, if_unused)| m(Method::ExchangeDelete { exchange, if_unused })),
+        (name(), name(), name(), args(), any::<bool>()).prop_map(
+            |(destination, source, routing_key, arguments, bind)| {
+                m(if bind {
+                    Method::ExchangeBind {
+                        destination,
+                        source,
+                        routing_key,
+                        arguments,
+                    }
+                } else {
+                    Method::ExchangeUnbind {
+                        destination,
+                        source,
+                        routing_key,
+                        arguments,
+                    }
+                })
             }
-        }),
-        (name(), any::<[bool; 4]>(), args()).prop_map(|(queue, b, arguments)| Call::QueueDeclare {
+        ),
+        (name(), any::<[bool; 4]>(), args()).prop_map(|(queue, b, arguments)| m(Method::QueueDeclare {
             queue,
             passive: b[0],
             durable: b[1],
             exclusive: b[2],
             auto_delete: b[3],
             arguments
-        }),
-        (name(), name(), proptest::option::of(name()), args()).prop_map(|(queue, exchange, routing_key, arguments)| {
-            Call::QueueBind {
-                queue,
-                exchange,
-                routing_key,
-                arguments,
+        })),
+        (name(), name(), proptest::option::of(name()), args(), any::<bool>()).prop_map(
+            |(queue, exchange, routing_key, arguments, bind)| {
+                // no key: pika's default, the queue's name as written
+                let routing_key = routing_key.unwrap_or_else(|| queue.clone());
+                m(if bind {
+                    Method::QueueBind {
+                        queue,
+                        exchange,
+                        routing_key,
+                        arguments,
+                    }
+                } else {
+                    Method::QueueUnbind {
+                        queue,
+                        exchange,
+                        routing_key,
+                        arguments,
+                    }
+                })
             }
-        }),
-        (name(), name(), proptest::option::of(name())).prop_map(|(queue, exchange, routing_key)| Call::QueueUnbind {
-            queue,
-            exchange,
-            routing_key,
-            arguments: FieldTable::new()
-        }),
-        name().prop_map(|queue| Call::QueuePurge { queue }),
-        (name(), any::<bool>(), any::<bool>()).prop_map(|(queue, if_unused, if_empty)| Call::QueueDelete {
+        ),
+        name().prop_map(|queue| m(Method::QueuePurge { queue })),
+        (name(), any::<bool>(), any::<bool>()).prop_map(|(queue, if_unused, if_empty)| m(Method::QueueDelete {
             queue,
             if_unused,
             if_empty
-        }),
-        (0..2u32, 0..4u16, any::<bool>()).prop_map(|(prefetch_size, prefetch_count, global_qos)| Call::BasicQos {
+        })),
+        (0..2u32, 0..4u16, any::<bool>()).prop_map(|(prefetch_size, prefetch_count, global)| m(Method::BasicQos {
             prefetch_size,
             prefetch_count,
-            global_qos
-        }),
+            global
+        })),
         (
             name(),
             name(),
@@ -135,48 +154,42 @@ fn call() -> impl Strategy<Value = Call> {
             proptest::option::of(args())
         )
             .prop_map(
-                |(exchange, routing_key, mandatory, expiration, priority, reply_to, headers)| Call::BasicPublish {
-                    exchange,
-                    routing_key,
-                    body: "m".into(),
+                |(exchange, routing_key, mandatory, expiration, priority, reply_to, headers)| m(Method::BasicPublish {
+                    exchange: exchange.into(),
+                    routing_key: routing_key.into(),
+                    body: b"m".to_vec(),
                     mandatory,
-                    properties: Properties {
+                    immediate: false,
+                    properties: Rc::new(Properties {
                         expiration,
                         priority,
                         reply_to,
                         headers,
                         ..Properties::default()
-                    },
-                }
+                    }),
+                })
             ),
-        (
-            name(),
-            any::<bool>(),
-            any::<bool>(),
-            proptest::option::of("[ab]"),
-            args()
-        )
-            .prop_map(
-                |(queue, auto_ack, exclusive, consumer_tag, arguments)| Call::BasicConsume {
-                    queue,
-                    auto_ack,
-                    exclusive,
-                    consumer_tag,
-                    arguments
-                }
-            ),
-        "[ab]?".prop_map(|consumer_tag| Call::BasicCancel { consumer_tag }),
-        (0..6u64, any::<bool>()).prop_map(|(delivery_tag, multiple)| Call::BasicAck { delivery_tag, multiple }),
-        (0..6u64, any::<bool>(), any::<bool>()).prop_map(|(delivery_tag, multiple, requeue)| Call::BasicNack {
+        (name(), any::<bool>(), any::<bool>(), "[ab]?", args()).prop_map(
+            |(queue, no_ack, exclusive, consumer_tag, arguments)| m(Method::BasicConsume {
+                queue,
+                no_ack,
+                exclusive,
+                consumer_tag,
+                arguments
+            })
+        ),
+        "[ab]?".prop_map(|consumer_tag| m(Method::BasicCancel { consumer_tag })),
+        (0..6u64, any::<bool>()).prop_map(|(delivery_tag, multiple)| m(Method::BasicAck { delivery_tag, multiple })),
+        (0..6u64, any::<bool>(), any::<bool>()).prop_map(|(delivery_tag, multiple, requeue)| m(Method::BasicNack {
             delivery_tag,
             multiple,
             requeue
-        }),
-        (0..6u64, any::<bool>()).prop_map(|(delivery_tag, requeue)| Call::BasicReject { delivery_tag, requeue }),
-        (name(), any::<bool>()).prop_map(|(queue, auto_ack)| Call::BasicGet { queue, auto_ack }),
-        any::<bool>().prop_map(|requeue| Call::BasicRecover { requeue }),
-        Just(Call::ConfirmSelect),
-        Just(Call::ChannelClose),
+        })),
+        (0..6u64, any::<bool>()).prop_map(|(delivery_tag, requeue)| m(Method::BasicReject { delivery_tag, requeue })),
+        (name(), any::<bool>()).prop_map(|(queue, no_ack)| m(Method::BasicGet { queue, no_ack })),
+        any::<bool>().prop_map(|requeue| m(Method::BasicRecover { requeue })),
+        Just(m(Method::ConfirmSelect)),
+        Just(m(Method::ChannelClose)),
         Just(Call::ConnectionClose),
         prop_oneof![Just(0u64), Just(1000), Just(u64::MAX / 2)].prop_map(|ms| Call::Wait { ms }),
         Just(Call::Restart),

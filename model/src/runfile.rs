@@ -174,6 +174,7 @@ pub fn read(d: &Design, v: &Value) -> Result<Run, String> {
 /// The run a scenario without a canvas holds for the design imported from it: each publish by a
 /// producer of `d`, with its routing key, at the instant its steps' `wait`s give it.
 pub fn of_steps(d: &Design, scenario: &Value) -> Run {
+    use warren_engine::method::Method;
     use warren_engine::scenario::{Call, Scenario};
     let mut t = 0;
     let mut actions = Vec::new();
@@ -184,9 +185,9 @@ pub fn of_steps(d: &Design, scenario: &Value) -> Run {
     for st in steps {
         match &st.call {
             Call::Wait { ms } => t += ms,
-            Call::BasicPublish { routing_key, .. } => {
+            Call::Method(Method::BasicPublish { routing_key, .. }) => {
                 if let Some(p) = d.by_name(Kind::Producer, &st.conn) {
-                    actions.push((t, Input::PublishKey(p.id, routing_key.clone())));
+                    actions.push((t, Input::PublishKey(p.id, routing_key.to_string())));
                 }
             }
             _ => {}

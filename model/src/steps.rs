@@ -5,7 +5,6 @@
 
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
-use warren_engine::field::table_to_json;
 use warren_engine::message::Properties;
 use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Login, Scenario, Step};
@@ -33,44 +32,10 @@ pub fn wait(ms: u64) -> Step {
     on("A", Call::Wait { ms })
 }
 
-/// The JSON form of a step a client sends (the calls this module builds: `basic_publish`,
-/// `basic_ack`, `basic_nack`, `basic_reject`, `connection_close`, `wait`, `restart`), as a
-/// scenario file writes it; [`step_of`] reads it back to the same step. Other calls come from
-/// JSON in the first place and are kept as they came.
+/// The JSON form of a step, as a scenario file writes it; [`step_of`] reads it back to the same
+/// step.
 pub fn step_json(st: &Step) -> Value {
-    let args = match &st.call {
-        Call::Wait { ms } => return json!({"call": "wait", "args": {"ms": ms}}),
-        Call::Restart => return json!({"call": "restart"}),
-        Call::BasicPublish {
-            exchange,
-            routing_key,
-            body,
-            mandatory,
-            properties,
-        } => json!({"exchange": exchange, "routing_key": routing_key, "body": body,
-            "mandatory": mandatory, "properties": properties_json(properties)}),
-        Call::BasicAck { delivery_tag, multiple } => {
-            let mut a = json!({"delivery_tag": delivery_tag});
-            if *multiple {
-                a["multiple"] = json!(true);
-            }
-            a
-        }
-        Call::BasicNack {
-            delivery_tag,
-            multiple,
-            requeue,
-        } => {
-            let mut a = json!({"delivery_tag": delivery_tag, "requeue": requeue});
-            if *multiple {
-                a["multiple"] = json!(true);
-            }
-            a
-        }
-        Call::BasicReject { delivery_tag, requeue } => json!({"delivery_tag": delivery_tag, "requeue": requeue}),
-        Call::ConnectionClose => Value::Null,
-        other => unreachable!("{} is not a call the simulated clients build", other.name()),
-    };
+    let args = st.call.args_json();
     let mut o = Map::new();
     o.insert("conn".into(), json!(st.conn));
     if st.ch != 1 {
@@ -79,6 +44,9 @@ pub fn step_json(st: &Step) -> Value {
     o.insert("call".into(), json!(st.call.name()));
     if !args.is_null() {
         o.insert("args".into(), args);
+    }
+    if let Some(a) = &st.alias {
+        o.insert("as".into(), json!(a));
     }
     for (k, v) in [
         ("user", &st.login.user),
@@ -90,38 +58,6 @@ pub fn step_json(st: &Step) -> Value {
         }
     }
     Value::Object(o)
-}
-
-/// A publish's properties as the scenario format writes them (the ones set).
-fn properties_json(p: &Properties) -> Value {
-    let mut m = Map::new();
-    let mut s = |k: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            m.insert(k.to_string(), json!(v));
-        }
-    };
-    s("content_type", &p.content_type);
-    s("content_encoding", &p.content_encoding);
-    s("correlation_id", &p.correlation_id);
-    s("reply_to", &p.reply_to);
-    s("expiration", &p.expiration);
-    s("message_id", &p.message_id);
-    s("type", &p.type_);
-    s("user_id", &p.user_id);
-    s("app_id", &p.app_id);
-    if let Some(d) = p.delivery_mode {
-        m.insert("delivery_mode".into(), json!(d));
-    }
-    if let Some(n) = p.priority {
-        m.insert("priority".into(), json!(n));
-    }
-    if let Some(t) = p.timestamp {
-        m.insert("timestamp".into(), json!(t));
-    }
-    if let Some(h) = &p.headers {
-        m.insert("headers".into(), table_to_json(h));
-    }
-    Value::Object(m)
 }
 
 /// A step on its way from a client to the broker, kept small: a burst of 10,000 publishes is as
@@ -157,38 +93,41 @@ impl Frame {
     pub fn of(st: Step) -> Frame {
         let conn = || Name::from(st.conn.as_str());
         match st.call {
-            Call::BasicPublish {
+            Call::Method(Method::BasicPublish {
                 exchange,
                 routing_key,
                 body,
                 mandatory,
+                immediate: false,
                 properties,
-            } if st.ch == 1 && st.alias.is_none() => Frame::Publish {
+            }) if st.ch == 1 && st.alias.is_none() => Frame::Publish {
                 conn: conn(),
-                exchange: Name::from(exchange.as_str()),
-                routing_key: Name::from(routing_key.as_str()),
-                body: body.into_boxed_str(),
+                exchange,
+                routing_key,
+                body: String::from_utf8(body)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+                    .into_boxed_str(),
                 mandatory,
-                properties: Rc::new(properties),
+                properties,
             },
-            Call::BasicAck {
+            Call::Method(Method::BasicAck {
                 delivery_tag,
                 multiple: false,
-            } if st.ch == 1 => Frame::Ack {
+            }) if st.ch == 1 => Frame::Ack {
                 conn: conn(),
                 delivery_tag,
             },
-            Call::BasicNack {
+            Call::Method(Method::BasicNack {
                 delivery_tag,
                 multiple: false,
                 requeue,
-            } if st.ch == 1 => Frame::Refuse {
+            }) if st.ch == 1 => Frame::Refuse {
                 conn: conn(),
                 delivery_tag,
                 requeue,
                 nack: true,
             },
-            Call::BasicReject { delivery_tag, requeue } if st.ch == 1 => Frame::Refuse {
+            Call::Method(Method::BasicReject { delivery_tag, requeue }) if st.ch == 1 => Frame::Refuse {
                 conn: conn(),
                 delivery_tag,
                 requeue,
@@ -210,20 +149,21 @@ impl Frame {
                 properties,
             } => on(
                 &conn,
-                Call::BasicPublish {
-                    exchange: exchange.to_string(),
-                    routing_key: routing_key.to_string(),
-                    body: body.into_string(),
+                Call::Method(Method::BasicPublish {
+                    exchange,
+                    routing_key,
+                    body: body.into_boxed_bytes().into_vec(),
                     mandatory,
-                    properties: Rc::unwrap_or_clone(properties),
-                },
+                    immediate: false,
+                    properties,
+                }),
             ),
             Frame::Ack { conn, delivery_tag } => on(
                 &conn,
-                Call::BasicAck {
+                Call::Method(Method::BasicAck {
                     delivery_tag,
                     multiple: false,
-                },
+                }),
             ),
             Frame::Refuse {
                 conn,
@@ -232,18 +172,18 @@ impl Frame {
                 nack: true,
             } => on(
                 &conn,
-                Call::BasicNack {
+                Call::Method(Method::BasicNack {
                     delivery_tag,
                     multiple: false,
                     requeue,
-                },
+                }),
             ),
             Frame::Refuse {
                 conn,
                 delivery_tag,
                 requeue,
                 nack: false,
-            } => on(&conn, Call::BasicReject { delivery_tag, requeue }),
+            } => on(&conn, Call::Method(Method::BasicReject { delivery_tag, requeue })),
             Frame::Other(st) => *st,
         }
     }
@@ -364,23 +304,23 @@ impl Publisher {
     /// A producer's publisher, from its step for message `0` and its body and correlation id
     /// as written (with `{n}`).
     pub fn new(publish: Step, body: &str, correlation_id: &str) -> Option<Publisher> {
-        let Call::BasicPublish {
+        let Call::Method(Method::BasicPublish {
             exchange,
             routing_key,
             mandatory,
             properties,
             ..
-        } = publish.call
+        }) = publish.call
         else {
             return None;
         };
         Some(Publisher {
             conn: Name::from(publish.conn.as_str()),
-            exchange: Name::from(exchange.as_str()),
-            routing_key: Name::from(routing_key.as_str()),
+            exchange,
+            routing_key,
             body: Numbered::new(body),
             mandatory,
-            properties: Rc::new(properties),
+            properties,
             correlation_id: correlation_id.contains("{n}").then(|| Numbered::new(correlation_id)),
         })
     }

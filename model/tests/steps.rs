@@ -1,5 +1,6 @@
 //! The page hands the engine typed steps; files get their JSON form. Both must be the same step:
 //! what a file says is what the page ran.
+use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Login};
 use warren_model::design::{Design, Kind};
 use warren_model::steps::{on, step_json, step_of, wait, Frame};
@@ -47,33 +48,33 @@ fn every_step_a_client_builds_reads_back_the_same() {
         on("w", Call::ConnectionClose),
         on(
             "w",
-            Call::BasicAck {
+            Call::Method(Method::BasicAck {
                 delivery_tag: 3,
                 multiple: false,
-            },
+            }),
         ),
         on(
             "w",
-            Call::BasicNack {
+            Call::Method(Method::BasicNack {
                 delivery_tag: 4,
                 multiple: true,
                 requeue: false,
-            },
+            }),
         ),
         on(
             "w",
-            Call::BasicReject {
+            Call::Method(Method::BasicReject {
                 delivery_tag: 5,
                 requeue: true,
-            },
+            }),
         ),
     ];
     let mut with_login = on(
         "w",
-        Call::BasicAck {
+        Call::Method(Method::BasicAck {
             delivery_tag: 9,
             multiple: true,
-        },
+        }),
     );
     with_login.login = login;
     steps.push(with_login);

@@ -4,8 +4,10 @@ use crate::field::FieldTable;
 use crate::message::{Message, Name, Properties};
 use std::rc::Rc;
 
-/// An AMQP method a client sends on a channel (pika's names for the arguments).
-#[derive(Clone, Debug)]
+/// An AMQP method a client sends on a channel: the one list of them, for the broker, the
+/// scenario files (which name the arguments as pika 1.x does, see `scenario::call`) and the
+/// clients that talk to a real broker.
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Method {
     ExchangeDeclare {
@@ -111,6 +113,32 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method as pika names it (`queue_declare`), which is also its name in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::ExchangeDeclare { .. } => "exchange_declare",
+            Method::ExchangeDelete { .. } => "exchange_delete",
+            Method::ExchangeBind { .. } => "exchange_bind",
+            Method::ExchangeUnbind { .. } => "exchange_unbind",
+            Method::QueueDeclare { .. } => "queue_declare",
+            Method::QueueBind { .. } => "queue_bind",
+            Method::QueueUnbind { .. } => "queue_unbind",
+            Method::QueuePurge { .. } => "queue_purge",
+            Method::QueueDelete { .. } => "queue_delete",
+            Method::BasicQos { .. } => "basic_qos",
+            Method::BasicConsume { .. } => "basic_consume",
+            Method::BasicCancel { .. } => "basic_cancel",
+            Method::BasicPublish { .. } => "basic_publish",
+            Method::BasicGet { .. } => "basic_get",
+            Method::BasicAck { .. } => "basic_ack",
+            Method::BasicNack { .. } => "basic_nack",
+            Method::BasicReject { .. } => "basic_reject",
+            Method::BasicRecover { .. } => "basic_recover",
+            Method::ConfirmSelect => "confirm_select",
+            Method::ChannelClose => "channel_close",
+        }
+    }
+
     /// Methods the client does not wait on (no reply): their errors arrive asynchronously.
     pub fn is_async(&self) -> bool {
         matches!(

@@ -9,11 +9,10 @@ use crate::method::{Method, Reply};
 use crate::names::VecMap;
 use crate::queue::ConnId;
 use crate::rng::Rng;
-use crate::scenario::{Call, Login, Scenario, Step};
+use crate::scenario::{resolve, Call, Login, Scenario, Step};
 use crate::server::Server;
 use crate::version::Version;
 use serde_json::{json, Map, Value};
-use std::rc::Rc;
 
 /// Runs a scenario step by step against a [`Server`], keeping connections, channels and aliases
 /// as the reference recorder does, and turns what a client sees into trace lines.
@@ -191,12 +190,7 @@ impl Runner {
                 }
                 oks.push(json!({"kind": "ok", "call": "connection_close", "conn": st.conn}));
             }
-            call if call.is_ctl() => {
-                let out = ctl_call(&mut self.server, call);
-                oks.push(ctl_line(call, &out));
-                self.last_ctl = Some(out);
-            }
-            call => match self.conn(&st.conn, &st.login) {
+            Call::Method(m) => match self.conn(&st.conn, &st.login) {
                 Err(refused) => oks.push(json!({"kind": "connection_error", "conn": st.conn,
                     "code": refused.code, "text": refused.text})),
                 Ok(c) => {
@@ -205,20 +199,25 @@ impl Runner {
                             .open_channel(self.now, c, st.ch)
                             .expect("a closed channel number opens");
                     }
-                    let method = self.method(index, st.ch, call)?;
+                    let method = self.method(index, st.ch, m)?;
                     // an error is reported from the ChannelClosed / ConnectionClosed event it causes
                     if let Ok(reply) = self.server.handle(self.now, c, st.ch, method) {
                         if let (Reply::DeclareOk { queue, .. }, Some(a)) = (&reply, &st.alias) {
                             self.aliases.insert(a.clone(), queue.to_string());
                         }
                         if lines {
-                            if let Some(ok) = self.ok_line(call, &reply) {
+                            if let Some(ok) = self.ok_line(m.name(), &reply) {
                                 oks.push(ok);
                             }
                         }
                     }
                 }
             },
+            call => {
+                let out = ctl_call(&mut self.server, call);
+                oks.push(ctl_line(call, &out));
+                self.last_ctl = Some(out);
+            }
         }
         let events: Vec<Event> = self.server.drain_events();
         if !lines {
@@ -241,11 +240,11 @@ impl Runner {
         Ok(out.into_iter().map(|l| l.2).collect())
     }
 
-    fn method(&mut self, step: usize, ch: u16, call: &Call) -> Result<Method, RunError> {
+    fn method(&mut self, step: usize, ch: u16, method: &Method) -> Result<Method, RunError> {
         let tags = &mut self.pika_tags;
         let aliases = &self.aliases;
         resolve(
-            call,
+            method,
             |v| resolve_alias(aliases, v),
             || {
                 let (a, b) = (tags.next_u64(), tags.next_u64());
@@ -255,8 +254,7 @@ impl Runner {
         .map_err(|message| RunError { step, message })
     }
 
-    fn ok_line(&self, call: &Call, reply: &Reply) -> Option<Value> {
-        let name = call.name();
+    fn ok_line(&self, name: &str, reply: &Reply) -> Option<Value> {
         match reply {
             Reply::None => None,
             Reply::GetOk { .. } | Reply::GetEmpty => None, // reported from the Delivered / GetEmpty event
@@ -472,176 +470,6 @@ pub fn to_jsonl(lines: &[Value]) -> String {
         s.push('\n');
     }
     s
-}
-
-/// The AMQP method a scenario call sends, as pika sends it: `$alias` names resolved with `name`,
-/// pika's defaults applied (`queue_bind` without a key binds with the queue's name; a consumer
-/// without a tag gets pika's `ctag<channel>.<hex>` from `pika_tag`). Both the simulated run and the
-/// run on a real broker send exactly this.
-pub fn resolve(
-    call: &Call,
-    name: impl Fn(&str) -> Result<String, String>,
-    pika_tag: impl FnOnce() -> String,
-) -> Result<Method, String> {
-    Ok(match call.clone() {
-        Call::ExchangeDeclare {
-            exchange,
-            exchange_type,
-            passive,
-            durable,
-            auto_delete,
-            internal,
-            arguments,
-        } => Method::ExchangeDeclare {
-            exchange,
-            kind: exchange_type,
-            passive,
-            durable,
-            auto_delete,
-            internal,
-            arguments,
-        },
-        Call::ExchangeDelete { exchange, if_unused } => Method::ExchangeDelete { exchange, if_unused },
-        Call::ExchangeBind {
-            destination,
-            source,
-            routing_key,
-            arguments,
-        } => Method::ExchangeBind {
-            destination,
-            source,
-            routing_key,
-            arguments,
-        },
-        Call::ExchangeUnbind {
-            destination,
-            source,
-            routing_key,
-            arguments,
-        } => Method::ExchangeUnbind {
-            destination,
-            source,
-            routing_key,
-            arguments,
-        },
-        Call::QueueDeclare {
-            queue,
-            passive,
-            durable,
-            exclusive,
-            auto_delete,
-            arguments,
-        } => Method::QueueDeclare {
-            queue: name(&queue)?,
-            passive,
-            durable,
-            exclusive,
-            auto_delete,
-            arguments,
-        },
-        Call::QueueBind {
-            queue,
-            exchange,
-            routing_key,
-            arguments,
-        } => {
-            let queue = name(&queue)?;
-            Method::QueueBind {
-                routing_key: routing_key.unwrap_or_else(|| queue.clone()),
-                queue,
-                exchange,
-                arguments,
-            }
-        }
-        Call::QueueUnbind {
-            queue,
-            exchange,
-            routing_key,
-            arguments,
-        } => {
-            let queue = name(&queue)?;
-            Method::QueueUnbind {
-                routing_key: routing_key.unwrap_or_else(|| queue.clone()),
-                queue,
-                exchange,
-                arguments,
-            }
-        }
-        Call::QueuePurge { queue } => Method::QueuePurge { queue: name(&queue)? },
-        Call::QueueDelete {
-            queue,
-            if_unused,
-            if_empty,
-        } => Method::QueueDelete {
-            queue: name(&queue)?,
-            if_unused,
-            if_empty,
-        },
-        Call::BasicQos {
-            prefetch_size,
-            prefetch_count,
-            global_qos,
-        } => Method::BasicQos {
-            prefetch_size,
-            prefetch_count,
-            global: global_qos,
-        },
-        Call::BasicPublish {
-            exchange,
-            routing_key,
-            body,
-            mandatory,
-            mut properties,
-        } => {
-            if let Some(r) = &properties.reply_to {
-                properties.reply_to = Some(name(r)?);
-            }
-            Method::BasicPublish {
-                exchange: exchange.into(),
-                routing_key: name(&routing_key)?.into(),
-                mandatory,
-                immediate: false,
-                properties: Rc::new(properties),
-                body: body.into_bytes(),
-            }
-        }
-        Call::BasicConsume {
-            queue,
-            auto_ack,
-            exclusive,
-            consumer_tag,
-            arguments,
-        } => {
-            let consumer_tag = consumer_tag.unwrap_or_else(pika_tag);
-            Method::BasicConsume {
-                queue: name(&queue)?,
-                consumer_tag,
-                no_ack: auto_ack,
-                exclusive,
-                arguments,
-            }
-        }
-        Call::BasicCancel { consumer_tag } => Method::BasicCancel { consumer_tag },
-        Call::BasicAck { delivery_tag, multiple } => Method::BasicAck { delivery_tag, multiple },
-        Call::BasicNack {
-            delivery_tag,
-            multiple,
-            requeue,
-        } => Method::BasicNack {
-            delivery_tag,
-            multiple,
-            requeue,
-        },
-        Call::BasicReject { delivery_tag, requeue } => Method::BasicReject { delivery_tag, requeue },
-        Call::BasicGet { queue, auto_ack } => Method::BasicGet {
-            queue: name(&queue)?,
-            no_ack: auto_ack,
-        },
-        Call::BasicRecover { requeue } => Method::BasicRecover { requeue },
-        Call::ConfirmSelect => Method::ConfirmSelect,
-        Call::ChannelClose => Method::ChannelClose,
-        other => unreachable!("{} is handled by step()", other.name()),
-    })
 }
 
 /// `$name` → the queue a `queue_declare` with `"as": "name"` returned; other names as they are.

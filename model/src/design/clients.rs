@@ -1,6 +1,7 @@
 //! What a design's clients send: the setup steps, each consumer's and producer's own (its queue, its login, its publishes), which connection declares what, and the ways messages take that no link draws (dead letters, RPC replies).
 
 use super::*;
+use std::rc::Rc;
 
 impl Design {
     /// The connection that declares (and binds) a queue: for an exclusive queue its first
@@ -278,13 +279,14 @@ impl Design {
         };
         Some(crate::steps::on(
             &node.name,
-            warren_engine::scenario::Call::BasicPublish {
-                exchange,
-                routing_key,
-                body: fill(&p.body),
+            warren_engine::scenario::Call::Method(warren_engine::method::Method::BasicPublish {
+                exchange: exchange.into(),
+                routing_key: routing_key.into(),
+                body: fill(&p.body).into_bytes(),
                 mandatory: p.mandatory,
-                properties,
-            },
+                immediate: false,
+                properties: Rc::new(properties),
+            }),
         ))
     }
 

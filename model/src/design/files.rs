@@ -184,6 +184,7 @@ pub(super) fn parse_json(text: &str) -> Result<Value, String> {
 /// The topology a plain scenario builds: run it on the engine and read the broker.
 pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
     use warren_engine::exchange::Dest;
+    use warren_engine::method::Method;
     use warren_engine::scenario::Call;
     let rabbitmq = sc.rabbitmq.unwrap_or(Version::V3_10);
     let mut r = warren_engine::trace::Runner::with_version(sc.seed, rabbitmq);
@@ -308,17 +309,18 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
     };
     let mut chosen: VecMap<String, (String, String, Option<Id>)> = VecMap::new();
     for st in &sc.steps {
-        if let Call::BasicPublish {
+        if let Call::Method(Method::BasicPublish {
             exchange,
             routing_key,
             body,
             ..
-        } = &st.call
+        }) = &st.call
         {
             let target = target_of(exchange, routing_key);
             let keep = chosen.get(&st.conn).is_some_and(|c| c.2.is_some() && target.is_none());
             if !keep {
-                chosen.insert(st.conn.clone(), (routing_key.clone(), body.clone(), target));
+                let body = String::from_utf8_lossy(body).into_owned();
+                chosen.insert(st.conn.clone(), (routing_key.to_string(), body, target));
             }
         }
     }

@@ -6,6 +6,8 @@ mod clients;
 use clients::Calls;
 
 use crate::diagram::Diagram;
+use std::rc::Rc;
+use warren_engine::method::Method;
 use warren_engine::scenario::{Call, Scenario};
 use warren_engine::trace::{run_steps, to_jsonl, Runner};
 
@@ -25,8 +27,8 @@ pub fn simulate(text: &str) -> Result<Simulation, String> {
     // producers: each connection that published, with the exchanges it published to
     let mut publishers: Vec<(String, String)> = Vec::new();
     for st in &sc.steps {
-        if let Call::BasicPublish { exchange, .. } = &st.call {
-            let p = (st.conn.clone(), exchange.clone());
+        if let Call::Method(Method::BasicPublish { exchange, .. }) = &st.call {
+            let p = (st.conn.clone(), exchange.to_string());
             if !publishers.contains(&p) {
                 publishers.push(p);
             }
@@ -516,13 +518,14 @@ impl Live {
                         correlation_id: corr,
                         ..Default::default()
                     };
-                    let publish = Call::BasicPublish {
-                        exchange: String::new(),
-                        routing_key: to,
-                        body,
+                    let publish = Call::Method(Method::BasicPublish {
+                        exchange: "".into(),
+                        routing_key: to.into(),
+                        body: body.into_bytes(),
                         mandatory: false,
-                        properties,
-                    };
+                        immediate: false,
+                        properties: Rc::new(properties),
+                    });
                     self.send_publish(consumer, crate::steps::Frame::of(crate::steps::on(&conn, publish)));
                 }
                 if auto_ack {
@@ -532,21 +535,21 @@ impl Live {
                 let requeue = c.requeue;
                 let (call, kind) = match (fail, c.on_failure) {
                     (false, _) => (
-                        Call::BasicAck {
+                        Call::Method(Method::BasicAck {
                             delivery_tag,
                             multiple: false,
-                        },
+                        }),
                         TripKind::Ack,
                     ),
                     (true, OnFailure::Nack) => (
-                        Call::BasicNack {
+                        Call::Method(Method::BasicNack {
                             delivery_tag,
                             multiple: false,
                             requeue,
-                        },
+                        }),
                         refused,
                     ),
-                    (true, OnFailure::Reject) => (Call::BasicReject { delivery_tag, requeue }, refused),
+                    (true, OnFailure::Reject) => (Call::Method(Method::BasicReject { delivery_tag, requeue }), refused),
                 };
                 let frame = crate::steps::Frame::of(crate::steps::on(&conn, call));
                 let t = at as f64;
