@@ -2,7 +2,8 @@
 # Install what building and testing Warren needs, when it is missing:
 # the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at the version of wasm-bindgen in
 # Cargo.lock, and the page's wasm-opt (binaryen 132 from npm, in scripts/wasm-opt; Debian's
-# nodejs and npm first if missing): trunk cannot download tools here. With --browser, also
+# nodejs and npm first if missing): trunk cannot download tools here; pyodide (CPython in wasm, in
+# python/) for the terminals. With --browser, also
 # Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,11 @@ fi
 if ! [ -x scripts/wasm-opt/node_modules/.bin/wasm-opt ]; then
   echo "setup: installing wasm-opt (binaryen 132, npm ci in scripts/wasm-opt)" >&2
   (cd scripts/wasm-opt && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+if ! [ -f python/node_modules/pyodide/pyodide.asm.wasm ]; then
+  echo "setup: installing pyodide (CPython in wasm, for the terminals: npm ci in python)" >&2
+  (cd python && npm ci --no-audit --no-fund >/dev/null)
 fi
 
 if [ "${1:-}" = "--browser" ] && ! [ -x /usr/bin/chromium ]; then

@@ -22,6 +22,7 @@ mod amqp;
 mod compare;
 mod fuzz;
 mod live;
+mod python;
 
 use serde_json::Value;
 use std::process::ExitCode;
@@ -90,6 +91,18 @@ Usage:
                                            a run is cut before a direct reply-to request, whose
                                            reply address a real broker makes up; and each
                                            tutorial's design as DIR/designs/NN-id.json
+  warren python [--json] [--stdin N=TEXT]... CMD...
+                                           run pika scripts (from this directory) as a person runs
+                                           them in terminals, one terminal per CMD (\"worker.py\",
+                                           \"emit_log_topic.py kern.critical 'A kernel error'\"), on
+                                           the simulated broker (default 4.3), each in a Python of
+                                           its own (CPython in wasm, as the page runs it): CMD k+1
+                                           is typed once every terminal has printed nothing for
+                                           1.5 s of simulated time; after the last, once all have
+                                           been quiet for 2 s, Ctrl+C in each still running. Prints
+                                           each terminal's output; --json: {\"terminals\":
+                                           [{\"command\", \"stdout\": [lines], \"stderr\", \"exit\"}]};
+                                           --stdin N=TEXT is what terminal N reads with input()
   warren --help                            this text
 
 --rabbitmq 3.10|4.3 (anywhere on the line) runs every scenario as that RabbitMQ: its rules,
@@ -169,6 +182,7 @@ fn main() -> ExitCode {
         ["ctl", "--amqp", url, file, args @ ..] if !args.is_empty() => ctl_live(url, file, args),
         ["ctl", file, args @ ..] if !args.is_empty() => ctl_sim(file, args),
         ["play", rest @ ..] => play_args(rest),
+        ["python", rest @ ..] => python::run(rest, RABBITMQ.get().copied()),
         ["tutorials"] => tutorials(None),
         ["tutorials", dir] => tutorials(Some(dir)),
         ["share", file] => share(file),

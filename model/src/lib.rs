@@ -25,6 +25,7 @@ pub mod runfile;
 pub mod sim;
 pub mod steps;
 pub mod tally;
+pub mod terminals;
 pub mod timeline;
 pub mod tools;
 pub mod tutorial;

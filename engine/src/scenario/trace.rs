@@ -111,6 +111,12 @@ impl Runner {
         Ok(c)
     }
 
+    /// Open connection `name`, logged in with `login`, now (a client that connects before its
+    /// first call, as pika's `BlockingConnection` does), or refuse it as the broker does.
+    pub fn connect(&mut self, name: &str, login: &Login) -> Result<(), AmqpError> {
+        self.conn(name, login).map(|_| ())
+    }
+
     /// Run one step; returns its trace lines (without `step`), in the recorder's order.
     pub fn step(&mut self, index: usize, st: &Step) -> Result<Vec<Value>, RunError> {
         self.exec(index, st, true)

@@ -1,0 +1,291 @@
+//! `warren python CMD...`: a learner's pika scripts run in terminals, as the page runs them: one
+//! Python (pyodide, CPython in wasm) a terminal, each a Node process (`python/term.mjs`), all
+//! driven by the model's coordinator ([`warren_model::terminals`]) on the simulated broker.
+//!
+//! Processes and pipes take real time, so this module, unlike the engine, reads the clock: a
+//! script that never talks to the broker (a loop that never sleeps) is stopped after
+//! [`SILENT_LIMIT`] of real time.
+#![allow(clippy::disallowed_methods)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command as Process, ExitCode, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::Duration;
+use warren_engine::Version;
+use warren_model::terminals::{Command, Handled, Next, Stream, Terminals};
+
+/// How long a running script may compute without a word to the broker (real time).
+const SILENT_LIMIT: Duration = Duration::from_secs(20);
+/// How long a Python may take to start (pyodide loads its 10 MB once per process).
+const START_LIMIT: Duration = Duration::from_secs(120);
+
+/// The options and commands of `warren python`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Options {
+    pub json: bool,
+    pub amqp: Option<String>,
+    pub commands: Vec<(String, Command)>,
+}
+
+impl Options {
+    pub fn parse(args: &[&str]) -> Result<Options, String> {
+        let mut o = Options::default();
+        let mut stdin: Vec<(usize, String)> = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            match args[i] {
+                "--json" => o.json = true,
+                "--amqp" => {
+                    i += 1;
+                    o.amqp = Some(args.get(i).ok_or("--amqp needs a URL")?.to_string());
+                }
+                "--stdin" => {
+                    i += 1;
+                    let v = args.get(i).ok_or("--stdin needs N=TEXT")?;
+                    let (n, text) = v.split_once('=').ok_or(format!("--stdin {v}: expected N=TEXT"))?;
+                    let n: usize = n
+                        .parse()
+                        .ok()
+                        .filter(|&n| n >= 1)
+                        .ok_or(format!("--stdin {v}: N is a terminal's number, from 1"))?;
+                    stdin.push((n, text.to_string()));
+                }
+                cmd => o.commands.push((cmd.to_string(), Command::parse(cmd)?)),
+            }
+            i += 1;
+        }
+        if o.commands.is_empty() {
+            return Err("python needs commands: warren python receive.py send.py".into());
+        }
+        for (n, text) in stdin {
+            let c = &mut o
+                .commands
+                .get_mut(n - 1)
+                .ok_or(format!("--stdin {n}=...: there is no terminal {n}"))?
+                .1;
+            c.stdin.push_str(&text);
+            c.stdin.push('\n');
+        }
+        Ok(o)
+    }
+}
+
+/// Where Warren's Python side is (`python/`: term.mjs, site/, node_modules/pyodide).
+fn python_dir() -> PathBuf {
+    match std::env::var_os("WARREN_PYTHON_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../python")),
+    }
+}
+
+/// One terminal's process: its pipes, and its lines as they come.
+struct Proc {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+}
+
+impl Proc {
+    fn spawn() -> Result<Proc, String> {
+        let dir = python_dir();
+        if !dir.join("node_modules/pyodide").is_dir() {
+            return Err(format!(
+                "pyodide is not installed in {}: run `npm ci` there (scripts/setup.sh does)",
+                dir.display()
+            ));
+        }
+        let mut child = Process::new("node")
+            .arg(dir.join("term.mjs"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run node: {e}"))?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Proc { child, stdin, lines })
+    }
+
+    fn send(&mut self, v: &Value) {
+        // a process that has gone is found when its next line does not come
+        let _ = writeln!(self.stdin, "{v}");
+        let _ = self.stdin.flush();
+    }
+
+    fn recv(&self, limit: Duration) -> Result<Value, String> {
+        match self.lines.recv_timeout(limit) {
+            Ok(l) => {
+                serde_json::from_str(&l).map_err(|e| format!("warren: a line from Python that is not JSON ({e}): {l}"))
+            }
+            Err(RecvTimeoutError::Timeout) => Err(format!(
+                "warren: stopped: the script ran {} s without waiting for the broker (a loop that never ends?)",
+                limit.as_secs()
+            )),
+            Err(RecvTimeoutError::Disconnected) => Err("warren: the script's Python ended without a word".into()),
+        }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run the commands; print each terminal's output (or the JSON of them all).
+pub fn run(args: &[&str], version: Option<Version>) -> ExitCode {
+    let o = match Options::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("warren: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if o.amqp.is_some() {
+        eprintln!("warren: python --amqp (real pika on a real broker) is not built yet");
+        return ExitCode::from(2);
+    }
+    match drive(&o, version.unwrap_or(Version::V4_3)) {
+        Ok(terms) => {
+            print(&o, &terms);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("warren: {e}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
+    let commands: Vec<Command> = o.commands.iter().map(|c| c.1.clone()).collect();
+    let mut terms = Terminals::new(commands.clone(), version);
+    // every Python starts loading at once (they load in parallel; the run waits for each)
+    let mut procs: Vec<Option<Proc>> = Vec::new();
+    for _ in &commands {
+        procs.push(Some(Proc::spawn()?));
+    }
+    loop {
+        let k = match terms.what_next() {
+            Next::Done => break,
+            Next::Kill(k) => {
+                if let Some(mut p) = procs[k].take() {
+                    p.kill();
+                }
+                continue;
+            }
+            Next::Start(k) => {
+                let p = procs[k].as_mut().expect("a process per terminal");
+                match p.recv(START_LIMIT) {
+                    Ok(v) if v["op"] == "ready" => {}
+                    Ok(v) => return Err(format!("Python did not start: {v}")),
+                    Err(e) => return Err(format!("Python did not start: {e}")),
+                }
+                let script = commands[k].script();
+                match std::fs::read_to_string(script) {
+                    Ok(source) => p.send(&json!({"argv": commands[k].argv, "source": source})),
+                    Err(e) => {
+                        let why = format!(
+                            "python: can't open file '{script}': [Errno 2] {}",
+                            if e.kind() == std::io::ErrorKind::NotFound {
+                                "No such file or directory".to_string()
+                            } else {
+                                e.to_string()
+                            }
+                        );
+                        terms.killed(k, &why);
+                        terms.terminals[k].exit = Some(2);
+                        if let Some(mut p) = procs[k].take() {
+                            p.kill();
+                        }
+                        continue;
+                    }
+                }
+                k
+            }
+            Next::Resume(k, v) => {
+                procs[k].as_mut().expect("a running terminal has its process").send(&v);
+                k
+            }
+        };
+        // the script runs until it waits (or ends)
+        loop {
+            let p = procs[k].as_mut().expect("a running terminal has its process");
+            let msg = match p.recv(SILENT_LIMIT) {
+                Ok(m) => m,
+                Err(why) => {
+                    terms.killed(k, &why);
+                    if let Some(mut p) = procs[k].take() {
+                        p.kill();
+                    }
+                    break;
+                }
+            };
+            match terms.message(k, &msg) {
+                Handled::Continue => {}
+                Handled::Reply(v) => p.send(&v),
+                Handled::Waits => break,
+                Handled::Exited => {
+                    if let Some(mut p) = procs[k].take() {
+                        let _ = p.child.wait();
+                    }
+                    break;
+                }
+                Handled::Kill => {
+                    if let Some(mut p) = procs[k].take() {
+                        p.kill();
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    for p in procs.iter_mut().flatten() {
+        p.kill();
+    }
+    Ok(terms)
+}
+
+fn print(o: &Options, terms: &Terminals) {
+    if o.json {
+        let ts: Vec<Value> = o
+            .commands
+            .iter()
+            .zip(&terms.terminals)
+            .map(|((line, _), t)| {
+                let stderr: Vec<&str> = t
+                    .lines
+                    .iter()
+                    .filter(|l| l.stream == Stream::Stderr)
+                    .map(|l| l.text.as_str())
+                    .collect();
+                json!({"command": line, "stdout": t.stdout(), "stderr": stderr, "exit": t.exit})
+            })
+            .collect();
+        outln!("{}", json!({ "terminals": ts }));
+        return;
+    }
+    for (i, ((line, _), t)) in o.commands.iter().zip(&terms.terminals).enumerate() {
+        outln!("== terminal {}: python {line}", i + 1);
+        for l in &t.lines {
+            match l.stream {
+                Stream::Stdout => outln!("{}", l.text),
+                Stream::Stderr => outln!("! {}", l.text),
+            }
+        }
+        match t.exit {
+            Some(c) => outln!("(exit {c})"),
+            None => outln!("(did not run)"),
+        }
+    }
+}

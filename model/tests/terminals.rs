@@ -1,0 +1,216 @@
+//! The terminals' coordinator, driven as the CLI and the page drive it, by scripts written here
+//! as the messages their Python would send (python/protocol.md): who runs when, on which clock,
+//! what reaches whom, and how a person's typing and Ctrl+C arrive.
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use warren_engine::version::Version;
+use warren_model::terminals::{Command, Handled, Next, Stream, Terminals};
+
+/// A script as a list of steps: a message to send, or a check of the answer it gets.
+enum S {
+    Send(Value),
+    /// Send, and hand the answer to the closure (which may push more steps).
+    Ask(Value, fn(&Value, &mut VecDeque<S>)),
+}
+
+fn run(commands: &[&str], mut scripts: Vec<VecDeque<S>>) -> Terminals {
+    let cmds: Vec<Command> = commands.iter().map(|c| Command::parse(c).unwrap()).collect();
+    let mut t = Terminals::new(cmds, Version::V4_3);
+    let mut pending: Vec<Option<fn(&Value, &mut VecDeque<S>)>> = vec![None; commands.len()];
+    for _ in 0..10_000 {
+        let (k, answer) = match t.what_next() {
+            Next::Done => return t,
+            Next::Kill(_) => continue,
+            Next::Start(k) => (k, None),
+            Next::Resume(k, v) => (k, Some(v)),
+        };
+        let mut answer = answer;
+        loop {
+            if let (Some(a), Some(f)) = (&answer, pending[k].take()) {
+                f(a, &mut scripts[k]);
+            }
+            if answer.as_ref().is_some_and(|a| a["interrupt"] == true) {
+                scripts[k].clear();
+                scripts[k].push_back(S::Send(json!({"op": "out", "text": "Interrupted"})));
+                scripts[k].push_back(S::Send(json!({"op": "exit", "code": 0})));
+            }
+            answer = None;
+            let Some(step) = scripts[k].pop_front() else {
+                panic!("terminal {k} has nothing more to say")
+            };
+            let msg = match step {
+                S::Send(m) => m,
+                S::Ask(m, f) => {
+                    pending[k] = Some(f);
+                    m
+                }
+            };
+            match t.message(k, &msg) {
+                Handled::Continue => {}
+                Handled::Reply(v) => answer = Some(v),
+                Handled::Waits | Handled::Exited | Handled::Kill => break,
+            }
+        }
+    }
+    panic!("the run did not end")
+}
+
+fn call(conn: &str, call: &str, args: Value) -> Value {
+    json!({"op": "call", "conn": conn, "ch": 1, "call": call, "args": args})
+}
+
+fn receiver() -> VecDeque<S> {
+    VecDeque::from([
+        S::Ask(json!({"op": "connect"}), |a, _| assert_eq!(a["conn"], "t1")),
+        S::Send(call("t1", "queue_declare", json!({"queue": "hello"}))),
+        S::Ask(
+            call("t1", "basic_consume", json!({"queue": "hello", "auto_ack": true})),
+            |a, _| {
+                assert!(
+                    a["reply"]["consumer_tag"].as_str().unwrap().starts_with("ctag1."),
+                    "{a}"
+                )
+            },
+        ),
+        S::Send(json!({"op": "out", "text": " [*] Waiting"})),
+        S::Ask(json!({"op": "wait", "timeout_ms": null}), |a, s| {
+            let e = &a["events"][0];
+            assert_eq!(
+                (e["kind"].as_str(), e["body"].as_str()),
+                (Some("deliver"), Some("Hello World!"))
+            );
+            s.push_back(S::Send(
+                json!({"op": "out", "text": format!(" [x] Received {}", e["body"].as_str().unwrap())}),
+            ));
+            s.push_back(S::Send(json!({"op": "wait", "timeout_ms": null})));
+        }),
+    ])
+}
+
+fn sender() -> VecDeque<S> {
+    VecDeque::from([
+        S::Ask(json!({"op": "connect"}), |a, _| assert_eq!(a["conn"], "t2")),
+        S::Send(call("t2", "queue_declare", json!({"queue": "hello"}))),
+        S::Ask(
+            call(
+                "t2",
+                "basic_publish",
+                json!({"exchange": "", "routing_key": "hello", "body": "Hello World!"}),
+            ),
+            |a, _| {
+                // the delivery went to the other terminal, not to this one
+                assert_eq!(a["events"], json!([]), "{a}")
+            },
+        ),
+        S::Send(json!({"op": "out", "text": " [x] Sent"})),
+        S::Send(call("t2", "connection_close", Value::Null)),
+        S::Send(json!({"op": "exit", "code": 0})),
+    ])
+}
+
+#[test]
+fn a_person_types_the_next_command_after_quiet_and_ctrl_c_after_the_last() {
+    let t = run(&["receive.py", "send.py"], vec![receiver(), sender()]);
+    let lines = |k: usize| -> Vec<(u64, String)> {
+        t.terminals[k]
+            .lines
+            .iter()
+            .filter(|l| l.stream == Stream::Stdout)
+            .map(|l| (l.t_ms, l.text.clone()))
+            .collect()
+    };
+    assert_eq!(
+        lines(0),
+        vec![
+            (0, " [*] Waiting".to_string()),
+            (1500, " [x] Received Hello World!".to_string()),
+            (3500, "Interrupted".to_string())
+        ]
+    );
+    assert_eq!(lines(1), vec![(1500, " [x] Sent".to_string())]);
+    assert_eq!((t.terminals[0].exit, t.terminals[1].exit), (Some(0), Some(0)));
+    // the receiver's connection closed when its script ended: nothing is left connected
+    assert!(t.runner().conn_id("t1").is_none() && t.runner().conn_id("t2").is_none());
+}
+
+#[test]
+fn a_sleep_is_simulated_time_and_a_refusal_is_the_brokers() {
+    let sleeper = VecDeque::from([
+        S::Ask(json!({"op": "connect", "password": "wrong"}), |a, _| {
+            assert_eq!(a["refused"]["code"], 403, "{a}");
+            assert!(
+                a["refused"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("ACCESS_REFUSED - Login was refused"),
+                "{a}"
+            );
+        }),
+        S::Ask(json!({"op": "connect"}), |a, _| assert_eq!(a["conn"], "t1")),
+        S::Ask(
+            call("t1", "queue_declare", json!({"queue": "q", "passive": true})),
+            |a, _| {
+                let e = &a["events"][0];
+                assert_eq!(
+                    (e["kind"].as_str(), e["code"].as_u64()),
+                    (Some("channel_error"), Some(404)),
+                    "{a}"
+                );
+                assert_eq!(e["text"], "NOT_FOUND - no queue 'q' in vhost '/'");
+            },
+        ),
+        S::Send(json!({"op": "sleep", "ms": 1500})),
+        S::Ask(json!({"op": "time"}), |a, _| assert_eq!(a["now_ms"], 1500)),
+        S::Ask(call("nope", "queue_purge", json!({"queue": "q"})), |a, _| {
+            assert!(
+                a["error"].as_str().unwrap().contains("not a connection of this script"),
+                "{a}"
+            )
+        }),
+        S::Ask(call("t1", "basic_qos", json!({"prefetch_count": 70000})), |a, _| {
+            assert!(
+                a["error"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("args.prefetch_count: expected a whole number"),
+                "{a}"
+            )
+        }),
+        S::Send(json!({"op": "out", "text": "slept"})),
+        S::Send(json!({"op": "exit", "code": 3})),
+    ]);
+    let t = run(&["python3 sleeper.py"], vec![sleeper]);
+    let out: Vec<_> = t.terminals[0].lines.iter().map(|l| (l.t_ms, l.text.as_str())).collect();
+    assert_eq!(out, vec![(1500, "slept")]);
+    assert_eq!(t.terminals[0].exit, Some(3));
+}
+
+#[test]
+fn a_script_that_never_stops_is_stopped_by_the_budget() {
+    let mut forever = VecDeque::new();
+    for _ in 0..250_000 {
+        forever.push_back(S::Send(json!({"op": "out", "text": "again"})));
+    }
+    let t = run(&["loop.py"], vec![forever]);
+    let last = t.terminals[0].lines.last().unwrap();
+    assert_eq!(last.stream, Stream::Stderr);
+    assert!(last.text.contains("without an end"), "{}", last.text);
+    assert_eq!(t.terminals[0].exit, Some(1));
+}
+
+#[test]
+fn command_lines_split_as_a_shell_splits_them() {
+    let c = Command::parse(r#"python emit_log_topic.py kern.critical "A critical \"kernel\" error" 'it''s'"#).unwrap();
+    assert_eq!(
+        c.argv,
+        [
+            "emit_log_topic.py",
+            "kern.critical",
+            "A critical \"kernel\" error",
+            "its"
+        ]
+    );
+    assert!(Command::parse("python").unwrap_err().contains("names no script"));
+    assert!(Command::parse("ls -l").unwrap_err().contains("not a Python script"));
+    assert!(Command::parse("send.py 'open").unwrap_err().contains("not closed"));
+}

@@ -1,0 +1,3 @@
+"""pika.adapters"""
+
+from .blocking_connection import BlockingConnection  # noqa: F401

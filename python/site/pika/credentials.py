@@ -1,0 +1,3 @@
+"""pika.credentials"""
+
+from .connection import PlainCredentials  # noqa: F401
