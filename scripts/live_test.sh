@@ -17,7 +17,10 @@
 #      after the scenarios of tests/ctl/scenarios.txt (scripts/ctl_compare.sh);
 #   6. Erlang's re (the broker's Erlang) still gives tests/pcre/re_vectors.json, the permission
 #      patterns engine/tests/pcre.rs checks the engine's matcher against (scripts/pcre_record.py);
-#   7. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
+#   7. the terminals' cases (tests/python/cases.json: the six tutorials' programs as a person runs
+#      them in terminals) give the expected output (each terminal's stdout and exit status) with
+#      real pika 1.3.2 (warren python --amqp; scripts/python_cases.py);
+#   8. WARREN_FUZZ_COUNT (default 200) random scenarios from a printed seed must too
 #      (warren fuzz --amqp); a difference prints the seed and a minimized scenario.
 # A private node is started on loopback for the run and stopped by its process id at the end. It is
 # reset (stop_app, reset, start_app) before every golden scenario, and before the random run; the
@@ -198,6 +201,10 @@ done
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 echo "live pika RPC: $([ $rpc_ok = 1 ] && echo passed || echo failed)"
+
+echo "== learners' pika scripts in terminals: real pika on the broker against what is expected (tests/python/)"
+# a virtual environment per version: both runs may make theirs at once
+WARREN_PIKA_VENV=$PWD/target/pika-1.3.2-$V python3 scripts/python_cases.py --amqp "$URL" --reset "scripts/broker.sh reset" || failed=1
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}
 COUNT=${WARREN_FUZZ_COUNT:-200}

@@ -3,7 +3,9 @@
 #   1. formatting and clippy, warnings denied
 #   2. the workspace's tests natively: engine conformance against traces from a real RabbitMQ,
 #      matching vectors, behaviour scenarios, property tests, the runner
-#   3. the engine's tests compiled to wasm32 and run under Node (wasm-bindgen-test)
+#   3. learners' pika scripts run in terminals (warren python: pyodide under Node) give the output
+#      real pika gave on real brokers (tests/python/, scripts/python_cases.py); the engine's
+#      tests compiled to wasm32 and run under Node (wasm-bindgen-test)
 #   4. the app built with trunk and driven in headless Chromium (tests/e2e, playwright-core)
 #   5. live differential tests against private RabbitMQ nodes, 3.10.8 and 4.3.6 side by side
 #      (scripts/live_test.sh 3.10 and 4.3): every golden scenario and 200 random ones must give
@@ -19,6 +21,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== native tests"
 cargo test --workspace
+
+echo "== learners' pika scripts in terminals (pyodide), on the engine as 3.10 and 4.3, against the outputs real pika gave (tests/python/)"
+cargo build -q -p warren-cli
+python3 scripts/python_cases.py --sim 3.10
+python3 scripts/python_cases.py --sim 4.3
 
 echo "== engine tests in wasm32 under Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

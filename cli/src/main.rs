@@ -23,6 +23,7 @@ mod compare;
 mod fuzz;
 mod live;
 mod python;
+mod python_real;
 
 use serde_json::Value;
 use std::process::ExitCode;
@@ -103,6 +104,11 @@ Usage:
                                            each terminal's output; --json: {\"terminals\":
                                            [{\"command\", \"stdout\": [lines], \"stderr\", \"exit\"}]};
                                            --stdin N=TEXT is what terminal N reads with input()
+  warren python --amqp URL [--json] [--stdin N=TEXT]... CMD...
+                                           the same with real CPython and pika 1.3.2 (in a virtual
+                                           environment made on first use, target/pika-1.3.2) on
+                                           the broker at URL, in real time; every connection goes
+                                           to URL's host and port, whatever the script names
   warren --help                            this text
 
 --rabbitmq 3.10|4.3 (anywhere on the line) runs every scenario as that RabbitMQ: its rules,

@@ -14,7 +14,13 @@ use std::process::{Child, ChildStdin, Command as Process, ExitCode, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 use warren_engine::Version;
-use warren_model::terminals::{Command, Handled, Next, Stream, Terminals};
+use warren_model::terminals::{Command, Handled, Line, Next, Stream, Terminals};
+
+/// What a terminal printed and how its script ended.
+pub struct Ran {
+    pub lines: Vec<Line>,
+    pub exit: Option<i32>,
+}
 
 /// How long a running script may compute without a word to the broker (real time).
 const SILENT_LIMIT: Duration = Duration::from_secs(20);
@@ -151,13 +157,21 @@ pub fn run(args: &[&str], version: Option<Version>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if o.amqp.is_some() {
-        eprintln!("warren: python --amqp (real pika on a real broker) is not built yet");
-        return ExitCode::from(2);
-    }
-    match drive(&o, version.unwrap_or(Version::V4_3)) {
-        Ok(terms) => {
-            print(&o, &terms);
+    let ran = match &o.amqp {
+        Some(url) => crate::python_real::run(&o, url),
+        None => drive(&o, version.unwrap_or(Version::V4_3)).map(|t| {
+            t.terminals
+                .into_iter()
+                .map(|t| Ran {
+                    lines: t.lines,
+                    exit: t.exit,
+                })
+                .collect()
+        }),
+    };
+    match ran {
+        Ok(ran) => {
+            print(&o, &ran);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -256,26 +270,27 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
     Ok(terms)
 }
 
-fn print(o: &Options, terms: &Terminals) {
+fn print(o: &Options, ran: &[Ran]) {
     if o.json {
         let ts: Vec<Value> = o
             .commands
             .iter()
-            .zip(&terms.terminals)
+            .zip(ran)
             .map(|((line, _), t)| {
-                let stderr: Vec<&str> = t
-                    .lines
-                    .iter()
-                    .filter(|l| l.stream == Stream::Stderr)
-                    .map(|l| l.text.as_str())
-                    .collect();
-                json!({"command": line, "stdout": t.stdout(), "stderr": stderr, "exit": t.exit})
+                let text = |s: Stream| -> Vec<&str> {
+                    t.lines
+                        .iter()
+                        .filter(|l| l.stream == s)
+                        .map(|l| l.text.as_str())
+                        .collect()
+                };
+                json!({"command": line, "stdout": text(Stream::Stdout), "stderr": text(Stream::Stderr), "exit": t.exit})
             })
             .collect();
         outln!("{}", json!({ "terminals": ts }));
         return;
     }
-    for (i, ((line, _), t)) in o.commands.iter().zip(&terms.terminals).enumerate() {
+    for (i, ((line, _), t)) in o.commands.iter().zip(ran).enumerate() {
         outln!("== terminal {}: python {line}", i + 1);
         for l in &t.lines {
             match l.stream {
