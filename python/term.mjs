@@ -4,6 +4,7 @@
 // process writes what the script prints and every request on stdout, and waits, blocked, for the
 // answer. Only one terminal runs at a time, so a run is the same every time.
 import { loadPyodide } from "pyodide";
+import { Worker } from "node:worker_threads";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +65,26 @@ const py = await loadPyodide();
 py.setStdout({ batched: out("out") });
 py.setStderr({ batched: out("err") });
 install(py, site, "/warren/site");
+
+// Ctrl+C for a script that computes without end (it never waits for an answer): the coordinator
+// creates WARREN_INTERRUPT_FILE, a watcher thread sees it and sets the interpreter's interrupt
+// flag, and Python raises KeyboardInterrupt where it is, as in a terminal.
+const flag = new Int32Array(new SharedArrayBuffer(4));
+py.setInterruptBuffer(flag);
+if (process.env.WARREN_INTERRUPT_FILE) {
+  const watcher = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     const fs = require("node:fs");
+     const timer = setInterval(() => {
+       if (fs.existsSync(workerData.file)) {
+         fs.rmSync(workerData.file, { force: true });
+         Atomics.store(workerData.flag, 0, 2); // SIGINT
+       }
+     }, 100);`,
+    { eval: true, workerData: { file: process.env.WARREN_INTERRUPT_FILE, flag } },
+  );
+  watcher.unref();
+}
 writeLine(JSON.stringify({ op: "ready" }));
 const start = JSON.parse(readLine());
 py.globals.set("_warren_args", py.toPy(start.argv));

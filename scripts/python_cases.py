@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The terminals' cases (tests/python/cases.json): each is command lines run as a person runs
-them in terminals. Their expected output (tests/python/expected/NAME.json: each terminal's stdout
+them in terminals ("env": variables for warren; "pika": the real pika release its scripts were written for, 0.10.0 for the
+0.x forms; the simulated terminals take both). Their expected output (tests/python/expected/NAME.json: each terminal's stdout
 and exit status) was recorded from real pika on a real RabbitMQ.
 
   python_cases.py --sim VERSION             run each on the simulated broker (warren python) and
@@ -40,9 +41,16 @@ def args(argv):
     return o
 
 
-def seen(out):
-    """What is compared: each terminal's command, stdout and exit status."""
-    return [{"command": t["command"], "stdout": t["stdout"], "exit": t["exit"]} for t in out["terminals"]]
+def seen(case, out):
+    """What is compared: each terminal's command, stdout and exit status (and with "stderr_last",
+    the last line of its stderr: the error pika or Python raised)."""
+    got = []
+    for t in out["terminals"]:
+        g = {"command": t["command"], "stdout": t["stdout"], "exit": t["exit"]}
+        if case.get("stderr_last"):
+            g["stderr_last"] = t["stderr"][-1:]
+        got.append(g)
+    return got
 
 
 def main():
@@ -57,17 +65,20 @@ def main():
             if o["reset"]:
                 subprocess.run(o["reset"], shell=True, check=True, capture_output=True)
             cmd += ["--amqp", o["amqp"]]
+            if case.get("pika"):
+                cmd += ["--pika", case["pika"]]
         else:
             cmd += ["--rabbitmq", o["sim"] or "4.3"]
         for n, text in case.get("stdin", {}).items():
             cmd += ["--stdin", "%s=%s" % (n, text)]
         cmd += case["commands"]
-        r = subprocess.run(cmd, cwd=os.path.join(CASES, case["dir"]), capture_output=True, text=True)
+        env = dict(os.environ, **case.get("env", {}))
+        r = subprocess.run(cmd, cwd=os.path.join(CASES, case["dir"]), capture_output=True, text=True, env=env)
         if r.returncode != 0:
             print("%s: warren python failed (%d): %s" % (case["name"], r.returncode, r.stderr.strip()))
             failed += 1
             continue
-        got = seen(json.loads(r.stdout))
+        got = seen(case, json.loads(r.stdout))
         path = os.path.join(CASES, "expected", case["name"] + ".json")
         if o["record"]:
             with open(path, "w") as f:

@@ -24,8 +24,15 @@ cargo test --workspace
 
 echo "== learners' pika scripts in terminals (pyodide), on the engine as 3.10 and 4.3, against the outputs real pika gave (tests/python/)"
 cargo build -q -p warren-cli
-python3 scripts/python_cases.py --sim 3.10
-python3 scripts/python_cases.py --sim 4.3
+mkdir -p target
+# both at once (each Python is a process of its own; a run waits on one at a time)
+python3 scripts/python_cases.py --sim 3.10 > target/python-3.10.log 2>&1 &
+py310=$!
+py43=0
+python3 scripts/python_cases.py --sim 4.3 > target/python-4.3.log 2>&1 || py43=$?
+py310s=0; wait $py310 || py310s=$?
+sed 's/^/3.10: /' target/python-3.10.log; sed 's/^/4.3: /' target/python-4.3.log
+[ $py310s = 0 ] && [ $py43 = 0 ]
 
 echo "== engine tests in wasm32 under Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

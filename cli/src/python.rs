@@ -4,7 +4,7 @@
 //!
 //! Processes and pipes take real time, so this module, unlike the engine, reads the clock: a
 //! script that never talks to the broker (a loop that never sleeps) is stopped after
-//! [`SILENT_LIMIT`] of real time.
+//! [`silent_limit`] of real time.
 #![allow(clippy::disallowed_methods)]
 
 use serde_json::{json, Value};
@@ -22,8 +22,14 @@ pub struct Ran {
     pub exit: Option<i32>,
 }
 
-/// How long a running script may compute without a word to the broker (real time).
-const SILENT_LIMIT: Duration = Duration::from_secs(20);
+/// How long a running script may compute without a word to the broker (real time) before it gets
+/// Ctrl+C, and after that before its terminal is closed (`WARREN_SILENT_LIMIT_MS` to change).
+fn silent_limit() -> Duration {
+    let ms = std::env::var("WARREN_SILENT_LIMIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    Duration::from_millis(ms.unwrap_or(10_000))
+}
 /// How long a Python may take to start (pyodide loads its 10 MB once per process).
 const START_LIMIT: Duration = Duration::from_secs(120);
 
@@ -32,6 +38,8 @@ const START_LIMIT: Duration = Duration::from_secs(120);
 pub struct Options {
     pub json: bool,
     pub amqp: Option<String>,
+    /// With `--amqp`: the real pika's release (default 1.3.2; 0.10.0 for the 0.x forms).
+    pub pika: Option<String>,
     pub commands: Vec<(String, Command)>,
 }
 
@@ -46,6 +54,10 @@ impl Options {
                 "--amqp" => {
                     i += 1;
                     o.amqp = Some(args.get(i).ok_or("--amqp needs a URL")?.to_string());
+                }
+                "--pika" => {
+                    i += 1;
+                    o.pika = Some(args.get(i).ok_or("--pika needs a release, e.g. 0.10.0")?.to_string());
                 }
                 "--stdin" => {
                     i += 1;
@@ -64,6 +76,9 @@ impl Options {
         }
         if o.commands.is_empty() {
             return Err("python needs commands: warren python receive.py send.py".into());
+        }
+        if o.pika.is_some() && o.amqp.is_none() {
+            return Err("--pika names the real pika of --amqp (the simulated terminals take both forms)".into());
         }
         for (n, text) in stdin {
             let c = &mut o
@@ -91,10 +106,12 @@ struct Proc {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
+    /// Created to press Ctrl+C in a script that computes without end (term.mjs watches it).
+    interrupt: PathBuf,
 }
 
 impl Proc {
-    fn spawn() -> Result<Proc, String> {
+    fn spawn(k: usize) -> Result<Proc, String> {
         let dir = python_dir();
         if !dir.join("node_modules/pyodide").is_dir() {
             return Err(format!(
@@ -102,8 +119,11 @@ impl Proc {
                 dir.display()
             ));
         }
+        let interrupt = std::env::temp_dir().join(format!("warren-term-{}-{k}.int", std::process::id()));
+        let _ = std::fs::remove_file(&interrupt);
         let mut child = Process::new("node")
             .arg(dir.join("term.mjs"))
+            .env("WARREN_INTERRUPT_FILE", &interrupt)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -120,7 +140,12 @@ impl Proc {
                 }
             }
         });
-        Ok(Proc { child, stdin, lines })
+        Ok(Proc {
+            child,
+            stdin,
+            lines,
+            interrupt,
+        })
     }
 
     fn send(&mut self, v: &Value) {
@@ -135,7 +160,7 @@ impl Proc {
                 serde_json::from_str(&l).map_err(|e| format!("warren: a line from Python that is not JSON ({e}): {l}"))
             }
             Err(RecvTimeoutError::Timeout) => Err(format!(
-                "warren: stopped: the script ran {} s without waiting for the broker (a loop that never ends?)",
+                "the script computed for {} s without waiting for the broker (a loop that never ends?)",
                 limit.as_secs()
             )),
             Err(RecvTimeoutError::Disconnected) => Err("warren: the script's Python ended without a word".into()),
@@ -145,6 +170,7 @@ impl Proc {
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.interrupt);
     }
 }
 
@@ -187,7 +213,7 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
     // every Python starts loading at once (they load in parallel; the run waits for each)
     let mut procs: Vec<Option<Proc>> = Vec::new();
     for _ in &commands {
-        procs.push(Some(Proc::spawn()?));
+        procs.push(Some(Proc::spawn(procs.len())?));
     }
     loop {
         let k = match terms.what_next() {
@@ -233,12 +259,20 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
             }
         };
         // the script runs until it waits (or ends)
+        let mut pressed = false;
         loop {
             let p = procs[k].as_mut().expect("a running terminal has its process");
-            let msg = match p.recv(SILENT_LIMIT) {
+            let msg = match p.recv(silent_limit()) {
                 Ok(m) => m,
+                Err(why) if !pressed => {
+                    // Ctrl+C where it computes: KeyboardInterrupt there, as in a terminal
+                    terms.say(k, &format!("warren: Ctrl+C: {why}"));
+                    let _ = std::fs::write(&p.interrupt, b"");
+                    pressed = true;
+                    continue;
+                }
                 Err(why) => {
-                    terms.killed(k, &why);
+                    terms.killed(k, &format!("warren: closed the terminal: {why}"));
                     if let Some(mut p) = procs[k].take() {
                         p.kill();
                     }

@@ -17,11 +17,17 @@ use std::sync::mpsc::{channel, Sender};
 use std::time::{Duration, Instant};
 use warren_model::terminals::{Line, Stream, INTERRUPT_AFTER_MS, NEXT_COMMAND_AFTER_MS};
 
-/// pika's release the real terminals run.
+/// pika's release the real terminals run, unless told (`--pika`).
 const PIKA: &str = "1.3.2";
 
 const SITECUSTOMIZE: &str = r#"# Written by warren python --amqp: every pika connection goes to WARREN_AMQP_URL's host and port.
+import collections
+import collections.abc
 import os
+
+# pika 0.x (for the tutorials' 0.x forms) looks for collections.Callable, gone since Python 3.10
+if not hasattr(collections, "Callable"):
+    collections.Callable = collections.abc.Callable
 
 _url = os.environ.get("WARREN_AMQP_URL")
 if _url:
@@ -40,37 +46,75 @@ if _url:
     pika.ConnectionParameters.__init__ = _to_the_broker
 "#;
 
-/// The virtual environment with pika, made if missing (`WARREN_PIKA_VENV`, else
-/// `target/pika-1.3.2`).
-fn venv() -> Result<PathBuf, String> {
-    let dir = match std::env::var_os("WARREN_PIKA_VENV") {
+/// The virtual environment with pika `release`, made if missing (under `WARREN_PIKA_VENV`, else
+/// `target/`, as `pika-RELEASE`).
+fn venv(release: &str) -> Result<PathBuf, String> {
+    if !release.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!("--pika {release}: expected a release such as 1.3.2 or 0.10.0"));
+    }
+    let base = match std::env::var_os("WARREN_PIKA_VENV") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")).join(format!("pika-{PIKA}")),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")),
     };
+    let dir = base.join(format!("pika-{release}"));
     let python = dir.join("bin/python");
     let ok = |p: &Path| {
         Process::new(p)
-            .args(["-c", &format!("import pika, sys; sys.exit(pika.__version__ != '{PIKA}')")])
+            .args([
+                "-c",
+                &format!("import pika, sys; sys.exit(pika.__version__ != '{release}')"),
+            ])
             .status()
             .is_ok_and(|s| s.success())
     };
     if !ok(&python) {
-        eprintln!("warren: making a Python virtual environment with pika {PIKA} in {}", dir.display());
+        eprintln!(
+            "warren: making a Python virtual environment with pika {release} in {}",
+            dir.display()
+        );
         let status = Process::new("python3").arg("-m").arg("venv").arg(&dir).status();
         if !status.is_ok_and(|s| s.success()) {
-            return Err(format!("cannot make a virtual environment in {} (python3 -m venv)", dir.display()));
+            return Err(format!(
+                "cannot make a virtual environment in {} (python3 -m venv)",
+                dir.display()
+            ));
         }
         let status = Process::new(dir.join("bin/pip"))
-            .args(["install", "-q", &format!("pika=={PIKA}")])
-            .status();
-        if !status.is_ok_and(|s| s.success()) || !ok(&python) {
-            return Err(format!("cannot install pika {PIKA} from PyPI into {}", dir.display()));
+            .args(["install", "-q", &format!("pika=={release}")])
+            .status()
+            .is_ok_and(|s| s.success());
+        if status {
+            old_pika_on_new_python(&dir);
+        }
+        if !status || !ok(&python) {
+            return Err(format!(
+                "cannot install pika {release} from PyPI into {}",
+                dir.display()
+            ));
         }
     }
     let site = dir.join("warren-site");
     std::fs::create_dir_all(&site).map_err(|e| format!("{}: {e}", site.display()))?;
     std::fs::write(site.join("sitecustomize.py"), SITECUSTOMIZE).map_err(|e| format!("{}: {e}", site.display()))?;
     Ok(dir)
+}
+
+/// pika 0.10's libev adapter, which a plain `import pika` compiles, names an attribute `async`, a
+/// keyword since Python 3.7: renamed, so that the old release imports (the adapter is not used).
+fn old_pika_on_new_python(venv: &Path) {
+    let Ok(libs) = std::fs::read_dir(venv.join("lib")) else {
+        return;
+    };
+    for lib in libs.flatten() {
+        let f = lib.path().join("site-packages/pika/adapters/libev_connection.py");
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            let _ = std::fs::write(
+                &f,
+                text.replace("self.async.", "self.async_.")
+                    .replace("self.async =", "self.async_ ="),
+            );
+        }
+    }
 }
 
 enum Said {
@@ -101,12 +145,17 @@ fn status_of(child: &mut Child) -> Option<i32> {
 
 /// Run the commands on the broker at `url`, as a person would in terminals.
 pub fn run(o: &Options, url: &str) -> Result<Vec<Ran>, String> {
-    let dir = venv()?;
+    let dir = venv(o.pika.as_deref().unwrap_or(PIKA))?;
     let n = o.commands.len();
     let (tx, rx) = channel();
     let begin = Instant::now();
     let ms = |t: Instant| t.duration_since(begin).as_millis() as u64;
-    let mut ran: Vec<Ran> = (0..n).map(|_| Ran { lines: Vec::new(), exit: None }).collect();
+    let mut ran: Vec<Ran> = (0..n)
+        .map(|_| Ran {
+            lines: Vec::new(),
+            exit: None,
+        })
+        .collect();
     let mut children: Vec<Option<Child>> = (0..n).map(|_| None).collect();
     let mut started = 0;
     let mut quiet_since = begin;

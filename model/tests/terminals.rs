@@ -186,16 +186,66 @@ fn a_sleep_is_simulated_time_and_a_refusal_is_the_brokers() {
 }
 
 #[test]
-fn a_script_that_never_stops_is_stopped_by_the_budget() {
-    let mut forever = VecDeque::new();
-    for _ in 0..250_000 {
-        forever.push_back(S::Send(json!({"op": "out", "text": "again"})));
+fn a_script_that_never_stops_gets_ctrl_c_then_its_terminal_is_closed() {
+    // publishes without end: Ctrl+C where it next waits for an answer (it then ends)
+    let mut publisher = VecDeque::from([S::Send(json!({"op": "connect"}))]);
+    for _ in 0..80_000 {
+        publisher.push_back(S::Send(call(
+            "t1",
+            "basic_publish",
+            json!({"exchange": "", "routing_key": "q", "body": "x"}),
+        )));
     }
-    let t = run(&["loop.py"], vec![forever]);
+    let t = run(&["publish_forever.py"], vec![publisher]);
+    let err: Vec<&str> = t.terminals[0]
+        .lines
+        .iter()
+        .filter(|l| l.stream == Stream::Stderr)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        err,
+        ["warren: Ctrl+C: publish_forever.py made 50000 calls without an end (a loop that never stops?)"]
+    );
+    assert_eq!(t.terminals[0].stdout(), ["Interrupted"]);
+    assert_eq!(t.terminals[0].exit, Some(0));
+
+    // prints without end and never waits: its terminal is closed
+    let mut printer = VecDeque::new();
+    for _ in 0..120_000 {
+        printer.push_back(S::Send(json!({"op": "out", "text": "again"})));
+    }
+    let t = run(&["loop.py"], vec![printer]);
     let last = t.terminals[0].lines.last().unwrap();
     assert_eq!(last.stream, Stream::Stderr);
-    assert!(last.text.contains("without an end"), "{}", last.text);
+    assert!(last.text.contains("100000 messages without an end"), "{}", last.text);
     assert_eq!(t.terminals[0].exit, Some(1));
+}
+
+#[test]
+fn a_run_that_never_goes_quiet_gets_ctrl_c_at_its_time_limit() {
+    // prints every second for ever: the person never sees 2 s of quiet
+    let mut ticker = VecDeque::new();
+    for _ in 0..1000 {
+        ticker.push_back(S::Send(json!({"op": "sleep", "ms": 1000})));
+        ticker.push_back(S::Send(json!({"op": "out", "text": "tick"})));
+    }
+    let t = run(&["ticker.py"], vec![ticker]);
+    let lines = &t.terminals[0].lines;
+    let err: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.stream == Stream::Stderr)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        err,
+        ["warren: Ctrl+C: the run reached its limit of 10 minutes of simulated time"]
+    );
+    assert_eq!(
+        lines.last().map(|l| (l.t_ms, l.text.as_str())),
+        Some((600_000, "Interrupted"))
+    );
+    assert_eq!(t.terminals[0].exit, Some(0));
 }
 
 #[test]

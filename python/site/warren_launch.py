@@ -151,11 +151,11 @@ def run(argv, source):
         _print_exception(e)
         status = 130
     except BaseException as e:  # noqa: B036 - what Python does with an uncaught one
-        _print_exception(e)
         if isinstance(e, ModuleNotFoundError) and e.name:
             top = e.name.split(".")[0]
             why = _NOT_HERE.get(top, "only Python's standard library and pika are here")
             print("warren: '%s' cannot be imported in this terminal: %s." % (top, why), file=sys.stderr)
+        _print_exception(e)
         status = 1
     sys.stdout.flush()
     sys.stderr.flush()

@@ -30,10 +30,12 @@ use warren_engine::version::Version;
 pub const NEXT_COMMAND_AFTER_MS: u64 = 1500;
 /// After the last command, Ctrl+C once every terminal has printed nothing for this long (ms).
 pub const INTERRUPT_AFTER_MS: u64 = 2000;
-/// A run stops (each script still running is stopped) after this much simulated time (ms).
+/// A run gets Ctrl+C in every terminal after this much simulated time (ms), and a terminal whose
+/// script goes on is closed.
 pub const TIME_BUDGET_MS: u64 = 10 * 60 * 1000;
-/// A script is stopped once it has sent this many messages (calls, prints, sleeps).
-pub const STEP_BUDGET: u64 = 200_000;
+/// A script gets Ctrl+C once it has sent this many messages (calls, prints, sleeps), and its
+/// terminal is closed at twice as many.
+pub const STEP_BUDGET: u64 = 50_000;
 
 /// A command line typed into a terminal: `emit_log_topic.py kern.critical "A critical error"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,6 +163,8 @@ pub struct Terminal {
     /// Its stdin lines not read yet.
     stdin: VecDeque<String>,
     sent: u64,
+    /// It got Ctrl+C for making too many calls.
+    over_budget: bool,
 }
 
 impl Terminal {
@@ -241,6 +245,8 @@ pub struct Terminals {
     ready: VecDeque<usize>,
     steps: usize,
     seq: u64,
+    /// The run reached [`TIME_BUDGET_MS`] (and every terminal got Ctrl+C).
+    out_of_time: bool,
 }
 
 impl Terminals {
@@ -259,6 +265,7 @@ impl Terminals {
                     inbox: VecDeque::new(),
                     conns: Vec::new(),
                     sent: 0,
+                    over_budget: false,
                 })
                 .collect(),
             started: 0,
@@ -268,6 +275,7 @@ impl Terminals {
             ready: VecDeque::new(),
             steps: 0,
             seq: 0,
+            out_of_time: false,
         }
     }
 
@@ -353,15 +361,27 @@ impl Terminals {
         };
         let t = t.max(now);
         if t > TIME_BUDGET_MS {
-            let k = *alive.first()?;
-            return Some(self.stop(
-                k,
-                format!(
-                    "warren: stopped {}: the run reached its limit of {} minutes of simulated time",
-                    self.terminals[k].command.script(),
+            if self.out_of_time {
+                // Ctrl+C did not end it: the terminal is closed
+                let k = *alive.first()?;
+                let why = format!(
+                    "warren: closed the terminal of {}: it went on after Ctrl+C",
+                    self.terminals[k].command.script()
+                );
+                return Some(self.stop(k, why));
+            }
+            // Ctrl+C in every terminal, with a line that says why; nothing more is typed
+            self.out_of_time = true;
+            self.started = self.terminals.len();
+            for &k in &alive {
+                let why = format!(
+                    "warren: Ctrl+C: the run reached its limit of {} minutes of simulated time",
                     TIME_BUDGET_MS / 60_000
-                ),
-            ));
+                );
+                self.print(k, Stream::Stderr, why);
+            }
+            self.interrupting.extend(alive);
+            return None;
         }
         if t > now {
             self.advance(t);
@@ -453,6 +473,11 @@ impl Terminals {
         self.terminals[k].inbox.clear();
     }
 
+    /// A line on terminal `k`'s stderr from whoever runs it (a Ctrl+C it pressed).
+    pub fn say(&mut self, k: usize, text: &str) {
+        self.print(k, Stream::Stderr, text.to_string());
+    }
+
     /// Terminal `k`'s process was stopped from outside (it never waited: a loop that never
     /// calls pika or sleeps), with a line saying why.
     pub fn killed(&mut self, k: usize, why: &str) {
@@ -503,19 +528,32 @@ impl Terminals {
     /// A message from terminal `k`'s running script (`protocol.md`), and what to do with it.
     pub fn message(&mut self, k: usize, msg: &Value) -> Handled {
         self.terminals[k].sent += 1;
-        if self.terminals[k].sent > STEP_BUDGET {
+        let sent = self.terminals[k].sent;
+        let op = msg["op"].as_str().unwrap_or_default();
+        if sent > 2 * STEP_BUDGET {
             let why = format!(
-                "warren: stopped {}: it sent {} calls without an end (a loop that never stops?)",
+                "warren: closed the terminal of {}: {} messages without an end (a loop that never stops?)",
                 self.terminals[k].command.script(),
-                STEP_BUDGET
+                2 * STEP_BUDGET
             );
             self.print(k, Stream::Stderr, why);
             self.exited(k, 1);
             return Handled::Kill;
         }
+        // over its budget: Ctrl+C where it next waits for an answer
+        if sent > STEP_BUDGET && !self.terminals[k].over_budget && !matches!(op, "out" | "err" | "exit") {
+            self.terminals[k].over_budget = true;
+            let why = format!(
+                "warren: Ctrl+C: {} made {} calls without an end (a loop that never stops?)",
+                self.terminals[k].command.script(),
+                STEP_BUDGET
+            );
+            self.print(k, Stream::Stderr, why);
+            return Handled::Reply(json!({ "interrupt": true }));
+        }
         let now = self.now();
         let text = || msg["text"].as_str().unwrap_or_default().to_string();
-        match msg["op"].as_str().unwrap_or_default() {
+        match op {
             "out" => {
                 self.print(k, Stream::Stdout, text());
                 Handled::Continue
