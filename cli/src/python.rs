@@ -14,7 +14,8 @@ use std::process::{Child, ChildStdin, Command as Process, ExitCode, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 use warren_engine::Version;
-use warren_model::terminals::{Command, Handled, Line, Next, Stream, Terminals};
+use warren_model::terminals::run::{Do, Run};
+use warren_model::terminals::{Command, Line, Stream, Terminals};
 
 /// What a terminal printed and how its script ended.
 pub struct Ran {
@@ -148,23 +149,10 @@ impl Proc {
         })
     }
 
-    fn send(&mut self, v: &Value) {
+    fn send(&mut self, text: &str) {
         // a process that has gone is found when its next line does not come
-        let _ = writeln!(self.stdin, "{v}");
+        let _ = writeln!(self.stdin, "{text}");
         let _ = self.stdin.flush();
-    }
-
-    fn recv(&self, limit: Duration) -> Result<Value, String> {
-        match self.lines.recv_timeout(limit) {
-            Ok(l) => {
-                serde_json::from_str(&l).map_err(|e| format!("warren: a line from Python that is not JSON ({e}): {l}"))
-            }
-            Err(RecvTimeoutError::Timeout) => Err(format!(
-                "the script computed for {} s without waiting for the broker (a loop that never ends?)",
-                limit.as_secs()
-            )),
-            Err(RecvTimeoutError::Disconnected) => Err("warren: the script's Python ended without a word".into()),
-        }
     }
 
     fn kill(&mut self) {
@@ -209,99 +197,61 @@ pub fn run(args: &[&str], version: Option<Version>) -> ExitCode {
 
 fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
     let commands: Vec<Command> = o.commands.iter().map(|c| c.1.clone()).collect();
-    let mut terms = Terminals::new(commands.clone(), version);
+    let n = commands.len();
+    // the scripts are read from this directory when the run starts, as the page reads its files
+    let mut run = Run::new(commands, |name| std::fs::read_to_string(name).ok(), version);
     // every Python starts loading at once (they load in parallel; the run waits for each)
-    let mut procs: Vec<Option<Proc>> = Vec::new();
-    for _ in &commands {
-        procs.push(Some(Proc::spawn(procs.len())?));
+    let mut procs: Vec<Option<Proc>> = Vec::with_capacity(n);
+    for k in 0..n {
+        procs.push(Some(Proc::spawn(k)?));
     }
+    let mut todo = run.start();
     loop {
-        let k = match terms.what_next() {
-            Next::Done => break,
-            Next::Kill(k) => {
-                if let Some(mut p) = procs[k].take() {
-                    p.kill();
-                }
-                continue;
-            }
-            Next::Start(k) => {
-                let p = procs[k].as_mut().expect("a process per terminal");
-                match p.recv(START_LIMIT) {
-                    Ok(v) if v["op"] == "ready" => {}
-                    Ok(v) => return Err(format!("Python did not start: {v}")),
-                    Err(e) => return Err(format!("Python did not start: {e}")),
-                }
-                let script = commands[k].script();
-                match std::fs::read_to_string(script) {
-                    Ok(source) => p.send(&json!({"argv": commands[k].argv, "source": source})),
-                    Err(e) => {
-                        let why = format!(
-                            "python: can't open file '{script}': [Errno 2] {}",
-                            if e.kind() == std::io::ErrorKind::NotFound {
-                                "No such file or directory".to_string()
-                            } else {
-                                e.to_string()
-                            }
-                        );
-                        terms.killed(k, &why);
-                        terms.terminals[k].exit = Some(2);
-                        if let Some(mut p) = procs[k].take() {
-                            p.kill();
-                        }
-                        continue;
+        for d in todo.drain(..) {
+            match d {
+                Do::Post(k, text) => {
+                    if let Some(p) = procs[k].as_mut() {
+                        p.send(&text);
                     }
                 }
-                k
-            }
-            Next::Resume(k, v) => {
-                procs[k].as_mut().expect("a running terminal has its process").send(&v);
-                k
-            }
-        };
-        // the script runs until it waits (or ends)
-        let mut pressed = false;
-        loop {
-            let p = procs[k].as_mut().expect("a running terminal has its process");
-            let msg = match p.recv(silent_limit()) {
-                Ok(m) => m,
-                Err(why) if !pressed => {
-                    // Ctrl+C where it computes: KeyboardInterrupt there, as in a terminal
-                    terms.say(k, &format!("warren: Ctrl+C: {why}"));
-                    let _ = std::fs::write(&p.interrupt, b"");
-                    pressed = true;
-                    continue;
+                Do::Interrupt(k) => {
+                    if let Some(p) = procs[k].as_ref() {
+                        let _ = std::fs::write(&p.interrupt, b"");
+                    }
                 }
-                Err(why) => {
-                    terms.killed(k, &format!("warren: closed the terminal: {why}"));
+                Do::Stop(k) => {
                     if let Some(mut p) = procs[k].take() {
                         p.kill();
                     }
-                    break;
-                }
-            };
-            match terms.message(k, &msg) {
-                Handled::Continue => {}
-                Handled::Reply(v) => p.send(&v),
-                Handled::Waits => break,
-                Handled::Exited => {
-                    if let Some(mut p) = procs[k].take() {
-                        let _ = p.child.wait();
-                    }
-                    break;
-                }
-                Handled::Kill => {
-                    if let Some(mut p) = procs[k].take() {
-                        p.kill();
-                    }
-                    break;
                 }
             }
         }
+        let Some(k) = run.awaiting() else { break };
+        let Some(p) = procs[k].as_mut() else {
+            todo = run.lost(k, "the script's Python is gone");
+            continue;
+        };
+        let limit = if run.started() { silent_limit() } else { START_LIMIT };
+        todo = match p.lines.recv_timeout(limit) {
+            Ok(line) => run.heard(k, &line),
+            Err(RecvTimeoutError::Timeout) if run.started() => run.silent(
+                k,
+                &format!(
+                    "the script computed for {} s without waiting for the broker (a loop that never ends?)",
+                    limit.as_secs()
+                ),
+            ),
+            Err(RecvTimeoutError::Timeout) => return Err(format!("Python did not start in {} s", limit.as_secs())),
+            Err(RecvTimeoutError::Disconnected) => {
+                procs[k] = None;
+                run.lost(k, "the script's Python ended without a word")
+            }
+        };
     }
     for p in procs.iter_mut().flatten() {
         p.kill();
     }
-    Ok(terms)
+    Ok(run.terms)
 }
 
 fn print(o: &Options, ran: &[Ran]) {

@@ -264,3 +264,71 @@ fn command_lines_split_as_a_shell_splits_them() {
     assert!(Command::parse("ls -l").unwrap_err().contains("not a Python script"));
     assert!(Command::parse("send.py 'open").unwrap_err().contains("not closed"));
 }
+
+mod run {
+    use super::*;
+    use warren_model::terminals::run::{Do, Run};
+
+    fn file(name: &str) -> Option<String> {
+        (name == "a.py").then(|| "print('a')".to_string())
+    }
+
+    #[test]
+    fn a_script_starts_once_its_python_has_loaded_and_a_missing_file_is_exit_2() {
+        let cmds = vec![Command::parse("a.py").unwrap(), Command::parse("gone.py x").unwrap()];
+        let mut r = Run::new(cmds, file, Version::V4_3);
+        // the first command is due, its Python still loading: nothing to send yet
+        assert_eq!(r.start(), vec![]);
+        assert_eq!((r.awaiting(), r.started()), (Some(0), false));
+        let todo = r.heard(0, r#"{"op": "ready"}"#);
+        assert_eq!(
+            todo,
+            vec![Do::Post(
+                0,
+                json!({"argv": ["a.py"], "source": "print('a')"}).to_string()
+            )]
+        );
+        assert!(r.started());
+        assert_eq!(r.heard(0, r#"{"op": "out", "text": "a"}"#), vec![]);
+        // it ends; 1.5 s later the second command finds no file, and the run is over
+        assert_eq!(r.heard(0, r#"{"op": "exit", "code": 0}"#), vec![]);
+        assert_eq!(r.awaiting(), Some(1));
+        assert_eq!(r.loaded(1), vec![Do::Stop(1)]);
+        assert!(r.done());
+        let t = &r.terms.terminals[1];
+        assert_eq!(t.exit, Some(2));
+        assert_eq!(
+            t.lines[0].text,
+            "python: can't open file 'gone.py': [Errno 2] No such file or directory"
+        );
+        assert_eq!(t.lines[0].t_ms, 1500);
+    }
+
+    #[test]
+    fn a_silent_python_gets_ctrl_c_then_is_stopped() {
+        let mut r = Run::new(vec![Command::parse("a.py").unwrap()], file, Version::V4_3);
+        r.start();
+        r.loaded(0);
+        assert_eq!(r.silent(0, "it computed"), vec![Do::Interrupt(0)]);
+        // it answered after all: the next silence is a first one again
+        assert_eq!(r.heard(0, r#"{"op": "out", "text": "caught"}"#), vec![]);
+        assert_eq!(r.silent(0, "it computed"), vec![Do::Interrupt(0)]);
+        assert_eq!(r.silent(0, "it computed"), vec![Do::Stop(0)]);
+        assert!(r.done());
+        let err: Vec<&str> = r.terms.terminals[0]
+            .lines
+            .iter()
+            .filter(|l| l.stream == Stream::Stderr)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(
+            err,
+            [
+                "warren: Ctrl+C: it computed",
+                "warren: Ctrl+C: it computed",
+                "warren: closed the terminal: it computed"
+            ]
+        );
+        assert_eq!(r.terms.terminals[0].exit, Some(1));
+    }
+}

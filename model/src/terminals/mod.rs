@@ -19,6 +19,7 @@
 //! [`Terminals::message`], and sends back what they return. The messages are `protocol.md`'s.
 
 mod route;
+pub mod run;
 
 use serde_json::{json, Value};
 use std::collections::VecDeque;
