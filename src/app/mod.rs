@@ -23,6 +23,7 @@ mod node;
 mod overview;
 mod share;
 mod start;
+mod terminals;
 mod tools;
 mod touch;
 mod versions;
@@ -195,6 +196,8 @@ pub enum Msg {
     ToolsFailed(String),
     /// A key in the console's line: Enter runs it, the arrows walk the history.
     ConsoleKey(KeyboardEvent),
+    /// The terminals panel (the learner's own scripts).
+    Term(terminals::TermMsg),
 }
 
 pub struct App {
@@ -310,6 +313,8 @@ pub struct App {
     console_input: NodeRef,
     console_out: NodeRef,
     console_scroll: bool,
+    /// The terminals panel: files, command lines, the run.
+    terms: terminals::Terms,
 }
 
 impl App {
@@ -578,6 +583,7 @@ impl Component for App {
             console_input: NodeRef::default(),
             console_out: NodeRef::default(),
             console_scroll: false,
+            terms: Default::default(),
         };
         set_document_lang(app.lang);
         // ?tutorial=ID opens a tutorial (a link a teacher can hand out)
@@ -651,6 +657,7 @@ impl Component for App {
             };
         }
         let code = self.code;
+        let terms_open = self.terms.open;
         let overview = self.overview;
         let menu = self.menu;
         html! {
@@ -695,6 +702,8 @@ impl Component for App {
                         <button onclick={link.callback(|_| Msg::Share)} aria-label={tr(l, "share as a link")}>{ icon(Icon::Share) }{ tr(l, "Share") }</button>
                         <button onclick={link.callback(move |_| Msg::Code(!code))} aria-pressed={code.to_string()} aria-label={tr(l, "python code")}
                             title="pika scripts for this design, in the style of the RabbitMQ tutorials">{ icon(Icon::Python) }{ tr(l, "Python") }</button>
+                        <button onclick={link.callback(move |_| Msg::Term(terminals::TermMsg::Open(!terms_open)))} aria-pressed={terms_open.to_string()} aria-label={tr(l, "terminals")}
+                            title="Run your own pika scripts in terminals, as the tutorials say">{ icon(Icon::Python) }{ tr(l, "Terminals") }</button>
                         <button onclick={link.callback(move |_| Msg::Overview(!overview))} aria-pressed={overview.to_string()} aria-label={tr(l, "overview")}
                             title="Totals, message rates, queues and consumers, as the management UI shows them">{ icon(Icon::Overview) }{ tr(l, "Overview") }</button>
                         <label class="load">{ icon(Icon::Load) }{ tr(l, "Load") }
@@ -718,6 +727,9 @@ impl Component for App {
                 }
                 if self.code {
                     { self.code_view(ctx) }
+                }
+                if self.terms.open {
+                    { self.terminals_view(ctx) }
                 }
                 if self.overview {
                     { self.overview_view(ctx) }

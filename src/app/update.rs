@@ -561,6 +561,7 @@ impl App {
                 }
             }
             Msg::Overview(on) => self.overview = on,
+            Msg::Term(m) => return self.on_term(ctx, m),
             Msg::Compare(on) => {
                 self.compare = on.then(|| warren_model::compare::of_run(&self.live, self.lang));
             }

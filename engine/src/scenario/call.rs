@@ -465,6 +465,76 @@ impl Call {
     /// [`parse_call`] reads back to the same call. Defaults are left out, except where saying
     /// them helps a reader (a publish's `mandatory` and `properties`, a refusal's `requeue`).
     pub fn args_json(&self) -> Value {
+        match self {
+            Call::Method(
+                Method::BasicPublish { .. }
+                | Method::BasicAck { .. }
+                | Method::BasicNack { .. }
+                | Method::BasicReject { .. },
+            )
+            | Call::Wait { .. }
+            | Call::Restart
+            | Call::ConnectionClose => self.client_args_json(),
+            _ => self.setup_args_json(),
+        }
+    }
+
+    /// The `args` of what clients send as they run (publishes, acks, waits): the page writes
+    /// these as it runs, so they are kept apart from the rest (and small).
+    fn client_args_json(&self) -> Value {
+        let mut o = Map::new();
+        let mut put = |k: &str, v: Value| {
+            o.insert(k.to_string(), v);
+        };
+        match self {
+            Call::Method(m) => match m {
+                Method::BasicPublish {
+                    exchange,
+                    routing_key,
+                    mandatory,
+                    immediate: _,
+                    properties,
+                    body,
+                } => {
+                    put("exchange", json!(&**exchange));
+                    put("routing_key", json!(&**routing_key));
+                    put("body", json!(String::from_utf8_lossy(body)));
+                    put("mandatory", json!(mandatory));
+                    put("properties", properties_json(properties));
+                }
+                Method::BasicAck { delivery_tag, multiple } => {
+                    put("delivery_tag", json!(delivery_tag));
+                    flags(&mut put, &[("multiple", *multiple)]);
+                }
+                Method::BasicNack {
+                    delivery_tag,
+                    multiple,
+                    requeue,
+                } => {
+                    put("delivery_tag", json!(delivery_tag));
+                    put("requeue", json!(requeue));
+                    flags(&mut put, &[("multiple", *multiple)]);
+                }
+                Method::BasicReject { delivery_tag, requeue } => {
+                    put("delivery_tag", json!(delivery_tag));
+                    put("requeue", json!(requeue));
+                }
+                _ => unreachable!("args_json sends only these here"),
+            },
+            Call::ConnectionClose | Call::Restart => {}
+            Call::Wait { ms } => put("ms", json!(ms)),
+            _ => unreachable!("args_json sends only these here"),
+        }
+        if o.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(o)
+        }
+    }
+
+    /// The `args` of the other calls: declarations, bindings, consumers, operators' commands.
+    #[inline(never)]
+    fn setup_args_json(&self) -> Value {
         let mut o = Map::new();
         let mut put = |k: &str, v: Value| {
             o.insert(k.to_string(), v);
@@ -568,20 +638,6 @@ impl Call {
                     put("prefetch_count", json!(prefetch_count));
                     flags(&mut put, &[("global_qos", *global)]);
                 }
-                Method::BasicPublish {
-                    exchange,
-                    routing_key,
-                    mandatory,
-                    immediate: _,
-                    properties,
-                    body,
-                } => {
-                    put("exchange", json!(&**exchange));
-                    put("routing_key", json!(&**routing_key));
-                    put("body", json!(String::from_utf8_lossy(body)));
-                    put("mandatory", json!(mandatory));
-                    put("properties", properties_json(properties));
-                }
                 Method::BasicConsume {
                     queue,
                     consumer_tag,
@@ -599,32 +655,14 @@ impl Call {
                     }
                 }
                 Method::BasicCancel { consumer_tag } => put("consumer_tag", json!(consumer_tag)),
-                Method::BasicAck { delivery_tag, multiple } => {
-                    put("delivery_tag", json!(delivery_tag));
-                    flags(&mut put, &[("multiple", *multiple)]);
-                }
-                Method::BasicNack {
-                    delivery_tag,
-                    multiple,
-                    requeue,
-                } => {
-                    put("delivery_tag", json!(delivery_tag));
-                    put("requeue", json!(requeue));
-                    flags(&mut put, &[("multiple", *multiple)]);
-                }
-                Method::BasicReject { delivery_tag, requeue } => {
-                    put("delivery_tag", json!(delivery_tag));
-                    put("requeue", json!(requeue));
-                }
                 Method::BasicGet { queue, no_ack } => {
                     put("queue", json!(queue));
                     flags(&mut put, &[("auto_ack", *no_ack)]);
                 }
                 Method::BasicRecover { requeue } => flags(&mut put, &[("requeue", *requeue)]),
                 Method::ConfirmSelect | Method::ChannelClose => {}
+                _ => unreachable!("args_json writes clients' calls with client_args_json"),
             },
-            Call::ConnectionClose | Call::Restart => {}
-            Call::Wait { ms } => put("ms", json!(ms)),
             Call::AddUser { user, password } | Call::ChangePassword { user, password } => {
                 put("user", json!(user));
                 put("password", json!(password));
@@ -653,6 +691,7 @@ impl Call {
                 put("user", json!(user));
             }
             Call::Rabbitmqctl { command } => put("command", json!(command)),
+            _ => unreachable!("args_json writes clients' calls with client_args_json"),
         }
         if o.is_empty() {
             Value::Null

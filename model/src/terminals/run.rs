@@ -101,6 +101,11 @@ impl Run {
         if msg["op"] == "ready" {
             return self.loaded(k);
         }
+        if msg["op"] == "failed" {
+            // its Python could not start or run (a browser without stack switching)
+            let why = msg["text"].as_str().unwrap_or_default();
+            return self.lost(k, &format!("this Python could not run: {why}"));
+        }
         if self.awaiting != Some(k) {
             // a Python that speaks out of turn (it was stopped meanwhile): nothing to do
             return out;

@@ -1,0 +1,406 @@
+//! The terminals panel: the learner's own pika scripts (files pasted, typed, opened, or the Python
+//! panel's), run in terminals as a tutorial says ("in the first terminal run python receive.py"),
+//! each in a Python of its own (a worker with pyodide, `www/python-worker.js`), all driven by the
+//! view-model's run ([`warren_model::terminals::run`]) on the simulated broker.
+
+use super::*;
+use warren_model::terminals::run::{Do, Run};
+use warren_model::terminals::{Command, Stream};
+
+/// How long a script may compute without a word to the broker (real time) before Ctrl+C, and
+/// after that before its terminal is closed.
+const SILENT_MS: i32 = 10_000;
+
+/// The panel's state: its files, its terminals' command lines, and the run.
+#[derive(Default)]
+pub struct Terms {
+    pub open: bool,
+    /// (name, text), in the order added.
+    pub files: Vec<(String, String)>,
+    /// One command line a terminal (`python receive.py`).
+    pub commands: Vec<String>,
+    pub run: Option<Run>,
+    /// Each terminal's Python (a worker), while the run needs it.
+    workers: Vec<Option<web_sys::Worker>>,
+    /// The run's number: what a worker of an older run says is not heard.
+    generation: u64,
+    /// Bumped with every message heard: a silence timer set before it is stale.
+    heard: u64,
+    /// The last problem with the panel's input (a command line that is not one).
+    pub problem: Option<String>,
+}
+
+pub enum TermMsg {
+    Open(bool),
+    FileName(usize, String),
+    FileText(usize, String),
+    AddFile,
+    RemoveFile(usize),
+    /// Files chosen to open (`.py`).
+    Choose(Vec<web_sys::File>),
+    /// A file read: its name and text.
+    Opened(String, String),
+    /// Take the Python panel's scripts (of the current design).
+    TakeCode,
+    Command(usize, String),
+    AddTerminal,
+    RemoveTerminal(usize),
+    Run,
+    Stop,
+    /// Terminal k's Python (of run `generation`) said this.
+    Heard(usize, u64, String),
+    /// Terminal k's worker failed to start or broke.
+    Broke(usize, u64, String),
+    /// Terminal k has been silent since message number `heard` (of run `generation`).
+    Silent(usize, u64, u64),
+}
+
+impl Terms {
+    fn stop_workers(&mut self) {
+        for w in self.workers.iter_mut() {
+            if let Some(w) = w.take() {
+                w.terminate();
+            }
+        }
+    }
+}
+
+impl App {
+    pub(super) fn on_term(&mut self, ctx: &Context<Self>, msg: TermMsg) -> bool {
+        let t = &mut self.terms;
+        match msg {
+            TermMsg::Open(on) => {
+                t.open = on;
+                if on && t.commands.is_empty() {
+                    t.commands = vec![String::new(), String::new()];
+                }
+            }
+            TermMsg::FileName(i, name) => {
+                if let Some(f) = t.files.get_mut(i) {
+                    f.0 = name;
+                }
+            }
+            TermMsg::FileText(i, text) => {
+                if let Some(f) = t.files.get_mut(i) {
+                    f.1 = text;
+                }
+            }
+            TermMsg::AddFile => {
+                let n = (1..)
+                    .find(|n| !t.files.iter().any(|f| f.0 == format!("script{n}.py")))
+                    .unwrap_or(1);
+                t.files.push((format!("script{n}.py"), String::new()));
+            }
+            TermMsg::RemoveFile(i) => {
+                if i < t.files.len() {
+                    t.files.remove(i);
+                }
+            }
+            TermMsg::Choose(files) => {
+                for f in files {
+                    let name = f.name();
+                    let link = ctx.link().clone();
+                    let file = gloo::file::File::from(f);
+                    // read each; the reader lives until it has read (a leaked reader is a few bytes)
+                    let reader = gloo::file::callbacks::read_as_text(&file, move |r| {
+                        link.send_message(Msg::Term(TermMsg::Opened(name, r.unwrap_or_default())));
+                    });
+                    std::mem::forget(reader);
+                }
+                return false;
+            }
+            TermMsg::Opened(name, text) => put_file(&mut t.files, name, text),
+            TermMsg::TakeCode => {
+                match self.code_files.as_ref().filter(|c| c.0 == self.design_gen) {
+                    Some((_, files)) => {
+                        for (name, text) in files.iter().filter(|f| f.0.ends_with(".py")) {
+                            put_file(&mut self.terms.files, name.clone(), text.clone());
+                        }
+                    }
+                    None => {
+                        // the Python panel's code is made by the tools worker: open it, then take
+                        self.code = true;
+                        self.ask_code(ctx);
+                        self.terms.problem = Some(
+                            tr(
+                                self.lang,
+                                "The Python panel is writing the code: take it again in a moment.",
+                            )
+                            .into(),
+                        );
+                    }
+                }
+            }
+            TermMsg::Command(i, line) => {
+                if let Some(c) = t.commands.get_mut(i) {
+                    *c = line;
+                }
+            }
+            TermMsg::AddTerminal => t.commands.push(String::new()),
+            TermMsg::RemoveTerminal(i) => {
+                if i < t.commands.len() && t.run.is_none() {
+                    t.commands.remove(i);
+                }
+            }
+            TermMsg::Run => self.term_run(ctx),
+            TermMsg::Stop => {
+                let t = &mut self.terms;
+                t.stop_workers();
+                if let Some(run) = &mut t.run {
+                    for k in 0..run.terms.terminals.len() {
+                        if run.terms.terminals[k].alive() {
+                            run.terms.killed(k, "^C (stopped)");
+                        }
+                    }
+                }
+                t.generation += 1;
+            }
+            TermMsg::Heard(k, generation, text) => {
+                if generation != t.generation {
+                    return false;
+                }
+                t.heard += 1;
+                let Some(run) = t.run.as_mut() else { return false };
+                let todo = run.heard(k, &text);
+                self.term_do(ctx, todo);
+                // rendered when the script waits or ends, not at every message it sends
+                return self.terms.run.as_ref().is_none_or(|r| r.awaiting() != Some(k));
+            }
+            TermMsg::Broke(k, generation, why) => {
+                if generation != t.generation {
+                    return false;
+                }
+                if let Some(w) = t.workers.get_mut(k).and_then(Option::take) {
+                    w.terminate();
+                }
+                let Some(run) = t.run.as_mut() else { return false };
+                let todo = run.lost(k, &format!("this browser could not run Python: {why}"));
+                self.term_do(ctx, todo);
+            }
+            TermMsg::Silent(k, generation, heard) => {
+                if generation != t.generation || heard != t.heard {
+                    return false;
+                }
+                let Some(run) = t.run.as_mut() else { return false };
+                let why = format!(
+                    "the script computed for {} s without waiting for the broker (a loop that never ends?)",
+                    SILENT_MS / 1000
+                );
+                let todo = run.silent(k, &why);
+                self.term_do(ctx, todo);
+            }
+        }
+        true
+    }
+
+    /// Start a run of the terminals' command lines (the ones typed), each in a new Python.
+    fn term_run(&mut self, ctx: &Context<Self>) {
+        let t = &mut self.terms;
+        t.stop_workers();
+        t.generation += 1;
+        t.problem = None;
+        let lines: Vec<String> = t.commands.iter().filter(|c| !c.trim().is_empty()).cloned().collect();
+        let mut commands = Vec::new();
+        for line in &lines {
+            match Command::parse(line) {
+                Ok(c) => commands.push(c),
+                Err(e) => {
+                    t.problem = Some(e);
+                    return;
+                }
+            }
+        }
+        if commands.is_empty() {
+            t.problem = Some(
+                tr(
+                    self.lang,
+                    "Type a command in a terminal first, such as python receive.py",
+                )
+                .into(),
+            );
+            return;
+        }
+        t.commands = lines;
+        let files = t.files.clone();
+        let version = self.hist.design.rabbitmq;
+        let mut run = Run::new(
+            commands,
+            |name| files.iter().find(|f| f.0 == name).map(|f| f.1.clone()),
+            version,
+        );
+        // every Python starts loading at once; the run waits for each as its command comes
+        let n = run.terms.terminals.len();
+        t.workers = (0..n).map(|k| spawn(ctx, k, t.generation)).collect();
+        let todo = run.start();
+        t.run = Some(run);
+        self.term_do(ctx, todo);
+    }
+
+    /// Do what the run says, and watch the Python it waits on.
+    fn term_do(&mut self, ctx: &Context<Self>, todo: Vec<Do>) {
+        let t = &mut self.terms;
+        let mut todo = std::collections::VecDeque::from(todo);
+        while let Some(d) = todo.pop_front() {
+            match d {
+                Do::Post(k, text) => {
+                    if let Some(w) = t.workers.get(k).and_then(Option::as_ref) {
+                        let _ = w.post_message(&wasm_bindgen::JsValue::from_str(&text));
+                    }
+                }
+                // a worker's Python cannot be interrupted where it computes (that needs a buffer
+                // shared with the page, which this page is not isolated enough to have): it stops
+                Do::Interrupt(k) | Do::Stop(k) => {
+                    if let Some(w) = t.workers.get_mut(k).and_then(Option::take) {
+                        w.terminate();
+                    }
+                    if let Some(run) = t.run.as_mut() {
+                        if run.terms.terminals[k].alive() {
+                            todo.extend(run.lost(k, "the script was stopped"));
+                        }
+                    }
+                }
+            }
+        }
+        let Some(run) = &t.run else { return };
+        if run.done() {
+            t.stop_workers();
+            return;
+        }
+        if let (Some(k), true) = (run.awaiting(), run.started()) {
+            let (generation, heard) = (t.generation, t.heard);
+            let link = ctx.link().clone();
+            let silent = wasm_bindgen::closure::Closure::once_into_js(move || {
+                link.send_message(Msg::Term(TermMsg::Silent(k, generation, heard)));
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(silent.unchecked_ref(), SILENT_MS);
+            }
+        }
+    }
+
+    /// The panel: files, terminals, and what each printed.
+    pub(super) fn terminals_view(&self, ctx: &Context<Self>) -> Html {
+        let (link, l) = (ctx.link(), self.lang);
+        let t = &self.terms;
+        let running = t.run.as_ref().is_some_and(|r| !r.done());
+        let term = |m: TermMsg| Msg::Term(m);
+        html! {
+            <section class="terminals" aria-label={tr(l, "terminals")}>
+                <p>{ tr(l, "Your own pika scripts, run as the tutorials say: one terminal each, on the simulated broker. The next command is typed once every terminal has been quiet for 1.5 s; after the last, Ctrl+C in each once all have been quiet for 2 s.") }
+                    <button class="close" onclick={link.callback(move |_| term(TermMsg::Open(false)))} aria-label={tr(l, "close the terminals")}>{ "×" }</button></p>
+                <div class="files">
+                    <h3>{ tr(l, "Files") }</h3>
+                    { for t.files.iter().enumerate().map(|(i, (name, text))| html! {
+                        <div class="file">
+                            <input class="name" value={name.clone()} aria-label={tr(l, "file name")}
+                                onchange={link.callback(move |e: Event| term(TermMsg::FileName(i, input_value(&e))))} />
+                            <button onclick={link.callback(move |_| term(TermMsg::RemoveFile(i)))} aria-label={format!("{} {name}", tr(l, "remove"))}>{ "×" }</button>
+                            <textarea class="python" spellcheck="false" value={text.clone()} aria-label={format!("{} {name}", tr(l, "text of"))}
+                                oninput={link.callback(move |e: InputEvent| term(TermMsg::FileText(i, textarea_value(&e))))} />
+                        </div>
+                    }) }
+                    <p class="actions">
+                        <button onclick={link.callback(move |_| term(TermMsg::AddFile))}>{ tr(l, "New file") }</button>
+                        <label class="load">{ tr(l, "Open .py files") }
+                            <input type="file" accept=".py,text/x-python" multiple={true} aria-label={tr(l, "open Python files")}
+                                onchange={link.batch_callback(|e: Event| {
+                                    let files = e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.files())?;
+                                    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+                                    Some(Msg::Term(TermMsg::Choose(files)))
+                                })} />
+                        </label>
+                        <button onclick={link.callback(move |_| term(TermMsg::TakeCode))}>{ tr(l, "Take the Python panel's scripts") }</button>
+                    </p>
+                </div>
+                <div class="terms">
+                    { for t.commands.iter().enumerate().map(|(k, line)| {
+                        let shown = t.run.as_ref().and_then(|r| r.terms.terminals.get(k));
+                        html! {
+                            <div class="term">
+                                <label class="prompt">{ "$ " }
+                                    <input value={line.clone()} placeholder="python receive.py" disabled={running} aria-label={format!("{} {}", tr(l, "terminal"), k + 1)}
+                                        onchange={link.callback(move |e: Event| term(TermMsg::Command(k, input_value(&e))))} />
+                                </label>
+                                if !running {
+                                    <button onclick={link.callback(move |_| term(TermMsg::RemoveTerminal(k)))} aria-label={format!("{} {}", tr(l, "remove terminal"), k + 1)}>{ "×" }</button>
+                                }
+                                <pre class="out" aria-live="polite" aria-label={format!("{} {} {}", tr(l, "terminal"), k + 1, tr(l, "output"))}>
+                                    { for shown.into_iter().flat_map(|s| s.lines.iter()).map(|line| html! {
+                                        <span class={classes!("line", (line.stream == Stream::Stderr).then_some("err"))}
+                                            title={format!("t = {} s", fixed(line.t_ms as f64 / 1000.0, 2))}>{ format!("{}\n", line.text) }</span>
+                                    }) }
+                                    if let Some(code) = shown.and_then(|s| s.exit) {
+                                        <span class="exit">{ format!("[{} {code}]\n", tr(l, "exit")) }</span>
+                                    }
+                                </pre>
+                            </div>
+                        }
+                    }) }
+                    <p class="actions">
+                        <button onclick={link.callback(move |_| term(TermMsg::AddTerminal))} disabled={running}>{ tr(l, "New terminal") }</button>
+                        if running {
+                            <button class="stop" onclick={link.callback(move |_| term(TermMsg::Stop))}>{ tr(l, "Stop (Ctrl+C)") }</button>
+                            <span class="status" role="status">{ tr(l, "Running…") }</span>
+                        } else {
+                            <button class="run" onclick={link.callback(move |_| term(TermMsg::Run))}>{ tr(l, "Run the terminals") }</button>
+                        }
+                    </p>
+                    if let Some(p) = &t.problem {
+                        <p class="error" role="alert">{ p.clone() }</p>
+                    }
+                </div>
+            </section>
+        }
+    }
+}
+
+/// Add a file, or replace the text of the one of that name.
+fn put_file(files: &mut Vec<(String, String)>, name: String, text: String) {
+    match files.iter_mut().find(|f| f.0 == name) {
+        Some(f) => f.1 = text,
+        None => files.push((name, text)),
+    }
+}
+
+fn textarea_value(e: &InputEvent) -> String {
+    e.target_dyn_into::<web_sys::HtmlTextAreaElement>()
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+/// Terminal `k`'s Python: a module worker that loads pyodide and says each message to the page.
+fn spawn(ctx: &Context<App>, k: usize, generation: u64) -> Option<web_sys::Worker> {
+    use wasm_bindgen::closure::Closure;
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Module);
+    let link = ctx.link().clone();
+    let worker = match web_sys::Worker::new_with_options("./python-worker.js", &opts) {
+        Ok(w) => w,
+        Err(e) => {
+            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            link.send_message(Msg::Term(TermMsg::Broke(k, generation, why)));
+            return None;
+        }
+    };
+    let heard = link.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        heard.send_message(Msg::Term(TermMsg::Heard(
+            k,
+            generation,
+            e.data().as_string().unwrap_or_default(),
+        )))
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget(); // as long as the worker (a few bytes a run)
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        let why = e
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "python-worker.js did not load".into());
+        link.send_message(Msg::Term(TermMsg::Broke(k, generation, why)))
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Some(worker)
+}

@@ -1,0 +1,96 @@
+// End-to-end tests of the terminals panel in headless Chromium: a learner's own pika scripts
+// (the tutorials' send.py and receive.py, worker.py and new_task.py, a syntax error, a loop that
+// never ends, an import the browser cannot give) run in terminals, each in a Python of its own
+// (pyodide in a worker, loaded on first use), on the simulated broker. Serve dist/ first
+// (scripts/e2e.sh does) and pass its URL as WARREN_URL.
+import { URL, test, expect, label, start, finish } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+
+const { browser, page } = await start();
+const tutorial = (f) => readFileSync(new globalThis.URL(`../python/tutorials/${f}`, import.meta.url), "utf8");
+
+/** Put a file in the panel: a new one, named and pasted. */
+async function addFile(p, name, text) {
+  if (!(await p.locator('.terminals').count())) await label(p, 'terminals').first().click();
+  await p.locator('.terminals button', { hasText: 'New file' }).click();
+  const names = p.locator('.terminals .file input.name');
+  const last = names.nth((await names.count()) - 1);
+  await last.fill(name);
+  await last.dispatchEvent('change');
+  await p.locator(`.terminals textarea[aria-label="text of ${name}"]`).fill(text);
+}
+
+/** Type command lines into the terminals (as many terminals as lines). */
+async function commands(p, lines) {
+  while ((await p.locator('.terminals .term').count()) < lines.length) {
+    await p.locator('.terminals button', { hasText: 'New terminal' }).click();
+  }
+  for (const [i, line] of lines.entries()) {
+    const input = label(p, `terminal ${i + 1}`);
+    await input.fill(line);
+    await input.dispatchEvent('change');
+  }
+}
+
+const output = (p, k) => label(p, `terminal ${k} output`);
+
+await test('send.py and receive.py, pasted and run in two terminals: the second prints what the first sent', async () => {
+  const fetched = [];
+  page.on('request', (r) => { if (/pyodide|python-worker/.test(r.url())) fetched.push(r.url().replace(/.*\//, '')); });
+  await page.waitForTimeout(300);
+  expect(fetched.length === 0, `the page loaded Python before a terminal ran: ${fetched}`);
+  await label(page, 'terminals').first().click();
+  await addFile(page, 'send.py', tutorial('send.py'));
+  await addFile(page, 'receive.py', tutorial('receive.py'));
+  await commands(page, ['python receive.py', 'python send.py']);
+  const t0 = Date.now();
+  await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
+  await output(page, 1).locator('.line', { hasText: ' [x] Received Hello World!' }).waitFor({ timeout: 60000 });
+  const ready = Date.now() - t0;
+  await output(page, 1).locator('.exit', { hasText: '0' }).waitFor({ timeout: 30000 });
+  const one = await output(page, 1).innerText();
+  const two = await output(page, 2).innerText();
+  expect(one.includes(' [*] Waiting for messages. To exit press CTRL+C') && one.includes('Interrupted'), one);
+  expect(two.includes(" [x] Sent 'Hello World!'"), two);
+  // each line at the simulated instant it was printed
+  const when = await output(page, 1).locator('.line', { hasText: 'Received' }).getAttribute('title');
+  expect(when === 't = 1.50 s', `received at ${when}`);
+  expect(fetched.includes('pyodide.asm.wasm'), `Python loaded: ${fetched}`);
+  console.log(`     (Python ready and the run done in ${ready} ms)`);
+}, page);
+
+await test('two workers and new_task.py with dots: fair dispatch, a second of work per dot', async () => {
+  await addFile(page, 'worker.py', tutorial('worker.py'));
+  await addFile(page, 'new_task.py', tutorial('new_task.py'));
+  await commands(page, ['python worker.py', 'python worker.py', 'python new_task.py First message.',
+    'python new_task.py Second message..', 'python new_task.py Third message...']);
+  await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
+  await output(page, 1).locator('.exit').waitFor({ timeout: 90000 });
+  await output(page, 2).locator('.exit').waitFor({ timeout: 30000 });
+  const one = await output(page, 1).innerText();
+  const two = await output(page, 2).innerText();
+  expect(one.includes('Received First message.') && one.includes('Received Third message...'), one);
+  expect(two.includes('Received Second message..') && !two.includes('First'), two);
+  // Third was typed 1.5 s after Second (the terminals were quiet that long), while Second's
+  // worker still worked (two dots: two seconds): the idle worker took it (prefetch 1)
+  const t = async (k, text) => (await output(page, k).locator('.line', { hasText: text }).first().getAttribute('title'));
+  const [second, done, third] = [await t(2, 'Received Second'), await t(2, 'Done'), await t(1, 'Received Third')];
+  const s = (x) => parseFloat(x.replace('t = ', ''));
+  expect(Math.abs(s(done) - s(second) - 2) < 1e-9, `Second took ${s(done) - s(second)} s`);
+  expect(Math.abs(s(third) - s(second) - 1.5) < 1e-9, `Third came ${s(third) - s(second)} s after Second`);
+  expect(s(third) < s(done), `Third (${third}) came after Second's worker was done (${done})`);
+}, page);
+
+await test('a syntax error, an import the browser cannot give, a missing file: each says so in its terminal', async () => {
+  await addFile(page, 'broken.py', 'import pika\n\nprint("never"\n');
+  await addFile(page, 'fetch.py', 'import requests\n');
+  await commands(page, ['python broken.py', 'python fetch.py', 'python nowhere.py', '', '']);
+  await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
+  await output(page, 3).locator('.exit').waitFor({ timeout: 60000 });
+  const [a, b, c] = [await output(page, 1).innerText(), await output(page, 2).innerText(), await output(page, 3).innerText()];
+  expect(a.includes("SyntaxError: '(' was never closed") && a.includes('exit 1'), a);
+  expect(b.includes("warren: 'requests' cannot be imported in this terminal") && b.includes("ModuleNotFoundError: No module named 'requests'"), b);
+  expect(c.includes("python: can't open file 'nowhere.py'") && c.includes('exit 2'), c);
+}, page);
+
+await finish(browser, 'e2e (terminals)');
