@@ -9,7 +9,9 @@
 #   times on a large topology without and with 4x CPU throttling at several loads, the page's
 #   memory with 100,000 messages waiting; and the compressed size of what the page loads (gzip -9,
 #   the goal's measure, and brotli for comparison). What the page fetches only when it is first
-#   needed is not counted: the tutorials file and the tools worker (pika code, definitions).
+#   needed is not counted: the tutorials file and the tools worker (pika code, definitions);
+#   a terminal's Python ready (scripts/python_ready.sh: pyodide on the page, cold and warm cache,
+#   and warren python's).
 # The last line sums it up as key=value pairs. With --publish, the run also rewrites
 # BENCHMARKS.md (figures, goals, the machine) and its chart, docs/bench/frames.svg.
 # Usage: scripts/bench.sh [--publish] [MESSAGES]   (default 1000000)
@@ -78,6 +80,8 @@ stepback=$(./target/release/warren-stepback)
 echo "$stepback" | sed '$d'
 frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
+ready=$(scripts/python_ready.sh)
+echo "$ready" | sed '$d'
 # what the page loads: its wasm and JavaScript, not the tools worker's (started on first use)
 # nor the lazy part of its wasm (split/: fetched once the page is idle, or when first needed);
 # and what it fetches when first needed: the tutorials file, the tools worker
@@ -95,7 +99,7 @@ const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
 console.log(Math.round(process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), q).length, 0) / 1024));
 " $page_files)
 echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker): $later_kb_gz KB"
-summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg page_publish_us=$page_publish_us wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br lazy_kb_gz=$lazy_kb_gz later_kb_gz=$later_kb_gz"
+summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg page_publish_us=$page_publish_us wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br lazy_kb_gz=$lazy_kb_gz later_kb_gz=$later_kb_gz $(echo "$ready" | tail -1)"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
 import sys
@@ -110,6 +114,7 @@ EOF
   echo "the page's publish, click to events (work queues canvas, wasm under Node): $page_publish_us µs per publish"
   echo "$stepback" | sed '$d'
   echo "$frames" | sed '$d'
+  echo "$ready" | sed '$d'
   echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker): $later_kb_gz KB"; } > "$out_dir/figures.txt"
 if [ $publish = 1 ]; then
   mkdir -p docs/bench

@@ -28,6 +28,10 @@ pub struct Terms {
     heard: u64,
     /// The last problem with the panel's input (a command line that is not one).
     pub problem: Option<String>,
+    /// A Python loaded ahead (from when the panel opens), for the next run's first terminal:
+    /// the worker, its number, and whether it has loaded.
+    spare: Option<(web_sys::Worker, u64, bool)>,
+    spares: u64,
 }
 
 pub enum TermMsg {
@@ -53,6 +57,8 @@ pub enum TermMsg {
     Broke(usize, u64, String),
     /// Terminal k has been silent since message number `heard` (of run `generation`).
     Silent(usize, u64, u64),
+    /// The Python loaded ahead (spare number `.0`) is ready.
+    SpareReady(u64),
 }
 
 impl Terms {
@@ -74,6 +80,17 @@ impl App {
                 if on && t.commands.is_empty() {
                     t.commands = vec![String::new(), String::new()];
                 }
+                // Python loads while the learner types (the first time a terminal opens)
+                if on && t.spare.is_none() {
+                    t.spares += 1;
+                    t.spare = spawn_spare(ctx, t.spares).map(|w| (w, t.spares, false));
+                }
+            }
+            TermMsg::SpareReady(id) => {
+                if let Some(s) = t.spare.as_mut().filter(|s| s.1 == id) {
+                    s.2 = true;
+                }
+                return false;
             }
             TermMsg::FileName(i, name) => {
                 if let Some(f) = t.files.get_mut(i) {
@@ -228,12 +245,32 @@ impl App {
             |name| files.iter().find(|f| f.0 == name).map(|f| f.1.clone()),
             version,
         );
-        // every Python starts loading at once; the run waits for each as its command comes
+        // every Python starts loading at once (the first terminal's may have loaded already);
+        // the run waits for each as its command comes
         let n = run.terms.terminals.len();
-        t.workers = (0..n).map(|k| spawn(ctx, k, t.generation)).collect();
-        let todo = run.start();
+        let spare = t.spare.take();
+        let mut todo = Vec::new();
+        t.workers = (0..n)
+            .map(|k| match (k, &spare) {
+                (0, Some((w, _, ready))) => {
+                    bind(ctx, w, 0, t.generation);
+                    if *ready {
+                        todo.push(0);
+                    }
+                    Some(w.clone())
+                }
+                _ => spawn(ctx, k, t.generation),
+            })
+            .collect();
+        let mut first = run.start();
+        for k in todo {
+            first.extend(run.loaded(k));
+        }
         t.run = Some(run);
-        self.term_do(ctx, todo);
+        // and one more for the next run
+        t.spares += 1;
+        t.spare = spawn_spare(ctx, t.spares).map(|w| (w, t.spares, false));
+        self.term_do(ctx, first);
     }
 
     /// Do what the run says, and watch the Python it waits on.
@@ -368,20 +405,31 @@ fn textarea_value(e: &InputEvent) -> String {
         .unwrap_or_default()
 }
 
-/// Terminal `k`'s Python: a module worker that loads pyodide and says each message to the page.
-fn spawn(ctx: &Context<App>, k: usize, generation: u64) -> Option<web_sys::Worker> {
-    use wasm_bindgen::closure::Closure;
+/// A Python: a module worker that loads pyodide (the page's messages are bound with [`bind`]).
+fn new_worker() -> Result<web_sys::Worker, String> {
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Module);
-    let link = ctx.link().clone();
-    let worker = match web_sys::Worker::new_with_options("./python-worker.js", &opts) {
-        Ok(w) => w,
-        Err(e) => {
-            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-            link.send_message(Msg::Term(TermMsg::Broke(k, generation, why)));
-            return None;
+    web_sys::Worker::new_with_options("./python-worker.js", &opts).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+/// Terminal `k`'s Python (of run `generation`): a new worker, bound.
+fn spawn(ctx: &Context<App>, k: usize, generation: u64) -> Option<web_sys::Worker> {
+    match new_worker() {
+        Ok(w) => {
+            bind(ctx, &w, k, generation);
+            Some(w)
         }
-    };
+        Err(why) => {
+            ctx.link().send_message(Msg::Term(TermMsg::Broke(k, generation, why)));
+            None
+        }
+    }
+}
+
+/// What `worker` says goes to the page as terminal `k`'s (of run `generation`).
+fn bind(ctx: &Context<App>, worker: &web_sys::Worker, k: usize, generation: u64) {
+    use wasm_bindgen::closure::Closure;
+    let link = ctx.link().clone();
     let heard = link.clone();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         heard.send_message(Msg::Term(TermMsg::Heard(
@@ -402,5 +450,19 @@ fn spawn(ctx: &Context<App>, k: usize, generation: u64) -> Option<web_sys::Worke
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
-    Some(worker)
+}
+
+/// A Python loaded ahead, while the learner types: it says only that it is ready (spare `id`).
+fn spawn_spare(ctx: &Context<App>, id: u64) -> Option<web_sys::Worker> {
+    use wasm_bindgen::closure::Closure;
+    let w = new_worker().ok()?;
+    let link = ctx.link().clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if e.data().as_string().is_some_and(|t| t.contains("ready")) {
+            link.send_message(Msg::Term(TermMsg::SpareReady(id)))
+        }
+    });
+    w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    Some(w)
 }
