@@ -203,7 +203,8 @@ wait "$server" 2>/dev/null || true
 echo "live pika RPC: $([ $rpc_ok = 1 ] && echo passed || echo failed)"
 
 echo "== learners' pika scripts in terminals: real pika on the broker against what is expected (tests/python/)"
-# a virtual environment per version: both runs may make theirs at once
+# real pika from PyPI in a virtual environment (python3-venv: scripts/test.sh installs it); one
+# per version: both runs may make theirs at once
 WARREN_PIKA_VENV=$PWD/target/pika-$V python3 scripts/python_cases.py --amqp "$URL" --reset "scripts/broker.sh reset" || failed=1
 
 SEED=${WARREN_FUZZ_SEED:-$(( $(date -u +%s) / 86400 * 1000 ))}

@@ -46,6 +46,13 @@ echo "== live differential tests against real RabbitMQ 3.10 and 4.3, side by sid
 # each run's output is printed when both are done
 scripts/broker.sh start 3.10
 scripts/broker.sh start 4.3
+# the terminals' real pika goes in virtual environments (Debian's python3-venv, before both runs)
+if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
+  echo "test: installing Debian's python3-venv" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+fi
 mkdir -p target
 scripts/live_test.sh 3.10 > target/live-3.10.log 2>&1 &
 live310=$!
