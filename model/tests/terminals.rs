@@ -249,6 +249,28 @@ fn a_run_that_never_goes_quiet_gets_ctrl_c_at_its_time_limit() {
 }
 
 #[test]
+fn a_cast_has_no_answer_and_what_it_caused_comes_with_the_next_one() {
+    let script = VecDeque::from([
+        S::Send(json!({"op": "connect"})),
+        // a publish to an exchange that does not exist: the channel closes, told later
+        S::Send(json!({"op": "cast", "conn": "t1", "ch": 1, "call": "basic_publish",
+            "args": {"exchange": "nope", "routing_key": "k", "body": "x"}})),
+        S::Ask(json!({"op": "flush"}), |a, _| {
+            let e = &a["events"][0];
+            assert_eq!(
+                (e["kind"].as_str(), e["code"].as_u64()),
+                (Some("channel_error"), Some(404)),
+                "{a}"
+            );
+            assert_eq!(a["events"].as_array().unwrap().len(), 1, "{a}");
+        }),
+        S::Send(json!({"op": "exit", "code": 0})),
+    ]);
+    let t = run(&["cast.py"], vec![script]);
+    assert_eq!(t.terminals[0].exit, Some(0));
+}
+
+#[test]
 fn command_lines_split_as_a_shell_splits_them() {
     let c = Command::parse(r#"python emit_log_topic.py kern.critical "A critical \"kernel\" error" 'it''s'"#).unwrap();
     assert_eq!(

@@ -409,7 +409,8 @@ fn textarea_value(e: &InputEvent) -> String {
 fn new_worker() -> Result<web_sys::Worker, String> {
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Module);
-    web_sys::Worker::new_with_options("./python-worker.js", &opts).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
+    web_sys::Worker::new_with_options("./python-worker.js", &opts)
+        .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
 }
 
 /// Terminal `k`'s Python (of run `generation`): a new worker, bound.

@@ -541,8 +541,8 @@ impl Terminals {
             self.exited(k, 1);
             return Handled::Kill;
         }
-        // over its budget: Ctrl+C where it next waits for an answer
-        if sent > STEP_BUDGET && !self.terminals[k].over_budget && !matches!(op, "out" | "err" | "exit") {
+        // over its budget: Ctrl+C where it next waits for an answer (a cast, a print has none)
+        if sent > STEP_BUDGET && !self.terminals[k].over_budget && !matches!(op, "out" | "err" | "exit" | "cast") {
             self.terminals[k].over_budget = true;
             let why = format!(
                 "warren: Ctrl+C: {} made {} calls without an end (a loop that never stops?)",
@@ -567,6 +567,21 @@ impl Terminals {
             "input" => Handled::Reply(json!({ "line": self.terminals[k].stdin.pop_front() })),
             "connect" => Handled::Reply(self.connect(k, msg)),
             "call" => Handled::Reply(self.call(k, msg)),
+            "cast" => {
+                // a call pika does not wait on (publish, ack): what it causes reaches the script
+                // with its next answer, as from the socket
+                let r = self.call(k, msg);
+                if let Some(e) = r["error"].as_str() {
+                    self.print(k, Stream::Stderr, format!("warren: {e}"));
+                }
+                let events: Vec<Value> = r["events"].as_array().cloned().unwrap_or_default();
+                for l in events {
+                    self.seq += 1;
+                    self.terminals[k].inbox.push_back((self.seq, l));
+                }
+                Handled::Continue
+            }
+            "flush" => Handled::Reply(json!({ "events": self.take_inbox(k) })),
             "sleep" => {
                 let ms = msg["ms"].as_u64().unwrap_or(0);
                 if ms == 0 {

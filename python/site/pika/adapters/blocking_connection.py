@@ -16,6 +16,7 @@ from ..connection import ConnectionParameters
 # connection name -> BlockingConnection, for what the broker sends this script's connections
 _connections = {}
 _said = set()
+_casts = 0
 
 
 def _note(key, text):
@@ -137,6 +138,15 @@ class BlockingConnection:
 
     def _call(self, ch, call, args=None):
         return self._request({"op": "call", "conn": self._name, "ch": ch, "call": call, "args": args})
+
+    def _cast(self, ch, call, args):
+        """A call pika does not wait on: no round trip (what it causes comes with the next answer),
+        but one every so often, as a socket's buffer fills, so that the script can be stopped."""
+        host.notify({"op": "cast", "conn": self._name, "ch": ch, "call": call, "args": args})
+        global _casts
+        _casts += 1
+        if _casts % 256 == 0:
+            self._request({"op": "flush"})
 
     def _wait(self, timeout):
         """Wait for the broker up to `timeout` seconds (None: until it sends something)."""
@@ -310,7 +320,7 @@ class BlockingChannel:
     def _async(self, call, args):
         """A call pika does not wait on (publish, ack): what it causes is read later."""
         self._before()
-        self.connection._call(self.channel_number, call, args)
+        self.connection._cast(self.channel_number, call, args)
 
     def _dispatch(self):
         while self._pending and not self._closed:
@@ -444,6 +454,9 @@ class BlockingChannel:
         self._sync("basic_qos", args)
 
     def basic_publish(self, exchange, routing_key, body, properties=None, mandatory=False):
+        for name, value in (("exchange", exchange), ("routing_key", routing_key)):
+            if not isinstance(value, str):
+                raise TypeError("%s must be a str or unicode str, but got %r" % (name, value))
         args = {
             "exchange": exchange,
             "routing_key": routing_key,
