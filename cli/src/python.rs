@@ -15,7 +15,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 use warren_engine::Version;
 use warren_model::terminals::run::{Do, Run};
-use warren_model::terminals::{Command, Line, Stream, Terminals};
+use warren_model::terminals::{printed, Command, Line, Stream, Terminals};
 
 /// What a terminal printed and how its script ended.
 pub struct Ran {
@@ -261,14 +261,8 @@ fn print(o: &Options, ran: &[Ran]) {
             .iter()
             .zip(ran)
             .map(|((line, _), t)| {
-                let text = |s: Stream| -> Vec<&str> {
-                    t.lines
-                        .iter()
-                        .filter(|l| l.stream == s)
-                        .map(|l| l.text.as_str())
-                        .collect()
-                };
-                json!({"command": line, "stdout": text(Stream::Stdout), "stderr": text(Stream::Stderr), "exit": t.exit})
+                json!({"command": line, "stdout": printed(&t.lines, Stream::Stdout),
+                    "stderr": printed(&t.lines, Stream::Stderr), "exit": t.exit})
             })
             .collect();
         outln!("{}", json!({ "terminals": ts }));

@@ -197,12 +197,7 @@ fn a_script_that_never_stops_gets_ctrl_c_then_its_terminal_is_closed() {
         )));
     }
     let t = run(&["publish_forever.py"], vec![publisher]);
-    let err: Vec<&str> = t.terminals[0]
-        .lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect();
+    let err = t.terminals[0].stderr();
     assert_eq!(
         err,
         ["warren: Ctrl+C: publish_forever.py made 50000 calls without an end (a loop that never stops?)"]
@@ -232,11 +227,7 @@ fn a_run_that_never_goes_quiet_gets_ctrl_c_at_its_time_limit() {
     }
     let t = run(&["ticker.py"], vec![ticker]);
     let lines = &t.terminals[0].lines;
-    let err: Vec<&str> = lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect();
+    let err = t.terminals[0].stderr();
     assert_eq!(
         err,
         ["warren: Ctrl+C: the run reached its limit of 10 minutes of simulated time"]
@@ -337,12 +328,7 @@ mod run {
         assert_eq!(r.silent(0, "it computed"), vec![Do::Interrupt(0)]);
         assert_eq!(r.silent(0, "it computed"), vec![Do::Stop(0)]);
         assert!(r.done());
-        let err: Vec<&str> = r.terms.terminals[0]
-            .lines
-            .iter()
-            .filter(|l| l.stream == Stream::Stderr)
-            .map(|l| l.text.as_str())
-            .collect();
+        let err = r.terms.terminals[0].stderr();
         assert_eq!(
             err,
             [

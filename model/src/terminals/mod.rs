@@ -147,6 +147,15 @@ pub struct Line {
     pub text: String,
 }
 
+/// The texts of the lines printed to `stream`.
+pub fn printed(lines: &[Line], stream: Stream) -> Vec<&str> {
+    lines
+        .iter()
+        .filter(|l| l.stream == stream)
+        .map(|l| l.text.as_str())
+        .collect()
+}
+
 /// One terminal: its command, what it printed, how it ended.
 #[derive(Clone, Debug)]
 pub struct Terminal {
@@ -171,11 +180,12 @@ pub struct Terminal {
 impl Terminal {
     /// What it printed to stdout, line by line.
     pub fn stdout(&self) -> Vec<&str> {
-        self.lines
-            .iter()
-            .filter(|l| l.stream == Stream::Stdout)
-            .map(|l| l.text.as_str())
-            .collect()
+        printed(&self.lines, Stream::Stdout)
+    }
+
+    /// What it printed to stderr (and what Warren said there), line by line.
+    pub fn stderr(&self) -> Vec<&str> {
+        printed(&self.lines, Stream::Stderr)
     }
 
     /// Whether its script runs (started, not ended).

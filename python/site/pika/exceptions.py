@@ -46,7 +46,9 @@ class ConnectionWrongStateError(AMQPConnectionError):
     pass
 
 
-class ConnectionClosed(AMQPConnectionError):
+class _Closed:
+    """What the broker (or the client) said when it closed a connection or a channel."""
+
     def __init__(self, reply_code, reply_text):
         super().__init__(int(reply_code), str(reply_text))
 
@@ -60,6 +62,10 @@ class ConnectionClosed(AMQPConnectionError):
     @property
     def reply_text(self):
         return self.args[1]
+
+
+class ConnectionClosed(_Closed, AMQPConnectionError):
+    pass
 
 
 class ConnectionClosedByBroker(ConnectionClosed):
@@ -87,20 +93,8 @@ class ChannelWrongStateError(AMQPChannelError):
     pass
 
 
-class ChannelClosed(AMQPChannelError):
-    def __init__(self, reply_code, reply_text):
-        super().__init__(int(reply_code), str(reply_text))
-
-    def __repr__(self):
-        return "{}: ({}) {!r}".format(type(self).__name__, self.reply_code, self.reply_text)
-
-    @property
-    def reply_code(self):
-        return self.args[0]
-
-    @property
-    def reply_text(self):
-        return self.args[1]
+class ChannelClosed(_Closed, AMQPChannelError):
+    pass
 
 
 class ChannelClosedByBroker(ChannelClosed):

@@ -63,7 +63,18 @@ def _body(body):
     raise TypeError("body must be a str or bytes, not %s" % type(body).__name__)
 
 
-class BlockingConnection:
+class _Closable:
+    """`with connection:` and `with channel:` close it at the end, as pika's do."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.is_open:
+            self.close()
+
+
+class BlockingConnection(_Closable):
     def __init__(self, parameters=None, _impl_class=None):
         if isinstance(parameters, (list, tuple)):
             parameters = parameters[0] if parameters else None
@@ -87,13 +98,6 @@ class BlockingConnection:
 
     def __repr__(self):
         return "<BlockingConnection impl=%s>" % self._name
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.is_open:
-            self.close()
 
     @property
     def is_open(self):
@@ -227,7 +231,7 @@ class BlockingConnection:
         _connections.pop(self._name, None)
 
 
-class BlockingChannel:
+class BlockingChannel(_Closable):
     def __init__(self, connection, channel_number):
         self.connection = connection
         self.channel_number = channel_number
@@ -250,13 +254,6 @@ class BlockingChannel:
 
     def __int__(self):
         return self.channel_number
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.is_open:
-            self.close()
 
     @property
     def is_open(self):
