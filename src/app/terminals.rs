@@ -166,7 +166,7 @@ impl App {
                 if let Some(run) = &mut t.run {
                     for k in 0..run.terms.terminals.len() {
                         if run.terms.terminals[k].alive() {
-                            run.terms.killed(k, "^C (stopped)");
+                            run.terms.killed(k, "warren: the run was stopped");
                         }
                     }
                 }
@@ -376,7 +376,7 @@ impl App {
                     <p class="actions">
                         <button onclick={link.callback(move |_| term(TermMsg::AddTerminal))} disabled={running}>{ tr(l, "New terminal") }</button>
                         if running {
-                            <button class="stop" onclick={link.callback(move |_| term(TermMsg::Stop))}>{ tr(l, "Stop (Ctrl+C)") }</button>
+                            <button class="stop" onclick={link.callback(move |_| term(TermMsg::Stop))}>{ tr(l, "Stop the run") }</button>
                             <span class="status" role="status">{ tr(l, "Running…") }</span>
                         } else {
                             <button class="run" onclick={link.callback(move |_| term(TermMsg::Run))}>{ tr(l, "Run the terminals") }</button>
