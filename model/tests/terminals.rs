@@ -10,13 +10,16 @@ use warren_model::terminals::{Command, Handled, Next, Stream, Terminals};
 enum S {
     Send(Value),
     /// Send, and hand the answer to the closure (which may push more steps).
-    Ask(Value, fn(&Value, &mut VecDeque<S>)),
+    Ask(Value, Check),
 }
+
+/// What checks an answer (and may push more steps).
+type Check = fn(&Value, &mut VecDeque<S>);
 
 fn run(commands: &[&str], mut scripts: Vec<VecDeque<S>>) -> Terminals {
     let cmds: Vec<Command> = commands.iter().map(|c| Command::parse(c).unwrap()).collect();
     let mut t = Terminals::new(cmds, Version::V4_3);
-    let mut pending: Vec<Option<fn(&Value, &mut VecDeque<S>)>> = vec![None; commands.len()];
+    let mut pending: Vec<Option<Check>> = vec![None; commands.len()];
     for _ in 0..10_000 {
         let (k, answer) = match t.what_next() {
             Next::Done => return t,
