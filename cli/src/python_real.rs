@@ -24,6 +24,11 @@ const SITECUSTOMIZE: &str = r#"# Written by warren python --amqp: every pika con
 import collections
 import collections.abc
 import os
+import signal
+
+# Ctrl+C as in a terminal: KeyboardInterrupt, even when whatever started warren ignored SIGINT
+# (a shell's background job does; Python then keeps ignoring it)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # pika 0.x (for the tutorials' 0.x forms) looks for collections.Callable, gone since Python 3.10
 if not hasattr(collections, "Callable"):
