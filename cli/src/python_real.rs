@@ -122,15 +122,14 @@ fn old_pika_on_new_python(venv: &Path) {
     }
 }
 
-enum Said {
-    Line(usize, Stream, String),
-}
+/// A line a script printed: its terminal, its stream, its text.
+type Said = (usize, Stream, String);
 
 fn reader(k: usize, stream: Stream, r: impl std::io::Read + Send + 'static, tx: Sender<Said>) {
     std::thread::spawn(move || {
         for line in BufReader::new(r).lines() {
             let Ok(line) = line else { break };
-            if tx.send(Said::Line(k, stream, line)).is_err() {
+            if tx.send((k, stream, line)).is_err() {
                 break;
             }
         }
@@ -152,7 +151,7 @@ fn status_of(child: &mut Child) -> Option<i32> {
 pub fn run(o: &Options, url: &str) -> Result<Vec<Ran>, String> {
     let dir = venv(o.pika.as_deref().unwrap_or(PIKA))?;
     let n = o.commands.len();
-    let (tx, rx) = channel();
+    let (tx, rx) = channel::<Said>();
     let begin = Instant::now();
     let ms = |t: Instant| t.duration_since(begin).as_millis() as u64;
     let mut ran: Vec<Ran> = (0..n)
@@ -166,7 +165,7 @@ pub fn run(o: &Options, url: &str) -> Result<Vec<Ran>, String> {
     let mut quiet_since = begin;
     let mut interrupted: Option<Instant> = None;
     loop {
-        while let Ok(Said::Line(k, stream, text)) = rx.recv_timeout(Duration::from_millis(20)) {
+        while let Ok((k, stream, text)) = rx.recv_timeout(Duration::from_millis(20)) {
             quiet_since = Instant::now();
             ran[k].lines.push(Line {
                 t_ms: ms(quiet_since),
@@ -211,7 +210,7 @@ pub fn run(o: &Options, url: &str) -> Result<Vec<Ran>, String> {
         }
         if alive == 0 {
             // what they printed last may still be in the pipes
-            while let Ok(Said::Line(k, stream, text)) = rx.recv_timeout(Duration::from_millis(200)) {
+            while let Ok((k, stream, text)) = rx.recv_timeout(Duration::from_millis(200)) {
                 ran[k].lines.push(Line {
                     t_ms: ms(Instant::now()),
                     stream,

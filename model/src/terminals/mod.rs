@@ -438,19 +438,7 @@ impl Terminals {
     /// Let simulated time pass to `t`; what the broker does meanwhile goes to its clients.
     fn advance(&mut self, t: u64) {
         let ms = t - self.now();
-        let st = Step {
-            conn: "A".into(),
-            ch: 1,
-            call: Call::Wait { ms },
-            alias: None,
-            login: Login::default(),
-        };
-        if let Ok(lines) = self.runner.step(self.steps, &st) {
-            self.steps += 1;
-            for l in lines {
-                self.deliver(None, l);
-            }
-        }
+        self.run(None, "A", 1, Call::Wait { ms });
     }
 
     /// Stop terminal `k` with a line saying why.
@@ -580,14 +568,14 @@ impl Terminals {
             "cast" => {
                 // a call pika does not wait on (publish, ack): what it causes reaches the script
                 // with its next answer, as from the socket
-                let r = self.call(k, msg);
-                if let Some(e) = r["error"].as_str() {
-                    self.print(k, Stream::Stderr, format!("warren: {e}"));
-                }
-                let events: Vec<Value> = r["events"].as_array().cloned().unwrap_or_default();
-                for l in events {
-                    self.seq += 1;
-                    self.terminals[k].inbox.push_back((self.seq, l));
+                match self.run_call(k, msg) {
+                    Ok(lines) => {
+                        for l in lines {
+                            self.seq += 1;
+                            self.terminals[k].inbox.push_back((self.seq, l));
+                        }
+                    }
+                    Err(e) => self.print(k, Stream::Stderr, format!("warren: {e}")),
                 }
                 Handled::Continue
             }
@@ -642,33 +630,44 @@ impl Terminals {
     /// A pika call on one of terminal `k`'s channels: its reply (`ok`, `get`, `get_empty`),
     /// if any, and everything else the broker sent the terminal's connections meanwhile.
     fn call(&mut self, k: usize, msg: &Value) -> Value {
-        let conn = msg["conn"].as_str().unwrap_or_default().to_string();
-        if !self.terminals[k].conns.contains(&conn) {
-            return json!({ "error": format!("warren: '{conn}' is not a connection of this script") });
-        }
-        let mut step = json!({"conn": conn, "ch": msg["ch"], "call": msg["call"]});
-        if !msg["args"].is_null() {
-            step["args"] = msg["args"].clone();
-        }
-        let call = match Scenario::from_json(json!({ "steps": [step] })) {
-            Ok(sc) => sc.steps.into_iter().next().expect("one step").call,
-            Err(e) => {
-                let text = e.to_string();
-                let text = text.strip_prefix("step 0: ").unwrap_or(&text);
-                return json!({ "error": text });
-            }
+        let lines = match self.run_call(k, msg) {
+            Ok(lines) => lines,
+            Err(e) => return json!({ "error": e }),
         };
-        let ch = msg["ch"].as_u64().unwrap_or(1) as u16;
+        // what was waiting for it comes first, in the order it came (the call's own lines come
+        // back to it, never to its inbox)
+        let mut events: Vec<Value> = self.take_inbox(k);
         let mut reply = Value::Null;
-        let mut events = Vec::new();
-        // what was waiting for it comes first, in the order it came
-        events.extend(self.take_inbox(k));
-        for l in self.run(Some(k), &conn, ch, call) {
+        for l in lines {
             match l["kind"].as_str() {
                 Some("ok" | "get" | "get_empty") if reply.is_null() => reply = l,
                 _ => events.push(l),
             }
         }
         json!({ "reply": reply, "events": events })
+    }
+
+    /// Run a pika call (`call`, `cast`) on one of terminal `k`'s channels now: the lines for this
+    /// script's connections it caused (its reply among them), or what pika would refuse.
+    fn run_call(&mut self, k: usize, msg: &Value) -> Result<Vec<Value>, String> {
+        let conn = msg["conn"].as_str().unwrap_or_default().to_string();
+        if !self.terminals[k].conns.contains(&conn) {
+            return Err(format!("warren: '{conn}' is not a connection of this script"));
+        }
+        let mut step = json!({"conn": conn, "ch": msg["ch"], "call": msg["call"]});
+        if !msg["args"].is_null() {
+            step["args"] = msg["args"].clone();
+        }
+        // (read as a scenario's step is; not through steps::step_of, which the page's first load
+        // has inlined where it opens)
+        let call = match Scenario::from_json(json!({ "steps": [step] })) {
+            Ok(sc) => sc.steps.into_iter().next().expect("one step").call,
+            Err(e) => {
+                let text = e.to_string();
+                return Err(text.strip_prefix("step 0: ").unwrap_or(&text).to_string());
+            }
+        };
+        let ch = msg["ch"].as_u64().unwrap_or(1) as u16;
+        Ok(self.run(Some(k), &conn, ch, call))
     }
 }

@@ -179,20 +179,22 @@ class BlockingConnection(_Closable):
         self._read()
         if not (can_dispatch and self._pending()):
             left = time_limit
+            # (each wait's answer says the time it came at: no need to ask again)
+            now = host.request({"op": "time"})["now_ms"] if left is not None and left > 0 else 0
             while True:
                 if left is not None and left <= 0:
                     # a poll: it lets the other scripts go first, and takes no time
                     self._wait(0)
                     self._read()
                     break
-                before = host.request({"op": "time"})["now_ms"] if left is not None else 0
                 r = self._wait(left)
                 self._read()
                 self._raise_if_not_open()
                 if (can_dispatch and self._pending()) or r.get("timeout"):
                     break
                 if left is not None:
-                    left -= (r["now_ms"] - before) / 1000.0
+                    left -= (r["now_ms"] - now) / 1000.0
+                    now = r["now_ms"]
         self._raise_if_not_open()
         if can_dispatch:
             self._dispatch()
@@ -207,12 +209,11 @@ class BlockingConnection(_Closable):
 
     def sleep(self, duration):
         """Sleep `duration` seconds, handing consumers their messages meanwhile."""
-        end = host.request({"op": "time"})["now_ms"] + duration * 1000.0
-        while True:
-            now = host.request({"op": "time"})["now_ms"]
-            if now >= end:
-                break
+        now = host.request({"op": "time"})["now_ms"]
+        end = now + duration * 1000.0
+        while now < end:
             self.process_data_events(time_limit=(end - now) / 1000.0)
+            now = host.request({"op": "time"})["now_ms"]
 
     def add_callback_threadsafe(self, callback):
         callback()
