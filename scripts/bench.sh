@@ -82,12 +82,12 @@ frames=$(WARREN_CHART=$out_dir/frames.svg scripts/frames.sh)
 echo "$frames" | sed '$d'
 ready=$(scripts/python_ready.sh)
 echo "$ready" | sed '$d'
-# what the page loads: its wasm and JavaScript, not the tools worker's (started on first use)
+# what the page loads: its wasm and JavaScript, not the tools worker's nor the Python worker's (started on first use)
 # nor the lazy part of its wasm (split/: fetched once the page is idle, or when first needed);
-# and what it fetches when first needed: the tutorials file, the tools worker
-page_files=$(ls dist/*.wasm dist/*.js | grep -v -e '^dist/warren-tools' -e 'loader\.js$' -e '\.lazy\.wasm$')
+# and what it fetches when first needed: the tutorials file, the tools worker, the Python worker's script (pyodide itself is not counted: 14 MB, fetched when the terminals open)
+page_files=$(ls dist/*.wasm dist/*.js | grep -v -e '^dist/warren-tools' -e 'loader\.js$' -e '\.lazy\.wasm$' -e '^dist/python-worker\.js$')
 lazy_files=$(ls dist/*.lazy.wasm)
-later_files="dist/tutorials.json dist/tools-loader.js $(ls dist/warren-tools*)"
+later_files="dist/tutorials.json dist/tools-loader.js dist/python-worker.js $(ls dist/warren-tools*)"
 kb_gz() { python3 -c "import gzip,sys;print(round(sum(len(gzip.compress(open(f,'rb').read(),9)) for f in sys.argv[1:])/1024))" "$@"; }
 page_kb_gz=$(kb_gz $page_files)
 later_kb_gz=$(kb_gz $later_files)
@@ -98,7 +98,7 @@ const fs = require('fs'), zlib = require('zlib');
 const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
 console.log(Math.round(process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(fs.readFileSync(f), q).length, 0) / 1024));
 " $page_files)
-echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker): $later_kb_gz KB"
+echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker, Python worker): $later_kb_gz KB"
 summary="$(echo "$native" | tail -1) $(echo "$stepback" | tail -1) engine_instr_per_msg=$instr_per_msg page_publish_us=$page_publish_us wasm_msgs_per_s=$wasm_per_s wasm_over_native=$ratio $(echo "$frames" | tail -1 | sed 's/^frames //') page_kb_gz=$page_kb_gz page_kb_br=$page_kb_br lazy_kb_gz=$lazy_kb_gz later_kb_gz=$later_kb_gz $(echo "$ready" | tail -1)"
 # the issue's keys first, in its order; then the rest
 python3 - "$summary" > "$out_dir/summary.txt" <<'EOF'
@@ -115,7 +115,7 @@ EOF
   echo "$stepback" | sed '$d'
   echo "$frames" | sed '$d'
   echo "$ready" | sed '$d'
-  echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker): $later_kb_gz KB"; } > "$out_dir/figures.txt"
+  echo "page: wasm + JavaScript, gzip -9: $page_kb_gz KB (brotli -q 11: $page_kb_br KB); the rest of its wasm, once idle: $lazy_kb_gz KB; fetched when first used (tutorials, tools worker, Python worker): $later_kb_gz KB"; } > "$out_dir/figures.txt"
 if [ $publish = 1 ]; then
   mkdir -p docs/bench
   cp "$out_dir/frames.svg" docs/bench/frames.svg

@@ -72,7 +72,7 @@ pub enum Difference {
     UnknownExchangeType,
     /// `broker/dead_letter.rs`: `x-last-death-*`.
     LastDeath,
-    /// `broker/dead_letter.rs`: rejected and dead-lettered arrives redelivered.
+    /// `broker/dead_letter.rs`: a dead letter carries its delivery count (arrives redelivered).
     RejectRedelivered,
     /// `broker/dead_letter.rs`: `CC` kept with a dead-letter routing key.
     DeadLetterCc,
@@ -80,6 +80,8 @@ pub enum Difference {
     QuorumCounts,
     /// `broker/acks.rs`: a quorum queue's default delivery limit.
     QuorumDeliveryLimit,
+    /// `broker/overflow.rs`: a quorum queue counts properties against its byte limit.
+    QuorumBytes,
     /// `broker/delivery.rs`: `basic.get` on a single-active-consumer quorum queue.
     QuorumGetText,
     /// `broker/queue_declare.rs`: another queue type, another text.
@@ -95,7 +97,7 @@ pub enum Difference {
 }
 
 impl Difference {
-    pub const ALL: [Difference; 15] = [
+    pub const ALL: [Difference; 16] = [
         Difference::PermissionNamed,
         Difference::PassiveDeclare,
         Difference::GlobalQos,
@@ -105,6 +107,7 @@ impl Difference {
         Difference::DeadLetterCc,
         Difference::QuorumCounts,
         Difference::QuorumDeliveryLimit,
+        Difference::QuorumBytes,
         Difference::QuorumGetText,
         Difference::QueueTypeText,
         Difference::TransientExchanges,
@@ -123,6 +126,7 @@ impl Difference {
             LastDeath | RejectRedelivered | DeadLetterCc => "broker/dead_letter.rs",
             QuorumCounts | QuorumGetText => "broker/delivery.rs",
             QuorumDeliveryLimit => "broker/acks.rs",
+            QuorumBytes => "broker/overflow.rs",
             QueueTypeText => "broker/queue_declare.rs",
             TransientExchanges => "broker/restart.rs",
             CtlMissing => "node/server.rs",
@@ -155,8 +159,8 @@ impl Difference {
                 "4.x 在 x-first-death-* 之外还加上 x-last-death-exchange、-queue 和 -reason（最近一次成为死信的地方）。",
             ),
             RejectRedelivered => (
-                "In 4.x a message dead-lettered by basic.reject arrives marked redelivered (after basic.nack it does not); 3.10 never marks it.",
-                "在 4.x 中，被 basic.reject 变成死信的消息到达时带 redelivered 标记（basic.nack 的不带）；3.10 都不带。",
+                "In 4.x a dead letter keeps its count of failed deliveries (basic.reject, a closed channel; not basic.nack): it arrives redelivered, in a quorum queue with x-delivery-count; 3.10 sends a new message.",
+                "在 4.x 中死信保留失败投递的次数（basic.reject、关闭的信道；basic.nack 不算）：到达时带 redelivered 标记，进入仲裁队列时带 x-delivery-count；3.10 发送的是一条新消息。",
             ),
             DeadLetterCc => (
                 "With a dead-letter routing key, 4.x keeps the message's CC header; 3.10 drops it.",
@@ -169,6 +173,10 @@ impl Difference {
             QuorumDeliveryLimit => (
                 "A 4.x quorum queue has a delivery limit of 20 unless one is set, and serves returned messages first; 3.10 has no limit unless set.",
                 "4.x 的仲裁队列未设置时投递上限为 20，并优先投递被退回的消息；3.10 未设置时没有上限。",
+            ),
+            QuorumBytes => (
+                "A 4.x quorum queue counts each message's properties (at least 2 bytes) with its body against x-max-length-bytes; 3.10 counts the body only.",
+                "4.x 的仲裁队列计算 x-max-length-bytes 时把每条消息的属性（至少 2 字节）和消息体一起算；3.10 只算消息体。",
             ),
             QuorumGetText => (
                 "4.x writes the queue type as an Erlang binary (<<\"quorum\">>) when it refuses basic.get on a single-active-consumer quorum queue.",

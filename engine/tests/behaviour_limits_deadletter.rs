@@ -13,6 +13,7 @@ golden!(limits_deadletter, "limits_deadletter");
 
 // A message dead-lettered twice from the same queue for the same reason counts 2 in one x-death entry.
 golden!(dlx_count_increments, "dlx_count_increments");
+golden!(dlx_carries_delivery_count, "dlx_carries_delivery_count");
 
 // Dead-lettering through the default exchange with a routing key, and without one (original key kept).
 golden!(dlx_default_exchange_and_rk, "dlx_default_exchange_and_rk");

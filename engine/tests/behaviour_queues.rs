@@ -91,6 +91,7 @@ golden!(q_quorum_reject_publish_blocks, "q_quorum_reject_publish_blocks");
 // The same with a byte limit; a reopened channel is a new publisher; requeued messages block;
 // dead letters always get in.
 golden!(q_quorum_reject_publish_returns, "q_quorum_reject_publish_returns");
+golden!(q_quorum_bytes_weigh_properties, "q_quorum_bytes_weigh_properties");
 
 // reject-publish-dlx on a quorum queue drops (and dead-letters) the head, as drop-head does.
 golden!(q_quorum_reject_publish_dlx, "q_quorum_reject_publish_dlx");

@@ -13,6 +13,12 @@ use std::fmt;
 /// A field table: ordered by key, so iteration (and everything derived from it) is deterministic.
 pub type FieldTable = VecMap<String, FieldValue>;
 
+/// A field table's size on the wire: its length (four bytes), then each field's name (a short
+/// string) and value.
+pub fn table_encoded_len(t: &FieldTable) -> u64 {
+    4 + t.iter().map(|(k, v)| 1 + k.len() as u64 + v.encoded_len()).sum::<u64>()
+}
+
 /// One typed AMQP field value.
 #[derive(Clone, Debug)]
 pub enum FieldValue {
@@ -64,6 +70,27 @@ impl IntType {
 }
 
 impl FieldValue {
+    /// Its size on the wire in a field table or array: the type octet and the value (AMQP 0-9-1
+    /// §4.2.5.5, as RabbitMQ encodes it: a float is a `double`, a decimal a scale octet and four
+    /// bytes).
+    pub fn encoded_len(&self) -> u64 {
+        1 + match self {
+            FieldValue::Bool(_) => 1,
+            FieldValue::Int(t, _) => match t {
+                IntType::Byte | IntType::UnsignedByte => 1,
+                IntType::Short | IntType::UnsignedShort => 2,
+                IntType::SignedInt | IntType::UnsignedInt => 4,
+                IntType::Long => 8,
+            },
+            FieldValue::Float(_) | FieldValue::Timestamp(_) => 8,
+            FieldValue::Decimal(_) => 5,
+            FieldValue::Str(s) => 4 + s.len() as u64,
+            FieldValue::Table(t) => table_encoded_len(t),
+            FieldValue::Array(a) => 4 + a.iter().map(FieldValue::encoded_len).sum::<u64>(),
+            FieldValue::Void => 0,
+        }
+    }
+
     /// RabbitMQ's name for the value's type, as in its error texts (`signedint`, `longstr`, ...).
     pub fn type_name(&self) -> &'static str {
         match self {

@@ -28,6 +28,27 @@ pub struct Properties {
 }
 
 impl Properties {
+    /// Their size on the wire, as a content header carries them: the property flags (two
+    /// bytes), then each property set (short strings, octets, a timestamp, the headers table).
+    /// A 4.x quorum queue counts it with the body against `x-max-length-bytes`.
+    pub fn encoded_len(&self) -> u64 {
+        let short = |s: &Option<String>| s.as_ref().map_or(0, |s| 1 + s.len() as u64);
+        let octet = |o: Option<u8>| o.map_or(0, |_| 1);
+        2 + short(&self.content_type)
+            + short(&self.content_encoding)
+            + self.headers.as_ref().map_or(0, crate::field::table_encoded_len)
+            + octet(self.delivery_mode)
+            + octet(self.priority)
+            + short(&self.correlation_id)
+            + short(&self.reply_to)
+            + short(&self.expiration)
+            + short(&self.message_id)
+            + self.timestamp.map_or(0, |_| 8)
+            + short(&self.type_)
+            + short(&self.user_id)
+            + short(&self.app_id)
+    }
+
     /// `delivery_mode` 2: the message survives a restart in a durable queue.
     pub fn persistent(&self) -> bool {
         self.delivery_mode == Some(2)
@@ -98,11 +119,29 @@ pub struct Message {
     pub exchange: Name,
     pub routing_keys: Rc<[Name]>,
     pub properties: Rc<Properties>,
-    /// (A boxed slice: eight bytes in wasm, not a `Vec`'s twelve, and a message is 32.)
+    /// (A boxed slice: eight bytes in wasm, not a `Vec`'s twelve, and a message is 40.)
     pub body: Box<[u8]>,
+    /// The size of its properties as its publisher encoded them ([`Message::meta`]), kept when it
+    /// is dead-lettered: 4.x weighs a dead letter as it was published, its deaths being
+    /// annotations, not headers (`broker/overflow.rs`). [`Message::UNWEIGHED`] until a dead
+    /// letter needs it: its properties are still the published ones.
+    pub published_meta: u32,
 }
 
 impl Message {
+    /// [`Message::published_meta`] of a message whose properties are the published ones.
+    pub const UNWEIGHED: u32 = u32::MAX;
+
+    /// The size of its properties as its publisher encoded them.
+    #[inline(never)]
+    pub fn meta(&self) -> u64 {
+        if self.published_meta == Message::UNWEIGHED {
+            self.properties.encoded_len()
+        } else {
+            self.published_meta as u64
+        }
+    }
+
     /// The routing key a delivery shows: the publish's own key.
     pub fn routing_key(&self) -> &Name {
         &self.routing_keys[0]
@@ -138,4 +177,38 @@ pub struct Entry {
     pub delivery_count: u16,
     /// 4.x: times delivered and returned for any reason (`x-acquired-count`).
     pub acquired_count: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Properties;
+    use crate::field::FieldValue;
+
+    /// The sizes real pika 1.3.2 encodes (`len(b''.join(BasicProperties(...).encode()))`).
+    #[test]
+    fn properties_weigh_what_pika_encodes() {
+        assert_eq!(Properties::default().encoded_len(), 2);
+        let headers = serde_json::json!({"a": 1, "bb": "xyz", "c": true, "d": 1u64 << 40,
+            "e": [1, "s"], "f": {"g": null}});
+        let Ok(FieldValue::Table(headers)) = FieldValue::from_json(&headers) else {
+            panic!("a table")
+        };
+        let text = |s: &str| Some(s.to_string());
+        let p = Properties {
+            content_type: text("text/plain"),
+            headers: Some(headers),
+            delivery_mode: Some(2),
+            priority: Some(3),
+            correlation_id: text("c1"),
+            reply_to: text("amq.rabbitmq.reply-to"),
+            expiration: text("1000"),
+            message_id: text("m"),
+            timestamp: Some(5),
+            type_: text("t"),
+            user_id: text("guest"),
+            app_id: text("app"),
+            ..Properties::default()
+        };
+        assert_eq!(p.encoded_len(), 132);
+    }
 }

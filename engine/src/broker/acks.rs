@@ -40,9 +40,9 @@ pub(super) enum Return {
 }
 
 impl Return {
-    /// RabbitMQ 4.x counts it in a quorum queue's `x-delivery-count`, towards the delivery
-    /// limit: a reject and a closed channel do; a nack and a recover do not (each adds to
-    /// `x-acquired-count` only). Seen on 4.3.6 with pika: one message got and returned by a
+    /// RabbitMQ 4.x counts it as a failed delivery (a quorum queue's `x-delivery-count`, towards
+    /// the delivery limit; a count a dead letter carries, in every queue): a reject and a closed
+    /// channel do; a nack and a recover do not (each adds to `x-acquired-count` only). Seen on 4.3.6 with pika: one message got and returned by a
     /// nack, a reject, a recover, a closed connection, then nacks: `x-delivery-count` 0, 1, 1,
     /// 2, 2, 2…; `x-acquired-count` 1, 2, 3, 4, 5… (`q_quorum_counts`).
     pub(super) fn failed(self) -> bool {
@@ -122,10 +122,12 @@ impl Broker {
                             requeued.push(p.queue.clone());
                         }
                     } else {
-                        // 4.x marks a dead letter redelivered after `basic.reject`, not after
-                        // `basic.nack` (seen on 4.3.6: dlx_default_exchange_and_rk)
+                        // 4.x counts a `basic.reject` as a failed delivery, not a `basic.nack`
+                        // (`broker/dead_letter.rs`; seen on 4.3.6: dlx_default_exchange_and_rk)
                         let mut e = p.entry;
-                        e.delivered &= reject;
+                        if reject && self.version.four() {
+                            e.delivery_count = e.delivery_count.saturating_add(1);
+                        }
                         self.dead_letter(&p.queue, e, DeathReason::Rejected, DropReason::Rejected);
                     }
                 }
@@ -191,6 +193,10 @@ impl Broker {
             // came back (seen on 4.3.6: q_quorum_return_placement)
             q.return_quorum(entry, requeued, limit.is_some());
         } else {
+            // 4.x classic queues count failed deliveries too (`broker/dead_letter.rs`)
+            if self.version.four() && how.failed() {
+                entry.delivery_count = entry.delivery_count.saturating_add(1);
+            }
             q.requeue(entry);
         }
         self.emit(EventKind::Requeued {

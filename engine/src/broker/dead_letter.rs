@@ -1,8 +1,16 @@
 //! Dead-lettering (semantics §4.10): a message that left a queue by rejection, expiry, a length
 //! limit or a delivery limit goes to the queue's dead-letter exchange with its `x-death`
 //! history ([`make_message`]), unless that would make a cycle; otherwise it is dropped. RabbitMQ
-//! 4.x adds `x-last-death-exchange`, `-queue` and `-reason` beside `x-first-death-*`, and a message
-//! dead-lettered by `basic.reject` arrives marked `redelivered`.
+//! 4.x adds `x-last-death-exchange`, `-queue` and `-reason` beside `x-first-death-*`.
+//!
+//! In 4.x a dead letter also carries its delivery count (an annotation of the message, beside
+//! its deaths): every queue counts the deliveries that failed (a `basic.reject`, with or without
+//! requeue, and a channel that closed with it unacked; not a `basic.nack` nor a recover:
+//! `rabbit_variable_queue`'s `delivery_count`, `rabbit_fifo`'s header). A queue that takes a dead
+//! letter with a count takes the count as its own: the message arrives `redelivered`, and in a
+//! quorum queue with `x-delivery-count` and `x-acquired-count` both at that count (seen on
+//! 4.3.6: dlx_count_increments, dlx_default_exchange_and_rk, q_quorum_bytes_weigh_properties).
+//! 3.10 dead-letters a new message.
 
 use super::*;
 use crate::event::DeathReason;
@@ -62,12 +70,14 @@ impl Broker {
             self.recycle(queues);
             return;
         }
-        // 4.x: a message rejected with `basic.reject` arrives marked redelivered (seen on
-        // 4.3.6: dlx_count_increments; after `basic.nack` it does not, see `settle`); 3.10: a
-        // new message
-        let delivered = reason == DeathReason::Rejected && e.delivered && self.four(Difference::RejectRedelivered);
+        // 4.x: the delivery count goes with it (see the top of this file); 3.10: a new message
+        let carried = if e.delivery_count > 0 && self.four(Difference::RejectRedelivered) {
+            e.delivery_count
+        } else {
+            0
+        };
         for target in &queues {
-            self.enqueue_as(target, new.clone(), None, delivered);
+            self.enqueue_as(target, new.clone(), None, carried);
         }
         self.recycle(queues);
     }
@@ -129,6 +139,12 @@ pub fn make_message(
         routing_keys,
         properties: Rc::new(props),
         body: msg.body.clone(),
+        // its properties change: 4.x weighs it as published (`broker/overflow.rs`)
+        published_meta: if rules.version.four() {
+            msg.meta().min(u32::MAX as u64 - 1) as u32
+        } else {
+            Message::UNWEIGHED
+        },
     }
 }
 

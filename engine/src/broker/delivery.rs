@@ -19,8 +19,15 @@ pub(super) fn shown(q: &Queue, e: &Entry, get: bool, rules: Rules<'_>) -> Rc<Mes
     }
     // the versions show the same while nothing came back and it is not a get
     let counted = get || e.delivery_count > 0 || e.acquired_count > 0;
+    // a dead letter's count came in with it and nothing acquired it here yet: 4.x shows it as
+    // both counts (`rabbit_fifo_client:add_delivery_count_header/2`)
+    let acquired_count = if e.acquired_count > 0 {
+        e.acquired_count
+    } else {
+        e.delivery_count
+    };
     let (delivery, acquired) = if counted && rules.four(Difference::QuorumCounts) {
-        (e.delivery_count > 0, e.acquired_count > 0)
+        (e.delivery_count > 0, acquired_count > 0)
     } else {
         (get || e.delivery_count > 0, false)
     };
@@ -36,7 +43,7 @@ pub(super) fn shown(q: &Queue, e: &Entry, get: bool, rules: Rules<'_>) -> Rc<Mes
         headers.insert("x-delivery-count".into(), long(e.delivery_count));
     }
     if acquired {
-        headers.insert("x-acquired-count".into(), long(e.acquired_count));
+        headers.insert("x-acquired-count".into(), long(acquired_count));
     }
     Rc::new(m)
 }

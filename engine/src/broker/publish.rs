@@ -91,6 +91,7 @@ impl Broker {
             id: MsgId(self.next_msg),
             exchange: xname.clone(),
             routing_keys: keys,
+            published_meta: Message::UNWEIGHED,
             properties: props,
             body: body.into_boxed_slice(),
         });
@@ -186,21 +187,23 @@ impl Broker {
     /// Offer a message to a queue (`maybe_deliver_or_enqueue`), published by channel `from`
     /// (`None`: dead-lettered): false when the queue refused it.
     pub(super) fn enqueue(&mut self, qname: &Name, msg: Rc<Message>, from: Option<(ConnId, u16)>) -> bool {
-        self.enqueue_as(qname, msg, from, false)
+        self.enqueue_as(qname, msg, from, 0)
     }
 
-    /// [`Broker::enqueue`], the message marked as delivered before (`redelivered` on its next
-    /// delivery) when `delivered`: a dead letter in 4.x that its queue had delivered.
+    /// [`Broker::enqueue`] of a dead letter that carries a delivery count (4.x, `carried` > 0;
+    /// see `broker/dead_letter.rs`): the queue takes the count as its own and the message is
+    /// `redelivered` on its next delivery.
     pub(super) fn enqueue_as(
         &mut self,
         qname: &Name,
         msg: Rc<Message>,
         from: Option<(ConnId, u16)>,
-        delivered: bool,
+        carried: u16,
     ) -> bool {
         let Some(q) = self.queues.get_mut(qname) else {
             return true;
         };
+        super::overflow::weigh(&q.cfg, &self.met);
         // a quorum queue refuses by blocking publishing channels (over the limit, not at it),
         // never a dead letter (3.10 sends those untracked); one that drops the head takes the
         // message, then drops
@@ -249,9 +252,9 @@ impl Broker {
         let mut entry = Entry {
             seq: q.next_seq(),
             expires: ttl.map_or(u64::MAX, |t| self.now.saturating_add(t)),
-            delivered,
+            delivered: carried > 0,
             level: q.level_of(msg.properties.priority),
-            delivery_count: 0,
+            delivery_count: carried,
             acquired_count: 0,
             msg,
         };

@@ -1,7 +1,7 @@
 //! Queues: ready messages in order (by priority level, then position), consumers in dispatch order.
 
 use crate::field::FieldTable;
-use crate::message::{Entry, Name};
+use crate::message::{Entry, Message, Name};
 use crate::names::VecMap;
 use std::collections::VecDeque;
 
@@ -33,11 +33,24 @@ pub struct QueueConfig {
     pub quorum: bool,
     /// `x-delivery-limit` (quorum queues).
     pub delivery_limit: Option<u64>,
+    /// A 4.x quorum queue: a message's encoded properties count with its body against
+    /// `x-max-length-bytes` (see `broker/overflow.rs`).
+    pub count_properties: bool,
 }
 
 impl QueueConfig {
     pub fn overflow(&self) -> Overflow {
         self.overflow.unwrap_or(Overflow::DropHead)
+    }
+
+    /// What `message` counts for against `x-max-length-bytes`.
+    pub fn bytes_of(&self, message: &Message) -> u64 {
+        let body = message.body.len() as u64;
+        if self.count_properties {
+            body + message.meta()
+        } else {
+            body
+        }
     }
 }
 
@@ -149,7 +162,7 @@ impl Queue {
     /// Append at the tail of its level.
     pub fn push(&mut self, e: Entry) {
         self.ready_len += 1;
-        self.ready_bytes += e.msg.body.len() as u64;
+        self.ready_bytes += self.cfg.bytes_of(&e.msg);
         self.levels[e.level as usize].push_back(e);
         self.block_if_over();
     }
@@ -161,7 +174,7 @@ impl Queue {
     /// `return_one`).
     pub fn return_quorum(&mut self, mut e: Entry, requeued: bool, limited: bool) {
         self.ready_len += 1;
-        self.ready_bytes += e.msg.body.len() as u64;
+        self.ready_bytes += self.cfg.bytes_of(&e.msg);
         if limited || !requeued {
             self.returns.push_back(e);
         } else {
@@ -174,7 +187,7 @@ impl Queue {
     /// Put a message back at its original position (semantics §7.4).
     pub fn requeue(&mut self, e: Entry) {
         self.ready_len += 1;
-        self.ready_bytes += e.msg.body.len() as u64;
+        self.ready_bytes += self.cfg.bytes_of(&e.msg);
         let level = &mut self.levels[e.level as usize];
         let at = level.partition_point(|x| x.seq < e.seq);
         level.insert(at, e);
@@ -193,7 +206,7 @@ impl Queue {
             None => self.levels.iter_mut().rev().find_map(|l| l.pop_front())?,
         };
         self.ready_len -= 1;
-        self.ready_bytes -= e.msg.body.len() as u64;
+        self.ready_bytes -= self.cfg.bytes_of(&e.msg);
         if !self.enqueuers.is_empty() && self.below_soft_limit() {
             self.enqueuers.values_mut().for_each(|b| *b = false);
         }

@@ -140,8 +140,9 @@ impl Broker {
             self.check(conn, ch, Perm::Read, true, &name)?;
             self.check(conn, ch, Perm::Write, false, &dlx)?;
         }
-        let cfg = check_queue_args(&args)
+        let mut cfg = check_queue_args(&args)
             .map_err(|(k, why)| AmqpError::precondition_failed(format!("invalid arg '{k}' for {what}: {why}")))?;
+        cfg.count_properties = self.counts_properties(&cfg);
         if cfg.quorum {
             // rabbit_quorum_queue:declare/2: arguments, then auto-delete, exclusive, durable
             if let Some(k) = args

@@ -51,11 +51,7 @@ macro_rules! golden {
 
 /// Scenarios whose 4.3 trace the engine does not give yet, each with what differs. A scenario
 /// that starts to match must leave this list (engine/tests/rabbitmq_4_3.rs says so).
-pub const PENDING_4_3: &[(&str, &str)] = &[(
-    "q_quorum_reject_publish_returns",
-    "a quorum queue with x-max-length-bytes and reject-publish: 4.3 refuses a publish that 3.10 \
-     takes once a get has brought the queue under its limit",
-)];
+pub const PENDING_4_3: &[(&str, &str)] = &[];
 
 /// Every golden recorded on RabbitMQ 4.3.6 (`tests/scenarios/4.3/`, `tests/conformance/4.3/`):
 /// (the folder of its scenario, its name, the 4.3 golden), by folder and name.
