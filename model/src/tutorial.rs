@@ -3,7 +3,7 @@
 //! answer is never stored: [`Measure::read`] takes it from the counts the canvas shows.
 //!
 //! The order follows RabbitMQ's own tutorials (the pika ones many learners start from), then
-//! confirms, dead-lettering and an order system.
+//! confirms, dead-lettering, an order system, and poison messages in a quorum queue.
 //!
 //! The page carries only their menu ([`INDEX`]: id and title). The tutorials themselves are data,
 //! `www/tutorials.json`, which the page fetches the first time one is opened (most visits open
@@ -211,6 +211,10 @@ pub static INDEX: &[Entry] = &[
     Entry {
         id: "peak-shaving",
         title: t!("10. An order system: peak shaving", "10. 订单系统：削峰填谷"),
+    },
+    Entry {
+        id: "poison-messages",
+        title: t!("11. Poison messages in a quorum queue", "11. 仲裁队列中的毒消息"),
     },
 ];
 

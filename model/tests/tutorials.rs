@@ -16,7 +16,7 @@ fn answer(id: &str) -> (u64, Live) {
 }
 
 #[test]
-fn ten_tutorials_in_the_issue_order_with_both_languages() {
+fn eleven_tutorials_in_the_issue_order_with_both_languages() {
     let ids: Vec<&str> = INDEX.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -30,7 +30,8 @@ fn ten_tutorials_in_the_issue_order_with_both_languages() {
             "rpc",
             "publisher-confirms",
             "dead-letters",
-            "peak-shaving"
+            "peak-shaving",
+            "poison-messages"
         ]
     );
     for t in builtin() {
@@ -193,6 +194,39 @@ fn dead_letters_retry_until_every_job_is_acked() {
     assert_eq!(n as usize, 3 + dead("rejected"));
     assert_eq!(live.timeline.tally().queue("work_q"), (0, 0));
     assert_eq!(live.timeline.tally().queue("retry_wait"), (0, 0));
+}
+
+/// A quorum queue on 4.3 stops a poison message by itself: its default delivery limit of 20
+/// dead-letters each order at its 21st failure; the same design on 3.10 never stops.
+#[test]
+fn poison_messages_are_parked_after_twenty_one_deliveries_on_4_3_only() {
+    let (n, live) = answer("poison-messages");
+    assert_eq!(n, 42, "21 deliveries of each of two orders");
+    let t = live.timeline.tally();
+    assert_eq!(t.queue("orders"), (0, 0));
+    assert_eq!(t.queue("parked").0, 2, "both orders parked");
+    let dead = live
+        .timeline
+        .events
+        .iter()
+        .filter(|e| matches!(&e.kind, warren_engine::event::EventKind::DeadLettered { reason: r, .. } if r.as_str() == "delivery_limit"))
+        .count();
+    assert_eq!(dead, 2);
+    // on 3.10 the first order is still going round a minute later (a round is about a second)
+    let mut d = by_id("poison-messages").unwrap().design();
+    d.rabbitmq = warren_engine::Version::V3_10;
+    let mut old = Live::new(d);
+    let shop = old
+        .design
+        .by_name(warren_model::design::Kind::Producer, "shop")
+        .unwrap()
+        .id;
+    old.input(0, warren_model::sim::Input::Publish(shop)).unwrap();
+    old.advance_to(60_000);
+    old.timeline.seek(old.timeline.end());
+    let t = old.timeline.tally();
+    assert!(t.got("worker") > 42, "{}", t.got("worker"));
+    assert_eq!(t.queue("parked").0, 0);
 }
 
 #[test]

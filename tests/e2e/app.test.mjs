@@ -60,7 +60,7 @@ await test('the first visit says what to do in one line: publish from the canvas
   await p.goto(URL);
   const start = p.locator('.inspector.start');
   await start.locator('.lead', { hasText: 'Publish a message and watch it flow' }).waitFor();
-  expect((await start.locator('.tutorials button').count()) === 10, 'every tutorial is listed');
+  expect((await start.locator('.tutorials button').count()) === 11, 'every tutorial is listed');
   await start.locator('button.publish', { hasText: 'Publish P' }).click();
   // its burst of 4 travels side by side: four dots' worth of the flowing colour, not one
   await p.waitForFunction(() => {
