@@ -94,10 +94,12 @@ pub enum Difference {
     CtlMissing,
     /// `broker/queue_deletion.rs`, `node/ctl/`: `delete_queue`, `purge_queue` texts.
     CtlQueues,
+    /// `node/pcre/pcre2.rs`: permissions' patterns compiled by PCRE2 (Erlang 29).
+    Pcre2,
 }
 
 impl Difference {
-    pub const ALL: [Difference; 16] = [
+    pub const ALL: [Difference; 17] = [
         Difference::PermissionNamed,
         Difference::PassiveDeclare,
         Difference::GlobalQos,
@@ -114,6 +116,7 @@ impl Difference {
         Difference::LogExchange,
         Difference::CtlMissing,
         Difference::CtlQueues,
+        Difference::Pcre2,
     ];
 
     /// The rule's file, under `engine/src/`.
@@ -131,6 +134,7 @@ impl Difference {
             TransientExchanges => "broker/restart.rs",
             CtlMissing => "node/server.rs",
             CtlQueues => "node/ctl/",
+            Pcre2 => "node/pcre/pcre2.rs",
         }
     }
 
@@ -201,6 +205,10 @@ impl Difference {
             CtlQueues => (
                 "rabbitmqctl delete_queue and purge_queue print other texts, with other exit statuses, in 4.x.",
                 "rabbitmqctl delete_queue 和 purge_queue 在 4.x 中输出的文字和退出码不同。",
+            ),
+            Pcre2 => (
+                "4.x runs on Erlang 29, whose regular expressions are PCRE2: set_permissions refuses other patterns (\\y, \\F), with other error texts (~c\"…\").",
+                "4.x 运行在 Erlang 29 上，其正则表达式是 PCRE2：set_permissions 拒绝的模式不同（如 \\y、\\F），错误文字也不同（~c\"…\"）。",
             ),
         }
     }

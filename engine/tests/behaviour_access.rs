@@ -28,6 +28,7 @@ golden!(access_vhosts, "access_vhosts");
 
 // rabbitmqctl's own errors and exit statuses for users, vhosts and permissions.
 golden!(access_ctl_errors, "access_ctl_errors");
+golden!(access_regex_errors, "access_regex_errors");
 
 // rabbitmqctl on queues: delete_queue --if-unused / --if-empty refused with its messages, a
 // missing queue for delete_queue (64) and purge_queue (69), purge_queue empties a queue with a

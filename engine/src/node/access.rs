@@ -8,6 +8,7 @@
 
 use crate::names::{VecMap, VecSet};
 use crate::pcre::Regex;
+use crate::version::Version;
 use std::fmt;
 use std::rc::Rc;
 
@@ -28,9 +29,15 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// Compile `source` as `set_permissions` does; an invalid expression is refused with
-    /// rabbitmqctl's `{:invalid_regexp, …}` error.
+    /// Compile `source` as `set_permissions` does on 3.10; an invalid expression is refused
+    /// with rabbitmqctl's `{:invalid_regexp, …}` error.
     pub fn new(source: &str) -> Result<Pattern, CtlError> {
+        Pattern::with_version(source, Version::V3_10)
+    }
+
+    /// [`Pattern::new`] on RabbitMQ `version`: 4.x runs on Erlang 29, whose `re` is PCRE2, and
+    /// its rabbitmqctl prints Erlang strings as `~c"…"` (`node/pcre/pcre2.rs`).
+    pub fn with_version(source: &str, version: Version) -> Result<Pattern, CtlError> {
         if source == ".*" {
             return Ok(Pattern {
                 source: source.to_string(),
@@ -38,7 +45,12 @@ impl Pattern {
             });
         }
         let effective = if source.is_empty() { "^$" } else { source };
-        match Regex::new(effective) {
+        let compiled = if version.four() {
+            crate::pcre::pcre2::compile(effective)
+        } else {
+            Regex::new(effective)
+        };
+        match compiled {
             Ok(re) => Ok(Pattern {
                 source: source.to_string(),
                 re: Some(re),
@@ -48,8 +60,8 @@ impl Pattern {
                 69,
                 format!(
                     "{{:invalid_regexp, {}, {{{}, {}}}}}",
-                    charlist(source),
-                    charlist(&e.message),
+                    charlist(source, version),
+                    charlist(&e.message, version),
                     e.offset
                 ),
             )),
@@ -72,8 +84,14 @@ impl Pattern {
 
 /// An Erlang string as Elixir's `inspect` prints it in rabbitmqctl's errors: `'text'`, with `\\`
 /// and `'` escaped.
-fn charlist(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+/// (4.x's Elixir prints it as a sigil: `~c"text"`, with `\\` and `"` escaped.)
+fn charlist(s: &str, version: Version) -> String {
+    let s = s.replace('\\', "\\\\");
+    if version.four() {
+        format!("~c\"{}\"", s.replace('"', "\\\""))
+    } else {
+        format!("'{}'", s.replace('\'', "\\'"))
+    }
 }
 
 /// A user's permissions in one virtual host.
@@ -96,10 +114,15 @@ impl Permissions {
     }
 
     pub fn new(configure: &str, write: &str, read: &str) -> Result<Permissions, CtlError> {
+        Permissions::with_version(configure, write, read, Version::V3_10)
+    }
+
+    /// [`Permissions::new`] as RabbitMQ `version` compiles them.
+    pub fn with_version(configure: &str, write: &str, read: &str, version: Version) -> Result<Permissions, CtlError> {
         Ok(Permissions {
-            configure: Pattern::new(configure)?,
-            write: Pattern::new(write)?,
-            read: Pattern::new(read)?,
+            configure: Pattern::with_version(configure, version)?,
+            write: Pattern::with_version(write, version)?,
+            read: Pattern::with_version(read, version)?,
         })
     }
 
@@ -289,6 +312,7 @@ impl Access {
         configure: &str,
         write: &str,
         read: &str,
+        version: Version,
     ) -> Result<Rc<Permissions>, CtlError> {
         if !self.users.contains_key(user) {
             return Err(CtlError::no_user(user, false));
@@ -296,7 +320,7 @@ impl Access {
         if !self.vhosts.contains(vhost) {
             return Err(CtlError::no_vhost(vhost));
         }
-        let p = Rc::new(Permissions::new(configure, write, read)?);
+        let p = Rc::new(Permissions::with_version(configure, write, read, version)?);
         self.perms.insert((user.to_string(), vhost.to_string()), p.clone());
         Ok(p)
     }
@@ -350,13 +374,18 @@ mod tests {
             a.login("bob", "pw", "v1").unwrap_err().text,
             "NOT_ALLOWED - access to vhost 'v1' refused for user 'bob'"
         );
-        a.set_permissions("v1", "bob", "", "", "").unwrap();
+        a.set_permissions("v1", "bob", "", "", "", Version::V3_10).unwrap();
         assert!(a.login("bob", "pw", "v1").is_ok(), "empty permissions still let one in");
         assert_eq!(
             a.add_user("bob", "x").unwrap_err(),
             CtlError::new(70, "User \"bob\" already exists")
         );
-        assert_eq!(a.set_permissions("v9", "bob", "", "", "").unwrap_err().status, 69);
+        assert_eq!(
+            a.set_permissions("v9", "bob", "", "", "", Version::V3_10)
+                .unwrap_err()
+                .status,
+            69
+        );
         a.delete_vhost("v1").unwrap();
         assert!(a.permission("bob", "v1").is_none());
         assert_eq!(a.delete_vhost("v1").unwrap_err().status, 65);

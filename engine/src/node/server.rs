@@ -4,7 +4,7 @@
 //! A vhost is a separate broker in RabbitMQ too (its own exchanges, queues and message store,
 //! its own supervision tree); what the vhosts share is the node's users, the clock and restarts.
 
-use crate::access::{Access, CtlError};
+use crate::access::{Access, CtlError, Pattern};
 use crate::broker::{Broker, Channel, Connection};
 use crate::error::AmqpError;
 use crate::event::Event;
@@ -354,7 +354,14 @@ impl Server {
         write: &str,
         read: &str,
     ) -> Result<(), CtlError> {
-        let p = self.access.set_permissions(vhost, user, configure, write, read)?;
+        // the versions' `re` differ (`node/pcre/pcre2.rs`): noted where a pattern fails in either
+        let fails = |p: &str| Version::ALL.iter().any(|v| Pattern::with_version(p, *v).is_err());
+        if [configure, write, read].into_iter().any(fails) {
+            self.met.note(Difference::Pcre2);
+        }
+        let p = self
+            .access
+            .set_permissions(vhost, user, configure, write, read, self.version)?;
         if let Some(b) = self.vhosts.get_mut(vhost) {
             b.set_user_permissions(user, Some(p));
         }

@@ -120,6 +120,7 @@ enum Node {
 }
 
 mod parser;
+pub mod pcre2;
 
 /// PCRE's default `match_limit`: calls of its matching function before it gives up.
 const MATCH_LIMIT: u64 = 10_000_000;
@@ -251,7 +252,14 @@ impl Regex {
     /// Compile `pattern` as `re:compile/1` does (no options).
     pub fn new(pattern: &str) -> Result<Regex, Error> {
         Ok(Regex {
-            alts: parser::parse(pattern)?,
+            alts: parser::parse(pattern, false)?,
+        })
+    }
+
+    /// [`Regex::new`] with PCRE2's syntax where it differs (see `pcre2.rs`), PCRE 8's errors.
+    fn new_pcre2_syntax(pattern: &str) -> Result<Regex, Error> {
+        Ok(Regex {
+            alts: parser::parse(pattern, true)?,
         })
     }
 

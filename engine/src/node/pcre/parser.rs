@@ -21,6 +21,8 @@ struct Parser<'a> {
     /// look-behind that is not fixed-length, then a reference to a group that does not exist.
     lookbehind: Option<Error>,
     missing_ref: bool,
+    /// PCRE2's syntax where it differs: `{,n}` is a quantifier (`node/pcre/pcre2.rs`).
+    pcre2: bool,
 }
 
 fn err<T>(message: &str, offset: usize) -> Result<T, Error> {
@@ -196,7 +198,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `{n}`, `{n,}` or `{n,m}` at the parser's position: (min, max, offset of the `}`); None
-    /// when the brace is a literal (PCRE reads `a{,3}` or `a{x}` as text).
+    /// when the brace is a literal (PCRE 8 reads `a{,3}` or `a{x}` as text; PCRE2 reads `{,3}`
+    /// as `{0,3}`).
     fn quantifier_braces(&self) -> Option<(u64, Option<u64>, usize)> {
         let rest = &self.p[self.i..];
         let close = rest.iter().position(|&b| b == b'}')?;
@@ -212,6 +215,7 @@ impl<'a> Parser<'a> {
                 let n = num(inner)?;
                 (n, Some(n))
             }
+            Some(0) if self.pcre2 && inner.len() > 1 => (0, Some(num(&inner[1..])?)),
             Some(comma) => {
                 let min = num(&inner[..comma])?;
                 let max_text = &inner[comma + 1..];
@@ -485,6 +489,12 @@ impl<'a> Parser<'a> {
                 Escaped::Byte(self.octal((c - b'0') as u32))
             }
             b'p' | b'P' => return unsupported("\\p", at - 1),
+            // (seen on 3.10.8: tests/scenarios/access_regex_errors)
+            b'o' if self.peek() != Some(b'{') => return err("missing opening brace after \\o", at),
+            b'o' => return unsupported("\\o{…}", at - 1),
+            b'k' if !matches!(self.peek(), Some(b'<' | b'\'' | b'{')) => {
+                return err("\\k is not followed by a braced, angle-bracketed, or quoted name", at)
+            }
             b'R' | b'X' | b'K' | b'C' | b'N' | b'g' | b'k' => return unsupported(&format!("\\{}", c as char), at - 1),
             // any other escaped byte stands for itself (PCRE 8 reads `\y` as `y`)
             _ => Escaped::Byte(c),
@@ -625,13 +635,14 @@ fn literal(b: u8, flags: &Flags) -> Node {
 }
 
 /// Parse `pattern` as `re:compile/1` does (no options): its alternatives.
-pub(super) fn parse(pattern: &str) -> Result<Vec<Vec<Node>>, Error> {
+pub(super) fn parse(pattern: &str, pcre2: bool) -> Result<Vec<Vec<Node>>, Error> {
     let mut parser = Parser {
         p: pattern.as_bytes(),
         i: 0,
         groups: 0,
         lookbehind: None,
         missing_ref: false,
+        pcre2,
     };
     let alts = parser.alternatives(&mut Flags::default())?;
     if let Some(e) = parser.lookbehind {
