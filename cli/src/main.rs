@@ -584,8 +584,8 @@ fn gen(seed: u64, steps: usize) -> ExitCode {
 /// scenario is for today's RabbitMQ). It says so in its `"rabbitmq"`, so that a scenario fuzz
 /// writes out replays as it ran.
 fn generated(seed: u64, steps: usize) -> Value {
-    let mut doc = warren_engine::generate::scenario(seed, steps);
     let v = RABBITMQ.get().copied().unwrap_or(warren_engine::Version::V4_3);
+    let mut doc = warren_engine::generate::scenario_as(seed, steps, v);
     if let Value::Object(o) = &mut doc {
         o.insert("rabbitmq".into(), Value::String(v.as_str().into()));
     }

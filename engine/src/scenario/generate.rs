@@ -558,11 +558,18 @@ impl Gen {
     }
 }
 
-/// A random scenario of about `len` steps from `seed` (the same seed gives the same scenario).
+/// A random scenario of about `len` steps from `seed` (the same seed gives the same scenario),
+/// made watching RabbitMQ 3.10's engine.
 pub fn scenario(seed: u64, len: usize) -> Value {
+    scenario_as(seed, len, crate::Version::V3_10)
+}
+
+/// [`scenario`], made watching `version`'s engine: the generator picks its next step from what
+/// the broker holds (the deliveries it can ack, the queues there are), which can differ.
+pub fn scenario_as(seed: u64, len: usize, version: crate::Version) -> Value {
     let mut g = Gen {
         rng: Rng::fork(seed, "generator"),
-        runner: Runner::new(seed),
+        runner: Runner::with_version(seed, version),
         steps: Vec::new(),
         tags: VecMap::new(),
         consuming: VecMap::new(),
