@@ -3,9 +3,10 @@
 // (python/protocol.md): it sends the start ({"argv", "source"}) and every answer on stdin; this
 // process writes what the script prints and every request on stdout, and waits, blocked, for the
 // answer. Only one terminal runs at a time, so a run is the same every time.
-import { loadPyodide } from "pyodide";
+import { loadPyodide, version } from "pyodide";
 import { Worker } from "node:worker_threads";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,8 +61,39 @@ function install(py, from, to) {
   }
 }
 
+// A started Python kept on disk (pyodide's memory snapshot, as the page keeps one in the browser):
+// the memory of a Python that has started and imported the standard modules Warren's pika uses.
+// The first run makes it (in WARREN_PYTHON_CACHE, else ~/.cache/warren); later ones start from it
+// in a fraction of the time. One made by another pyodide is never used (its name has the version).
+const cacheDir = process.env.WARREN_PYTHON_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "warren");
+const snapshotFile = path.join(cacheDir, `python-snapshot-${version}-1.bin`);
+const PRELUDE = "import builtins, enum, json, linecache, os, sys, time, traceback, urllib.parse";
+
+async function startPython() {
+  if (fs.existsSync(snapshotFile)) {
+    try {
+      return await loadPyodide({ _loadSnapshot: fs.readFileSync(snapshotFile) });
+    } catch {
+      fs.rmSync(snapshotFile, { force: true }); // unusable: start the long way
+    }
+  }
+  const py = await loadPyodide({ _makeSnapshot: true });
+  try {
+    py.runPython(PRELUDE);
+    const snapshot = py.makeMemorySnapshot();
+    // written beside, then renamed: terminals starting together never read half a file
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${snapshotFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, snapshot);
+    fs.renameSync(tmp, snapshotFile);
+  } catch {
+    // no snapshot this time (a read-only home, say); the Python itself is fine
+  }
+  return py;
+}
+
 const out = (op) => (text) => writeLine(JSON.stringify({ op, text }));
-const py = await loadPyodide();
+const py = await startPython();
 py.setStdout({ batched: out("out") });
 py.setStderr({ batched: out("err") });
 install(py, site, "/warren/site");

@@ -4,7 +4,7 @@
 // {"op": "ready"} once loaded, then gets the start ({"argv", "source"}) and every answer. A
 // blocking call waits for its answer with stack switching (JSPI: run_sync in warren_host), so the
 // script's own code runs as it is, one call at a time.
-import { loadPyodide } from "./python/pyodide/pyodide.mjs";
+import { loadPyodide, version } from "./python/pyodide/pyodide.mjs";
 
 // Warren's Python files, installed into the interpreter's file system
 const SITE = [
@@ -34,10 +34,50 @@ self.onmessage = (e) => {
 const next = () => (early.length ? Promise.resolve(early.shift()) : new Promise((r) => (answer = r)));
 const say = (text) => self.postMessage(text);
 
+// A started Python, kept by the browser (Cache Storage): the memory of a Python that has started
+// and imported the standard modules Warren's pika uses. A terminal whose Python starts from it is
+// ready in a fraction of the time (pyodide's memory snapshot: loadPyodide's _loadSnapshot). The
+// first terminal on a browser starts Python the long way and leaves the snapshot for the next
+// ones; one made by another pyodide is never used (the key names the version).
+const SNAPSHOT = `/warren/python-snapshot/${version}/1`;
+const PRELUDE = "import builtins, enum, json, linecache, os, sys, time, traceback, urllib.parse";
+
+async function snapshotCache() {
+  try {
+    return self.caches ? await self.caches.open("warren-python") : null;
+  } catch {
+    return null; // storage denied (a private window, an insecure origin)
+  }
+}
+
+async function startPython(indexURL) {
+  const cache = await snapshotCache();
+  const kept = cache && (await cache.match(SNAPSHOT).catch(() => undefined));
+  if (kept) {
+    try {
+      return await loadPyodide({ indexURL, _loadSnapshot: await kept.arrayBuffer() });
+    } catch {
+      await cache.delete(SNAPSHOT).catch(() => {}); // unusable: start the long way
+    }
+  }
+  const py = await loadPyodide({ indexURL, _makeSnapshot: !!cache });
+  if (cache) {
+    try {
+      py.runPython(PRELUDE);
+      const snapshot = py.makeMemorySnapshot();
+      // kept while the script runs: nothing waits for it
+      cache.put(SNAPSHOT, new Response(snapshot)).catch(() => {});
+    } catch {
+      // no snapshot this time; the Python itself is fine
+    }
+  }
+  return py;
+}
+
 try {
   const base = new URL("./python/", self.location.href);
   const [py, files] = await Promise.all([
-    loadPyodide({ indexURL: new URL("pyodide/", base).href }),
+    startPython(new URL("pyodide/", base).href),
     Promise.all(
       SITE.map(async (f) => {
         const r = await fetch(new URL("site/" + f, base));

@@ -59,7 +59,10 @@ await test('send.py and receive.py, pasted and run in two terminals: the second 
   console.log(`     (Python ready and the run done in ${ready} ms)`);
 }, page);
 
-await test('two workers and new_task.py with dots: fair dispatch, a second of work per dot', async () => {
+await test('two workers and new_task.py with dots: fair dispatch, a second of work per dot (five Pythons started from the first run\'s snapshot)', async () => {
+  // the first run's Python left a started Python in the browser's cache: these start from it
+  const kept = await page.evaluate(async () => (await (await caches.open('warren-python')).keys()).map((r) => new URL(r.url).pathname));
+  expect(kept.length === 1 && /^\/warren\/python-snapshot\/[\d.]+\/1$/.test(kept[0]), `a snapshot is kept: ${kept}`);
   await addFile(page, 'worker.py', tutorial('worker.py'));
   await addFile(page, 'new_task.py', tutorial('new_task.py'));
   await commands(page, ['python worker.py', 'python worker.py', 'python new_task.py First message.',
