@@ -25,6 +25,11 @@ pub struct Properties {
     pub type_: Option<String>,
     pub user_id: Option<String>,
     pub app_id: Option<String>,
+    /// Not a property: a dead letter's, the size of the properties its publisher encoded
+    /// ([`Properties::encoded_len`] of those), kept when its own changed. 4.x weighs a dead letter
+    /// as it was published, its deaths being annotations, not headers (`broker/overflow.rs`).
+    /// None: these are the published ones.
+    pub published_len: Option<u32>,
 }
 
 impl Properties {
@@ -119,26 +124,17 @@ pub struct Message {
     pub exchange: Name,
     pub routing_keys: Rc<[Name]>,
     pub properties: Rc<Properties>,
-    /// (A boxed slice: eight bytes in wasm, not a `Vec`'s twelve, and a message is 40.)
+    /// (A boxed slice: eight bytes in wasm, not a `Vec`'s twelve, and a message is 32.)
     pub body: Box<[u8]>,
-    /// The size of its properties as its publisher encoded them ([`Message::meta`]), kept when it
-    /// is dead-lettered: 4.x weighs a dead letter as it was published, its deaths being
-    /// annotations, not headers (`broker/overflow.rs`). [`Message::UNWEIGHED`] until a dead
-    /// letter needs it: its properties are still the published ones.
-    pub published_meta: u32,
 }
 
 impl Message {
-    /// [`Message::published_meta`] of a message whose properties are the published ones.
-    pub const UNWEIGHED: u32 = u32::MAX;
-
-    /// The size of its properties as its publisher encoded them.
+    /// The size of its properties as its publisher encoded them ([`Properties::published_len`]).
     #[inline(never)]
     pub fn meta(&self) -> u64 {
-        if self.published_meta == Message::UNWEIGHED {
-            self.properties.encoded_len()
-        } else {
-            self.published_meta as u64
+        match self.properties.published_len {
+            Some(n) => n as u64,
+            None => self.properties.encoded_len(),
         }
     }
 

@@ -133,18 +133,16 @@ pub fn make_message(
     };
     props.headers = Some(headers);
     props.expiration = None;
+    // its properties change: 4.x weighs it as published (`broker/overflow.rs`)
+    if props.published_len.is_none() && rules.version.four() {
+        props.published_len = Some(msg.properties.encoded_len().min(u32::MAX as u64) as u32);
+    }
     Message {
         id,
         exchange: dlx.clone(),
         routing_keys,
         properties: Rc::new(props),
         body: msg.body.clone(),
-        // its properties change: 4.x weighs it as published (`broker/overflow.rs`)
-        published_meta: if rules.version.four() {
-            msg.meta().min(u32::MAX as u64 - 1) as u32
-        } else {
-            Message::UNWEIGHED
-        },
     }
 }
 

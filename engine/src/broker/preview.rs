@@ -57,7 +57,6 @@ impl Broker {
                 routing_keys: keys.into(),
                 properties: properties.clone(),
                 body: Box::default(),
-                published_meta: Message::UNWEIGHED,
             });
             let out = std::mem::take(&mut self.routed);
             let graph = Graph {

@@ -91,7 +91,6 @@ impl Broker {
             id: MsgId(self.next_msg),
             exchange: xname.clone(),
             routing_keys: keys,
-            published_meta: Message::UNWEIGHED,
             properties: props,
             body: body.into_boxed_slice(),
         });

@@ -39,11 +39,21 @@ impl Pattern {
     /// its rabbitmqctl prints Erlang strings as `~c"…"` (`node/pcre/pcre2.rs`).
     pub fn with_version(source: &str, version: Version) -> Result<Pattern, CtlError> {
         if source == ".*" {
-            return Ok(Pattern {
-                source: source.to_string(),
-                re: None,
-            });
+            return Ok(Pattern::any());
         }
+        Pattern::compile(source, version)
+    }
+
+    /// `.*`: every name.
+    fn any() -> Pattern {
+        Pattern {
+            source: ".*".to_string(),
+            re: None,
+        }
+    }
+
+    #[inline(never)]
+    fn compile(source: &str, version: Version) -> Result<Pattern, CtlError> {
         let effective = if source.is_empty() { "^$" } else { source };
         let compiled = if version.four() {
             crate::pcre::pcre2::compile(effective)
@@ -105,7 +115,7 @@ pub struct Permissions {
 impl Permissions {
     /// `.* .* .*`: everything (guest's on `/`).
     pub fn all() -> Permissions {
-        let any = Pattern::new(".*").expect(".* compiles");
+        let any = Pattern::any();
         Permissions {
             configure: any.clone(),
             write: any.clone(),
