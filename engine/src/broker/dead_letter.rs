@@ -7,8 +7,9 @@
 //! its deaths): every queue counts the deliveries that failed (a `basic.reject`, with or without
 //! requeue, and a channel that closed with it unacked; not a `basic.nack` nor a recover:
 //! `rabbit_variable_queue`'s `delivery_count`, `rabbit_fifo`'s header). A queue that takes a dead
-//! letter with a count takes the count as its own: the message arrives `redelivered`, and in a
-//! quorum queue with `x-delivery-count` and `x-acquired-count` both at that count (seen on
+//! letter with a count takes the count as its own: the message arrives `redelivered` (from a
+//! classic queue once it has waited there: one handed straight to a waiting consumer is new),
+//! and in a quorum queue with `x-delivery-count` and `x-acquired-count` both at that count (seen on
 //! 4.3.6: dlx_count_increments, dlx_default_exchange_and_rk, q_quorum_bytes_weigh_properties).
 //! 3.10 dead-letters a new message.
 

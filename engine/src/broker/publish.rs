@@ -263,6 +263,11 @@ impl Broker {
             kind: EventKind::Enqueued { msg, queue },
         });
         if q.is_empty() {
+            // a classic queue hands a message to a waiting consumer as a new one
+            // (`publish_delivered`): the count a dead letter carries marks it redelivered only
+            // once it has waited in the queue (seen on 4.3.6: the dead-letters tutorial)
+            let waited = entry.delivered;
+            entry.delivered &= q.cfg.quorum;
             let mut slot = Some(entry);
             if deliver_next(
                 q,
@@ -274,6 +279,7 @@ impl Broker {
                 return true;
             }
             entry = slot.expect("not delivered");
+            entry.delivered = waited;
         }
         q.push(entry);
         self.maybe_drop_head(qname);
