@@ -165,15 +165,16 @@ impl Broker {
             return false;
         };
         let id = entry.msg.id;
+        // a return counted as a delivery: 3.10's quorum queues count every one; 4.x counts the
+        // failed ones in every queue (`x-delivery-count`, what the delivery limit counts; the
+        // count a dead letter carries, `broker/dead_letter.rs`): see [`Return::failed`]
+        // (what differs shows when the counts are shown: `delivery::shown`)
+        let four = self.version.four();
+        if if four { how.failed() } else { q.cfg.quorum } {
+            entry.delivery_count = entry.delivery_count.saturating_add(1);
+        }
         if q.cfg.quorum {
-            // 3.10 counts every return; 4.x counts every return as an acquisition
-            // (`x-acquired-count`) and only some as a failed delivery (`x-delivery-count`, what
-            // the delivery limit counts): see [`Return::failed`]
-            // (what differs shows when the counts are shown: `delivery::shown`)
-            let four = self.version.four();
-            if !four || how.failed() {
-                entry.delivery_count = entry.delivery_count.saturating_add(1);
-            }
+            // 4.x also counts every return as an acquisition (`x-acquired-count`)
             if four {
                 entry.acquired_count = entry.acquired_count.saturating_add(1);
             }
@@ -193,10 +194,6 @@ impl Broker {
             // came back (seen on 4.3.6: q_quorum_return_placement)
             q.return_quorum(entry, requeued, limit.is_some());
         } else {
-            // 4.x classic queues count failed deliveries too (`broker/dead_letter.rs`)
-            if self.version.four() && how.failed() {
-                entry.delivery_count = entry.delivery_count.saturating_add(1);
-            }
             q.requeue(entry);
         }
         self.emit(EventKind::Requeued {

@@ -32,7 +32,7 @@ fn err<T>(message: &str, offset: usize) -> Result<T, Error> {
     })
 }
 
-fn unsupported<T>(what: &str, offset: usize) -> Result<T, Error> {
+pub(super) fn unsupported<T>(what: &str, offset: usize) -> Result<T, Error> {
     err(&format!("{what} is not simulated by Warren"), offset)
 }
 

@@ -60,10 +60,11 @@ fn convert(pattern: &str, e: Error) -> Error {
             if unbounded(body) {
                 error("length of lookbehind assertion is not limited", start)
             } else {
-                error(
-                    "a look-behind of varying (bounded) length, which RabbitMQ 4.x takes, is not simulated by Warren",
+                super::parser::unsupported::<()>(
+                    "a look-behind of varying (bounded) length, which RabbitMQ 4.x takes",
                     start,
                 )
+                .unwrap_err()
             }
         }
         _ => e,
