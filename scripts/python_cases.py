@@ -4,8 +4,9 @@ them in terminals ("env": variables for warren; "pika": the real pika release it
 0.x forms; the simulated terminals take both). Their expected output (tests/python/expected/NAME.json: each terminal's stdout
 and exit status) was recorded from real pika on a real RabbitMQ.
 
-  python_cases.py --sim VERSION             run each on the simulated broker (warren python) and
-                                            compare with what is expected
+  python_cases.py --sim VERSION [--hop MS]  run each on the simulated broker (warren python) and
+                                            compare with what is expected (--hop: the network's
+                                            hop, as warren python's --hop-ms)
   python_cases.py --amqp URL --reset CMD    run each with real pika on the broker at URL (CMD,
                                             run before each, resets it) and compare
   python_cases.py --amqp URL --reset CMD --record
@@ -26,11 +27,11 @@ WARREN = os.environ.get("WARREN", os.path.join(ROOT, "target", "debug", "warren"
 
 
 def args(argv):
-    o = {"sim": None, "amqp": None, "reset": None, "record": False, "only": []}
+    o = {"sim": None, "amqp": None, "reset": None, "record": False, "only": [], "hop": None}
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in ("--sim", "--amqp", "--reset"):
+        if a in ("--sim", "--amqp", "--reset", "--hop"):
             o[a[2:]] = argv[i + 1]
             i += 1
         elif a == "--record":
@@ -69,6 +70,8 @@ def main():
                 cmd += ["--pika", case["pika"]]
         else:
             cmd += ["--rabbitmq", o["sim"] or "4.3"]
+            if o["hop"] is not None:
+                cmd += ["--hop-ms", o["hop"]]
         for n, text in case.get("stdin", {}).items():
             cmd += ["--stdin", "%s=%s" % (n, text)]
         cmd += case["commands"]

@@ -92,7 +92,7 @@ Usage:
                                            a run is cut before a direct reply-to request, whose
                                            reply address a real broker makes up; and each
                                            tutorial's design as DIR/designs/NN-id.json
-  warren python [--json] [--stdin N=TEXT]... CMD...
+  warren python [--json] [--stdin N=TEXT]... [--hop-ms N] CMD...
                                            run pika scripts (from this directory) as a person runs
                                            them in terminals, one terminal per CMD (\"worker.py\",
                                            \"emit_log_topic.py kern.critical 'A kernel error'\"), on
@@ -103,7 +103,9 @@ Usage:
                                            been quiet for 2 s, Ctrl+C in each still running. Prints
                                            each terminal's output; --json: {\"terminals\":
                                            [{\"command\", \"stdout\": [lines], \"stderr\", \"exit\"}]};
-                                           --stdin N=TEXT is what terminal N reads with input()
+                                           --stdin N=TEXT is what terminal N reads with input();
+                                           a frame takes --hop-ms N (default 400, as on the page)
+                                           each way between a script and the broker
   warren python --amqp URL [--json] [--stdin N=TEXT]... CMD...
                                            the same with real CPython and pika 1.3.2 (in a virtual
                                            environment made on first use, target/pika-1.3.2) on

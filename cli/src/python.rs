@@ -14,6 +14,8 @@ use std::process::{Child, ChildStdin, Command as Process, ExitCode, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 use warren_engine::Version;
+use warren_model::design::Design;
+use warren_model::sim::Live;
 use warren_model::terminals::run::{Do, Run};
 use warren_model::terminals::{printed, Command, Line, Stream, Terminals};
 
@@ -42,6 +44,9 @@ pub struct Options {
     /// With `--amqp`: the real pika's release (default 1.3.2; 0.10.0 for the 0.x forms).
     pub pika: Option<String>,
     pub commands: Vec<(String, Command)>,
+    /// How long a frame takes between a script and the broker (simulated ms): the page's by
+    /// default.
+    pub hop_ms: Option<u64>,
 }
 
 impl Options {
@@ -59,6 +64,16 @@ impl Options {
                 "--pika" => {
                     i += 1;
                     o.pika = Some(args.get(i).ok_or("--pika needs a release, e.g. 0.10.0")?.to_string());
+                }
+                "--hop-ms" => {
+                    i += 1;
+                    let v = args.get(i).ok_or("--hop-ms needs a number of milliseconds")?;
+                    let ms = v
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|&ms| ms <= 60_000)
+                        .ok_or(format!("--hop-ms {v}: expected whole milliseconds, 0 to 60000"))?;
+                    o.hop_ms = Some(ms);
                 }
                 "--stdin" => {
                     i += 1;
@@ -199,13 +214,21 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
     let commands: Vec<Command> = o.commands.iter().map(|c| c.1.clone()).collect();
     let n = commands.len();
     // the scripts are read from this directory when the run starts, as the page reads its files
-    let mut run = Run::new(commands, |name| std::fs::read_to_string(name).ok(), version);
+    let hop = o.hop_ms.unwrap_or(warren_model::timeline::HOP as u64);
+    let mut live = Live::with_hop(
+        Design {
+            rabbitmq: version,
+            ..Design::default()
+        },
+        hop as f64,
+    );
+    let mut run = Run::new(commands, |name| std::fs::read_to_string(name).ok(), hop);
     // every Python starts loading at once (they load in parallel; the run waits for each)
     let mut procs: Vec<Option<Proc>> = Vec::with_capacity(n);
     for k in 0..n {
         procs.push(Some(Proc::spawn(k)?));
     }
-    let mut todo = run.start();
+    let mut todo = run.start(&mut live);
     loop {
         for d in todo.drain(..) {
             match d {
@@ -228,13 +251,14 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
         }
         let Some(k) = run.awaiting() else { break };
         let Some(p) = procs[k].as_mut() else {
-            todo = run.lost(k, "the script's Python is gone");
+            todo = run.lost(&mut live, k, "the script's Python is gone");
             continue;
         };
         let limit = if run.started() { silent_limit() } else { START_LIMIT };
         todo = match p.lines.recv_timeout(limit) {
-            Ok(line) => run.heard(k, &line),
+            Ok(line) => run.heard(&mut live, k, &line),
             Err(RecvTimeoutError::Timeout) if run.started() => run.silent(
+                &mut live,
                 k,
                 &format!(
                     "the script computed for {} s without waiting for the broker (a loop that never ends?)",
@@ -244,7 +268,7 @@ fn drive(o: &Options, version: Version) -> Result<Terminals, String> {
             Err(RecvTimeoutError::Timeout) => return Err(format!("Python did not start in {} s", limit.as_secs())),
             Err(RecvTimeoutError::Disconnected) => {
                 procs[k] = None;
-                run.lost(k, "the script's Python ended without a word")
+                run.lost(&mut live, k, "the script's Python ended without a word")
             }
         };
     }

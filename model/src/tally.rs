@@ -435,6 +435,18 @@ impl Tally {
     pub fn consuming(&self, conn: &str, tag: &str) -> bool {
         self.consumers.contains_key(&(conn.to_string(), tag.to_string()))
     }
+
+    /// The deliveries unacknowledged by the consumers of the connections `owns` says are one
+    /// client's (a terminal's script), and whether it has any.
+    pub fn client_consumers(&self, owns: impl Fn(&str) -> bool) -> (u64, bool) {
+        let mut held = (0, false);
+        for ((conn, _), n) in self.consumers.iter() {
+            if owns(conn) {
+                held = (held.0 + n, true);
+            }
+        }
+        held
+    }
 }
 
 /// A queue's (ready, unacked) counts, made on first use: the name is copied only then, not for

@@ -4,6 +4,8 @@
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use warren_engine::version::Version;
+use warren_model::design::Design;
+use warren_model::sim::Live;
 use warren_model::terminals::{Command, Handled, Next, Stream, Terminals};
 
 /// A script as a list of steps: a message to send, or a check of the answer it gets.
@@ -16,46 +18,81 @@ enum S {
 /// What checks an answer (and may push more steps).
 type Check = fn(&Value, &mut VecDeque<S>);
 
-fn run(commands: &[&str], mut scripts: Vec<VecDeque<S>>) -> Terminals {
+fn run(commands: &[&str], scripts: Vec<VecDeque<S>>) -> Terminals {
+    run_over(commands, scripts, 0).0
+}
+
+/// A run whose frames take `hop` ms each way, to its end; with its broker.
+fn run_over(commands: &[&str], scripts: Vec<VecDeque<S>>, hop: u64) -> (Terminals, Live) {
     let cmds: Vec<Command> = commands.iter().map(|c| Command::parse(c).unwrap()).collect();
-    let mut t = Terminals::new(cmds, Version::V4_3);
-    let mut pending: Vec<Option<Check>> = vec![None; commands.len()];
-    for _ in 0..10_000 {
-        let (k, answer) = match t.what_next() {
-            Next::Done => return t,
-            Next::Kill(_) => continue,
-            Next::Start(k) => (k, None),
-            Next::Resume(k, v) => (k, Some(v)),
-        };
-        let mut answer = answer;
-        loop {
-            if let (Some(a), Some(f)) = (&answer, pending[k].take()) {
-                f(a, &mut scripts[k]);
-            }
-            if answer.as_ref().is_some_and(|a| a["interrupt"] == true) {
-                scripts[k].clear();
-                scripts[k].push_back(S::Send(json!({"op": "out", "text": "Interrupted"})));
-                scripts[k].push_back(S::Send(json!({"op": "exit", "code": 0})));
-            }
-            answer = None;
-            let Some(step) = scripts[k].pop_front() else {
-                panic!("terminal {k} has nothing more to say")
+    let mut r = Running {
+        t: Terminals::new(cmds, hop),
+        live: new_live(hop),
+        pending: vec![None; commands.len()],
+        scripts,
+    };
+    assert_eq!(r.go(), Next::Done);
+    (r.t, r.live)
+}
+
+fn new_live(hop: u64) -> Live {
+    Live::with_hop(
+        Design {
+            rabbitmq: Version::V4_3,
+            ..Design::default()
+        },
+        hop as f64,
+    )
+}
+
+/// A run in progress, its scripts answering as they are written.
+struct Running {
+    t: Terminals,
+    live: Live,
+    pending: Vec<Option<Check>>,
+    scripts: Vec<VecDeque<S>>,
+}
+
+impl Running {
+    /// Run until every script has ended (`Next::Done`) or the run holds (`Next::Hold`).
+    fn go(&mut self) -> Next {
+        for _ in 0..10_000 {
+            let (k, answer) = match self.t.what_next(&mut self.live) {
+                n @ (Next::Done | Next::Hold) => return n,
+                Next::Kill(_) => continue,
+                Next::Start(k) => (k, None),
+                Next::Resume(k, v) => (k, Some(v)),
             };
-            let msg = match step {
-                S::Send(m) => m,
-                S::Ask(m, f) => {
-                    pending[k] = Some(f);
-                    m
+            let mut answer = answer;
+            loop {
+                if let (Some(a), Some(f)) = (&answer, self.pending[k].take()) {
+                    f(a, &mut self.scripts[k]);
                 }
-            };
-            match t.message(k, &msg) {
-                Handled::Continue => {}
-                Handled::Reply(v) => answer = Some(v),
-                Handled::Waits | Handled::Exited | Handled::Kill => break,
+                if answer.as_ref().is_some_and(|a| a["interrupt"] == true) {
+                    self.scripts[k].clear();
+                    self.scripts[k].push_back(S::Send(json!({"op": "out", "text": "Interrupted"})));
+                    self.scripts[k].push_back(S::Send(json!({"op": "exit", "code": 0})));
+                }
+                answer = None;
+                let Some(step) = self.scripts[k].pop_front() else {
+                    panic!("terminal {k} has nothing more to say")
+                };
+                let msg = match step {
+                    S::Send(m) => m,
+                    S::Ask(m, f) => {
+                        self.pending[k] = Some(f);
+                        m
+                    }
+                };
+                match self.t.message(&mut self.live, k, &msg) {
+                    Handled::Continue => {}
+                    Handled::Reply(v) => answer = Some(v),
+                    Handled::Waits | Handled::Exited | Handled::Kill => break,
+                }
             }
         }
+        panic!("the run did not end")
     }
-    panic!("the run did not end")
 }
 
 fn call(conn: &str, call: &str, args: Value) -> Value {
@@ -113,7 +150,7 @@ fn sender() -> VecDeque<S> {
 
 #[test]
 fn a_person_types_the_next_command_after_quiet_and_ctrl_c_after_the_last() {
-    let t = run(&["receive.py", "send.py"], vec![receiver(), sender()]);
+    let (t, live) = run_over(&["receive.py", "send.py"], vec![receiver(), sender()], 0);
     let lines = |k: usize| -> Vec<(u64, String)> {
         t.terminals[k]
             .lines
@@ -133,7 +170,7 @@ fn a_person_types_the_next_command_after_quiet_and_ctrl_c_after_the_last() {
     assert_eq!(lines(1), vec![(1500, " [x] Sent".to_string())]);
     assert_eq!((t.terminals[0].exit, t.terminals[1].exit), (Some(0), Some(0)));
     // the receiver's connection closed when its script ended: nothing is left connected
-    assert!(t.runner().conn_id("t1").is_none() && t.runner().conn_id("t2").is_none());
+    assert!(live.runner().conn_id("t1").is_none() && live.runner().conn_id("t2").is_none());
 }
 
 #[test]
@@ -292,11 +329,12 @@ mod run {
     #[test]
     fn a_script_starts_once_its_python_has_loaded_and_a_missing_file_is_exit_2() {
         let cmds = vec![Command::parse("a.py").unwrap(), Command::parse("gone.py x").unwrap()];
-        let mut r = Run::new(cmds, file, Version::V4_3);
+        let mut r = Run::new(cmds, file, 0);
+        let live = &mut new_live(0);
         // the first command is due, its Python still loading: nothing to send yet
-        assert_eq!(r.start(), vec![]);
+        assert_eq!(r.start(live), vec![]);
         assert_eq!((r.awaiting(), r.started()), (Some(0), false));
-        let todo = r.heard(0, r#"{"op": "ready"}"#);
+        let todo = r.heard(live, 0, r#"{"op": "ready"}"#);
         assert_eq!(
             todo,
             vec![Do::Post(
@@ -305,11 +343,11 @@ mod run {
             )]
         );
         assert!(r.started());
-        assert_eq!(r.heard(0, r#"{"op": "out", "text": "a"}"#), vec![]);
+        assert_eq!(r.heard(live, 0, r#"{"op": "out", "text": "a"}"#), vec![]);
         // it ends; 1.5 s later the second command finds no file, and the run is over
-        assert_eq!(r.heard(0, r#"{"op": "exit", "code": 0}"#), vec![]);
+        assert_eq!(r.heard(live, 0, r#"{"op": "exit", "code": 0}"#), vec![]);
         assert_eq!(r.awaiting(), Some(1));
-        assert_eq!(r.loaded(1), vec![Do::Stop(1)]);
+        assert_eq!(r.loaded(live, 1), vec![Do::Stop(1)]);
         assert!(r.done());
         let t = &r.terms.terminals[1];
         assert_eq!(t.exit, Some(2));
@@ -322,14 +360,15 @@ mod run {
 
     #[test]
     fn a_silent_python_gets_ctrl_c_then_is_stopped() {
-        let mut r = Run::new(vec![Command::parse("a.py").unwrap()], file, Version::V4_3);
-        r.start();
-        r.loaded(0);
-        assert_eq!(r.silent(0, "it computed"), vec![Do::Interrupt(0)]);
+        let mut r = Run::new(vec![Command::parse("a.py").unwrap()], file, 0);
+        let live = &mut new_live(0);
+        r.start(live);
+        r.loaded(live, 0);
+        assert_eq!(r.silent(live, 0, "it computed"), vec![Do::Interrupt(0)]);
         // it answered after all: the next silence is a first one again
-        assert_eq!(r.heard(0, r#"{"op": "out", "text": "caught"}"#), vec![]);
-        assert_eq!(r.silent(0, "it computed"), vec![Do::Interrupt(0)]);
-        assert_eq!(r.silent(0, "it computed"), vec![Do::Stop(0)]);
+        assert_eq!(r.heard(live, 0, r#"{"op": "out", "text": "caught"}"#), vec![]);
+        assert_eq!(r.silent(live, 0, "it computed"), vec![Do::Interrupt(0)]);
+        assert_eq!(r.silent(live, 0, "it computed"), vec![Do::Stop(0)]);
         assert!(r.done());
         let err = r.terms.terminals[0].stderr();
         assert_eq!(
@@ -341,5 +380,178 @@ mod run {
             ]
         );
         assert_eq!(r.terms.terminals[0].exit, Some(1));
+    }
+}
+
+mod network {
+    use super::*;
+    use warren_model::design::Kind;
+    use warren_model::timeline::{Place, TripKind};
+
+    #[test]
+    fn over_a_network_a_call_takes_a_round_trip_and_a_delivery_a_hop() {
+        let (t, live) = run_over(&["receive.py", "send.py"], vec![receiver(), sender()], 400);
+        let lines =
+            |k: usize| -> Vec<(u64, &str)> { t.terminals[k].lines.iter().map(|l| (l.t_ms, l.text.as_str())).collect() };
+        // the receiver: connect, declare, consume, each answered 800 ms after it is sent
+        // the sender is typed 1.5 s after the receiver's last answer; its publish reaches the
+        // broker at 5900 and the receiver a hop later, with the sender's answer
+        assert_eq!(
+            lines(0),
+            vec![
+                (2400, " [*] Waiting"),
+                (6300, " [x] Received Hello World!"),
+                (9100, "Interrupted")
+            ]
+        );
+        assert_eq!(lines(1), vec![(6300, " [x] Sent")]);
+        assert_eq!(
+            (t.terminals[1].started_at, t.terminals[1].ended_at),
+            (Some(3900), Some(7100))
+        );
+        // the publish is drawn on its way, from the sender to the queue (the default exchange
+        // is not drawn), and named once the broker numbered it; the delivery from the queue to
+        // the receiver's consumer
+        let trips: Vec<_> = live.timeline.trips.iter().collect();
+        let publish = trips
+            .iter()
+            .find(|tr| tr.from == Place::Client("t2".into()))
+            .expect("the publish's trip");
+        assert_eq!(publish.to, Some(Place::Queue("hello".into())));
+        assert_eq!((publish.start, publish.end()), (5500.0, 5900.0));
+        assert_ne!(publish.msg.0, 0);
+        let delivery = trips
+            .iter()
+            .find(|tr| tr.from == Place::Queue("hello".into()) && tr.kind == TripKind::Flow)
+            .expect("the delivery's trip");
+        assert!(matches!(&delivery.to, Some(Place::Consumer(c, _)) if &**c == "t1"));
+        assert_eq!((delivery.start, delivery.msg), (5900.0, publish.msg));
+    }
+
+    fn consumer_acking() -> VecDeque<S> {
+        VecDeque::from([
+            S::Send(json!({"op": "connect"})),
+            S::Send(call("t1", "queue_declare", json!({"queue": "jobs"}))),
+            S::Send(call("t1", "basic_consume", json!({"queue": "jobs"}))),
+            S::Ask(json!({"op": "wait", "timeout_ms": null}), |a, s| {
+                if a["interrupt"] == true {
+                    return;
+                }
+                let tag = a["events"][0]["delivery_tag"].as_u64().unwrap();
+                s.push_back(S::Send(json!({"op": "out", "text": "got"})));
+                s.push_back(S::Send(
+                    json!({"op": "cast", "conn": "t1", "ch": 1, "call": "basic_ack",
+                    "args": {"delivery_tag": tag}}),
+                ));
+                s.push_back(S::Send(json!({"op": "wait", "timeout_ms": null})));
+            }),
+        ])
+    }
+
+    fn producer() -> VecDeque<S> {
+        VecDeque::from([
+            S::Send(json!({"op": "connect"})),
+            S::Send(json!({"op": "cast", "conn": "t2", "ch": 1, "call": "basic_publish",
+                "args": {"exchange": "", "routing_key": "jobs", "body": "one"}})),
+            S::Send(json!({"op": "out", "text": "sent"})),
+            S::Send(json!({"op": "exit", "code": 0})),
+        ])
+    }
+
+    #[test]
+    fn the_run_goes_no_further_than_the_page_clock_and_ctrl_c_comes_when_the_learner_presses_it() {
+        let cmds = vec![
+            Command::parse("worker.py").unwrap(),
+            Command::parse("new_task.py").unwrap(),
+        ];
+        let mut r = Running {
+            t: Terminals::new(cmds, 400),
+            live: new_live(400),
+            pending: vec![None; 2],
+            scripts: vec![consumer_acking(), producer()],
+        };
+        // the page's learner presses Ctrl+C: the run never does it for them
+        r.t.auto_interrupt = false;
+        r.t.hold_at(2000);
+        assert_eq!(r.go(), Next::Hold);
+        assert_eq!(r.t.now(), 2000);
+        assert!(r.t.terminals[0].lines.is_empty());
+        // what the canvas draws now: the queue the worker declared, the worker consuming it
+        let d = r.t.design(&r.live, &Design::default());
+        let names: Vec<_> = d.nodes.iter().map(|n| (n.kind(), n.name.as_str())).collect();
+        assert_eq!(names, [(Kind::Queue, "jobs"), (Kind::Consumer, "t1")]);
+        assert_eq!(d.links.len(), 1);
+        // the producer is typed at 3900 (1.5 s after the worker's last answer) and publishes
+        // at 4700, once connected
+        r.t.hold_at(8000);
+        assert_eq!(r.go(), Next::Hold);
+        let d = r.t.design(&r.live, &Design::default());
+        let names: Vec<_> = d.nodes.iter().map(|n| (n.kind(), n.name.as_str())).collect();
+        assert!(names.contains(&(Kind::Producer, "t2")), "{names:?}");
+        let out: Vec<_> = r.t.terminals[0]
+            .lines
+            .iter()
+            .map(|l| (l.t_ms, l.text.as_str()))
+            .collect();
+        assert_eq!(out, [(5500, "got")]);
+        // its ack is drawn from the worker back to the queue, and reaches the broker a hop later
+        let ack = r
+            .live
+            .timeline
+            .trips
+            .iter()
+            .find(|tr| tr.kind == TripKind::Ack)
+            .expect("the ack's trip");
+        assert_eq!((ack.start, ack.to.clone()), (5500.0, Some(Place::Queue("jobs".into()))));
+        // nothing else happens: the worker waits until the learner presses Ctrl+C, at 8000
+        r.t.interrupt(0);
+        assert_eq!(r.go(), Next::Hold);
+        let last = r.t.terminals[0].lines.last().unwrap();
+        assert_eq!((last.t_ms, last.text.as_str()), (8000, "Interrupted"));
+        r.t.hold_at(u64::MAX);
+        assert_eq!(r.go(), Next::Done);
+        // its connection closed a hop after it ended
+        assert!(r.live.runner().conn_id("t1").is_none());
+    }
+
+    #[test]
+    fn a_script_the_learner_never_stops_gets_ctrl_c_at_the_time_limit() {
+        let cmds = vec![Command::parse("worker.py").unwrap()];
+        let mut r = Running {
+            t: Terminals::new(cmds, 400),
+            live: new_live(400),
+            pending: vec![None],
+            scripts: vec![consumer_acking()],
+        };
+        r.t.auto_interrupt = false;
+        assert_eq!(r.go(), Next::Done);
+        let lines = &r.t.terminals[0].lines;
+        assert_eq!(
+            lines[0].text,
+            "warren: Ctrl+C: the run reached its limit of 10 minutes of simulated time"
+        );
+        assert_eq!(lines.last().unwrap().text, "Interrupted");
+    }
+
+    #[test]
+    fn stop_is_ctrl_c_in_every_terminal_and_nothing_more_is_typed() {
+        let cmds = vec![
+            Command::parse("worker.py").unwrap(),
+            Command::parse("new_task.py").unwrap(),
+        ];
+        let mut r = Running {
+            t: Terminals::new(cmds, 400),
+            live: new_live(400),
+            pending: vec![None; 2],
+            scripts: vec![consumer_acking(), producer()],
+        };
+        r.t.auto_interrupt = false;
+        r.t.hold_at(3000);
+        assert_eq!(r.go(), Next::Hold);
+        r.t.stop();
+        r.t.hold_at(u64::MAX);
+        assert_eq!(r.go(), Next::Done);
+        assert_eq!(r.t.terminals[0].stdout(), ["Interrupted"]);
+        assert_eq!(r.t.terminals[1].exit, None, "the second command was never typed");
     }
 }

@@ -95,7 +95,10 @@ impl App {
                     if got > 0 {
                         let _ = ctx.fill_text(&format!("got {got}"), x as f64, (y + 44.0) as f64);
                     }
-                    let unacked = tally.consumer(&node.name, &node.name);
+                    let unacked = match self.terms.on_canvas {
+                        true => tally.client_consumers(|c| is_terminal(c, &node.name)).0,
+                        false => tally.consumer(&node.name, &node.name),
+                    };
                     let slots = prefetch_slots(c.prefetch, c.auto_ack);
                     if slots > 0 {
                         // its prefetch window: the slots the node draws, filled here while playing
@@ -261,6 +264,18 @@ impl App {
                         broker_name: (real != n.name && !real.is_empty()).then(|| AttrValue::from(real.clone())),
                     }
                 }
+                Spec::Consumer(c) if self.terms.on_canvas => {
+                    // a terminal's script: every consumer of its connections
+                    let (unacked, consuming) = tally.client_consumers(|conn| is_terminal(conn, &n.name));
+                    NodeState::Consumer {
+                        unacked,
+                        prefetch: c.prefetch,
+                        auto_ack: c.auto_ack,
+                        got: tally.got(&n.name),
+                        stopped: false,
+                        consuming,
+                    }
+                }
                 Spec::Consumer(c) => NodeState::Consumer {
                     unacked: tally.consumer(&n.name, &n.name),
                     prefetch: c.prefetch,
@@ -400,6 +415,15 @@ pub(super) fn beside(at: (f32, f32), dir: (f32, f32), n: u32, step: f32) -> (f32
     let (px, py) = (-dir.1 / len, dir.0 / len);
     let k = n.div_ceil(2) as f32 * if n % 2 == 1 { 1.0 } else { -1.0 };
     (at.0 + px * step * k, at.1 + py * step * k)
+}
+
+/// Whether connection `conn` is one of the terminal whose client node is `node` (`t1`: `t1`,
+/// `t1.2`, …).
+fn is_terminal(conn: &str, node: &str) -> bool {
+    warren_model::terminals::route::terminal_of(conn)
+        .map(warren_model::terminals::node_name)
+        .as_deref()
+        == Some(node)
 }
 
 #[cfg(test)]

@@ -140,7 +140,17 @@ pub(super) fn node_at(live: &Live, p: &Place) -> Option<Id> {
         Place::Consumer(_, tag) => d
             .by_name(Kind::Consumer, tag)
             .or_else(|| d.by_name(Kind::Producer, tag)),
-    }?;
+    };
+    // a terminal's script is one client, whatever its connections and consumers
+    let n = n.or_else(|| {
+        let (Place::Client(c) | Place::Consumer(c, _)) = p else {
+            return None;
+        };
+        let name = warren_model::terminals::node_name(warren_model::terminals::route::terminal_of(c)?);
+        d.nodes
+            .iter()
+            .find(|n| n.name == name && matches!(n.kind(), Kind::Producer | Kind::Consumer))
+    })?;
     Some(n.id)
 }
 

@@ -336,6 +336,12 @@ impl App {
     /// The design changed by the user's own edit: the run takes it from now on where it can
     /// (what happened so far stays), or goes on without it and says why.
     fn edited(&mut self) {
+        if self.terms.on_canvas && self.hist.design.topology() != self.live.design.topology() {
+            // the scripts' broker edited: their run stops, and the design runs as one of its own
+            self.term_detach();
+            self.changed(true);
+            return;
+        }
         self.design_gen += 1;
         let t = self.t as u64;
         if self.hist.design.topology() != self.live.design.topology() && t < self.live.clock() {
@@ -372,6 +378,9 @@ impl App {
     /// run it can take goes on; else the run before a fresh start, if it was this design's, or a
     /// fresh run.
     fn changed(&mut self, afresh: bool) {
+        // the canvas leaves the scripts' broker (Undo, a file, a tutorial): their run stops
+        let afresh = afresh || self.terms.on_canvas;
+        self.term_detach();
         self.design_gen += 1;
         let fresh = afresh
             || (self.hist.design.topology() != self.live.design.topology()

@@ -32,6 +32,15 @@ pub struct Terms {
     /// the worker, its number, and whether it has loaded.
     spare: Option<(web_sys::Worker, u64, bool)>,
     spares: u64,
+    /// The canvas shows the run's broker (a design of its own, made as the scripts declare;
+    /// Undo brings back the one before).
+    pub on_canvas: bool,
+    /// The run's shape the canvas was last drawn from ([`Terminals::shape`]).
+    shape: u64,
+    /// How many of the terminals' lines were shown at the last render.
+    pub shown: usize,
+    /// The terminals of a run the canvas left, as they ended.
+    ended: Option<Vec<warren_model::terminals::Terminal>>,
 }
 
 pub enum TermMsg {
@@ -51,6 +60,8 @@ pub enum TermMsg {
     RemoveTerminal(usize),
     Run,
     Stop,
+    /// Ctrl+C in terminal k.
+    CtrlC(usize),
     /// Terminal k's Python (of run `generation`) said this.
     Heard(usize, u64, String),
     /// Terminal k's worker failed to start or broke.
@@ -68,6 +79,18 @@ impl Terms {
                 w.terminate();
             }
         }
+    }
+}
+
+impl Terms {
+    /// How many of the run's lines have been printed by simulated instant `t`.
+    pub fn printed_by(&self, t: f64) -> usize {
+        let Some(run) = &self.run else { return 0 };
+        run.terms
+            .terminals
+            .iter()
+            .map(|term| term.lines.partition_point(|l| l.t_ms as f64 <= t))
+            .sum()
     }
 }
 
@@ -161,16 +184,21 @@ impl App {
             }
             TermMsg::Run => self.term_run(ctx),
             TermMsg::Stop => {
-                let t = &mut self.terms;
-                t.stop_workers();
-                if let Some(run) = &mut t.run {
-                    for k in 0..run.terms.terminals.len() {
-                        if run.terms.terminals[k].alive() {
-                            run.terms.killed(k, "warren: the run was stopped");
-                        }
-                    }
-                }
-                t.generation += 1;
+                // Ctrl+C in every terminal, now (at the run's present, after a step back)
+                let Some(run) = self.terms.run.as_mut() else {
+                    return false;
+                };
+                self.t = self.t.max(run.terms.now() as f64);
+                let todo = run.stop(&mut self.live);
+                self.term_do(ctx, todo);
+            }
+            TermMsg::CtrlC(k) => {
+                let Some(run) = self.terms.run.as_mut() else {
+                    return false;
+                };
+                self.t = self.t.max(run.terms.now() as f64);
+                let todo = run.interrupt(&mut self.live, k);
+                self.term_do(ctx, todo);
             }
             TermMsg::Heard(k, generation, text) => {
                 if generation != t.generation {
@@ -178,7 +206,7 @@ impl App {
                 }
                 t.heard += 1;
                 let Some(run) = t.run.as_mut() else { return false };
-                let todo = run.heard(k, &text);
+                let todo = run.heard(&mut self.live, k, &text);
                 self.term_do(ctx, todo);
                 // rendered when the script waits or ends, not at every message it sends
                 return self.terms.run.as_ref().is_none_or(|r| r.awaiting() != Some(k));
@@ -191,7 +219,7 @@ impl App {
                     w.terminate();
                 }
                 let Some(run) = t.run.as_mut() else { return false };
-                let todo = run.lost(k, &format!("this browser could not run Python: {why}"));
+                let todo = run.lost(&mut self.live, k, &format!("this browser could not run Python: {why}"));
                 self.term_do(ctx, todo);
             }
             TermMsg::Silent(k, generation, heard) => {
@@ -203,7 +231,7 @@ impl App {
                     "the script computed for {} s without waiting for the broker (a loop that never ends?)",
                     SILENT_MS / 1000
                 );
-                let todo = run.silent(k, &why);
+                let todo = run.silent(&mut self.live, k, &why);
                 self.term_do(ctx, todo);
             }
         }
@@ -239,12 +267,36 @@ impl App {
         }
         t.commands = lines;
         let files = t.files.clone();
-        let version = self.hist.design.rabbitmq;
+        // the scripts' broker on the canvas: a design of its own, empty until they declare
+        // (Undo brings back the one before); its users are the design's
+        let d = &self.hist.design;
+        let base = Design {
+            name: d.name.clone(),
+            seed: d.seed,
+            rabbitmq: d.rabbitmq,
+            users: d.users.clone(),
+            show_default: false,
+            ..Design::default()
+        };
+        if self.hist.apply(Action::Replace(base)).is_ok() {
+            self.compare = None;
+            self.sel = Sel::None;
+            self.changed(true);
+        }
+        self.t = 0.0;
+        self.playing = true;
+        let t = &mut self.terms;
+        t.on_canvas = true;
+        t.shape = 0;
+        t.ended = None;
         let mut run = Run::new(
             commands,
             |name| files.iter().find(|f| f.0 == name).map(|f| f.1.clone()),
-            version,
+            warren_model::timeline::HOP as u64,
         );
+        // the learner presses Ctrl+C when they choose (or Stop)
+        run.terms.auto_interrupt = false;
+        run.terms.hold_at(0);
         // every Python starts loading at once (the first terminal's may have loaded already);
         // the run waits for each as its command comes
         let n = run.terms.terminals.len();
@@ -262,15 +314,71 @@ impl App {
                 _ => spawn(ctx, k, t.generation),
             })
             .collect();
-        let mut first = run.start();
+        let mut first = run.start(&mut self.live);
         for k in todo {
-            first.extend(run.loaded(k));
+            first.extend(run.loaded(&mut self.live, k));
         }
         t.run = Some(run);
         // and one more for the next run
         t.spares += 1;
         t.spare = spawn_spare(ctx, t.spares).map(|w| (w, t.spares, false));
         self.term_do(ctx, first);
+    }
+
+    /// Each frame, while the run's broker is on the canvas: the run goes on as far as the
+    /// playback clock, and the clock no further than the run (a script computing holds it);
+    /// the canvas draws what the scripts declared so far.
+    pub(super) fn term_tick(&mut self, ctx: &Context<Self>) {
+        if !self.terms.on_canvas {
+            return;
+        }
+        let Some(run) = self.terms.run.as_mut() else { return };
+        let todo = run.advance(&mut self.live, self.t as u64);
+        let frontier = run.frontier();
+        let shape = run.terms.shape;
+        self.term_do(ctx, todo);
+        if self.t > frontier as f64 {
+            self.t = frontier as f64;
+        }
+        if shape != self.terms.shape {
+            self.terms.shape = shape;
+            let Some(run) = self.terms.run.as_ref() else { return };
+            let d = run.terms.design(&self.live, &self.hist.design);
+            let grew = d.nodes.len() != self.hist.design.nodes.len();
+            self.live.design = d.clone();
+            self.hist.design = d;
+            self.design_gen += 1;
+            self.live_gen += 1;
+            if grew {
+                self.fit_pending = true;
+            }
+        }
+    }
+
+    /// The canvas leaves the run's broker (another design replaces it, or an edit changes it):
+    /// the run stops where it is, its terminals keep what they printed.
+    pub(super) fn term_detach(&mut self) {
+        let t = &mut self.terms;
+        if !t.on_canvas {
+            return;
+        }
+        t.on_canvas = false;
+        t.stop_workers();
+        t.generation += 1;
+        if let Some(run) = t.run.take() {
+            // what they printed stays shown; the run itself is over
+            let mut terms = run.terms;
+            for term in terms.terminals.iter_mut() {
+                if term.exit.is_none() && term.started_at.is_some() {
+                    term.lines.push(warren_model::terminals::Line {
+                        t_ms: term.lines.last().map_or(0, |l| l.t_ms),
+                        stream: Stream::Stderr,
+                        text: "warren: the run ended: the canvas shows another design".into(),
+                    });
+                }
+            }
+            t.ended = Some(terms.terminals);
+        }
     }
 
     /// Do what the run says, and watch the Python it waits on.
@@ -292,7 +400,7 @@ impl App {
                     }
                     if let Some(run) = t.run.as_mut() {
                         if run.terms.terminals[k].alive() {
-                            todo.extend(run.lost(k, "the script was stopped"));
+                            todo.extend(run.lost(&mut self.live, k, "the script was stopped"));
                         }
                     }
                 }
@@ -321,9 +429,13 @@ impl App {
         let t = &self.terms;
         let running = t.run.as_ref().is_some_and(|r| !r.done());
         let term = |m: TermMsg| Msg::Term(m);
+        // what each terminal shows: on the canvas's clock while its broker is there (a step back
+        // hides what was printed later)
+        let shown_terms = t.run.as_ref().map(|r| &r.terms.terminals[..]).or(t.ended.as_deref());
+        let by = if t.on_canvas { self.t } else { f64::INFINITY };
         html! {
             <section class="terminals" aria-label={tr(l, "terminals")}>
-                <p>{ tr(l, "Your own pika scripts, run as the tutorials say: one terminal each, on the simulated broker. The next command is typed once every terminal has been quiet for 1.5 s; after the last, Ctrl+C in each once all have been quiet for 2 s.") }
+                <p>{ tr(l, "Your own pika scripts, run as the tutorials say: one terminal each, on the simulated broker, drawn on the canvas on its clock. The next command is typed once every terminal has been quiet for 1.5 s; Ctrl+C stops a script where it waits.") }
                     <button class="close" onclick={link.callback(move |_| term(TermMsg::Open(false)))} aria-label={tr(l, "close the terminals")}>{ "×" }</button></p>
                 <div class="files">
                     <h3>{ tr(l, "Files") }</h3>
@@ -351,22 +463,27 @@ impl App {
                 </div>
                 <div class="terms">
                     { for t.commands.iter().enumerate().map(|(k, line)| {
-                        let shown = t.run.as_ref().and_then(|r| r.terms.terminals.get(k));
+                        let shown = shown_terms.and_then(|ts| ts.get(k));
+                        let ended = shown.and_then(|s| s.ended_at.map(|at| (at, s.exit))).filter(|e| e.0 as f64 <= by);
+                        let waits = running && shown.is_some_and(|s| s.alive() && s.started_at.is_some());
                         html! {
                             <div class="term">
-                                <label class="prompt">{ "$ " }
+                                <label class="prompt">{ format!("t{} $ ", k + 1) }
                                     <input value={line.clone()} placeholder="python receive.py" disabled={running} aria-label={format!("{} {}", tr(l, "terminal"), k + 1)}
                                         onchange={link.callback(move |e: Event| term(TermMsg::Command(k, input_value(&e))))} />
                                 </label>
                                 if !running {
                                     <button onclick={link.callback(move |_| term(TermMsg::RemoveTerminal(k)))} aria-label={format!("{} {}", tr(l, "remove terminal"), k + 1)}>{ "×" }</button>
                                 }
+                                if waits {
+                                    <button class="ctrl-c" onclick={link.callback(move |_| term(TermMsg::CtrlC(k)))} aria-label={format!("Ctrl+C {} {}", tr(l, "in terminal"), k + 1)}>{ "Ctrl+C" }</button>
+                                }
                                 <pre class="out" aria-live="polite" aria-label={format!("{} {} {}", tr(l, "terminal"), k + 1, tr(l, "output"))}>
-                                    { for shown.into_iter().flat_map(|s| s.lines.iter()).map(|line| html! {
+                                    { for shown.into_iter().flat_map(|s| s.lines.iter()).take_while(|line| line.t_ms as f64 <= by).map(|line| html! {
                                         <span class={classes!("line", (line.stream == Stream::Stderr).then_some("err"))}
                                             title={format!("t = {} s", fixed(line.t_ms as f64 / 1000.0, 2))}>{ format!("{}\n", line.text) }</span>
                                     }) }
-                                    if let Some(code) = shown.and_then(|s| s.exit) {
+                                    if let Some((_, Some(code))) = ended {
                                         <span class="exit">{ format!("[{} {code}]\n", tr(l, "exit")) }</span>
                                     }
                                 </pre>

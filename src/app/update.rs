@@ -14,6 +14,8 @@ impl App {
                 if self.playing {
                     self.t += dt * self.speed;
                 }
+                // the scripts' run, if on the canvas, goes as far as the clock (and holds it)
+                self.term_tick(ctx);
                 self.live.advance_to(self.t as u64);
                 self.live.timeline.seek(self.t);
                 self.draw_dots();
@@ -23,10 +25,13 @@ impl App {
                 // them, the inspector) is rendered at most 4 times a second, less often when frames
                 // come slowly: what moves is drawn on the canvas layers meanwhile (the dots every
                 // frame; counts and prefetch slots at the counts' cadence). At once otherwise.
-                let render =
-                    v != self.shown_version && (!self.playing || ts - self.render_at >= PAGE_CADENCES * self.cadence());
+                // a terminal's line is shown at its instant
+                let printed = self.terms.printed_by(self.t);
+                let render = (v != self.shown_version || printed != self.terms.shown)
+                    && (!self.playing || ts - self.render_at >= PAGE_CADENCES * self.cadence());
                 if render {
                     self.shown_version = v;
+                    self.terms.shown = printed;
                     self.render_at = ts;
                     if v != self.log_version {
                         self.log = Lines(Rc::new(self.log_lines()));
@@ -253,7 +258,24 @@ impl App {
             }
             Msg::Step(forward) => {
                 self.playing = false;
-                if forward {
+                if forward && self.terms.on_canvas {
+                    // the scripts' run is never ahead of the clock: past its last moment, it
+                    // goes on for up to a second (as far as its scripts let it) to the next one
+                    let from = self.t;
+                    let next = match self.live.timeline.next_moment(from + 1e-6) {
+                        Some(n) => n,
+                        None => {
+                            self.t = from + 1000.0;
+                            self.term_tick(ctx);
+                            let reached = self.t.max(from);
+                            self.live
+                                .timeline
+                                .next_moment(from + 1e-6)
+                                .map_or(reached, |n| n.min(reached))
+                        }
+                    };
+                    self.t = next;
+                } else if forward {
                     let mut next = self.live.timeline.next_moment(self.t + 1e-6);
                     if next.is_none() {
                         if let Some(d) = self.live.next_due() {
@@ -274,6 +296,10 @@ impl App {
             }
             Msg::Speed(s) => self.speed = s.clamp(0.25, 8.0),
             Msg::Replay(run) => self.replay(*run),
+            // the scripts' run starts again from the start: their commands typed anew
+            Msg::Rewind if self.terms.on_canvas => {
+                self.on_term(ctx, terminals::TermMsg::Run);
+            }
             Msg::Rewind => {
                 // a file's or link's run plays again from its start, while its design is on the canvas
                 let fresh = match &self.replayed {
@@ -289,6 +315,15 @@ impl App {
                 self.live_gen += 1;
                 self.t = 0.0;
                 self.sel = Sel::None;
+            }
+            Msg::Input(_) if self.terms.on_canvas => {
+                self.notice = Some(
+                    tr(
+                        self.lang,
+                        "The scripts are the clients on this canvas: act in their terminals.",
+                    )
+                    .into(),
+                );
             }
             Msg::Input(i) => {
                 // acting from an earlier moment (after stepping back) replays up to it first
@@ -571,6 +606,10 @@ impl App {
                 };
                 match e.key().as_str() {
                     "Enter" => {
+                        if self.terms.on_canvas {
+                            // the scripts' run cannot be replayed: a command acts at its present
+                            self.t = self.t.max(self.live.clock() as f64);
+                        }
                         let t = self.t as u64;
                         // after a step back the node is read (or changed) as it was at `t`
                         if t < self.live.clock() {

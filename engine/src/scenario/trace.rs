@@ -296,7 +296,7 @@ impl Runner {
     }
 
     /// The trace line a client sees for an engine event, with its sort keys.
-    fn client_line(&self, e: &Event) -> Option<(String, u16, Value)> {
+    pub fn client_line(&self, e: &Event) -> Option<(String, u16, Value)> {
         let cname = |c: &ConnId| self.conn_names.get(c).cloned().unwrap_or_default();
         let mut m = Map::new();
         let (conn, ch) = match &e.kind {

@@ -183,7 +183,6 @@ pub(super) fn parse_json(text: &str) -> Result<Value, String> {
 
 /// The topology a plain scenario builds: run it on the engine and read the broker.
 pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design {
-    use warren_engine::exchange::Dest;
     use warren_engine::method::Method;
     use warren_engine::scenario::Call;
     let rabbitmq = sc.rabbitmq.unwrap_or(Version::V3_10);
@@ -198,78 +197,8 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
         rabbitmq,
         ..Design::default()
     };
-    let add = |d: &mut Design, name: &str, spec: Spec| -> Id {
-        let id = d.next_id();
-        d.nodes.push(Node {
-            id,
-            name: name.to_string(),
-            x: 0.0,
-            y: id as f32,
-            spec,
-        });
-        id
-    };
-    let mut ids: VecMap<(Kind, String), Id> = VecMap::new();
-    for x in r
-        .broker()
-        .exchanges()
-        .filter(|x| !x.name.is_empty() && !x.name.starts_with("amq."))
-    {
-        let spec = ExchangeSpec {
-            kind: x.kind.name().to_string(),
-            durable: x.durable,
-            alternate_exchange: x.alternate().map(str::to_string),
-        };
-        ids.insert(
-            (Kind::Exchange, x.name.to_string()),
-            add(&mut d, &x.name, Spec::Exchange(spec)),
-        );
-    }
-    let alias_of: VecMap<String, String> =
-        warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
-    for q in r.broker().queues() {
-        let alias = alias_of.get(&*q.name);
-        let spec = QueueSpec {
-            server_named: alias.is_some(),
-            durable: q.durable,
-            exclusive: q.exclusive_owner.is_some(),
-            auto_delete: q.auto_delete,
-            message_ttl: q.cfg.message_ttl,
-            max_length: q.cfg.max_length,
-            dead_letter_exchange: q.cfg.dlx.as_ref().map(|x| x.to_string()),
-            dead_letter_routing_key: q.cfg.dlrk.as_ref().map(|x| x.to_string()),
-            max_priority: q.cfg.max_priority,
-            overflow: String::new(),
-            queue_type: if q.cfg.quorum { "quorum".into() } else { String::new() },
-            delivery_limit: q.cfg.delivery_limit,
-        };
-        let name = alias.cloned().unwrap_or_else(|| q.name.to_string());
-        ids.insert((Kind::Queue, q.name.to_string()), add(&mut d, &name, Spec::Queue(spec)));
-    }
-    for x in r.broker().exchanges() {
-        let Some(&from) = ids.get(&(Kind::Exchange, x.name.to_string())) else {
-            continue;
-        };
-        for b in &x.bindings {
-            let to = match &b.dest {
-                Dest::Queue(q) => ids.get(&(Kind::Queue, q.to_string())),
-                Dest::Exchange(e) => ids.get(&(Kind::Exchange, e.to_string())),
-            };
-            if let Some(&to) = to {
-                let arguments = warren_engine::sort::map_of(
-                    b.args
-                        .iter()
-                        .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string()))),
-                );
-                d.links.push(Link {
-                    from,
-                    to,
-                    key: b.key.to_string(),
-                    arguments,
-                });
-            }
-        }
-    }
+    let ids = broker_nodes(&r, &mut d);
+    let add = add_node;
     for (_, c) in r.broker().connections() {
         for chan in c.channels.values() {
             for (tag, cons) in &chan.consumers {
@@ -345,6 +274,88 @@ pub(super) fn import_topology(sc: &warren_engine::scenario::Scenario) -> Design 
     }
     d.tidy();
     d
+}
+
+/// A node added to `d` (where the layout will put it: [`Design::tidy`]).
+pub(crate) fn add_node(d: &mut Design, name: &str, spec: Spec) -> Id {
+    let id = d.next_id();
+    d.nodes.push(Node {
+        id,
+        name: name.to_string(),
+        x: 0.0,
+        y: id as f32,
+        spec,
+    });
+    id
+}
+
+/// The exchanges (but the default and `amq.*`), queues and bindings `r`'s broker holds, added
+/// to `d`: each node's id by kind and broker name.
+pub(crate) fn broker_nodes(r: &warren_engine::trace::Runner, d: &mut Design) -> VecMap<(Kind, String), Id> {
+    use warren_engine::exchange::Dest;
+    let add = add_node;
+    let mut ids: VecMap<(Kind, String), Id> = VecMap::new();
+    for x in r
+        .broker()
+        .exchanges()
+        .filter(|x| !x.name.is_empty() && !x.name.starts_with("amq."))
+    {
+        let spec = ExchangeSpec {
+            kind: x.kind.name().to_string(),
+            durable: x.durable,
+            alternate_exchange: x.alternate().map(str::to_string),
+        };
+        ids.insert(
+            (Kind::Exchange, x.name.to_string()),
+            add(d, &x.name, Spec::Exchange(spec)),
+        );
+    }
+    let alias_of: VecMap<String, String> =
+        warren_engine::sort::map_of(r.aliases().iter().map(|(a, q)| (q.clone(), a.clone())));
+    for q in r.broker().queues() {
+        let alias = alias_of.get(&*q.name);
+        let spec = QueueSpec {
+            server_named: alias.is_some(),
+            durable: q.durable,
+            exclusive: q.exclusive_owner.is_some(),
+            auto_delete: q.auto_delete,
+            message_ttl: q.cfg.message_ttl,
+            max_length: q.cfg.max_length,
+            dead_letter_exchange: q.cfg.dlx.as_ref().map(|x| x.to_string()),
+            dead_letter_routing_key: q.cfg.dlrk.as_ref().map(|x| x.to_string()),
+            max_priority: q.cfg.max_priority,
+            overflow: String::new(),
+            queue_type: if q.cfg.quorum { "quorum".into() } else { String::new() },
+            delivery_limit: q.cfg.delivery_limit,
+        };
+        let name = alias.cloned().unwrap_or_else(|| q.name.to_string());
+        ids.insert((Kind::Queue, q.name.to_string()), add(d, &name, Spec::Queue(spec)));
+    }
+    for x in r.broker().exchanges() {
+        let Some(&from) = ids.get(&(Kind::Exchange, x.name.to_string())) else {
+            continue;
+        };
+        for b in &x.bindings {
+            let to = match &b.dest {
+                Dest::Queue(q) => ids.get(&(Kind::Queue, q.to_string())),
+                Dest::Exchange(e) => ids.get(&(Kind::Exchange, e.to_string())),
+            };
+            if let Some(&to) = to {
+                let arguments = warren_engine::sort::map_of(
+                    b.args
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string()))),
+                );
+                d.links.push(Link {
+                    from,
+                    to,
+                    key: b.key.to_string(),
+                    arguments,
+                });
+            }
+        }
+    }
+    ids
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! `warren trace` and a real broker can run it; the canvas itself goes under `"canvas"`.
 
 mod clients;
-mod files;
+pub(crate) mod files;
 
 pub use files::Opened;
 

@@ -26,27 +26,39 @@ impl Live {
     /// along the route the broker's bindings now give it (to the exchange in the first half of
     /// the hop, then through the bindings), and the broker takes it a hop later.
     pub(super) fn send_publish(&mut self, node: Id, frame: crate::steps::Frame) {
-        let t = self.runner.now() as f64;
-        let h = self.hop;
-        let (client, exchange, hops) = match &frame {
+        let trips = match &frame {
             crate::steps::Frame::Publish {
                 conn,
                 exchange,
                 routing_key,
                 properties,
                 ..
-            } => {
-                let alias = match routing_key.strip_prefix('$') {
-                    Some(alias) => self.runner.aliases().get(alias).map(|q| Name::from(q.as_str())),
-                    None => None,
-                };
-                let rk = alias.as_ref().unwrap_or(routing_key);
-                let mut hops = std::mem::take(&mut self.hops);
-                self.runner.server.preview_route(exchange, rk, properties, &mut hops);
-                (Place::Client(conn.clone()), exchange.clone(), hops)
-            }
-            _ => return self.send(node, frame, 0..0),
+            } => self.draw_publish(conn, exchange, routing_key, properties),
+            _ => 0..0,
         };
+        self.send(node, frame, trips);
+    }
+
+    /// Draw a message client `conn` publishes now along the route the broker's bindings now
+    /// give it (to the exchange in the first half of the hop, then through the bindings): its
+    /// trips, to be named once the broker numbers the message ([`Timeline::name_trips`]).
+    pub(super) fn draw_publish(
+        &mut self,
+        conn: &Name,
+        exchange: &Name,
+        routing_key: &Name,
+        properties: &Rc<warren_engine::message::Properties>,
+    ) -> std::ops::Range<usize> {
+        let t = self.runner.now() as f64;
+        let h = self.hop;
+        let alias = match routing_key.strip_prefix('$') {
+            Some(alias) => self.runner.aliases().get(alias).map(|q| Name::from(q.as_str())),
+            None => None,
+        };
+        let rk = alias.as_ref().unwrap_or(routing_key);
+        let mut hops = std::mem::take(&mut self.hops);
+        self.runner.server.preview_route(exchange, rk, properties, &mut hops);
+        let (client, exchange) = (Place::Client(conn.clone()), exchange.clone());
         let tl = &mut self.timeline;
         // its trips are the ones added now, one after the other
         let first = tl.trips.len();
@@ -91,9 +103,8 @@ impl Live {
                 add(tl, Place::Exchange(from.clone()), Some(to), a, a + span);
             }
         }
-        let trips = first..self.timeline.trips.len();
         self.hops = hops;
-        self.send(node, frame, trips);
+        first..self.timeline.trips.len()
     }
 
     /// A consumer that got a delivery runs its callback once the callbacks of its earlier

@@ -2,6 +2,7 @@
 
 mod agenda;
 mod clients;
+mod scripts;
 
 use clients::Calls;
 

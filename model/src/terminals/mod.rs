@@ -18,14 +18,18 @@
 //! [`Terminals::what_next`] what happens next, hands each message a script sends to
 //! [`Terminals::message`], and sends back what they return. The messages are `protocol.md`'s.
 
-mod route;
+mod canvas;
+mod command;
+mod network;
+pub mod route;
 pub mod run;
 
+pub use canvas::node_name;
+pub use command::{split_words, Command};
+
+use crate::sim::Live;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
-use warren_engine::scenario::{Call, Login, Scenario, Step};
-use warren_engine::trace::Runner;
-use warren_engine::version::Version;
 
 /// The next command is typed once every terminal has printed nothing for this long (ms).
 pub const NEXT_COMMAND_AFTER_MS: u64 = 1500;
@@ -37,100 +41,6 @@ pub const TIME_BUDGET_MS: u64 = 10 * 60 * 1000;
 /// A script gets Ctrl+C once it has sent this many messages (calls, prints, sleeps), and its
 /// terminal is closed at twice as many.
 pub const STEP_BUDGET: u64 = 50_000;
-
-/// A command line typed into a terminal: `emit_log_topic.py kern.critical "A critical error"`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Command {
-    /// What the script sees as `sys.argv` (the script's file first).
-    pub argv: Vec<String>,
-    /// What the person types into it (`input()`, `sys.stdin`), not echoed.
-    pub stdin: String,
-}
-
-impl Command {
-    /// A command line as a shell splits it (quotes, backslashes); a leading `python` or
-    /// `python3` is the program, not an argument.
-    pub fn parse(line: &str) -> Result<Command, String> {
-        let mut argv = split_words(line)?;
-        if argv.first().is_some_and(|p| p == "python" || p == "python3") {
-            argv.remove(0);
-        }
-        match argv.first() {
-            None => Err(format!("'{line}' names no script")),
-            Some(s) if !s.ends_with(".py") => Err(format!("'{s}' is not a Python script (a file ending in .py)")),
-            Some(_) => Ok(Command {
-                argv,
-                stdin: String::new(),
-            }),
-        }
-    }
-
-    /// The script's file name.
-    pub fn script(&self) -> &str {
-        &self.argv[0]
-    }
-}
-
-/// Words as a POSIX shell splits a line: spaces between words, `'...'` and `"..."` quote, `\`
-/// escapes the next character (inside `"..."`: only `"`, `\`, `$` and `` ` ``).
-pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut w = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' => {
-                if in_word {
-                    words.push(std::mem::take(&mut w));
-                    in_word = false;
-                }
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => w.push(c),
-                        None => return Err(format!("a quote (') is not closed in: {line}")),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => w.push(c),
-                            Some(c) => {
-                                w.push('\\');
-                                w.push(c);
-                            }
-                            None => return Err(format!("a quote (\") is not closed in: {line}")),
-                        },
-                        Some(c) => w.push(c),
-                        None => return Err(format!("a quote (\") is not closed in: {line}")),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(c) = chars.next() {
-                    w.push(c);
-                }
-            }
-            c => {
-                in_word = true;
-                w.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(w);
-    }
-    Ok(words)
-}
 
 /// Which of a script's streams a line went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,10 +74,16 @@ pub struct Terminal {
     /// The script's exit status, once it has ended (130: Ctrl+C it did not catch, as a shell
     /// reports it).
     pub exit: Option<i32>,
+    /// When its command was typed, and when its script ended.
+    pub started_at: Option<u64>,
+    pub ended_at: Option<u64>,
     state: State,
-    /// What the broker sent its connections that the script has not been told yet, each with
-    /// its place in the order things happened.
-    inbox: VecDeque<(u64, Value)>,
+    /// What the broker sent its connections that the script has not been told yet: its place
+    /// in the order things happened, the instant it reaches the script, the trace line.
+    inbox: VecDeque<(u64, u64, Value)>,
+    /// The answer to its call on its way back: the call's number, when it arrives, the answer
+    /// (and whether what came before it goes with it).
+    answer: Option<(u64, u64, Value, bool)>,
     /// Its connections so far (their names are `t<terminal>`, `t<terminal>.<n>`).
     conns: Vec<String>,
     /// Its stdin lines not read yet.
@@ -175,6 +91,8 @@ pub struct Terminal {
     sent: u64,
     /// It got Ctrl+C for making too many calls.
     over_budget: bool,
+    /// What it did, that says how the canvas draws it ([`canvas`]).
+    role: canvas::Role,
 }
 
 impl Terminal {
@@ -201,6 +119,8 @@ enum State {
     Running,
     /// Its answer is ready: it goes on as soon as it is its turn.
     Ready(Value),
+    /// Waits for the answer to call number `.0`, on its way over the network.
+    Answer(u64),
     /// Waits for the broker (consuming, `process_data_events`), until an instant or forever.
     Events {
         until: Option<u64>,
@@ -221,6 +141,9 @@ pub enum Next {
     Resume(usize, Value),
     /// Stop terminal `.0`'s process: it is over (the reason is already in its lines).
     Kill(usize),
+    /// Nothing happens until after the instant the run may reach ([`Terminals::hold_at`]):
+    /// every script waits there.
+    Hold,
     /// Every script has ended.
     Done,
 }
@@ -240,10 +163,29 @@ pub enum Handled {
     Kill,
 }
 
-/// The coordinator of a run of terminals.
+/// The coordinator of a run of terminals. Its broker is a [`Live`] the caller keeps (the
+/// page's, whose canvas and timeline show the run; a new one for the CLI), handed to every call
+/// that may reach it.
 pub struct Terminals {
-    runner: Runner,
     pub terminals: Vec<Terminal>,
+    /// How long a frame takes between a script and the broker (simulated ms).
+    hop: u64,
+    /// The run's instant.
+    now: u64,
+    /// The run goes no further than this instant (the page's playback clock).
+    horizon: u64,
+    /// After the last command, the person presses Ctrl+C in every terminal once all have been
+    /// quiet for [`INTERRUPT_AFTER_MS`] (`warren python`); else the learner does, when they
+    /// choose ([`Terminals::interrupt`]).
+    pub auto_interrupt: bool,
+    /// Frames on their way to the broker, in the order they arrive.
+    frames: VecDeque<network::Sent>,
+    /// How many of the timeline's events the run has read.
+    seen: usize,
+    /// Deliveries to the scripts not settled yet (where an ack's dot starts).
+    held: Vec<network::Held>,
+    /// Calls numbered so far.
+    calls: u64,
     /// Commands typed so far.
     started: usize,
     /// The last instant any terminal printed something, or a command was typed.
@@ -254,17 +196,19 @@ pub struct Terminals {
     interrupting: VecDeque<usize>,
     /// Terminals whose answer is ready, in the order they became ready.
     ready: VecDeque<usize>,
-    steps: usize,
     seq: u64,
     /// The run reached [`TIME_BUDGET_MS`] (and every terminal got Ctrl+C).
     out_of_time: bool,
+    /// Bumped whenever what the canvas draws of the scripts may have changed (a declaration,
+    /// a binding, a consumer, a connection, a script's role).
+    pub shape: u64,
 }
 
 impl Terminals {
-    /// Terminals for `commands`, typed in order, on a simulated RabbitMQ `version`.
-    pub fn new(commands: Vec<Command>, version: Version) -> Terminals {
+    /// Terminals for `commands`, typed in order, whose frames take `hop` ms to and from the
+    /// broker (the page's [`crate::timeline::HOP`]; 0 for a loopback network).
+    pub fn new(commands: Vec<Command>, hop: u64) -> Terminals {
         Terminals {
-            runner: Runner::with_version(0, version),
             terminals: commands
                 .into_iter()
                 .map(|command| Terminal {
@@ -272,41 +216,85 @@ impl Terminals {
                     command,
                     lines: Vec::new(),
                     exit: None,
+                    started_at: None,
+                    ended_at: None,
                     state: State::NotStarted,
                     inbox: VecDeque::new(),
+                    answer: None,
                     conns: Vec::new(),
                     sent: 0,
                     over_budget: false,
+                    role: canvas::Role::default(),
                 })
                 .collect(),
+            hop,
+            now: 0,
+            horizon: u64::MAX,
+            auto_interrupt: true,
+            frames: VecDeque::new(),
+            seen: 0,
+            held: Vec::new(),
+            calls: 0,
             started: 0,
             quiet_since: 0,
             interrupted_at: None,
             interrupting: VecDeque::new(),
             ready: VecDeque::new(),
-            steps: 0,
             seq: 0,
             out_of_time: false,
+            shape: 0,
         }
     }
 
     /// Simulated time (ms since the first command).
     pub fn now(&self) -> u64 {
-        self.runner.now()
+        self.now
     }
 
-    /// The simulated broker and clients, as the engine runs them.
-    pub fn runner(&self) -> &Runner {
-        &self.runner
+    /// How long a frame takes between a script and the broker (ms).
+    pub fn hop(&self) -> u64 {
+        self.hop
+    }
+
+    /// How far the run may go.
+    pub fn horizon(&self) -> u64 {
+        self.horizon
+    }
+
+    /// The run may go as far as instant `t` (the page's playback clock), and no further.
+    pub fn hold_at(&mut self, t: u64) {
+        self.horizon = t;
+    }
+
+    /// Ctrl+C in terminal `k`, now (the learner's, or the Stop button's in every terminal): its
+    /// script gets `KeyboardInterrupt` where it waits, before anything else happens. Whoever
+    /// runs it interrupts a script that computes ([`run::Run::interrupt`]).
+    pub fn interrupt(&mut self, k: usize) {
+        if self.terminals.get(k).is_some_and(Terminal::alive) && !self.interrupting.contains(&k) {
+            self.interrupting.push_back(k);
+        }
+    }
+
+    /// Stop the run now: nothing more is typed, and Ctrl+C in every terminal whose script runs;
+    /// one still running [`INTERRUPT_AFTER_MS`] later has its terminal closed.
+    pub fn stop(&mut self) {
+        self.started = self.terminals.len();
+        self.interrupted_at = Some(self.now);
+        self.quiet_since = self.now;
+        for k in 0..self.terminals.len() {
+            self.interrupt(k);
+        }
     }
 
     /// What happens next: a script resumes, a command is typed, or time passes until one of
     /// these can happen.
-    pub fn what_next(&mut self) -> Next {
+    pub fn what_next(&mut self, live: &mut Live) -> Next {
         loop {
-            // Ctrl+C in every terminal at once: each script gets it before anything else
+            // what reaches the broker or a script at this very instant
+            self.settle(live);
+            // Ctrl+C: each script gets it before anything else
             if let Some(k) = self.interrupting.pop_front() {
-                if self.terminals[k].alive() {
+                if self.terminals[k].alive() && self.terminals[k].state != State::Running {
                     self.ready.retain(|&r| r != k);
                     self.terminals[k].state = State::Running;
                     return Next::Resume(k, json!({ "interrupt": true }));
@@ -320,35 +308,88 @@ impl Terminals {
                 continue;
             }
             // a script waiting for the broker, with something from it: the earliest first
+            let now = self.now;
             let waiting = (0..self.terminals.len())
                 .filter(|&k| matches!(self.terminals[k].state, State::Events { .. }))
-                .filter_map(|k| self.terminals[k].inbox.front().map(|(seq, _)| (*seq, k)))
+                .filter_map(|k| {
+                    let (seq, at, _) = self.terminals[k].inbox.front()?;
+                    (*at <= now).then_some((*seq, k))
+                })
                 .min();
             if let Some((_, k)) = waiting {
                 let events = self.take_inbox(k);
                 self.terminals[k].state = State::Running;
-                return Next::Resume(k, json!({ "events": events, "now_ms": self.now() }));
+                return Next::Resume(k, json!({ "events": events, "now_ms": now }));
             }
-            if let Some(next) = self.pass_time() {
+            if let Some(next) = self.pass_time(live) {
                 return next;
             }
         }
     }
 
+    /// What is due at this instant: frames reach the broker, and answers reach the scripts
+    /// that wait for them (the ends of sleeps and waits come once nothing else is left to do at
+    /// this instant: [`Terminals::pass_time`]).
+    fn settle(&mut self, live: &mut Live) {
+        while self.frames.front().is_some_and(|f| f.at <= self.now) {
+            let f = self.frames.pop_front().expect("a frame");
+            self.arrive(live, f);
+        }
+        self.catch_up(live);
+        for k in 0..self.terminals.len() {
+            if let Some(answer) = self.answered(k) {
+                self.terminals[k].state = State::Ready(answer);
+                self.ready.push_back(k);
+            }
+        }
+    }
+
+    /// Terminal `k`'s answer, if it waits for one and it has reached it now (with what came
+    /// before it, for a call's). Its arrival is something the terminal shows, as a print is.
+    fn answered(&mut self, k: usize) -> Option<Value> {
+        let now = self.now;
+        let term = &mut self.terminals[k];
+        let State::Answer(id) = term.state else {
+            return None;
+        };
+        if !term.answer.as_ref().is_some_and(|a| a.0 == id && a.1 <= now) {
+            return None;
+        }
+        let (_, _, answer, with_events) = term.answer.take().expect("an answer");
+        self.quiet_since = self.quiet_since.max(now);
+        Some(match with_events {
+            true => json!({ "reply": answer, "events": self.take_inbox(k) }),
+            false => answer,
+        })
+    }
+
     /// Every script waits: time passes to the next instant something happens there. `None`:
     /// something became ready (ask again); or what happens.
-    fn pass_time(&mut self) -> Option<Next> {
-        let now = self.now();
+    fn pass_time(&mut self, live: &mut Live) -> Option<Next> {
+        let now = self.now;
         let alive: Vec<usize> = (0..self.terminals.len())
             .filter(|&k| self.terminals[k].alive())
             .collect();
         let mut due: Vec<u64> = Vec::new();
+        let mut polling = false;
         for &k in &alive {
-            match self.terminals[k].state {
-                State::Sleep { until } | State::Events { until: Some(until) } => due.push(until),
+            let term = &self.terminals[k];
+            match term.state {
+                State::Sleep { until } => due.push(until),
+                State::Events { until } => {
+                    // a poll (`process_data_events()` in a loop) spins until something happens:
+                    // the next instant anything is due
+                    match until {
+                        Some(u) if u <= now => polling = true,
+                        _ => due.extend(until),
+                    }
+                    due.extend(term.inbox.front().map(|l| l.1));
+                }
+                State::Answer(_) => due.extend(term.answer.as_ref().map(|a| a.1)),
                 _ => {}
             }
         }
+        due.extend(self.frames.front().map(|f| f.at));
         let typing = self.started < self.terminals.len();
         let next_command = typing.then(|| {
             if self.started == 0 {
@@ -357,20 +398,32 @@ impl Terminals {
                 self.quiet_since + NEXT_COMMAND_AFTER_MS
             }
         });
-        let interrupt = (!typing && !alive.is_empty()).then(|| match self.interrupted_at {
-            None => self.quiet_since + INTERRUPT_AFTER_MS,
-            // still running after Ctrl+C: the terminal is closed
-            Some(at) => self.quiet_since.max(at) + INTERRUPT_AFTER_MS,
-        });
+        let interrupt = (!typing && !alive.is_empty())
+            .then(|| match self.interrupted_at {
+                None => self.auto_interrupt.then_some(self.quiet_since + INTERRUPT_AFTER_MS),
+                // still running after Ctrl+C: the terminal is closed
+                Some(at) => Some(self.quiet_since.max(at) + INTERRUPT_AFTER_MS),
+            })
+            .flatten();
         due.extend(next_command);
         due.extend(interrupt);
-        if !alive.is_empty() {
-            due.extend(self.runner.server.next_timeout());
+        if !alive.is_empty() || !self.frames.is_empty() {
+            due.extend(live.next_due());
         }
-        let Some(t) = due.into_iter().min() else {
+        if !alive.is_empty() && !self.out_of_time {
+            // the run's time limit is an instant something happens
+            due.push(TIME_BUDGET_MS + 1);
+        }
+        let Some(t) = due.into_iter().min().or(polling.then_some(now)) else {
             return Some(Next::Done);
         };
         let t = t.max(now);
+        if t > self.horizon {
+            if self.horizon > now {
+                self.advance(live, self.horizon);
+            }
+            return Some(Next::Hold);
+        }
         if t > TIME_BUDGET_MS {
             if self.out_of_time {
                 // Ctrl+C did not end it: the terminal is closed
@@ -379,11 +432,12 @@ impl Terminals {
                     "warren: closed the terminal of {}: it went on after Ctrl+C",
                     self.terminals[k].command.script()
                 );
-                return Some(self.stop(k, why));
+                return Some(self.close(live, k, why));
             }
             // Ctrl+C in every terminal, with a line that says why; nothing more is typed
             self.out_of_time = true;
             self.started = self.terminals.len();
+            self.interrupted_at = Some(t);
             for &k in &alive {
                 let why = format!(
                     "warren: Ctrl+C: the run reached its limit of {} minutes of simulated time",
@@ -395,8 +449,9 @@ impl Terminals {
             return None;
         }
         if t > now {
-            self.advance(t);
+            self.advance(live, t);
         }
+        self.settle(live);
         for &k in &alive {
             let term = &mut self.terminals[k];
             match term.state {
@@ -404,7 +459,7 @@ impl Terminals {
                     term.state = State::Ready(json!({ "ok": true }));
                     self.ready.push_back(k);
                 }
-                State::Events { until: Some(until) } if until <= t && term.inbox.is_empty() => {
+                State::Events { until: Some(until) } if until <= t && term.inbox.front().is_none_or(|l| l.1 > t) => {
                     term.state = State::Ready(json!({ "events": [], "timeout": true, "now_ms": t }));
                     self.ready.push_back(k);
                 }
@@ -416,12 +471,15 @@ impl Terminals {
             self.started += 1;
             self.quiet_since = t;
             self.terminals[k].state = State::Running;
+            self.terminals[k].started_at = Some(t);
+            self.shape += 1;
             return Some(Next::Start(k));
         }
         if interrupt == Some(t) {
             if self.interrupted_at.is_some() {
                 let k = *alive.first()?;
-                return Some(self.stop(
+                return Some(self.close(
+                    live,
                     k,
                     format!(
                         "warren: closed the terminal of {}: it went on after Ctrl+C",
@@ -436,40 +494,47 @@ impl Terminals {
     }
 
     /// Let simulated time pass to `t`; what the broker does meanwhile goes to its clients.
-    fn advance(&mut self, t: u64) {
-        let ms = t - self.now();
-        self.run(None, "A", 1, Call::Wait { ms });
+    fn advance(&mut self, live: &mut Live, t: u64) {
+        self.now = t;
+        live.reach(t);
+        self.catch_up(live);
     }
 
-    /// Stop terminal `k` with a line saying why.
-    fn stop(&mut self, k: usize, why: String) -> Next {
+    /// Close terminal `k` with a line saying why.
+    fn close(&mut self, live: &mut Live, k: usize, why: String) -> Next {
         self.print(k, Stream::Stderr, why);
-        self.exited(k, 1);
+        self.exited(live, k, 1);
         Next::Kill(k)
     }
 
     fn print(&mut self, k: usize, stream: Stream, text: String) {
-        let t_ms = self.now();
+        let t_ms = self.now;
         self.quiet_since = t_ms;
         self.terminals[k].lines.push(Line { t_ms, stream, text });
     }
 
+    /// What has reached terminal `k`'s script by now, in the order it came.
     fn take_inbox(&mut self, k: usize) -> Vec<Value> {
-        self.terminals[k].inbox.drain(..).map(|(_, v)| v).collect()
+        let now = self.now;
+        let inbox = &mut self.terminals[k].inbox;
+        let n = inbox.iter().take_while(|l| l.1 <= now).count();
+        inbox.drain(..n).map(|l| l.2).collect()
     }
 
     /// Terminal `k`'s script has ended with `code`: its connections close, as a process's
-    /// sockets do when it exits.
-    fn exited(&mut self, k: usize, code: i32) {
-        self.terminals[k].exit = Some(code);
-        self.terminals[k].state = State::Exited;
+    /// sockets do when it exits (the broker hears of it a hop later).
+    fn exited(&mut self, live: &mut Live, k: usize, code: i32) {
+        let term = &mut self.terminals[k];
+        term.exit = Some(code);
+        term.ended_at = Some(self.now);
+        term.state = State::Exited;
+        term.inbox.clear();
+        term.answer = None;
         self.ready.retain(|&r| r != k);
-        for conn in self.terminals[k].conns.clone() {
-            if self.runner.conn_id(&conn).is_some() {
-                self.run(Some(k), &conn, 1, Call::ConnectionClose);
-            }
-        }
-        self.terminals[k].inbox.clear();
+        self.interrupting.retain(|&r| r != k);
+        let conns = self.terminals[k].conns.clone();
+        self.send(live, k, network::Frame::Close(conns));
+        self.shape += 1;
     }
 
     /// A line on terminal `k`'s stderr from whoever runs it (a Ctrl+C it pressed).
@@ -479,53 +544,15 @@ impl Terminals {
 
     /// Terminal `k`'s process was stopped from outside (it never waited: a loop that never
     /// calls pika or sleeps), with a line saying why.
-    pub fn killed(&mut self, k: usize, why: &str) {
+    pub fn killed(&mut self, live: &mut Live, k: usize, why: &str) {
         if self.terminals[k].alive() {
             self.print(k, Stream::Stderr, why.to_string());
-            self.exited(k, 1);
-        }
-    }
-
-    /// Run a step for terminal `k` (None: no terminal's); the lines for terminal `k` itself
-    /// are returned, the others go to their terminals.
-    fn run(&mut self, k: Option<usize>, conn: &str, ch: u16, call: Call) -> Vec<Value> {
-        let st = Step {
-            conn: conn.to_string(),
-            ch,
-            call,
-            alias: None,
-            login: Login::default(),
-        };
-        let lines = self.runner.step(self.steps, &st).unwrap_or_default();
-        self.steps += 1;
-        let mut own = Vec::new();
-        for l in lines {
-            if let Some(l) = self.deliver(k, l) {
-                own.push(l);
-            }
-        }
-        own
-    }
-
-    /// Hand a trace line to the terminal whose connection it is about; a line for `caller`
-    /// (or for no connection: the caller's reply) comes back.
-    fn deliver(&mut self, caller: Option<usize>, line: Value) -> Option<Value> {
-        let owner = line["conn"].as_str().and_then(route::terminal_of);
-        match owner {
-            Some(k) if Some(k) != caller => {
-                if k < self.terminals.len() && self.terminals[k].alive() {
-                    self.seq += 1;
-                    let seq = self.seq;
-                    self.terminals[k].inbox.push_back((seq, line));
-                }
-                None
-            }
-            _ => caller.map(|_| line),
+            self.exited(live, k, 1);
         }
     }
 
     /// A message from terminal `k`'s running script (`protocol.md`), and what to do with it.
-    pub fn message(&mut self, k: usize, msg: &Value) -> Handled {
+    pub fn message(&mut self, live: &mut Live, k: usize, msg: &Value) -> Handled {
         self.terminals[k].sent += 1;
         let sent = self.terminals[k].sent;
         let op = msg["op"].as_str().unwrap_or_default();
@@ -536,7 +563,7 @@ impl Terminals {
                 2 * STEP_BUDGET
             );
             self.print(k, Stream::Stderr, why);
-            self.exited(k, 1);
+            self.exited(live, k, 1);
             return Handled::Kill;
         }
         // over its budget: Ctrl+C where it next waits for an answer (a cast, a print has none)
@@ -550,7 +577,7 @@ impl Terminals {
             self.print(k, Stream::Stderr, why);
             return Handled::Reply(json!({ "interrupt": true }));
         }
-        let now = self.now();
+        let now = self.now;
         let text = || msg["text"].as_str().unwrap_or_default().to_string();
         match op {
             "out" => {
@@ -563,17 +590,29 @@ impl Terminals {
             }
             "time" => Handled::Reply(json!({ "now_ms": now })),
             "input" => Handled::Reply(json!({ "line": self.terminals[k].stdin.pop_front() })),
-            "connect" => Handled::Reply(self.connect(k, msg)),
-            "call" => Handled::Reply(self.call(k, msg)),
+            "connect" => {
+                let s = |f: &str| msg[f].as_str().map(str::to_string);
+                let login = warren_engine::scenario::Login {
+                    user: s("user"),
+                    password: s("password"),
+                    vhost: s("vhost"),
+                };
+                self.call(live, k, network::Frame::Connect(login))
+            }
+            "call" => match self.step_of(k, msg) {
+                Ok(step) => {
+                    let trips = self.draw(live, &step);
+                    self.call(live, k, network::Frame::Step(step, trips))
+                }
+                Err(e) => Handled::Reply(json!({ "error": e })),
+            },
             "cast" => {
-                // a call pika does not wait on (publish, ack): what it causes reaches the script
-                // with its next answer, as from the socket
-                match self.run_call(k, msg) {
-                    Ok(lines) => {
-                        for l in lines {
-                            self.seq += 1;
-                            self.terminals[k].inbox.push_back((self.seq, l));
-                        }
+                // a call pika does not wait on (publish, ack): it reaches the broker a hop later,
+                // and what it causes reaches the script with a later answer, as from the socket
+                match self.step_of(k, msg) {
+                    Ok(step) => {
+                        let trips = self.draw(live, &step);
+                        self.send(live, k, network::Frame::Step(step, trips));
                     }
                     Err(e) => self.print(k, Stream::Stderr, format!("warren: {e}")),
                 }
@@ -591,7 +630,7 @@ impl Terminals {
                 Handled::Waits
             }
             "wait" => {
-                if !self.terminals[k].inbox.is_empty() {
+                if self.terminals[k].inbox.front().is_some_and(|l| l.1 <= now) {
                     return Handled::Reply(json!({ "events": self.take_inbox(k), "now_ms": now }));
                 }
                 // a wait of 0 (a poll) takes no time, but lets the other scripts go first
@@ -601,73 +640,27 @@ impl Terminals {
             }
             "exit" => {
                 let code = msg["code"].as_i64().unwrap_or(0) as i32;
-                self.exited(k, code);
+                self.exited(live, k, code);
                 Handled::Exited
             }
             other => Handled::Reply(json!({ "error": format!("warren: unknown message '{other}'") })),
         }
     }
 
-    /// `pika.BlockingConnection(...)`: a new connection for terminal `k`, logged in as the
-    /// message says; refused as the broker refuses it.
-    fn connect(&mut self, k: usize, msg: &Value) -> Value {
-        let name = route::conn_name(k, self.terminals[k].conns.len());
-        let s = |f: &str| msg[f].as_str().map(str::to_string);
-        let login = Login {
-            user: s("user"),
-            password: s("password"),
-            vhost: s("vhost"),
-        };
-        match self.runner.connect(&name, &login) {
-            Ok(()) => {
-                self.terminals[k].conns.push(name.clone());
-                json!({ "conn": name })
+    /// Terminal `k` sends a frame it waits on the answer of: it waits.
+    fn call(&mut self, live: &mut Live, k: usize, frame: network::Frame) -> Handled {
+        self.calls += 1;
+        let id = self.calls;
+        self.terminals[k].state = State::Answer(id);
+        self.terminals[k].answer = None;
+        self.send_call(live, k, frame, Some(id));
+        // on a loopback network the answer is there at once: the script goes on
+        match self.answered(k) {
+            Some(answer) => {
+                self.terminals[k].state = State::Running;
+                Handled::Reply(answer)
             }
-            Err(e) => json!({ "refused": { "code": e.code, "text": e.text } }),
+            None => Handled::Waits,
         }
-    }
-
-    /// A pika call on one of terminal `k`'s channels: its reply (`ok`, `get`, `get_empty`),
-    /// if any, and everything else the broker sent the terminal's connections meanwhile.
-    fn call(&mut self, k: usize, msg: &Value) -> Value {
-        let lines = match self.run_call(k, msg) {
-            Ok(lines) => lines,
-            Err(e) => return json!({ "error": e }),
-        };
-        // what was waiting for it comes first, in the order it came (the call's own lines come
-        // back to it, never to its inbox)
-        let mut events: Vec<Value> = self.take_inbox(k);
-        let mut reply = Value::Null;
-        for l in lines {
-            match l["kind"].as_str() {
-                Some("ok" | "get" | "get_empty") if reply.is_null() => reply = l,
-                _ => events.push(l),
-            }
-        }
-        json!({ "reply": reply, "events": events })
-    }
-
-    /// Run a pika call (`call`, `cast`) on one of terminal `k`'s channels now: the lines for this
-    /// script's connections it caused (its reply among them), or what pika would refuse.
-    fn run_call(&mut self, k: usize, msg: &Value) -> Result<Vec<Value>, String> {
-        let conn = msg["conn"].as_str().unwrap_or_default().to_string();
-        if !self.terminals[k].conns.contains(&conn) {
-            return Err(format!("warren: '{conn}' is not a connection of this script"));
-        }
-        let mut step = json!({"conn": conn, "ch": msg["ch"], "call": msg["call"]});
-        if !msg["args"].is_null() {
-            step["args"] = msg["args"].clone();
-        }
-        // (read as a scenario's step is; not through steps::step_of, which the page's first load
-        // has inlined where it opens)
-        let call = match Scenario::from_json(json!({ "steps": [step] })) {
-            Ok(sc) => sc.steps.into_iter().next().expect("one step").call,
-            Err(e) => {
-                let text = e.to_string();
-                return Err(text.strip_prefix("step 0: ").unwrap_or(&text).to_string());
-            }
-        };
-        let ch = msg["ch"].as_u64().unwrap_or(1) as u16;
-        Ok(self.run(Some(k), &conn, ch, call))
     }
 }

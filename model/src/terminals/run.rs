@@ -3,8 +3,8 @@
 //! ([`Do`]), so the two run scripts the same way.
 
 use super::{Command, Handled, Next, Terminals};
+use crate::sim::Live;
 use serde_json::{json, Value};
-use warren_engine::version::Version;
 
 /// What the host does for the run.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,14 +34,15 @@ pub struct Run {
 }
 
 impl Run {
-    /// A run of `commands`, their scripts found with `file` (by name), on RabbitMQ `version`.
-    /// Each terminal's Python is to be loaded by the host, which says so with [`Run::loaded`]
-    /// (or the Python's `{"op": "ready"}`).
-    pub fn new(commands: Vec<Command>, file: impl Fn(&str) -> Option<String>, version: Version) -> Run {
+    /// A run of `commands`, their scripts found with `file` (by name), whose frames take `hop`
+    /// ms to and from the broker (a [`Live`] the host keeps and hands to each call). Each
+    /// terminal's Python is to be loaded by the host, which says so with [`Run::loaded`] (or the
+    /// Python's `{"op": "ready"}`).
+    pub fn new(commands: Vec<Command>, file: impl Fn(&str) -> Option<String>, hop: u64) -> Run {
         let sources = commands.iter().map(|c| file(c.script())).collect();
         let n = commands.len();
         Run {
-            terms: Terminals::new(commands, version),
+            terms: Terminals::new(commands, hop),
             sources,
             loaded: vec![false; n],
             awaiting: None,
@@ -66,58 +67,112 @@ impl Run {
         self.done
     }
 
-    /// Begin: what to do first.
-    pub fn start(&mut self) -> Vec<Do> {
+    /// The run goes on as far as instant `t` (the page's playback clock), and no further.
+    pub fn advance(&mut self, live: &mut Live, t: u64) -> Vec<Do> {
         let mut out = Vec::new();
-        self.pump(&mut out);
+        self.terms.hold_at(t);
+        self.pump(live, &mut out);
+        out
+    }
+
+    /// The instant up to which the run is settled: the page shows the run no further. While a
+    /// script computes, its instant; while every script waits, where the run holds; once every
+    /// script has ended, no limit.
+    pub fn frontier(&self) -> u64 {
+        match (self.done, self.awaiting) {
+            (true, _) => u64::MAX,
+            (false, Some(_)) => self.terms.now(),
+            (false, None) => self.terms.now().max(self.terms.horizon()),
+        }
+    }
+
+    /// Ctrl+C in terminal `k` now (the learner pressed it): its script gets `KeyboardInterrupt`
+    /// where it waits; one that computes is interrupted where it is (`Do::Interrupt`).
+    pub fn interrupt(&mut self, live: &mut Live, k: usize) -> Vec<Do> {
+        let mut out = Vec::new();
+        if !self.terms.terminals.get(k).is_some_and(|t| t.alive()) {
+            return out;
+        }
+        if self.awaiting == Some(k) {
+            if self.started && !self.pressed {
+                self.pressed = true;
+                out.push(Do::Interrupt(k));
+            }
+            return out;
+        }
+        self.terms.interrupt(k);
+        self.pump(live, &mut out);
+        out
+    }
+
+    /// Stop the run (the Stop button): Ctrl+C in every terminal whose script runs, and nothing
+    /// more is typed; a script still running 2 s later has its terminal closed.
+    pub fn stop(&mut self, live: &mut Live) -> Vec<Do> {
+        let mut out = Vec::new();
+        if let (Some(k), true) = (self.awaiting, self.started) {
+            if !self.pressed {
+                self.pressed = true;
+                out.push(Do::Interrupt(k));
+            }
+        }
+        self.terms.stop();
+        self.pump(live, &mut out);
+        out
+    }
+
+    /// Begin: what to do first.
+    pub fn start(&mut self, live: &mut Live) -> Vec<Do> {
+        let mut out = Vec::new();
+        self.pump(live, &mut out);
         out
     }
 
     /// Terminal `k`'s Python has loaded.
-    pub fn loaded(&mut self, k: usize) -> Vec<Do> {
+    pub fn loaded(&mut self, live: &mut Live, k: usize) -> Vec<Do> {
         let mut out = Vec::new();
         self.loaded[k] = true;
         if self.awaiting == Some(k) && !self.started {
-            self.begin(k, &mut out);
+            self.begin(live, k, &mut out);
         }
         out
     }
 
     /// A message from terminal `k`'s Python (one JSON text).
-    pub fn heard(&mut self, k: usize, text: &str) -> Vec<Do> {
+    pub fn heard(&mut self, live: &mut Live, k: usize, text: &str) -> Vec<Do> {
         let mut out = Vec::new();
         let msg: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
                 self.terms.killed(
+                    live,
                     k,
                     &format!("warren: a message from Python that is not JSON ({e}): {text}"),
                 );
                 out.push(Do::Stop(k));
-                self.after(k, &mut out);
+                self.after(live, k, &mut out);
                 return out;
             }
         };
         if msg["op"] == "ready" {
-            return self.loaded(k);
+            return self.loaded(live, k);
         }
         if msg["op"] == "failed" {
             // its Python could not start or run (a browser without stack switching)
             let why = msg["text"].as_str().unwrap_or_default();
-            return self.lost(k, &format!("this Python could not run: {why}"));
+            return self.lost(live, k, &format!("this Python could not run: {why}"));
         }
         if self.awaiting != Some(k) {
             // a Python that speaks out of turn (it was stopped meanwhile): nothing to do
             return out;
         }
         self.pressed = false;
-        match self.terms.message(k, &msg) {
+        match self.terms.message(live, k, &msg) {
             Handled::Continue => {}
             Handled::Reply(v) => out.push(Do::Post(k, v.to_string())),
-            Handled::Waits | Handled::Exited => self.after(k, &mut out),
+            Handled::Waits | Handled::Exited => self.after(live, k, &mut out),
             Handled::Kill => {
                 out.push(Do::Stop(k));
-                self.after(k, &mut out);
+                self.after(live, k, &mut out);
             }
         }
         out
@@ -125,7 +180,7 @@ impl Run {
 
     /// Terminal `k`'s Python has said nothing for too long (real time): Ctrl+C the first time,
     /// then its terminal is closed. `why` says what it did (`computed 10 s without ...`).
-    pub fn silent(&mut self, k: usize, why: &str) -> Vec<Do> {
+    pub fn silent(&mut self, live: &mut Live, k: usize, why: &str) -> Vec<Do> {
         let mut out = Vec::new();
         if self.awaiting != Some(k) || !self.started {
             return out;
@@ -135,34 +190,35 @@ impl Run {
             self.terms.say(k, &format!("warren: Ctrl+C: {why}"));
             out.push(Do::Interrupt(k));
         } else {
-            self.terms.killed(k, &format!("warren: closed the terminal: {why}"));
+            self.terms
+                .killed(live, k, &format!("warren: closed the terminal: {why}"));
             out.push(Do::Stop(k));
-            self.after(k, &mut out);
+            self.after(live, k, &mut out);
         }
         out
     }
 
     /// Terminal `k`'s Python ended or broke without a word (its worker failed, its process died).
-    pub fn lost(&mut self, k: usize, why: &str) -> Vec<Do> {
+    pub fn lost(&mut self, live: &mut Live, k: usize, why: &str) -> Vec<Do> {
         let mut out = Vec::new();
         if self.terms.terminals[k].exit.is_none() {
-            self.terms.killed(k, &format!("warren: {why}"));
+            self.terms.killed(live, k, &format!("warren: {why}"));
         }
         if self.awaiting == Some(k) {
-            self.after(k, &mut out);
+            self.after(live, k, &mut out);
         }
         out
     }
 
     /// Terminal `k` waits or is over: on to what happens next.
-    fn after(&mut self, k: usize, out: &mut Vec<Do>) {
+    fn after(&mut self, live: &mut Live, k: usize, out: &mut Vec<Do>) {
         if self.awaiting == Some(k) {
             self.awaiting = None;
         }
-        self.pump(out);
+        self.pump(live, out);
     }
 
-    fn begin(&mut self, k: usize, out: &mut Vec<Do>) {
+    fn begin(&mut self, live: &mut Live, k: usize, out: &mut Vec<Do>) {
         match &self.sources[k] {
             Some(source) => {
                 self.started = true;
@@ -172,21 +228,23 @@ impl Run {
             None => {
                 let script = self.terms.terminals[k].command.script().to_string();
                 self.terms.killed(
+                    live,
                     k,
                     &format!("python: can't open file '{script}': [Errno 2] No such file or directory"),
                 );
                 self.terms.terminals[k].exit = Some(2);
                 out.push(Do::Stop(k));
                 self.awaiting = None;
-                self.pump(out);
+                self.pump(live, out);
             }
         }
     }
 
-    fn pump(&mut self, out: &mut Vec<Do>) {
+    fn pump(&mut self, live: &mut Live, out: &mut Vec<Do>) {
         while self.awaiting.is_none() && !self.done {
-            match self.terms.what_next() {
+            match self.terms.what_next(live) {
                 Next::Done => self.done = true,
+                Next::Hold => break,
                 Next::Kill(k) => out.push(Do::Stop(k)),
                 Next::Resume(k, v) => {
                     self.awaiting = Some(k);
@@ -199,7 +257,7 @@ impl Run {
                     self.started = false;
                     self.pressed = false;
                     if self.loaded[k] {
-                        self.begin(k, out);
+                        self.begin(live, k, out);
                     }
                 }
             }
