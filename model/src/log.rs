@@ -11,6 +11,11 @@ use warren_engine::{ConnId, MsgId};
 pub fn describe(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'static str, String)> {
     use warren_engine::event::DropReason;
     let who = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("connection {}", c.0));
+    // a consumer by its tag, and its connection when that is another name (a script's consumer)
+    let consumer = |c: &ConnId, tag: &str| match who(c) {
+        n if n == tag => format!("consumer {tag}"),
+        n => format!("consumer {tag} of {n}"),
+    };
     let x = |s: &str| {
         if s.is_empty() {
             "the default exchange".to_string()
@@ -75,7 +80,7 @@ pub fn describe(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'stat
                 "#{} delivered from '{queue}' to {} (delivery tag {delivery_tag}{})",
                 msg.0,
                 match consumer_tag {
-                    Some(t) => format!("consumer {t}"),
+                    Some(t) => consumer(conn, t),
                     None => format!("{} by basic.get", who(conn)),
                 },
                 if *redelivered { ", redelivered" } else { "" }
@@ -200,11 +205,20 @@ pub fn describe(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'stat
             format!("{} unbound from {} (key '{key}')", dest(d), x(source)),
         ),
         EventKind::ConsumerAdded {
-            queue, consumer_tag, ..
-        } => ("topology", format!("consumer {consumer_tag} subscribed to '{queue}'")),
+            conn,
+            queue,
+            consumer_tag,
+            ..
+        } => (
+            "topology",
+            format!("{} subscribed to '{queue}'", consumer(conn, consumer_tag)),
+        ),
         EventKind::ConsumerRemoved {
-            queue, consumer_tag, ..
-        } => ("topology", format!("consumer {consumer_tag} left '{queue}'")),
+            conn,
+            queue,
+            consumer_tag,
+            ..
+        } => ("topology", format!("{} left '{queue}'", consumer(conn, consumer_tag))),
         EventKind::Purged { queue, count } => ("topology", format!("queue '{queue}' purged ({count} messages)")),
         EventKind::Restarted => ("topology", "the broker restarted".to_string()),
         EventKind::ConnectionOpened { .. }
@@ -231,6 +245,10 @@ pub fn describe_in(
 fn describe_zh(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'static str, String)> {
     use warren_engine::event::DropReason;
     let who = |c: &ConnId| names.get(c).cloned().unwrap_or_else(|| format!("连接 {}", c.0));
+    let consumer = |c: &ConnId, tag: &str| match who(c) {
+        n if n == tag => format!("消费者 {tag}"),
+        n => format!("{n} 的消费者 {tag}"),
+    };
     let x = |s: &str| {
         if s.is_empty() {
             "默认交换机".to_string()
@@ -294,7 +312,7 @@ fn describe_zh(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'stati
                 "#{} 从 '{queue}' 投递给{}（delivery tag {delivery_tag}{}）",
                 msg.0,
                 match consumer_tag {
-                    Some(t) => format!("消费者 {t}"),
+                    Some(t) => consumer(conn, t),
                     None => format!(" {}（basic.get）", who(conn)),
                 },
                 if *redelivered { "，重新投递" } else { "" }
@@ -403,11 +421,17 @@ fn describe_zh(e: &EventKind, names: &VecMap<ConnId, String>) -> Option<(&'stati
             source, dest: d, key, ..
         } => ("topology", format!("{}与{}解除绑定（键 '{key}'）", dest(d), x(source))),
         EventKind::ConsumerAdded {
-            queue, consumer_tag, ..
-        } => ("topology", format!("消费者 {consumer_tag} 订阅了 '{queue}'")),
+            conn,
+            queue,
+            consumer_tag,
+            ..
+        } => ("topology", format!("{} 订阅了 '{queue}'", consumer(conn, consumer_tag))),
         EventKind::ConsumerRemoved {
-            queue, consumer_tag, ..
-        } => ("topology", format!("消费者 {consumer_tag} 离开了 '{queue}'")),
+            conn,
+            queue,
+            consumer_tag,
+            ..
+        } => ("topology", format!("{} 离开了 '{queue}'", consumer(conn, consumer_tag))),
         EventKind::Purged { queue, count } => ("topology", format!("队列 '{queue}' 已清空（{count} 条消息）")),
         EventKind::Restarted => ("topology", "broker 已重启".to_string()),
         EventKind::ConnectionOpened { .. }

@@ -12,6 +12,9 @@ impl App {
                 let Some(n) = d.node(id) else {
                     return html! {};
                 };
+                if let Some(view) = self.term_node_view(n) {
+                    return view;
+                }
                 let spec = n.spec.clone();
                 // fields that edit the spec: parse the input, change a copy, apply it
                 let send = self.send.clone();

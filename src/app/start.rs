@@ -7,17 +7,21 @@ use super::*;
 impl App {
     pub(super) fn start_view(&self, ctx: &Context<Self>) -> Html {
         let (link, l) = (ctx.link(), self.lang);
+        // the scripts in the terminals are the clients while their run is on the canvas
+        let scripts = self.terms.on_canvas;
         let producers: Vec<&Node> = self
             .hist
             .design
             .nodes
             .iter()
-            .filter(|n| n.kind() == Kind::Producer)
+            .filter(|n| n.kind() == Kind::Producer && !scripts)
             .take(3)
             .collect();
         html! {
             <section class="inspector start" aria-label="inspector">
-                <p class="lead">{ if producers.is_empty() {
+                <p class="lead">{ if scripts {
+                    tr(l, "The canvas shows your scripts' run: t1, t2… are the terminals. Step back to see it again; Undo brings back your design.")
+                } else if producers.is_empty() {
                     tr(l, "Build a design with the palette, or learn step by step with a tutorial.")
                 } else {
                     tr(l, "Publish a message and watch it flow, or learn step by step with a tutorial.")

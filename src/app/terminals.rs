@@ -271,7 +271,7 @@ impl App {
         // (Undo brings back the one before); its users are the design's
         let d = &self.hist.design;
         let base = Design {
-            name: d.name.clone(),
+            name: "terminals".into(),
             seed: d.seed,
             rabbitmq: d.rabbitmq,
             users: d.users.clone(),
@@ -421,6 +421,38 @@ impl App {
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(silent.unchecked_ref(), SILENT_MS);
             }
         }
+    }
+
+    /// The side panel for a terminal's client on the canvas: its command and what it printed
+    /// so far (its settings are its script's). None for any other node.
+    pub(super) fn term_node_view(&self, n: &warren_model::design::Node) -> Option<Html> {
+        if !self.terms.on_canvas {
+            return None;
+        }
+        let run = self.terms.run.as_ref()?;
+        let k = run
+            .terms
+            .terminals
+            .iter()
+            .enumerate()
+            .map(|(k, _)| k)
+            .find(|&k| warren_model::terminals::node_name(k) == n.name)?;
+        let term = &run.terms.terminals[k];
+        let l = self.lang;
+        let printed: Vec<&str> = term
+            .lines
+            .iter()
+            .take_while(|line| line.t_ms as f64 <= self.t)
+            .map(|line| line.text.as_str())
+            .collect();
+        let last = &printed[printed.len().saturating_sub(8)..];
+        Some(html! {
+            <section class="inspector" aria-label="inspector">
+                <h2>{ format!("{} {}: {}", tr(l, "terminal"), k + 1, n.name) }</h2>
+                <p>{ tr(l, "This client is the script in that terminal: what it does is its code's.") }</p>
+                <pre class="out">{ format!("$ python {}\n{}", term.command.argv.join(" "), last.join("\n")) }</pre>
+            </section>
+        })
     }
 
     /// The panel: files, terminals, and what each printed.

@@ -3,7 +3,7 @@
 // never ends, an import the browser cannot give) run in terminals, each in a Python of its own
 // (pyodide in a worker, loaded on first use), on the simulated broker. Serve dist/ first
 // (scripts/e2e.sh does) and pass its URL as WARREN_URL.
-import { URL, test, expect, label, start, finish, setPlaying } from './lib.mjs';
+import { URL, SHOTS, test, expect, label, start, finish, setPlaying, center } from './lib.mjs';
 import { readFileSync } from 'node:fs';
 
 const { browser, page } = await start();
@@ -55,6 +55,16 @@ await test('send.py and receive.py, pasted and run in two terminals: the canvas 
   }
   const two = await output(page, 2).innerText();
   expect(two.includes(" [x] Sent 'Hello World!'"), two);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/terminals.png` });
+  // the receiver's node is its script: the side panel shows its command and what it printed
+  const [x, y] = await center(page.locator('[aria-label^="consumer t1"]'));
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.locator('section[aria-label="inspector"] pre', { hasText: '$ python receive.py' }).waitFor({ timeout: 5000 });
+  // the log tells the same story: the publish from t2 and the delivery to t1
+  const log = await page.locator('ol[role="log"]').innerText();
+  expect(/t2/.test(log) && /t1/.test(log) && /hello/.test(log), log.slice(0, 600));
   // each line at the simulated instant it was printed: every call a round trip of two 400 ms
   // hops (receive: connect, declare, consume; typed 1.5 s later, send: connect, declare, and the
   // publish, which reaches the receiver two hops after it left)
@@ -77,19 +87,19 @@ await test('send.py and receive.py, pasted and run in two terminals: the canvas 
   console.log(`     (Python ready and the message received in ${ready} ms)`);
 }, page);
 
-await test('two workers and new_task.py with dots: the idle worker takes a message while the other works, a second of work per dot (five Pythons started from the first run\'s snapshot)', async () => {
+await test('two workers and new_task.py with dots: fair dispatch in the timing, a second of work per dot (six Pythons started from the first run\'s snapshot)', async () => {
   // the first run's Python left a started Python in the browser's cache: these start from it
   const kept = await page.evaluate(async () => (await (await caches.open('warren-python')).keys()).map((r) => new URL(r.url).pathname));
   expect(kept.length === 1 && /^\/warren\/python-snapshot\/[\d.]+\/1$/.test(kept[0]), `a snapshot is kept: ${kept}`);
   await addFile(page, 'worker.py', tutorial('worker.py'));
   await addFile(page, 'new_task.py', tutorial('new_task.py'));
-  await commands(page, ['python worker.py', 'python worker.py', 'python new_task.py First message.',
-    'python new_task.py Second message.....', 'python new_task.py Third message...']);
+  await commands(page, ['python worker.py', 'python worker.py', 'python new_task.py First.',
+    'python new_task.py Second..........', 'python new_task.py Third.', 'python new_task.py Fourth.']);
   await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
   await page.locator('select[aria-label="speed"]').selectOption({ label: '8x' });
-  await output(page, 5).locator('.exit').waitFor({ timeout: 90000 });
+  await output(page, 6).locator('.exit').waitFor({ timeout: 120000 });
   await output(page, 2).locator('.line', { hasText: 'Done' }).first().waitFor({ timeout: 30000 });
-  await output(page, 1).locator('.line', { hasText: 'Done' }).nth(1).waitFor({ timeout: 30000 });
+  await output(page, 1).locator('.line', { hasText: 'Done' }).nth(2).waitFor({ timeout: 30000 });
   // the workers wait for more until Stop: Ctrl+C in each
   await page.locator('.terminals button', { hasText: 'Stop the run' }).click();
   await output(page, 1).locator('.exit').waitFor({ timeout: 30000 });
@@ -97,21 +107,21 @@ await test('two workers and new_task.py with dots: the idle worker takes a messa
   await page.locator('select[aria-label="speed"]').selectOption({ label: '1x' });
   const one = await output(page, 1).innerText();
   const two = await output(page, 2).innerText();
-  expect(one.includes('Received First message.') && one.includes('Received Third message...'), one);
-  expect(two.includes('Received Second message..') && !two.includes('First'), two);
-  // Third was typed once the terminals had been quiet 1.5 s, while Second's worker still worked
-  // (five dots: five seconds): the idle worker took it
+  expect(one.includes('Received First.') && one.includes('Received Third.') && one.includes('Received Fourth.'), one);
+  expect(two.includes('Received Second..........') && !two.includes('Fourth'), two);
+  // Second's worker works ten seconds (ten dots); Fourth, its turn by round robin, came while it
+  // worked: the idle worker took it (prefetch 1: fair dispatch)
   const t = async (k, text) => (await output(page, k).locator('.line', { hasText: text }).first().getAttribute('title'));
-  const [second, done, third] = [await t(2, 'Received Second'), await t(2, 'Done'), await t(1, 'Received Third')];
+  const [second, done, fourth] = [await t(2, 'Received Second'), await t(2, 'Done'), await t(1, 'Received Fourth')];
   const s = (x) => parseFloat(x.replace('t = ', ''));
-  expect(Math.abs(s(done) - s(second) - 5) < 1e-9, `Second took ${s(done) - s(second)} s`);
-  expect(s(third) < s(done), `Third (${third}) came after Second's worker was done (${done})`);
+  expect(Math.abs(s(done) - s(second) - 10) < 1e-9, `Second took ${s(done) - s(second)} s`);
+  expect(s(fourth) < s(done), `Fourth (${fourth}) came after Second's worker was done (${done})`);
 }, page);
 
 await test('a syntax error, an import the browser cannot give, a missing file: each says so in its terminal', async () => {
   await addFile(page, 'broken.py', 'import pika\n\nprint("never"\n');
   await addFile(page, 'fetch.py', 'import requests\n');
-  await commands(page, ['python broken.py', 'python fetch.py', 'python nowhere.py', '', '']);
+  await commands(page, ['python broken.py', 'python fetch.py', 'python nowhere.py', '', '', '']);
   await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
   await output(page, 3).locator('.exit').waitFor({ timeout: 60000 });
   const [a, b, c] = [await output(page, 1).innerText(), await output(page, 2).innerText(), await output(page, 3).innerText()];
