@@ -291,3 +291,18 @@ fn two_versions_compare_a_scenario_step_by_step_with_why() {
         )
     );
 }
+
+#[test]
+fn python_refuses_a_hop_that_is_not_milliseconds() {
+    for bad in ["-1", "fast", "600000"] {
+        let (code, _, err) = warren(&["python", "--hop-ms", bad, "send.py"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("--hop-ms {bad}: expected whole milliseconds, 0 to 60000")),
+            "{err}"
+        );
+    }
+    let (code, _, err) = warren(&["python", "send.py", "--hop-ms"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--hop-ms needs a number of milliseconds"), "{err}");
+}

@@ -555,3 +555,92 @@ mod network {
         assert_eq!(r.t.terminals[1].exit, None, "the second command was never typed");
     }
 }
+
+mod canvas {
+    use super::*;
+    use warren_model::design::Kind;
+
+    fn rpc_server() -> VecDeque<S> {
+        VecDeque::from([
+            S::Send(json!({"op": "connect"})),
+            S::Send(call("t1", "queue_declare", json!({"queue": "rpc_queue"}))),
+            S::Send(call("t1", "basic_consume", json!({"queue": "rpc_queue"}))),
+            S::Ask(json!({"op": "wait", "timeout_ms": null}), |a, s| {
+                if a["interrupt"] == true {
+                    return;
+                }
+                let e = &a["events"][0];
+                let to = e["properties"]["reply_to"].as_str().unwrap().to_string();
+                let tag = e["delivery_tag"].as_u64().unwrap();
+                s.push_back(S::Send(
+                    json!({"op": "cast", "conn": "t1", "ch": 1, "call": "basic_publish",
+                    "args": {"exchange": "", "routing_key": to, "body": "2"}}),
+                ));
+                s.push_back(S::Send(
+                    json!({"op": "cast", "conn": "t1", "ch": 1, "call": "basic_ack",
+                    "args": {"delivery_tag": tag}}),
+                ));
+                s.push_back(S::Send(json!({"op": "wait", "timeout_ms": null})));
+            }),
+        ])
+    }
+
+    fn rpc_client() -> VecDeque<S> {
+        VecDeque::from([
+            S::Send(json!({"op": "connect"})),
+            S::Ask(
+                call("t2", "queue_declare", json!({"queue": "", "exclusive": true})),
+                |a, s| {
+                    let q = a["reply"]["queue"].as_str().unwrap().to_string();
+                    s.push_back(S::Send(call(
+                        "t2",
+                        "basic_consume",
+                        json!({"queue": q, "auto_ack": true}),
+                    )));
+                    s.push_back(S::Send(
+                        json!({"op": "cast", "conn": "t2", "ch": 1, "call": "basic_publish",
+                        "args": {"exchange": "", "routing_key": "rpc_queue", "body": "1",
+                            "properties": {"reply_to": q, "correlation_id": "c1"}}}),
+                    ));
+                    s.push_back(S::Ask(json!({"op": "wait", "timeout_ms": null}), |a, s| {
+                        assert_eq!(a["events"][0]["body"], "2", "{a}");
+                        s.push_back(S::Send(json!({"op": "out", "text": "got 2"})));
+                        s.push_back(S::Send(json!({"op": "exit", "code": 0})));
+                    }));
+                },
+            ),
+        ])
+    }
+
+    #[test]
+    fn an_rpc_server_is_drawn_as_a_consumer_and_its_client_as_a_producer() {
+        let cmds = vec![
+            Command::parse("rpc_server.py").unwrap(),
+            Command::parse("rpc_client.py").unwrap(),
+        ];
+        let mut r = Running {
+            t: Terminals::new(cmds, 400),
+            live: new_live(400),
+            pending: vec![None; 2],
+            scripts: vec![rpc_server(), rpc_client()],
+        };
+        r.t.auto_interrupt = false;
+        // until the client has its answer (it has ended), the server still consuming
+        while r.t.terminals[1].exit.is_none() {
+            let at = r.t.now() + 100;
+            r.t.hold_at(at);
+            assert_eq!(r.go(), Next::Hold);
+            assert!(at < 60_000, "the client never got its answer");
+        }
+        assert_eq!(r.t.terminals[1].stdout(), ["got 2"]);
+        // the client's reply queue is gone with it (exclusive): seen while it waited
+        let d = r.t.design(&r.live, &Design::default());
+        let kinds: Vec<_> = d.nodes.iter().map(|n| (n.kind(), n.name.as_str())).collect();
+        assert!(kinds.contains(&(Kind::Consumer, "t1")), "{kinds:?}");
+        assert!(kinds.contains(&(Kind::Producer, "t2")), "{kinds:?}");
+        // the client is linked to the queue it publishes to, the queue to the server
+        let id = |name: &str| d.nodes.iter().find(|n| n.name == name).unwrap().id;
+        assert!(d.links.iter().any(|l| l.from == id("t2") && l.to == id("rpc_queue")));
+        assert!(d.links.iter().any(|l| l.from == id("rpc_queue") && l.to == id("t1")));
+    }
+}
