@@ -83,7 +83,8 @@ impl App {
     /// Keep the design in local storage (not in an embed).
     pub(super) fn saved(&mut self) {
         self.live.timeline.show_default = self.hist.design.show_default;
-        if self.embed.is_some() {
+        // the scripts' broker on the canvas is theirs, not the learner's design
+        if self.embed.is_some() || self.terms.on_canvas {
             return;
         }
         let text = self.hist.design.to_scenario().to_string();

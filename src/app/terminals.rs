@@ -278,10 +278,16 @@ impl App {
             show_default: false,
             ..Design::default()
         };
-        if self.hist.apply(Action::Replace(base)).is_ok() {
+        // a fresh run of its own, the one before kept for Undo; not autosaved: the design saved
+        // in the browser stays the learner's
+        self.term_detach();
+        if self.hist.apply(Action::Replace(base.clone())).is_ok() {
             self.compare = None;
             self.sel = Sel::None;
-            self.changed(true);
+            let old = std::mem::replace(&mut self.live, Live::new(base));
+            self.stashed = Some((old.design.clone(), old));
+            self.live_gen += 1;
+            self.design_gen += 1;
         }
         self.t = 0.0;
         self.playing = true;

@@ -43,6 +43,10 @@ await test('send.py and receive.py, pasted and run in two terminals: the canvas 
   await addFile(page, 'send.py', tutorial('send.py'));
   await addFile(page, 'receive.py', tutorial('receive.py'));
   await commands(page, ['python receive.py', 'python send.py']);
+  // the learner's own design, autosaved
+  await label(page, 'scenario name').fill('my design');
+  await label(page, 'scenario name').dispatchEvent('change');
+  const before = 'my design';
   const t0 = Date.now();
   await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
   // the message is drawn on its way from the sender to the queue, then to the receiver
@@ -84,6 +88,13 @@ await test('send.py and receive.py, pasted and run in two terminals: the canvas 
   const one = await output(page, 1).innerText();
   expect(one.includes(' [*] Waiting for messages. To exit press CTRL+C') && one.includes('Interrupted'), one);
   expect(fetched.includes('pyodide.asm.wasm'), `Python loaded: ${fetched}`);
+  // the learner's design is what the browser keeps, and Undo brings it back on the canvas
+  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('warren.design')) ?? 'null');
+  expect(saved?.name === before, `autosaved: ${saved?.name}`);
+  await label(page, 'undo').click();
+  await page.locator('[aria-label^="queue hello"]').waitFor({ state: 'detached', timeout: 5000 });
+  const back = await label(page, 'scenario name').inputValue();
+  expect(back === before, `the design before the run is back: ${back}`);
   console.log(`     (Python ready and the message received in ${ready} ms)`);
 }, page);
 
