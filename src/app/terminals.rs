@@ -479,8 +479,10 @@ impl App {
                     <h3>{ tr(l, "Files") }</h3>
                     { for t.files.iter().enumerate().map(|(i, (name, text))| html! {
                         <div class="file">
+                            // kept as typed (the page re-renders while a design plays, and a
+                            // render sets an input's text back to its state)
                             <input class="name" value={name.clone()} aria-label={tr(l, "file name")}
-                                onchange={link.callback(move |e: Event| term(TermMsg::FileName(i, input_value(&e))))} />
+                                oninput={link.callback(move |e: InputEvent| term(TermMsg::FileName(i, input_value(&e))))} />
                             <button onclick={link.callback(move |_| term(TermMsg::RemoveFile(i)))} aria-label={format!("{} {name}", tr(l, "remove"))}>{ "×" }</button>
                             <textarea class="python" spellcheck="false" value={text.clone()} aria-label={format!("{} {name}", tr(l, "text of"))}
                                 oninput={link.callback(move |e: InputEvent| term(TermMsg::FileText(i, textarea_value(&e))))} />
@@ -508,7 +510,7 @@ impl App {
                             <div class="term">
                                 <label class="prompt">{ format!("t{} $ ", k + 1) }
                                     <input value={line.clone()} placeholder="python receive.py" disabled={running} aria-label={format!("{} {}", tr(l, "terminal"), k + 1)}
-                                        onchange={link.callback(move |e: Event| term(TermMsg::Command(k, input_value(&e))))} />
+                                        oninput={link.callback(move |e: InputEvent| term(TermMsg::Command(k, input_value(&e))))} />
                                 </label>
                                 if !running {
                                     <button onclick={link.callback(move |_| term(TermMsg::RemoveTerminal(k)))} aria-label={format!("{} {}", tr(l, "remove terminal"), k + 1)}>{ "×" }</button>

@@ -12,12 +12,17 @@ const tutorial = (f) => readFileSync(new globalThis.URL(`../python/tutorials/${f
 /** Put a file in the panel: a new one, named and pasted. */
 async function addFile(p, name, text) {
   if (!(await p.locator('.terminals').count())) await label(p, 'terminals').first().click();
-  await p.locator('.terminals button', { hasText: 'New file' }).click();
   const names = p.locator('.terminals .file input.name');
-  const last = names.nth((await names.count()) - 1);
-  await last.fill(name);
-  await last.dispatchEvent('change');
-  await p.locator(`.terminals textarea[aria-label="text of ${name}"]`).fill(text);
+  const n = await names.count();
+  await p.locator('.terminals button', { hasText: 'New file' }).click();
+  // the new file's row, once the page has drawn it (a design playing behind it keeps the page busy)
+  await p.waitForFunction((n) => document.querySelectorAll('.terminals .file input.name').length > n, n);
+  const last = names.nth(n);
+  const area = p.locator(`.terminals textarea[aria-label="text of ${name}"]`);
+  // typed, not pasted at once: a render while typing must not lose what was typed
+  await last.fill('');
+  await last.pressSequentially(name, { delay: 20 });
+  await area.fill(text);
 }
 
 /** Type command lines into the terminals (as many terminals as lines). */
@@ -129,16 +134,27 @@ await test('two workers and new_task.py with dots: fair dispatch in the timing, 
   expect(s(fourth) < s(done), `Fourth (${fourth}) came after Second's worker was done (${done})`);
 }, page);
 
-await test('a syntax error, an import the browser cannot give, a missing file: each says so in its terminal', async () => {
+await test('a syntax error, an import the browser cannot give, a missing file, a loop that never ends: each says so in its terminal, and the page stays responsive', async () => {
   await addFile(page, 'broken.py', 'import pika\n\nprint("never"\n');
   await addFile(page, 'fetch.py', 'import requests\n');
-  await commands(page, ['python broken.py', 'python fetch.py', 'python nowhere.py', '', '', '']);
+  await addFile(page, 'forever.py', 'print("spinning")\nwhile True:\n    pass\n');
+  await commands(page, ['python broken.py', 'python fetch.py', 'python nowhere.py', 'python forever.py', '', '']);
   await page.locator('.terminals button', { hasText: 'Run the terminals' }).click();
   await output(page, 3).locator('.exit').waitFor({ timeout: 60000 });
   const [a, b, c] = [await output(page, 1).innerText(), await output(page, 2).innerText(), await output(page, 3).innerText()];
   expect(a.includes("SyntaxError: '(' was never closed") && a.includes('exit 1'), a);
   expect(b.includes("warren: 'requests' cannot be imported in this terminal") && b.includes("ModuleNotFoundError: No module named 'requests'"), b);
   expect(c.includes("python: can't open file 'nowhere.py'") && c.includes('exit 2'), c);
+  // the loop computes in its worker: the page answers meanwhile (the clock waits for it)
+  await output(page, 4).locator('.line', { hasText: 'spinning' }).waitFor({ timeout: 30000 });
+  const t0 = Date.now();
+  await label(page, 'pause').click();
+  await label(page, 'play').click();
+  expect(Date.now() - t0 < 2000, `the page answered a click in ${Date.now() - t0} ms while the loop ran`);
+  // after 10 s without a word to the broker it is stopped, with a line that says why
+  await output(page, 4).locator('.exit').waitFor({ timeout: 30000 });
+  const d = await output(page, 4).innerText();
+  expect(d.includes('warren: Ctrl+C: the script computed for 10 s without waiting for the broker') && d.includes('exit 1'), d);
 }, page);
 
 await finish(browser, 'e2e (terminals)');
