@@ -24,13 +24,7 @@ fn run(commands: &[&str], scripts: Vec<VecDeque<S>>) -> Terminals {
 
 /// A run whose frames take `hop` ms each way, to its end; with its broker.
 fn run_over(commands: &[&str], scripts: Vec<VecDeque<S>>, hop: u64) -> (Terminals, Live) {
-    let cmds: Vec<Command> = commands.iter().map(|c| Command::parse(c).unwrap()).collect();
-    let mut r = Running {
-        t: Terminals::new(cmds, hop),
-        live: new_live(hop),
-        pending: vec![None; commands.len()],
-        scripts,
-    };
+    let mut r = Running::new(commands, scripts, hop);
     assert_eq!(r.go(), Next::Done);
     (r.t, r.live)
 }
@@ -54,6 +48,25 @@ struct Running {
 }
 
 impl Running {
+    /// `commands` typed in order, run by `scripts`, frames taking `hop` ms each way.
+    fn new(commands: &[&str], scripts: Vec<VecDeque<S>>, hop: u64) -> Running {
+        let cmds: Vec<Command> = commands.iter().map(|c| Command::parse(c).unwrap()).collect();
+        Running {
+            t: Terminals::new(cmds, hop),
+            live: new_live(hop),
+            pending: vec![None; commands.len()],
+            scripts,
+        }
+    }
+
+    /// The same on the page's network, where the learner presses Ctrl+C (the run never does it
+    /// for them).
+    fn on_page(commands: &[&str], scripts: Vec<VecDeque<S>>) -> Running {
+        let mut r = Running::new(commands, scripts, 400);
+        r.t.auto_interrupt = false;
+        r
+    }
+
     /// Run until every script has ended (`Next::Done`) or the run holds (`Next::Hold`).
     fn go(&mut self) -> Next {
         for _ in 0..10_000 {
@@ -460,18 +473,8 @@ mod network {
 
     #[test]
     fn the_run_goes_no_further_than_the_page_clock_and_ctrl_c_comes_when_the_learner_presses_it() {
-        let cmds = vec![
-            Command::parse("worker.py").unwrap(),
-            Command::parse("new_task.py").unwrap(),
-        ];
-        let mut r = Running {
-            t: Terminals::new(cmds, 400),
-            live: new_live(400),
-            pending: vec![None; 2],
-            scripts: vec![consumer_acking(), producer()],
-        };
         // the page's learner presses Ctrl+C: the run never does it for them
-        r.t.auto_interrupt = false;
+        let mut r = Running::on_page(&["worker.py", "new_task.py"], vec![consumer_acking(), producer()]);
         r.t.hold_at(2000);
         assert_eq!(r.go(), Next::Hold);
         assert_eq!(r.t.now(), 2000);
@@ -516,14 +519,8 @@ mod network {
 
     #[test]
     fn a_script_the_learner_never_stops_gets_ctrl_c_at_the_time_limit() {
-        let cmds = vec![Command::parse("worker.py").unwrap()];
-        let mut r = Running {
-            t: Terminals::new(cmds, 400),
-            live: new_live(400),
-            pending: vec![None],
-            scripts: vec![consumer_acking()],
-        };
-        r.t.auto_interrupt = false;
+        // the page's learner presses Ctrl+C: the run never does it for them
+        let mut r = Running::on_page(&["worker.py"], vec![consumer_acking()]);
         assert_eq!(r.go(), Next::Done);
         let lines = &r.t.terminals[0].lines;
         assert_eq!(
@@ -535,17 +532,8 @@ mod network {
 
     #[test]
     fn stop_is_ctrl_c_in_every_terminal_and_nothing_more_is_typed() {
-        let cmds = vec![
-            Command::parse("worker.py").unwrap(),
-            Command::parse("new_task.py").unwrap(),
-        ];
-        let mut r = Running {
-            t: Terminals::new(cmds, 400),
-            live: new_live(400),
-            pending: vec![None; 2],
-            scripts: vec![consumer_acking(), producer()],
-        };
-        r.t.auto_interrupt = false;
+        // the page's learner presses Ctrl+C: the run never does it for them
+        let mut r = Running::on_page(&["worker.py", "new_task.py"], vec![consumer_acking(), producer()]);
         r.t.hold_at(3000);
         assert_eq!(r.go(), Next::Hold);
         r.t.stop();
@@ -614,17 +602,8 @@ mod canvas {
 
     #[test]
     fn an_rpc_server_is_drawn_as_a_consumer_and_its_client_as_a_producer() {
-        let cmds = vec![
-            Command::parse("rpc_server.py").unwrap(),
-            Command::parse("rpc_client.py").unwrap(),
-        ];
-        let mut r = Running {
-            t: Terminals::new(cmds, 400),
-            live: new_live(400),
-            pending: vec![None; 2],
-            scripts: vec![rpc_server(), rpc_client()],
-        };
-        r.t.auto_interrupt = false;
+        // the page's learner presses Ctrl+C: the run never does it for them
+        let mut r = Running::on_page(&["rpc_server.py", "rpc_client.py"], vec![rpc_server(), rpc_client()]);
         // until the client has its answer (it has ended), the server still consuming
         while r.t.terminals[1].exit.is_none() {
             let at = r.t.now() + 100;
