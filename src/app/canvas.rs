@@ -420,10 +420,7 @@ pub(super) fn beside(at: (f32, f32), dir: (f32, f32), n: u32, step: f32) -> (f32
 /// Whether connection `conn` is one of the terminal whose client node is `node` (`t1`: `t1`,
 /// `t1.2`, …).
 fn is_terminal(conn: &str, node: &str) -> bool {
-    warren_model::terminals::route::terminal_of(conn)
-        .map(warren_model::terminals::node_name)
-        .as_deref()
-        == Some(node)
+    warren_model::terminals::client_node(conn).as_deref() == Some(node)
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ pub(super) fn node_at(live: &Live, p: &Place) -> Option<Id> {
         let (Place::Client(c) | Place::Consumer(c, _)) = p else {
             return None;
         };
-        let name = warren_model::terminals::node_name(warren_model::terminals::route::terminal_of(c)?);
+        let name = warren_model::terminals::client_node(c)?;
         d.nodes
             .iter()
             .find(|n| n.name == name && matches!(n.kind(), Kind::Producer | Kind::Consumer))

@@ -48,6 +48,12 @@ pub fn node_name(k: usize) -> String {
     route::conn_name(k, 0)
 }
 
+/// The canvas name of the terminal's client connection `conn` belongs to (`t1.2`: `t1`), if it
+/// is a terminal's.
+pub fn client_node(conn: &str) -> Option<String> {
+    route::terminal_of(conn).map(node_name)
+}
+
 impl Terminals {
     /// The design the canvas draws for this run now: `base`'s name, version and users, the
     /// broker's exchanges, queues and bindings, and a client for each terminal whose command was

@@ -24,7 +24,7 @@ mod network;
 pub mod route;
 pub mod run;
 
-pub use canvas::node_name;
+pub use canvas::{client_node, node_name};
 pub use command::{split_words, Command};
 
 use crate::sim::Live;
